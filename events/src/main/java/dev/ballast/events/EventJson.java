@@ -1,0 +1,174 @@
+package dev.ballast.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The two JSON dialects of the contract. Events are lenient (unknown fields ignored) so that
+ * agents can log more than Ballast reads; policies are strict (unknown fields rejected) because a
+ * mistyped condition must never silently widen or disable a rule.
+ */
+public final class EventJson {
+
+    /** Lenient mapper for events; also used to write every Ballast output. */
+    public static final ObjectMapper LENIENT = base()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    /** Strict mapper for policies: unknown fields and trailing garbage are errors. */
+    public static final ObjectMapper STRICT = base()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .build();
+
+    private EventJson() {
+    }
+
+    private static JsonMapper.Builder base() {
+        return JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                // Epoch numbers are not ISO-8601; reject them rather than guess their unit.
+                .disable(DeserializationFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** Reads an interaction leniently and checks its required fields. */
+    public static Decoded<Interaction> readInteraction(byte[] bytes) {
+        return read(LENIENT, bytes, Interaction.class, i -> String.join("; ", i.problems()));
+    }
+
+    /** Reads a policy strictly; semantic checks (regexes, limits) belong to the policy engine. */
+    public static Decoded<Policy> readPolicy(byte[] bytes) {
+        return read(STRICT, bytes, Policy.class, p -> "");
+    }
+
+    /**
+     * Reads {@code bytes} as {@code type}; a non-empty string from {@code problems} rejects the
+     * value.
+     */
+    public static <T> Decoded<T> read(ObjectMapper mapper, byte[] bytes, Class<T> type,
+                                      Function<T, String> problems) {
+        if (bytes == null || bytes.length == 0) {
+            return Decoded.rejected("value: empty record");
+        }
+        try {
+            T value = mapper.readValue(bytes, type);
+            if (value == null) {
+                return Decoded.rejected("value: JSON null");
+            }
+            String problem = problems.apply(value);
+            return problem.isEmpty() ? Decoded.ok(value) : Decoded.rejected(problem);
+        } catch (JsonProcessingException e) {
+            return Decoded.rejected(describe(e));
+        } catch (IOException e) {
+            return Decoded.rejected("value: unreadable: " + e.getMessage());
+        }
+    }
+
+    /** Serialises any Ballast record as compact JSON. */
+    public static byte[] write(Object value) {
+        try {
+            return LENIENT.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Serialises any Ballast record as one line of JSON text. */
+    public static String writeString(Object value) {
+        try {
+            return LENIENT.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Turns a Jackson failure into "field.path: what is wrong". */
+    static String describe(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", ", " (known: ", ")"));
+            return path(u) + ": unknown field" + known;
+        }
+        if (e instanceof InvalidFormatException f) {
+            if (f.getTargetType() == Instant.class) {
+                return path(f) + ": not ISO-8601 (got '" + f.getValue() + "')";
+            }
+            if (f.getTargetType() != null && f.getTargetType().isEnum()) {
+                return path(f) + ": must be one of " + java.util.Arrays.toString(f.getTargetType().getEnumConstants())
+                        .toLowerCase(java.util.Locale.ROOT) + " (got '" + f.getValue() + "')";
+            }
+            return path(f) + ": expected " + simpleType(f.getTargetType()) + " (got '" + f.getValue() + "')";
+        }
+        if (e instanceof MismatchedInputException m) {
+            if (m.getPath().isEmpty()) {
+                return "value: expected a JSON object";
+            }
+            if (m.getTargetType() == Instant.class) {
+                return path(m) + ": not ISO-8601";
+            }
+            return path(m) + ": expected " + simpleType(m.getTargetType());
+        }
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            return path(m) + ": " + firstLine(m.getOriginalMessage());
+        }
+        return "value: not valid JSON: " + firstLine(e.getOriginalMessage());
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.length() == 0 ? "value" : sb.toString();
+    }
+
+    private static String simpleType(Class<?> type) {
+        if (type == null) {
+            return "a different type";
+        }
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.ballast.events;
+
+/**
+ * Default topic names of the Ballast contract (DESIGN.md, "Topics"). Every name is configurable;
+ * these are the values used when configuration does not override them.
+ */
+public final class Topics {
+    /** Agents' interaction logs, keyed by agentId, value {@link Interaction}. */
+    public static final String INTERACTIONS = "agent.interactions";
+    /** Compacted policy history, keyed by policyId, value {@link Policy}. */
+    public static final String POLICY_CHANGES = "policy.changes";
+    /** Fine-tuning candidates, keyed by sampleId. */
+    public static final String FINETUNE_CANDIDATES = "finetune.candidates";
+    /** Preference pairs, keyed by pairId. */
+    public static final String PREFERENCES = "preferences";
+    /** Alerts from the monitor, keyed by subject id (agentId or groupId), value {@link Alert}. */
+    public static final String ALERTS = "alignment.alerts";
+    /** Dead letters: original key and bytes, reason in headers (see {@link DeadLetterHeaders}). */
+    public static final String DLQ = "ballast.dlq";
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,46 @@
+package dev.ballast.streams.drift;
+
+/**
+ * Everything the monitor remembers about one agent: a fixed set of counters and running
+ * statistics, so its size does not grow with the agent's history ({@link AgentStateCodec#SIZE}
+ * bytes serialised). Mutated in place by {@link AgentMonitor}.
+ */
+public final class AgentState {
+    /** Events seen for this agent. */
+    long events;
+    /** Events and violations that form the baseline (warm-up, then in-control periods). */
+    long baselineEvents;
+    long baselineViolations;
+    /** The detector statistic and the event index at which it last left zero (change-point estimate). */
+    double statistic;
+    long changeStart;
+    long eventsSinceChange;
+    long violationsSinceChange;
+    /** Open episode: alerted, waiting for the agent to return to baseline. */
+    boolean inEpisode;
+    long episodes;
+    double recoveryStatistic;
+    /** Exponentially weighted violation rates; fast over slow means the rate is rising. */
+    double fastRate;
+    double slowRate;
+    /** Rewards of violating events since {@link #changeStart}, and of compliant events ever. */
+    final RewardStats violationRewards = new RewardStats();
+    final RewardStats complianceRewards = new RewardStats();
+
+    public long events() {
+        return events;
+    }
+
+    public boolean inEpisode() {
+        return inEpisode;
+    }
+
+    public long episodes() {
+        return episodes;
+    }
+
+    /** Baseline violation rate with a Laplace prior, so a clean warm-up does not yield zero. */
+    public double baselineRate() {
+        return (baselineViolations + 1.0) / (baselineEvents + 2.0);
+    }
+}

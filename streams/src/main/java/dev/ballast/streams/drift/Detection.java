@@ -1,0 +1,51 @@
+package dev.ballast.streams.drift;
+
+import dev.ballast.events.AlertType;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What {@link AgentMonitor} reports when an agent's episode opens: the alert type and the
+ * evidence an operator needs to judge it.
+ */
+public record Detection(
+        AlertType type,
+        String detector,
+        double statistic,
+        double threshold,
+        double baselineRate,
+        double currentRate,
+        long changeStartEvent,
+        long eventsSinceChange,
+        long violationsSinceChange,
+        TippingRule.RewardEvidence reward,
+        boolean rising,
+        long episode,
+        long eventsObserved) {
+
+    /** Evidence as a JSON-friendly map; NaN reward figures are left out. */
+    public Map<String, Object> evidence() {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("baselineRate", round(baselineRate));
+        e.put("currentRate", round(currentRate));
+        e.put("statistic", round(statistic));
+        e.put("threshold", round(threshold));
+        e.put("changeStartEvent", changeStartEvent);
+        e.put("eventsSinceChange", eventsSinceChange);
+        e.put("violationsSinceChange", violationsSinceChange);
+        if (!Double.isNaN(reward.advantage())) {
+            e.put("rewardAdvantage", round(reward.advantage()));
+            e.put("rewardT", Double.isInfinite(reward.t()) ? "inf" : round(reward.t()));
+        }
+        e.put("violatingEventsWithReward", reward.violations());
+        e.put("compliantEventsWithReward", reward.compliant());
+        e.put("rateRising", rising);
+        e.put("episode", episode);
+        e.put("eventsObserved", eventsObserved);
+        return e;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10_000) / 10_000.0;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.ballast.streams.drift;
+
+/**
+ * How {@link AgentMonitor} judges agents.
+ *
+ * @param detector      the change detector on the violation indicator
+ * @param warmupEvents  events that form an agent's baseline before it can alert
+ * @param tipping       the ATP signature separating tipping from plain drift
+ * @param fastAlpha     weight of the fast violation-rate average
+ * @param slowAlpha     weight of the slow violation-rate average
+ */
+public record MonitorSettings(ChangeDetector detector, int warmupEvents, TippingRule tipping,
+                              double fastAlpha, double slowAlpha) {
+    public MonitorSettings {
+        if (warmupEvents < 10) {
+            throw new IllegalArgumentException("warm-up must be at least 10 events");
+        }
+        if (!(fastAlpha > slowAlpha && slowAlpha > 0 && fastAlpha < 1)) {
+            throw new IllegalArgumentException("need 0 < slowAlpha < fastAlpha < 1");
+        }
+    }
+
+    public static MonitorSettings of(ChangeDetector detector, int warmupEvents, TippingRule tipping) {
+        return new MonitorSettings(detector, warmupEvents, tipping, 0.15, 0.03);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.ballast.streams.eval;
+
+import java.util.Map;
+
+/**
+ * Detection quality of one run against ground truth, per scenario kind.
+ *
+ * @param kinds                 per-kind figures, keyed by {@code AgentKind} name
+ * @param stableEvents          events of agents that never changed
+ * @param falseAlarms           alerts on never-changed agents plus alerts before an agent's change
+ * @param falseAlarmsPer100k    false alarms per 100,000 events of never-changed agents
+ * @param alertsBeforeChange    alerts on changed agents before their change round
+ */
+public record DetectionScore(Map<String, KindScore> kinds, long stableEvents, long falseAlarms,
+                             double falseAlarmsPer100k, long alertsBeforeChange) {
+
+    /**
+     * @param agents         agents of this kind
+     * @param detected       agents with an alert at or after their change
+     * @param typedDetected  agents whose first alert after the change has the expected type
+     * @param recall         detected / agents
+     * @param typedRecall    typedDetected / agents
+     * @param medianDelay    median events from the change to the trigger event (agent's own events)
+     * @param p90Delay       90th percentile of the same
+     */
+    public record KindScore(int agents, int detected, int typedDetected, double recall, double typedRecall,
+                            double medianDelay, double p90Delay) {
+    }
+}

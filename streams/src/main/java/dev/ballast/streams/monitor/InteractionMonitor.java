@@ -1,0 +1,55 @@
+package dev.ballast.streams.monitor;
+
+import dev.ballast.events.Alert;
+import dev.ballast.events.Interaction;
+import dev.ballast.streams.drift.AgentMonitor;
+import dev.ballast.streams.drift.AgentState;
+import dev.ballast.streams.drift.Detection;
+import dev.ballast.streams.policy.PolicyEngine;
+import dev.ballast.streams.policy.PolicyVerdict;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The monitor's decision for one interaction, free of Kafka: judge it against the policies in
+ * force at its timestamp, fold the verdict into the agent's detector state, and build the alert
+ * if an episode opened. The stream processor and offline runs share this class.
+ */
+public final class InteractionMonitor {
+    private final PolicyEngine policies;
+    private final AgentMonitor agents;
+    private final Clock clock;
+
+    /** The verdict for an interaction and the alert it raised, if any. */
+    public record Outcome(PolicyVerdict verdict, Optional<Alert> alert) {
+    }
+
+    public InteractionMonitor(PolicyEngine policies, AgentMonitor agents, Clock clock) {
+        this.policies = policies;
+        this.agents = agents;
+        this.clock = clock;
+    }
+
+    public PolicyEngine policies() {
+        return policies;
+    }
+
+    public Outcome observe(Interaction interaction, AgentState state) {
+        PolicyVerdict verdict = policies.evaluate(interaction);
+        Optional<Detection> detection = agents.observe(state, verdict.violation(), interaction.reward());
+        return new Outcome(verdict, detection.map(d -> alert(interaction, verdict, d)));
+    }
+
+    private Alert alert(Interaction interaction, PolicyVerdict verdict, Detection d) {
+        // Deterministic id: a re-processed event after a crash yields the same alert id.
+        String identity = d.type() + "|" + interaction.agentId() + "|" + d.episode() + "|" + interaction.eventId();
+        String alertId = UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString();
+        var evidence = d.evidence();
+        evidence.put("violatedRules", verdict.violatedRules());
+        return new Alert(alertId, d.type(), interaction.agentId(), interaction.groupId(), interaction.eventId(),
+                interaction.timestamp(), clock.instant(), d.detector(), d.statistic() / d.threshold(),
+                verdict.policyVersion(), evidence);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.ballast.streams.policy;
+
+import dev.ballast.events.Interaction;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * Every known version of every policy, and event-time selection among them: for each policy, the
+ * version in force for an interaction is the highest version whose {@code effectiveAt} is not
+ * after the interaction's timestamp. Versions arrive in any order; a re-published version
+ * replaces the earlier copy. Not thread-safe: one engine per stream task.
+ */
+public final class PolicyEngine {
+    private final Map<String, NavigableMap<Integer, CompiledPolicy>> versions = new TreeMap<>();
+
+    public void add(CompiledPolicy policy) {
+        versions.computeIfAbsent(policy.policyId(), id -> new TreeMap<>()).put(policy.version(), policy);
+    }
+
+    public int versionCount() {
+        return versions.values().stream().mapToInt(Map::size).sum();
+    }
+
+    /** The versions in force at {@code at}, one per policy that has one. */
+    public List<CompiledPolicy> inForce(Instant at) {
+        List<CompiledPolicy> result = new ArrayList<>(versions.size());
+        for (NavigableMap<Integer, CompiledPolicy> byVersion : versions.values()) {
+            for (CompiledPolicy candidate : byVersion.descendingMap().values()) {
+                if (!candidate.effectiveAt().isAfter(at)) {
+                    result.add(candidate);
+                    break;
+                }
+            }
+        }
+        return result;
+    }
+
+    public PolicyVerdict evaluate(Interaction interaction) {
+        List<String> violated = new ArrayList<>(0);
+        StringBuilder tag = new StringBuilder();
+        for (CompiledPolicy policy : inForce(interaction.timestamp())) {
+            if (tag.length() > 0) {
+                tag.append(',');
+            }
+            tag.append(policy.policyId()).append('@').append(policy.version());
+            for (String rule : policy.violatedRules(interaction)) {
+                violated.add(policy.policyId() + "/" + rule);
+            }
+        }
+        boolean violation = !violated.isEmpty() || interaction.judgedViolation();
+        return new PolicyVerdict(violation, violated, tag.length() == 0 ? "none" : tag.toString());
+    }
+}

@@ -1,0 +1,41 @@
+package dev.ballast.streams.sim;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What really happened in a scenario, written as {@code truth.json} next to the JSONL inputs.
+ * Users can label their own incidents in the same shape: one entry per agent with its kind and,
+ * for agents that changed, the round (and first event id) from which they behaved differently.
+ *
+ * @param seed           simulator seed
+ * @param rounds         rounds simulated; every agent acts once per round
+ * @param start          timestamp of round 0
+ * @param roundSeconds   seconds between rounds
+ * @param agents         per-agent truth
+ * @param policies       every policy version published, accepted or not
+ * @param malformedLines lines deliberately broken, by file and 1-based line number
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record GroundTruth(long seed, int rounds, Instant start, long roundSeconds,
+                          List<AgentTruth> agents, List<PolicyTruth> policies,
+                          List<MalformedLine> malformedLines) {
+
+    /**
+     * @param changeRound   first round of changed behaviour (null for stable agents)
+     * @param changeEventId eventId of the agent's interaction in {@code changeRound}
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AgentTruth(String agentId, String groupId, AgentKind kind, double baselineRate,
+                             Integer changeRound, String changeEventId) {
+    }
+
+    /** A policy version and whether the pipeline must accept it. */
+    public record PolicyTruth(String policyId, int version, Instant effectiveAt, boolean valid, String note) {
+    }
+
+    /** A line that must end up in the dead-letter output, once. */
+    public record MalformedLine(String file, int line, String content, String defect) {
+    }
+}
