@@ -1,0 +1,236 @@
+package dev.ballast.streams.config;
+
+import dev.ballast.events.Topics;
+import dev.ballast.streams.drift.BernoulliCusum;
+import dev.ballast.streams.drift.ChangeDetector;
+import dev.ballast.streams.drift.MonitorSettings;
+import dev.ballast.streams.drift.PageHinkley;
+import dev.ballast.streams.drift.TippingRule;
+import dev.ballast.streams.policy.PolicyLimits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Ballast's configuration, parsed and checked once at start-up. Sources, later ones winning:
+ * built-in defaults, a Kafka-style properties file, then environment variables named
+ * {@code BALLAST_} plus the key in upper case with dots as underscores
+ * ({@code drift.warmup.events} is {@code BALLAST_DRIFT_WARMUP_EVENTS}). Keys starting with
+ * {@code streams.} are handed to Kafka Streams without the prefix. Every problem is reported at
+ * once, each naming its key.
+ *
+ * <p>{@code settings} holds every resolved key and value, defaults included.
+ */
+public record BallastConfig(
+        String bootstrapServers,
+        String applicationId,
+        Path stateDir,
+        TopicNames topics,
+        int topicPartitions,
+        short topicReplicationFactor,
+        String detector,
+        double falseAlarmBudgetEvents,
+        int warmupEvents,
+        double cusumShift,
+        double pageHinkleyDelta,
+        double tippingMinRewardT,
+        int tippingMinObservations,
+        PolicyLimits policyLimits,
+        int metricsPort,
+        Map<String, String> streamsOverrides,
+        Map<String, String> settings) {
+
+    /** Every recognised key with its default and meaning; the README's configuration table. */
+    public static final Map<String, String[]> KEYS = keys();
+    public static final String ENV_PREFIX = "BALLAST_";
+
+    private static Map<String, String[]> keys() {
+        Map<String, String[]> k = new LinkedHashMap<>();
+        k.put("bootstrap.servers", new String[]{"", "Kafka cluster; empty means the embedded broker (demo, replay)"});
+        k.put("application.id", new String[]{"ballast-monitor", "Kafka Streams application id (consumer group, internal topic prefix)"});
+        k.put("state.dir", new String[]{System.getProperty("java.io.tmpdir") + "/ballast-state", "Local state store directory"});
+        k.put("topic.interactions", new String[]{Topics.INTERACTIONS, "Interaction logs (key agentId)"});
+        k.put("topic.policies", new String[]{Topics.POLICY_CHANGES, "Compacted policy history (key policyId)"});
+        k.put("topic.alerts", new String[]{Topics.ALERTS, "Alerts out"});
+        k.put("topic.dlq", new String[]{Topics.DLQ, "Dead letters out"});
+        k.put("topic.partitions", new String[]{"4", "Partitions for topics Ballast creates when missing"});
+        k.put("topic.replication.factor", new String[]{"-1", "Replication for topics Ballast creates; -1 = broker default"});
+        k.put("drift.detector", new String[]{"cusum", "Change detector on the violation indicator: cusum or page-hinkley"});
+        k.put("drift.false.alarm.budget.events", new String[]{"1000000", "Expected in-control events per agent between false alarms; thresholds derive from it"});
+        k.put("drift.warmup.events", new String[]{"50", "Events that form an agent's baseline before it can alert"});
+        k.put("drift.cusum.shift", new String[]{"0.45", "Rise in violation rate the CUSUM is tuned to catch fastest"});
+        k.put("drift.page.hinkley.delta", new String[]{"0.15", "Page-Hinkley tolerance above the baseline rate"});
+        k.put("tipping.min.reward.t", new String[]{"3.0", "Welch t of violating over compliant reward needed to call drift tipping"});
+        k.put("tipping.min.observations", new String[]{"3", "Rewarded violating and compliant events needed for the reward test"});
+        k.put("policy.max.rules", new String[]{"256", "Most rules in one policy version"});
+        k.put("policy.max.pattern.length", new String[]{"1024", "Most characters in one RE2 pattern"});
+        k.put("metrics.port", new String[]{"9464", "Port of the Prometheus /metrics endpoint; 0 picks a free port, -1 disables it"});
+        return java.util.Collections.unmodifiableMap(k);
+    }
+
+    /** Topic names in use. */
+    public record TopicNames(String interactions, String policies, String alerts, String dlq) {
+    }
+
+    public static BallastConfig defaults() {
+        return parse(new Properties(), Map.of());
+    }
+
+    /** Reads a properties file (may be null) and applies environment overrides from {@code env}. */
+    public static BallastConfig load(Path file, Map<String, String> env) {
+        Properties props = new Properties();
+        if (file != null) {
+            if (!Files.isReadable(file)) {
+                throw new ConfigException("config file " + file + ": not found or not readable");
+            }
+            try (var r = Files.newBufferedReader(file)) {
+                props.load(r);
+            } catch (IOException e) {
+                throw new ConfigException("config file " + file + ": " + e.getMessage());
+            }
+        }
+        return parse(props, env);
+    }
+
+    public static BallastConfig parse(Properties props, Map<String, String> env) {
+        Map<String, String> values = new TreeMap<>();
+        KEYS.forEach((key, meta) -> values.put(key, meta[0]));
+        List<String> problems = new ArrayList<>();
+        for (String key : props.stringPropertyNames()) {
+            put(values, key, props.getProperty(key).trim(), "file", problems);
+        }
+        env.forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+                String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                put(values, key, value.trim(), "environment " + name, problems);
+            }
+        });
+        Fields reader = new Fields(values, problems);
+        String detector = reader.oneOf("drift.detector", "cusum", "page-hinkley");
+        Map<String, String> streams = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith("streams.")) {
+                streams.put(k.substring("streams.".length()), v);
+            }
+        });
+        BallastConfig config = new BallastConfig(
+                values.get("bootstrap.servers"),
+                reader.nonBlank("application.id"),
+                Path.of(reader.nonBlank("state.dir")),
+                new TopicNames(reader.nonBlank("topic.interactions"), reader.nonBlank("topic.policies"),
+                        reader.nonBlank("topic.alerts"), reader.nonBlank("topic.dlq")),
+                reader.integer("topic.partitions", 1, 10_000),
+                (short) reader.integer("topic.replication.factor", -1, 32),
+                detector,
+                reader.decimal("drift.false.alarm.budget.events", 100, 1e12),
+                reader.integer("drift.warmup.events", 10, 1_000_000),
+                reader.decimal("drift.cusum.shift", 0.01, 0.95),
+                reader.decimal("drift.page.hinkley.delta", 0.01, 0.5),
+                reader.decimal("tipping.min.reward.t", 0.1, 100),
+                reader.integer("tipping.min.observations", 2, 10_000),
+                new PolicyLimits(reader.integer("policy.max.rules", 1, 100_000),
+                        reader.integer("policy.max.pattern.length", 1, 100_000)),
+                reader.integer("metrics.port", -1, 65_535),
+                Map.copyOf(streams),
+                Map.copyOf(values));
+        if (!problems.isEmpty()) {
+            throw new ConfigException("invalid configuration:\n  " + String.join("\n  ", problems));
+        }
+        return config;
+    }
+
+    private static void put(Map<String, String> values, String key, String value, String source,
+                            List<String> problems) {
+        if (!KEYS.containsKey(key) && !key.startsWith("streams.")) {
+            problems.add(key + " (" + source + "): unknown key; known keys are " + String.join(", ", KEYS.keySet())
+                    + ", and streams.* for Kafka Streams settings");
+            return;
+        }
+        values.put(key, value);
+    }
+
+    /** Typed reads that collect problems instead of stopping at the first. */
+    private record Fields(Map<String, String> values, List<String> problems) {
+        String nonBlank(String key) {
+            String v = values.get(key);
+            if (v == null || v.isBlank()) {
+                problems.add(key + ": must not be empty");
+                return "unset";
+            }
+            return v;
+        }
+
+        String oneOf(String key, String... allowed) {
+            String v = values.get(key);
+            if (!Arrays.asList(allowed).contains(v)) {
+                problems.add(key + ": must be one of " + String.join(", ", allowed) + " (got '" + v + "')");
+                return allowed[0];
+            }
+            return v;
+        }
+
+        int integer(String key, int min, int max) {
+            return (int) number(key, min, max, Integer::parseInt, "an integer");
+        }
+
+        double decimal(String key, double min, double max) {
+            return number(key, min, max, Double::parseDouble, "a number");
+        }
+
+        private double number(String key, double min, double max, Function<String, Number> parse, String what) {
+            String v = values.get(key);
+            try {
+                double d = parse.apply(v).doubleValue();
+                if (!(d >= min && d <= max)) {
+                    problems.add(key + ": must be between " + fmt(min) + " and " + fmt(max) + " (got " + v + ")");
+                    return min;
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                problems.add(key + ": must be " + what + " (got '" + v + "')");
+                return min;
+            }
+        }
+
+        private static String fmt(double d) {
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+        }
+    }
+
+    /** True when no external cluster is configured and commands should start the embedded broker. */
+    public boolean embedded() {
+        return bootstrapServers == null || bootstrapServers.isBlank();
+    }
+
+    /**
+     * This configuration with {@code key} set to {@code value}, checked like any other source.
+     * Commands use it for their own flags (--bootstrap-servers, per-run application ids).
+     */
+    public BallastConfig with(String key, String value) {
+        Properties props = new Properties();
+        props.putAll(settings);
+        props.setProperty(key, value);
+        return parse(props, Map.of());
+    }
+
+    /** The change detector this configuration selects, calibrated to its false-alarm budget. */
+    public ChangeDetector changeDetector() {
+        return detector.equals("page-hinkley")
+                ? new PageHinkley(pageHinkleyDelta, falseAlarmBudgetEvents)
+                : new BernoulliCusum(cusumShift, falseAlarmBudgetEvents);
+    }
+
+    public MonitorSettings monitorSettings() {
+        return MonitorSettings.of(changeDetector(), warmupEvents,
+                new TippingRule(tippingMinRewardT, tippingMinObservations));
+    }
+}

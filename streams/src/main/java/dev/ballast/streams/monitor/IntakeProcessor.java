@@ -1,0 +1,64 @@
+package dev.ballast.streams.monitor;
+
+import dev.ballast.events.DeadLetterHeaders;
+import dev.ballast.events.Decoded;
+import dev.ballast.streams.metrics.BallastMetrics;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Decodes raw user records. A valid record continues keyed by {@code keyOf(value)}; an invalid
+ * one continues with its original key and bytes and the dead-letter headers (reason, source
+ * topic, partition, offset) so the DLQ sink writes it exactly as received. Never throws on input.
+ *
+ * @param <T> the event type
+ */
+public final class IntakeProcessor<T> implements Processor<byte[], byte[], String, Intake<T>> {
+    private final Function<byte[], Decoded<T>> decoder;
+    private final Function<T, String> keyOf;
+    private final BallastMetrics metrics;
+    private ProcessorContext<String, Intake<T>> context;
+
+    public IntakeProcessor(Function<byte[], Decoded<T>> decoder, Function<T, String> keyOf, BallastMetrics metrics) {
+        this.decoder = decoder;
+        this.keyOf = keyOf;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Intake<T>> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        Decoded<T> decoded = decoder.apply(record.value());
+        if (decoded instanceof Decoded.Ok<T> ok) {
+            String key = keyOf.apply(ok.value());
+            boolean sameKey = record.key() != null && java.util.Arrays.equals(record.key(), utf8(key));
+            context.forward(record.withKey(key).withValue(new Intake.Valid<>(ok.value(), sameKey)));
+            return;
+        }
+        String reason = ((Decoded.Rejected<T>) decoded).reason();
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        headers.add(DeadLetterHeaders.ERROR, utf8(reason));
+        headers.add(DeadLetterHeaders.SOURCE_TOPIC, utf8(meta.topic()));
+        headers.add(DeadLetterHeaders.SOURCE_PARTITION, utf8(Integer.toString(meta.partition())));
+        headers.add(DeadLetterHeaders.SOURCE_OFFSET, utf8(Long.toString(meta.offset())));
+        metrics.deadLetter(meta.topic());
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        context.forward(new Record<String, Intake<T>>(key, new Intake.Invalid<>(record.key(), record.value(), reason),
+                record.timestamp(), headers));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

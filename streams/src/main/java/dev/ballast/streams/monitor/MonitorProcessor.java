@@ -1,0 +1,86 @@
+package dev.ballast.streams.monitor;
+
+import dev.ballast.events.Alert;
+import dev.ballast.events.Decoded;
+import dev.ballast.events.Policy;
+import dev.ballast.streams.drift.AgentMonitor;
+import dev.ballast.streams.drift.AgentState;
+import dev.ballast.streams.drift.AgentStateCodec;
+import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.policy.CompiledPolicy;
+import dev.ballast.streams.policy.PolicyCompiler;
+import dev.ballast.streams.policy.PolicyEngine;
+import java.time.Clock;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Per-task glue around {@link InteractionMonitor}: keeps every policy version in the
+ * {@value MonitorTopology#POLICY_STORE} store (and compiled in memory), and each agent's detector
+ * state in the {@value MonitorTopology#AGENT_STORE} store. Emits alerts keyed by agentId.
+ */
+final class MonitorProcessor implements Processor<String, MonitorInput, String, Alert> {
+    private final AgentMonitor agentMonitor;
+    private final PolicyCompiler compiler;
+    private final BallastMetrics metrics;
+    private final Clock clock;
+    private ProcessorContext<String, Alert> context;
+    private KeyValueStore<String, byte[]> agents;
+    private KeyValueStore<String, Policy> policies;
+    private InteractionMonitor monitor;
+
+    MonitorProcessor(AgentMonitor agentMonitor, PolicyCompiler compiler, BallastMetrics metrics, Clock clock) {
+        this.agentMonitor = agentMonitor;
+        this.compiler = compiler;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Alert> context) {
+        this.context = context;
+        this.agents = context.getStateStore(MonitorTopology.AGENT_STORE);
+        this.policies = context.getStateStore(MonitorTopology.POLICY_STORE);
+        PolicyEngine engine = new PolicyEngine();
+        try (KeyValueIterator<String, Policy> all = policies.all()) {
+            all.forEachRemaining(kv -> compile(kv.value, engine));
+        }
+        this.monitor = new InteractionMonitor(engine, agentMonitor, clock);
+    }
+
+    @Override
+    public void process(Record<String, MonitorInput> record) {
+        if (record.value() instanceof MonitorInput.OfPolicy p) {
+            policies.put(storeKey(p.policy()), p.policy());
+            compile(p.policy(), monitor.policies());
+            metrics.policyAccepted();
+        } else if (record.value() instanceof MonitorInput.OfInteraction in) {
+            String agentId = in.interaction().agentId();
+            byte[] stored = agents.get(agentId);
+            AgentState state = stored == null ? new AgentState() : AgentStateCodec.decode(stored);
+            InteractionMonitor.Outcome outcome = monitor.observe(in.interaction(), state);
+            agents.put(agentId, AgentStateCodec.encode(state));
+            metrics.interaction(outcome.verdict().violation());
+            outcome.alert().ifPresent(alert -> {
+                metrics.alert(alert.type());
+                context.forward(new Record<>(agentId, alert, record.timestamp()));
+            });
+        }
+    }
+
+    private void compile(Policy policy, PolicyEngine engine) {
+        // Intake already validated this version, so a rejection here can only come from a policy
+        // limit lowered since it was stored; the version is then left out, as intake would.
+        if (compiler.compile(policy) instanceof Decoded.Ok<CompiledPolicy> ok) {
+            engine.add(ok.value());
+        }
+    }
+
+    /** Zero-padded version keeps one policy's versions adjacent and ordered in the store. */
+    static String storeKey(Policy policy) {
+        return policy.policyId() + "@" + String.format("%010d", policy.version());
+    }
+}

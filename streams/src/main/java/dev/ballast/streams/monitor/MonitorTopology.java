@@ -1,0 +1,132 @@
+package dev.ballast.streams.monitor;
+
+import dev.ballast.events.EventJson;
+import dev.ballast.events.Interaction;
+import dev.ballast.events.JsonSerde;
+import dev.ballast.events.Policy;
+import dev.ballast.events.Alert;
+import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.drift.AgentMonitor;
+import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.policy.PolicyCompiler;
+import java.time.Clock;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The monitor: judges every interaction against the policy in force at its timestamp and runs
+ * per-agent drift and tipping detection.
+ *
+ * <p>Input topics: interactions (key agentId, value {@code Interaction}) and policy changes (key
+ * policyId, value {@code Policy}), both read as raw bytes so nothing can fail to deserialise.
+ * Output topics: alerts (key agentId, value {@code Alert}) and the dead-letter topic (original key
+ * and bytes, reason in headers). Internal topics: {@value #POLICY_BROADCAST} (every accepted
+ * policy version copied to every partition) and {@value #REKEYED_INTERACTIONS} (interactions whose
+ * record key was not their agentId, re-keyed so one task owns each agent). State stores:
+ * {@value #AGENT_STORE} (agentId to fixed-size detector state) and {@value #POLICY_STORE} (every
+ * accepted policy version).
+ */
+public final class MonitorTopology {
+    public static final String AGENT_STORE = "agent-detector-state";
+    public static final String POLICY_STORE = "policy-versions";
+    public static final String POLICY_BROADCAST = "policy-broadcast";
+    public static final String REKEYED_INTERACTIONS = "interactions-by-agent";
+
+    private MonitorTopology() {
+    }
+
+    /**
+     * @param partitions partition count of the interactions topic; the internal topics get the
+     *                   same count so that each monitor task reads matching partitions
+     */
+    public static Topology build(BallastConfig config, int partitions, BallastMetrics metrics, Clock clock) {
+        BallastConfig.TopicNames topics = config.topics();
+        StreamsBuilder builder = new StreamsBuilder();
+        PolicyCompiler compiler = new PolicyCompiler(config.policyLimits());
+        Consumed<byte[], byte[]> raw = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
+        Produced<byte[], byte[]> toDlq = Produced.with(Serdes.ByteArray(), Serdes.ByteArray());
+
+        KStream<String, Intake<Policy>> policyIntake = builder
+                .stream(topics.policies(), raw.withName("policies-source"))
+                .process(() -> new IntakeProcessor<>(new PolicyDecoder(compiler), Policy::policyId, metrics),
+                        Named.as("policy-intake"));
+        Map<String, KStream<String, Intake<Policy>>> policyRoutes = policyIntake.split(Named.as("policy-"))
+                .branch((k, v) -> v instanceof Intake.Valid<Policy>, Branched.as("valid"))
+                .defaultBranch(Branched.as("invalid"));
+        deadLetters(policyRoutes.get("policy-invalid"), topics.dlq(), toDlq, "policy");
+        KStream<String, MonitorInput> policies = policyRoutes.get("policy-valid")
+                .mapValues(v -> ((Intake.Valid<Policy>) v).value(), Named.as("policy-value"))
+                .repartition(Repartitioned.<String, Policy>as(POLICY_BROADCAST)
+                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Policy.class))
+                        .withNumberOfPartitions(partitions)
+                        .withStreamPartitioner(new BroadcastPartitioner<>()))
+                .<MonitorInput>mapValues(MonitorInput.OfPolicy::new, Named.as("policy-input"));
+
+        KStream<String, Intake<Interaction>> interactionIntake = builder
+                .stream(topics.interactions(), raw.withName("interactions-source"))
+                .process(() -> new IntakeProcessor<>(EventJson::readInteraction, Interaction::agentId, metrics),
+                        Named.as("interaction-intake"));
+        // A record keyed by its agentId is already on the right partition; anything else (no key,
+        // another key) is re-keyed through an internal topic so that one task owns each agent.
+        Map<String, KStream<String, Intake<Interaction>>> routes = interactionIntake.split(Named.as("interaction-"))
+                .branch((k, v) -> v instanceof Intake.Invalid<Interaction>, Branched.as("invalid"))
+                .branch((k, v) -> keyedByAgent(v), Branched.as("keyed"))
+                .defaultBranch(Branched.as("rekey"));
+        deadLetters(routes.get("interaction-invalid"), topics.dlq(), toDlq, "interaction");
+        KStream<String, Interaction> keyed = routes.get("interaction-keyed")
+                .mapValues(v -> ((Intake.Valid<Interaction>) v).value(), Named.as("interaction-value"));
+        KStream<String, Interaction> rekeyed = routes.get("interaction-rekey")
+                .mapValues(v -> ((Intake.Valid<Interaction>) v).value(), Named.as("interaction-rekey-value"))
+                .repartition(Repartitioned.<String, Interaction>as(REKEYED_INTERACTIONS)
+                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Interaction.class))
+                        .withNumberOfPartitions(partitions));
+
+        builder.addStateStore(agentStore());
+        builder.addStateStore(policyStore());
+        AgentMonitor agentMonitor = new AgentMonitor(config.monitorSettings());
+        keyed.merge(rekeyed, Named.as("interactions-merged"))
+                .<MonitorInput>mapValues(MonitorInput.OfInteraction::new, Named.as("interaction-input"))
+                .merge(policies, Named.as("monitor-input"))
+                .process(() -> new MonitorProcessor(agentMonitor, compiler, metrics, clock),
+                        Named.as("monitor"), AGENT_STORE, POLICY_STORE)
+                .to(topics.alerts(), Produced.with(Serdes.String(), JsonSerde.of(Alert.class)).withName("alerts-sink"));
+        return builder.build();
+    }
+
+    /**
+     * True when the record key is the agentId. The intake re-keys valid records by agentId, so
+     * this compares the agentId with the key the record arrived with, carried in the value.
+     */
+    private static boolean keyedByAgent(Intake<Interaction> intake) {
+        return intake instanceof Intake.Valid<Interaction> v && v.arrivedKeyedByValue();
+    }
+
+    private static <T> void deadLetters(KStream<String, Intake<T>> invalid, String dlq, Produced<byte[], byte[]> produced,
+                                        String kind) {
+        invalid.map((k, v) -> {
+            Intake.Invalid<T> bad = (Intake.Invalid<T>) v;
+            return org.apache.kafka.streams.KeyValue.pair(bad.originalKey(), bad.originalValue());
+        }, Named.as(kind + "-dead-letter")).to(dlq, produced.withName(kind + "-dlq-sink"));
+    }
+
+    private static StoreBuilder<KeyValueStore<String, byte[]>> agentStore() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AGENT_STORE), Serdes.String(),
+                Serdes.ByteArray());
+    }
+
+    private static StoreBuilder<KeyValueStore<String, Policy>> policyStore() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POLICY_STORE), Serdes.String(),
+                JsonSerde.of(Policy.class));
+    }
+}

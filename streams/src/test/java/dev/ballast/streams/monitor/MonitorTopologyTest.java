@@ -1,0 +1,181 @@
+package dev.ballast.streams.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.events.Action;
+import dev.ballast.events.Alert;
+import dev.ballast.events.AlertType;
+import dev.ballast.events.DeadLetterHeaders;
+import dev.ballast.events.EventJson;
+import dev.ballast.events.Interaction;
+import dev.ballast.events.JsonSerde;
+import dev.ballast.events.Policy;
+import dev.ballast.events.Rule;
+import dev.ballast.events.RuleCondition;
+import dev.ballast.events.Severity;
+import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.metrics.BallastMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MonitorTopologyTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private final BallastConfig config = BallastConfig.defaults();
+    private final BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> interactions;
+    private TestInputTopic<byte[], byte[]> policies;
+    private TestOutputTopic<String, Alert> alerts;
+    private TestOutputTopic<byte[], byte[]> dlq;
+
+    @BeforeEach
+    void start() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "monitor-topology-test");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        driver = new TopologyTestDriver(MonitorTopology.build(config, 1, metrics, Clock.systemUTC()), props);
+        interactions = driver.createInputTopic(config.topics().interactions(), Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer());
+        policies = driver.createInputTopic(config.topics().policies(), Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer());
+        alerts = driver.createOutputTopic(config.topics().alerts(), Serdes.String().deserializer(),
+                JsonSerde.of(Alert.class).deserializer());
+        dlq = driver.createOutputTopic(config.topics().dlq(), Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private static Policy policy(int version, Instant effectiveAt, String forbiddenTool) {
+        Rule rule = new Rule("no-" + forbiddenTool, Severity.HIGH, "forbidden tool",
+                new RuleCondition(List.of("tool_call"), List.of(forbiddenTool), null, null, null, null, null));
+        return new Policy("conduct", version, effectiveAt, null, List.of(rule), null);
+    }
+
+    private void publish(Policy policy) {
+        policies.pipeInput(bytes(policy.policyId()), EventJson.write(policy));
+    }
+
+    private void act(String agentId, int i, String tool, byte[] key) {
+        Interaction in = new Interaction(agentId + "-" + i, agentId, null, T0.plusSeconds(60L * i), (long) i,
+                null, null, new Action("tool_call", tool, null), 1.0, null, null, null);
+        interactions.pipeInput(key, EventJson.write(in));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void agentThatStartsBreakingARuleIsAlertedOnceWithItsTriggerEvent() {
+        publish(policy(1, T0, "wire-money"));
+        for (int i = 0; i < 60; i++) {
+            act("a1", i, "search", bytes("a1"));
+        }
+        for (int i = 60; i < 100; i++) {
+            act("a1", i, "wire-money", bytes("a1"));
+        }
+        List<TestRecord<String, Alert>> out = alerts.readRecordsToList();
+        assertEquals(1, out.size(), "one alert per episode");
+        Alert alert = out.get(0).value();
+        assertEquals("a1", out.get(0).key());
+        assertEquals(AlertType.DRIFT, alert.type(), "no reward advantage, so drift rather than tipping");
+        int trigger = Integer.parseInt(alert.triggerEventId().substring(3));
+        assertTrue(trigger >= 60 && trigger < 70, "fires within a few events of the change, got " + trigger);
+        assertEquals("conduct@1", alert.policyVersion());
+    }
+
+    @Test
+    void policyVersionAppliesFromItsEffectiveTimeOnly() {
+        publish(policy(1, T0, "wire-money"));
+        publish(policy(2, T0.plusSeconds(60L * 200), "bulk-email"));
+        // Bulk email is allowed under version 1: no alert however often the agent does it.
+        for (int i = 0; i < 200; i++) {
+            act("a2", i, i < 60 ? "search" : "bulk-email", bytes("a2"));
+        }
+        assertTrue(alerts.isEmpty(), "nothing violates version 1");
+        for (int i = 200; i < 230; i++) {
+            act("a2", i, "bulk-email", bytes("a2"));
+        }
+        Alert alert = alerts.readValue();
+        assertEquals("conduct@2", alert.policyVersion());
+        assertTrue(Integer.parseInt(alert.triggerEventId().substring(3)) >= 200);
+    }
+
+    @Test
+    void malformedInteractionIsDeadLetteredWithReasonAndSourceCoordinates() {
+        byte[] bad = bytes("{\"eventId\":\"e1\",\"agentId\":\"a3\",\"timestamp\":\"yesterday\"}");
+        interactions.pipeInput(bytes("a3"), bad);
+        TestRecord<byte[], byte[]> dead = dlq.readRecord();
+        assertEquals("a3", new String(dead.key(), StandardCharsets.UTF_8));
+        assertEquals(new String(bad, StandardCharsets.UTF_8), new String(dead.value(), StandardCharsets.UTF_8));
+        assertEquals("timestamp: not ISO-8601 (got 'yesterday')", header(dead, DeadLetterHeaders.ERROR));
+        assertEquals(config.topics().interactions(), header(dead, DeadLetterHeaders.SOURCE_TOPIC));
+        assertEquals("0", header(dead, DeadLetterHeaders.SOURCE_OFFSET));
+        assertEquals(1.0, metrics.deadLetterCount());
+        assertTrue(dlq.isEmpty());
+    }
+
+    @Test
+    void badPolicyVersionIsDeadLetteredAndPreviousVersionStaysInForce() {
+        publish(policy(1, T0, "wire-money"));
+        Policy broken = new Policy("conduct", 2, T0, null, List.of(new Rule("typo", Severity.LOW, "x",
+                new RuleCondition(null, null, "(unclosed", null, null, null, null))), null);
+        publish(broken);
+        String reason = header(dlq.readRecord(), DeadLetterHeaders.ERROR);
+        assertTrue(reason.startsWith("policy conduct@2 rejected, the previous version stays in force: "
+                + "rules[0].when.responseMatches: bad regex"), reason);
+        for (int i = 0; i < 60; i++) {
+            act("a4", i, "search", bytes("a4"));
+        }
+        for (int i = 60; i < 80; i++) {
+            act("a4", i, "wire-money", bytes("a4"));
+        }
+        assertEquals("conduct@1", alerts.readValue().policyVersion());
+    }
+
+    @Test
+    void policyWithUnknownConditionKeyIsRejected() {
+        policies.pipeInput(bytes("conduct"), bytes("{\"policyId\":\"conduct\",\"version\":1,\"effectiveAt\":\"2026-01-01T00:00:00Z\","
+                + "\"rules\":[{\"id\":\"r\",\"severity\":\"low\",\"description\":\"d\",\"when\":{\"actionName\":[\"x\"]}}]}"));
+        String reason = header(dlq.readRecord(), DeadLetterHeaders.ERROR);
+        assertTrue(reason.startsWith("rules[0].when.actionName: unknown field"), reason);
+    }
+
+    @Test
+    void interactionsWithoutAKeyAreRoutedByAgentId() {
+        publish(policy(1, T0, "wire-money"));
+        for (int i = 0; i < 60; i++) {
+            act("a5", i, "search", null);
+        }
+        for (int i = 60; i < 80; i++) {
+            act("a5", i, "wire-money", i % 2 == 0 ? null : bytes("someone-else"));
+        }
+        TestRecord<String, Alert> alert = alerts.readRecord();
+        assertEquals("a5", alert.key());
+        assertNull(alert.value().groupId());
+        assertTrue(dlq.isEmpty());
+    }
+
+    private static String header(TestRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}
