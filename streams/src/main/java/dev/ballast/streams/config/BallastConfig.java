@@ -60,6 +60,8 @@ public record BallastConfig(
         k.put("state.dir", new String[]{System.getProperty("java.io.tmpdir") + "/ballast-state", "Local state store directory"});
         k.put("topic.interactions", new String[]{Topics.INTERACTIONS, "Interaction logs (key agentId)"});
         k.put("topic.policies", new String[]{Topics.POLICY_CHANGES, "Compacted policy history (key policyId)"});
+        k.put("topic.candidates", new String[]{Topics.FINETUNE_CANDIDATES, "Fine-tuning candidates (key sampleId)"});
+        k.put("topic.preferences", new String[]{Topics.PREFERENCES, "Preference pairs (key pairId)"});
         k.put("topic.alerts", new String[]{Topics.ALERTS, "Alerts out"});
         k.put("topic.dlq", new String[]{Topics.DLQ, "Dead letters out"});
         k.put("topic.partitions", new String[]{"4", "Partitions for topics Ballast creates when missing"});
@@ -78,7 +80,8 @@ public record BallastConfig(
     }
 
     /** Topic names in use. */
-    public record TopicNames(String interactions, String policies, String alerts, String dlq) {
+    public record TopicNames(String interactions, String policies, String candidates, String preferences,
+                             String alerts, String dlq) {
     }
 
     public static BallastConfig defaults() {
@@ -127,6 +130,7 @@ public record BallastConfig(
                 reader.nonBlank("application.id"),
                 Path.of(reader.nonBlank("state.dir")),
                 new TopicNames(reader.nonBlank("topic.interactions"), reader.nonBlank("topic.policies"),
+                        reader.nonBlank("topic.candidates"), reader.nonBlank("topic.preferences"),
                         reader.nonBlank("topic.alerts"), reader.nonBlank("topic.dlq")),
                 reader.integer("topic.partitions", 1, 10_000),
                 (short) reader.integer("topic.replication.factor", -1, 32),

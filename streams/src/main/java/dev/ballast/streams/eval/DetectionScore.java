@@ -22,8 +22,9 @@ public record DetectionScore(Map<String, KindScore> kinds, long stableEvents, lo
      * @param typedRecall    typedDetected / agents
      * @param medianDelay    median events from the change to the trigger event (agent's own events)
      * @param p90Delay       90th percentile of the same
+     * @param delays         every detected agent's delay, for distributions
      */
     public record KindScore(int agents, int detected, int typedDetected, double recall, double typedRecall,
-                            double medianDelay, double p90Delay) {
+                            double medianDelay, double p90Delay, java.util.List<Long> delays) {
     }
 }

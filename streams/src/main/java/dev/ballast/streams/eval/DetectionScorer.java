@@ -98,7 +98,7 @@ public final class DetectionScorer {
                 kinds.put(entry.getKey(), new DetectionScore.KindScore(n, detected, typed,
                         agents.get(0).changeRound() == null ? Double.NaN : (double) detected / n,
                         agents.get(0).changeRound() == null ? Double.NaN : (double) typed / n,
-                        quantile(delays, 0.5), quantile(delays, 0.9)));
+                        quantile(delays, 0.5), quantile(delays, 0.9), List.copyOf(delays)));
             }
         }
         double per100k = stableEvents == 0 ? 0 : falseAlarms * 100_000.0 / stableEvents;

@@ -1,0 +1,33 @@
+package dev.ballast.streams.cli;
+
+import dev.ballast.streams.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./ballast <command>}: the entry point of every Ballast process. */
+@Command(name = "ballast", mixinStandardHelpOptions = true, version = "ballast 0.1.0",
+        description = "Keeps production LLM agents aligned: drift and tipping detection on Kafka.",
+        subcommands = {DemoCommand.class, ReplayCommand.class, SimulateCommand.class, MonitorCommand.class,
+                CommandLine.HelpCommand.class})
+public final class BallastCli {
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new BallastCli())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof ConfigException) {
+                        cmd.getErr().println(e.getMessage());
+                        return 2;
+                    }
+                    if (e instanceof IllegalArgumentException) {
+                        cmd.getErr().println("error: " + e.getMessage());
+                        return 2;
+                    }
+                    cmd.getErr().println("error: " + e.getMessage());
+                    e.printStackTrace(cmd.getErr());
+                    return 1;
+                });
+    }
+}

@@ -1,0 +1,80 @@
+package dev.ballast.streams.cli;
+
+import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.metrics.MetricsServer;
+import dev.ballast.streams.replay.ReplayInputs;
+import dev.ballast.streams.replay.ReplayRunner;
+import dev.ballast.streams.sim.Scenario;
+import dev.ballast.streams.sim.ScenarioFiles;
+import dev.ballast.streams.sim.ScenarioSpec;
+import dev.ballast.streams.sim.Simulator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole system in one JVM: embedded broker, the ATP simulator, every processor, a summary
+ * scored against the simulator's ground truth, {@code /metrics} and {@code report.html}.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the simulator through an embedded Kafka broker and every processor; print a summary, "
+                + "serve /metrics and write report.html.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--out", defaultValue = "demo-out", paramLabel = "DIR",
+            description = "Where inputs and outputs go (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Simulator seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--agents", defaultValue = "200", description = "Simulated agents (default ${DEFAULT-VALUE}).")
+    int agents;
+
+    @Option(names = "--rounds", defaultValue = "400", description = "Rounds per agent (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Port for /metrics (default: metrics.port, 9464; 0 = any free port, -1 = off).")
+    Integer metricsPort;
+
+    @Option(names = "--keep-running", description = "Keep serving /metrics after the run until interrupted.")
+    boolean keepRunning;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        BallastConfig config = configOptions.load();
+        int port = metricsPort != null ? metricsPort : config.metricsPort();
+        Scenario scenario = new Simulator(ScenarioSpec.defaults(agents, rounds, seed)).generate();
+        Path inputDir = out.resolve("input");
+        ScenarioFiles.write(scenario, inputDir);
+        System.out.printf("Ballast demo: %d agents x %d rounds (seed %d), scenario in %s%n", agents, rounds, seed, inputDir);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MetricsServer server = port < 0 ? null : MetricsServer.start(registry, port);
+        try {
+            if (server != null) {
+                System.out.printf("metrics: http://localhost:%d/metrics%n", server.port());
+            }
+            ReplayInputs inputs = ReplayInputs.read(inputDir);
+            ReplayRunner.Result result = new ReplayRunner(config, System.err).run(inputs, new BallastMetrics(registry));
+            RunReport.finish(inputs, result, scenario.truth(), out, System.out);
+            System.out.println("  report          " + out.resolve("report.html").toAbsolutePath());
+            if (server != null && keepRunning) {
+                System.out.printf("serving http://localhost:%d/metrics until interrupted (Ctrl-C)%n", server.port());
+                Thread.currentThread().join();
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+        return 0;
+    }
+}

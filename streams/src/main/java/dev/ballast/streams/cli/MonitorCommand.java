@@ -1,0 +1,48 @@
+package dev.ballast.streams.cli;
+
+import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.config.ConfigException;
+import dev.ballast.streams.kafka.MonitorService;
+import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.metrics.MetricsServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** The long-running monitor against a real cluster; stops cleanly on SIGTERM. */
+@Command(name = "monitor", mixinStandardHelpOptions = true,
+        description = "Run the monitor (drift and tipping detection) against a Kafka cluster until stopped.")
+final class MonitorCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        BallastConfig config = configOptions.load();
+        if (config.embedded()) {
+            throw new ConfigException("monitor needs a cluster: set bootstrap.servers in the config file, "
+                    + "BALLAST_BOOTSTRAP_SERVERS, or --bootstrap-servers");
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MetricsServer server = config.metricsPort() < 0 ? null : MetricsServer.start(registry, config.metricsPort());
+        MonitorService monitor = new MonitorService(config, new BallastMetrics(registry));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            monitor.close();
+            if (server != null) {
+                server.close();
+            }
+            stopped.countDown();
+        }, "ballast-shutdown"));
+        monitor.start(Duration.ofMinutes(5));
+        System.out.printf("monitor %s running against %s%s%n", config.applicationId(), config.bootstrapServers(),
+                server == null ? "" : ", metrics on :" + server.port() + "/metrics");
+        monitor.awaitFailure();
+        stopped.countDown();
+        return monitor.failure() == null ? 0 : 1;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.ballast.streams.kafka;
+
+import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.MonitorTopology;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The monitor as a running Kafka Streams client: topics ensured, topology built for the actual
+ * partition count, Kafka Streams meters bound to the registry, clean shutdown on close.
+ */
+public final class MonitorService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MonitorService.class);
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final CountDownLatch failed = new CountDownLatch(1);
+    private volatile Throwable failure;
+
+    public MonitorService(BallastConfig config, BallastMetrics metrics) {
+        int partitions;
+        try (Admin admin = Admin.create(adminProps(config))) {
+            partitions = TopicAdmin.ensureTopics(admin, config);
+        }
+        streams = new KafkaStreams(MonitorTopology.build(config, partitions, metrics, Clock.systemUTC()),
+                streamsProps(config));
+        streams.setUncaughtExceptionHandler(e -> {
+            // Bad input never gets here (it is dead-lettered); what does is a bug or a broken
+            // cluster, where stopping loudly beats a thread crash-looping on the same record.
+            failure = e;
+            LOG.error("monitor stopped on an unexpected error", e);
+            failed.countDown();
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(metrics.registry());
+    }
+
+    static Properties adminProps(BallastConfig config) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        return p;
+    }
+
+    static Properties streamsProps(BallastConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        // The contract: a crash and restart neither loses nor duplicates anything downstream.
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Internal topics follow the user's replication choice (-1: the broker's default).
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
+        p.putAll(config.streamsOverrides());
+        return p;
+    }
+
+    public void start(Duration timeout) {
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
+                failed.countDown();
+            }
+        });
+        streams.start();
+        try {
+            if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("monitor did not reach RUNNING within " + timeout.toSeconds()
+                        + " s (state " + streams.state() + "); is the cluster reachable?");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the monitor", e);
+        }
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** The error that stopped the monitor, or null while it runs. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Blocks until the monitor fails or the thread is interrupted. */
+    public void awaitFailure() throws InterruptedException {
+        failed.await();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        streamsMetrics.close();
+    }
+}

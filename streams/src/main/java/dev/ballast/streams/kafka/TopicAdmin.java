@@ -1,0 +1,63 @@
+package dev.ballast.streams.kafka;
+
+import dev.ballast.streams.config.BallastConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates Ballast's topics when they are missing and reads the partition layout back. */
+public final class TopicAdmin {
+    private TopicAdmin() {
+    }
+
+    /**
+     * Creates any missing topic of {@code config}; existing topics are left as they are. Returns
+     * the partition count of the interactions topic, which sizes the monitor's internal topics.
+     */
+    public static int ensureTopics(Admin admin, BallastConfig config) {
+        BallastConfig.TopicNames t = config.topics();
+        Optional<Short> rf = config.topicReplicationFactor() < 0 ? Optional.empty()
+                : Optional.of(config.topicReplicationFactor());
+        Optional<Integer> partitions = Optional.of(config.topicPartitions());
+        List<NewTopic> wanted = new ArrayList<>();
+        wanted.add(new NewTopic(t.interactions(), partitions, rf));
+        // One partition keeps a policy's versions in publication order; compaction keeps the newest per policy.
+        wanted.add(new NewTopic(t.policies(), Optional.of(1), rf)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        wanted.add(new NewTopic(t.candidates(), partitions, rf));
+        wanted.add(new NewTopic(t.preferences(), partitions, rf));
+        wanted.add(new NewTopic(t.alerts(), partitions, rf));
+        wanted.add(new NewTopic(t.dlq(), partitions, rf));
+        try {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).toList();
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            return partitionCount(admin, t.interactions());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create topics " + wanted.stream().map(NewTopic::name).toList()
+                    + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    public static int partitionCount(Admin admin, String topic) throws ExecutionException, InterruptedException {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+    }
+}

@@ -1,0 +1,259 @@
+package dev.ballast.streams.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ballast.events.Alert;
+import dev.ballast.events.AlertType;
+import dev.ballast.events.DeadLetterHeaders;
+import dev.ballast.events.Decoded;
+import dev.ballast.events.EventJson;
+import dev.ballast.events.Interaction;
+import dev.ballast.events.JsonSerde;
+import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.kafka.EmbeddedKafka;
+import dev.ballast.streams.kafka.MonitorService;
+import dev.ballast.streams.kafka.ProcessingWatcher;
+import dev.ballast.streams.kafka.TopicDrain;
+import dev.ballast.streams.metrics.BallastMetrics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Feeds replay input files through the real pipeline and collects what it produced. Policies are
+ * produced first and awaited, then the other files in their line order; completion is decided
+ * from the monitor's committed offsets ({@link ProcessingWatcher}), never from a sleep.
+ *
+ * <p>Against an external cluster every topic name gets a {@code replay.<run>.} prefix and the
+ * application id is unique per run, so a replay never mixes with live traffic or earlier replays.
+ */
+public final class ReplayRunner {
+    /** Longest time without any committed progress before a replay is declared stuck. */
+    private static final Duration STALL = Duration.ofMinutes(2);
+    private final BallastConfig config;
+    private final PrintStream log;
+
+    /** Everything a replay produced. */
+    public record Result(ReplaySummary summary, List<Alert> alerts, List<DeadLetterLine> deadLetters) {
+    }
+
+    public ReplayRunner(BallastConfig config, PrintStream log) {
+        this.config = config;
+        this.log = log;
+    }
+
+    public Result run(ReplayInputs inputs, BallastMetrics metrics) {
+        EmbeddedKafka kafka = config.embedded() ? EmbeddedKafka.start() : null;
+        Path stateDir = null;
+        try {
+            String runId = UUID.randomUUID().toString().substring(0, 8);
+            stateDir = Files.createTempDirectory("ballast-replay-state-");
+            BallastConfig run = runConfig(kafka, runId, stateDir);
+            return replay(run, inputs, metrics, kafka == null ? run.bootstrapServers() : "embedded");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Kafka request failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("replay interrupted", e);
+        } finally {
+            if (kafka != null) {
+                kafka.close();
+            }
+            deleteQuietly(stateDir);
+        }
+    }
+
+    private BallastConfig runConfig(EmbeddedKafka kafka, String runId, Path stateDir) {
+        BallastConfig run = config.with("application.id", "ballast-replay-" + runId)
+                .with("state.dir", stateDir.toString());
+        if (kafka != null) {
+            return run.with("bootstrap.servers", kafka.bootstrapServers());
+        }
+        String prefix = "replay." + runId + ".";
+        BallastConfig.TopicNames t = config.topics();
+        return run.with("topic.interactions", prefix + t.interactions()).with("topic.policies", prefix + t.policies())
+                .with("topic.candidates", prefix + t.candidates()).with("topic.preferences", prefix + t.preferences())
+                .with("topic.alerts", prefix + t.alerts()).with("topic.dlq", prefix + t.dlq());
+    }
+
+    private Result replay(BallastConfig run, ReplayInputs inputs, BallastMetrics metrics, String clusterName)
+            throws ExecutionException, InterruptedException {
+        BallastConfig.TopicNames t = run.topics();
+        Map<String, String> topicOf = Map.of(ReplayInputs.POLICIES, t.policies(),
+                ReplayInputs.INTERACTIONS, t.interactions(), ReplayInputs.CANDIDATES, t.candidates(),
+                ReplayInputs.PREFERENCES, t.preferences());
+        Map<String, String> keyField = Map.of(ReplayInputs.POLICIES, "policyId", ReplayInputs.INTERACTIONS, "agentId",
+                ReplayInputs.CANDIDATES, "sampleId", ReplayInputs.PREFERENCES, "pairId");
+        List<String> watched = List.of(t.policies(), t.interactions());
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, run.bootstrapServers());
+        long started = System.nanoTime();
+        try (MonitorService monitor = new MonitorService(run, metrics);
+             Admin admin = Admin.create(adminProps);
+             ProcessingWatcher watcher = new ProcessingWatcher(admin, run.bootstrapServers(), run.applicationId());
+             KafkaProducer<String, byte[]> producer = producer(run.bootstrapServers())) {
+            monitor.start(Duration.ofSeconds(60));
+            Map<TopicPartition, Long> alertsFrom = TopicDrain.endOffsets(run.bootstrapServers(), t.alerts());
+            Map<TopicPartition, Long> dlqFrom = TopicDrain.endOffsets(run.bootstrapServers(), t.dlq());
+            Map<String, ReplaySummary.InputFile> produced = new LinkedHashMap<>();
+            Set<String> agents = new HashSet<>();
+            long valid = 0;
+            for (String file : ReplayInputs.ORDER) {
+                List<String> lines = inputs.lines(file);
+                if (!inputs.files().containsKey(file)) {
+                    continue;
+                }
+                String topic = topicOf.get(file);
+                for (String line : lines) {
+                    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+                    producer.send(new ProducerRecord<>(topic, keyOf(line, keyField.get(file)), bytes));
+                    if (file.equals(ReplayInputs.INTERACTIONS)
+                            && EventJson.readInteraction(bytes) instanceof Decoded.Ok<Interaction> ok) {
+                        agents.add(ok.value().agentId());
+                        valid++;
+                    }
+                }
+                producer.flush();
+                produced.put(file, new ReplaySummary.InputFile(topic, lines.size()));
+                log.printf("replay: produced %,d records of %s to %s%n", lines.size(), file, topic);
+                if (file.equals(ReplayInputs.POLICIES)) {
+                    await(monitor, watcher, watched);
+                }
+            }
+            await(monitor, watcher, watched);
+            List<Alert> alerts = readAlerts(run.bootstrapServers(), t.alerts(), alertsFrom);
+            List<DeadLetterLine> dead = readDeadLetters(run.bootstrapServers(), t.dlq(), dlqFrom);
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            Map<String, Long> perTopic = new LinkedHashMap<>();
+            produced.values().forEach(f -> perTopic.put(f.topic(), f.records()));
+            perTopic.put(t.alerts(), (long) alerts.size());
+            perTopic.put(t.dlq(), (long) dead.size());
+            Map<String, Long> byType = new LinkedHashMap<>();
+            for (AlertType type : AlertType.values()) {
+                byType.put(type.name(), alerts.stream().filter(a -> a.type() == type).count());
+            }
+            List<String> notProcessed = produced.keySet().stream()
+                    .filter(f -> f.equals(ReplayInputs.CANDIDATES) || f.equals(ReplayInputs.PREFERENCES)).toList();
+            ReplaySummary summary = new ReplaySummary(clusterName, produced, perTopic, agents.size(), valid,
+                    (long) metrics.interactionsCount(true), byType, dead.size(), List.of("monitor"), notProcessed,
+                    Math.round(elapsed * 100) / 100.0, Math.round(valid / elapsed));
+            return new Result(summary, alerts, dead);
+        }
+    }
+
+    private void await(MonitorService monitor, ProcessingWatcher watcher, List<String> sources)
+            throws ExecutionException, InterruptedException {
+        long lastProgressAt = System.nanoTime();
+        long lastProcessed = -1;
+        long lastPrint = System.nanoTime();
+        long t0 = lastPrint;
+        long startedAt = watcher.progress(sources).processed();
+        while (!watcher.caughtUp(sources)) {
+            if (monitor.failure() != null) {
+                throw new IllegalStateException("monitor failed: " + monitor.failure().getMessage(), monitor.failure());
+            }
+            ProcessingWatcher.Progress p = watcher.progress(sources);
+            long now = System.nanoTime();
+            if (p.processed() != lastProcessed) {
+                lastProcessed = p.processed();
+                lastProgressAt = now;
+            } else if (now - lastProgressAt > STALL.toNanos()) {
+                throw new IllegalStateException("no progress for " + STALL.toMinutes() + " minutes at " + p.processed()
+                        + "/" + p.total() + " records (monitor state " + monitor.state() + ")");
+            }
+            if (now - lastPrint > 2_000_000_000L) {
+                lastPrint = now;
+                log.printf("replay: processed %,d / %,d records (%.0f%%), %,.0f records/s%n", p.processed(), p.total(),
+                        100 * p.fraction(), (p.processed() - startedAt) / Math.max(1e-9, (now - t0) / 1e9));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static String keyOf(String line, String field) {
+        try {
+            JsonNode node = EventJson.LENIENT.readTree(line);
+            JsonNode key = node == null ? null : node.get(field);
+            return key != null && key.isTextual() ? key.asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static List<Alert> readAlerts(String servers, String topic, Map<TopicPartition, Long> from) {
+        var deserializer = JsonSerde.of(Alert.class).deserializer();
+        List<Alert> alerts = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicDrain.read(servers, topic, from, Duration.ofSeconds(60))) {
+            alerts.add(deserializer.deserialize(topic, r.value()));
+        }
+        alerts.sort(Comparator.comparing(Alert::eventTimestamp).thenComparing(a -> String.valueOf(a.agentId())));
+        return alerts;
+    }
+
+    private static List<DeadLetterLine> readDeadLetters(String servers, String topic, Map<TopicPartition, Long> from) {
+        List<DeadLetterLine> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicDrain.read(servers, topic, from, Duration.ofSeconds(60))) {
+            String partition = header(r, DeadLetterHeaders.SOURCE_PARTITION);
+            String offset = header(r, DeadLetterHeaders.SOURCE_OFFSET);
+            out.add(new DeadLetterLine(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+                    r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8),
+                    header(r, DeadLetterHeaders.ERROR), header(r, DeadLetterHeaders.SOURCE_TOPIC),
+                    partition == null ? null : Integer.valueOf(partition), offset == null ? null : Long.valueOf(offset)));
+        }
+        out.sort(Comparator.comparing((DeadLetterLine d) -> String.valueOf(d.sourceTopic()))
+                .thenComparing(d -> d.sourcePartition() == null ? -1 : d.sourcePartition())
+                .thenComparing(d -> d.sourceOffset() == null ? -1 : d.sourceOffset()));
+        return out;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String servers) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        // Replay is a bulk load: bigger batches, a short linger, compression.
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // A leftover temp directory is harmless; the replay's result is what matters.
+        }
+    }
+}

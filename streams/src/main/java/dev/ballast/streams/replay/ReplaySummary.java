@@ -1,0 +1,34 @@
+package dev.ballast.streams.replay;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code summary.json}: what went in, what came out, per topic, and how long it took.
+ *
+ * @param cluster              "embedded" or the bootstrap servers used
+ * @param inputs               per input file: the topic it was produced to and its line count
+ * @param recordsPerTopic      records produced to each input topic and read from each output topic
+ * @param agents               distinct agents among valid interactions
+ * @param interactions         valid interactions judged by the monitor
+ * @param violations           of which violated the policy in force
+ * @param alertsByType         alerts raised, by type
+ * @param deadLetters          records dead-lettered
+ * @param processors           processors that ran over the inputs
+ * @param notProcessed         inputs produced to their topic but consumed by no processor of this build
+ * @param elapsedSeconds       wall time from first produce to all outputs read
+ * @param interactionsPerSecond valid interactions over elapsed time
+ */
+public record ReplaySummary(String cluster, Map<String, InputFile> inputs, Map<String, Long> recordsPerTopic,
+                            long agents, long interactions, long violations, Map<String, Long> alertsByType,
+                            long deadLetters, List<String> processors, List<String> notProcessed,
+                            double elapsedSeconds, double interactionsPerSecond) {
+
+    /** An input file, the topic its lines went to, and how many lines it had. */
+    public record InputFile(String topic, long records) {
+    }
+
+    public long alerts() {
+        return alertsByType.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

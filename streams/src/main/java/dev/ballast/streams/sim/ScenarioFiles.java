@@ -1,0 +1,41 @@
+package dev.ballast.streams.sim;
+
+import dev.ballast.events.EventJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Reads and writes scenarios in the replay layout: {@code policies.jsonl}, {@code interactions.jsonl}, {@code truth.json}. */
+public final class ScenarioFiles {
+    public static final String TRUTH = "truth.json";
+
+    private ScenarioFiles() {
+    }
+
+    public static void write(Scenario scenario, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            writeLines(dir.resolve("policies.jsonl"), scenario.policyLines());
+            writeLines(dir.resolve("interactions.jsonl"), scenario.interactionLines());
+            Files.writeString(dir.resolve(TRUTH),
+                    EventJson.LENIENT.writerWithDefaultPrettyPrinter().writeValueAsString(scenario.truth()) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write scenario to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static GroundTruth readTruth(Path file) {
+        try {
+            return EventJson.LENIENT.readValue(file.toFile(), GroundTruth.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read ground truth " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeLines(Path file, List<String> lines) throws IOException {
+        Files.write(file, lines, StandardCharsets.UTF_8);
+    }
+}
