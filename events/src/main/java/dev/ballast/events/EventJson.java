@@ -41,9 +41,9 @@ public final class EventJson {
     private static JsonMapper.Builder base() {
         return JsonMapper.builder()
                 .addModule(new JavaTimeModule())
+                .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("ballast-time")
+                        .addDeserializer(Instant.class, new IsoInstantDeserializer()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                // Epoch numbers are not ISO-8601; reject them rather than guess their unit.
-                .disable(DeserializationFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 

@@ -1,0 +1,83 @@
+package dev.ballast.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EventJsonTest {
+    private static Decoded<Interaction> interaction(String json) {
+        return EventJson.readInteraction(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String reason(Decoded<?> decoded) {
+        return assertInstanceOf(Decoded.Rejected.class, decoded).reason();
+    }
+
+    @Test
+    void readsAnInteractionAndIgnoresUnknownFields() {
+        Decoded<Interaction> d = interaction("{\"eventId\":\"e1\",\"agentId\":\"a1\",\"timestamp\":\"2026-01-05T10:00:00Z\","
+                + "\"reward\":2.5,\"action\":{\"type\":\"choice\",\"name\":\"x\"},\"somethingNew\":{\"deep\":1},"
+                + "\"labels\":{\"violation\":true}}");
+        Interaction i = assertInstanceOf(Decoded.Ok.class, d).value() instanceof Interaction in ? in : null;
+        assertEquals("a1", i.agentId());
+        assertEquals(Instant.parse("2026-01-05T10:00:00Z"), i.timestamp());
+        assertEquals(2.5, i.reward());
+        assertTrue(i.judgedViolation());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"yesterday\"}|timestamp: not ISO-8601 (got 'yesterday')",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":1767607200000}|timestamp: not ISO-8601",
+        "{\"eventId\":\"e\",\"timestamp\":\"2026-01-05T10:00:00Z\"}|agentId: required",
+        "{\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\"}|eventId: required",
+        "{\"eventId\":\"e\",\"agentId\":\"a\"}|timestamp: required (ISO-8601 UTC, e.g. 2026-01-01T00:00:00Z)",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"reward\":\"lots\"}|reward: expected a number (got 'lots')",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"observedAgents\":\"b\"}|observedAgents: expected an array",
+        "[1,2]|value: expected a JSON object",
+        "null|value: JSON null",
+    })
+    void rejectsWithAFieldLevelReason(String json, String expected) {
+        assertEquals(expected, reason(interaction(json)));
+    }
+
+    @Test
+    void rejectsBrokenJsonAndEmptyRecords() {
+        assertTrue(reason(interaction("{\"eventId\":\"e\",\"agentId\":\"a\",\"ti")).startsWith("value: not valid JSON"));
+        assertTrue(reason(interaction("{} trailing")).startsWith("value: not valid JSON"));
+        assertEquals("value: empty record", reason(EventJson.readInteraction(new byte[0])));
+    }
+
+    @Test
+    void policiesAreStrictAboutUnknownKeys() {
+        String policy = "{\"policyId\":\"p\",\"version\":1,\"effectiveAt\":\"2026-01-05T10:00:00Z\",\"rules\":[{\"id\":\"r\","
+                + "\"severity\":\"high\",\"description\":\"d\",\"when\":{\"responseMatch\":\"x\"}}]}";
+        String r = reason(EventJson.readPolicy(policy.getBytes(StandardCharsets.UTF_8)));
+        assertTrue(r.startsWith("rules[0].when.responseMatch: unknown field (known: "), r);
+        assertTrue(r.contains("responseMatches"), r);
+    }
+
+    @Test
+    void policySeverityMustBeKnown() {
+        String policy = "{\"policyId\":\"p\",\"version\":1,\"effectiveAt\":\"2026-01-05T10:00:00Z\",\"rules\":[{\"id\":\"r\","
+                + "\"severity\":\"urgent\",\"description\":\"d\",\"when\":{\"actionTypes\":[\"x\"]}}]}";
+        assertEquals("rules[0].severity: must be one of [low, medium, high, critical] (got 'urgent')",
+                reason(EventJson.readPolicy(policy.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void serdeRoundTripsAnAlert() {
+        Alert alert = new Alert("id", AlertType.TIPPING, "a", null, "e9", Instant.parse("2026-01-05T10:00:00Z"),
+                Instant.parse("2026-01-05T10:00:01Z"), "bernoulli-cusum", 1.2, "p@1", java.util.Map.of("k", 1));
+        JsonSerde<Alert> serde = JsonSerde.of(Alert.class);
+        byte[] bytes = serde.serializer().serialize("t", alert);
+        assertTrue(new String(bytes, StandardCharsets.UTF_8).contains("\"eventTimestamp\":\"2026-01-05T10:00:00Z\""));
+        assertEquals(alert, serde.deserializer().deserialize("t", bytes));
+    }
+}

@@ -1,0 +1,133 @@
+package dev.ballast.streams.drift;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.events.AlertType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class AgentMonitorTest {
+    private static final int WARMUP = 50;
+
+    private static AgentMonitor monitor(ChangeDetector detector) {
+        return new AgentMonitor(MonitorSettings.of(detector, WARMUP, TippingRule.DEFAULT));
+    }
+
+    private static AgentMonitor cusum() {
+        return monitor(new BernoulliCusum(0.45, 1_000_000));
+    }
+
+    /** Feeds {@code n} events at violation rate {@code p}; returns (event index, detection) pairs. */
+    private static List<long[]> feed(AgentMonitor m, AgentState s, SplittableRandom rng, int n, double p,
+                                     double violationReward, double complianceReward, List<Detection> out) {
+        List<long[]> at = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            boolean v = rng.nextDouble() < p;
+            double reward = (v ? violationReward : complianceReward) * (1 + 0.1 * (rng.nextDouble() - 0.5));
+            Optional<Detection> d = m.observe(s, v, reward);
+            if (d.isPresent()) {
+                out.add(d.get());
+                at.add(new long[]{s.events()});
+            }
+        }
+        return at;
+    }
+
+    @Test
+    void detectsAKnownChangePointQuicklyAndOnlyOnce() {
+        for (long seed = 1; seed <= 20; seed++) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            AgentMonitor m = cusum();
+            AgentState s = new AgentState();
+            List<Detection> detections = new ArrayList<>();
+            assertTrue(feed(m, s, rng, 200, 0.04, 10, 10, detections).isEmpty(), "no alert before the change");
+            List<long[]> at = feed(m, s, rng, 200, 0.6, 10, 10, detections);
+            assertEquals(1, at.size(), "one alert per episode, seed " + seed);
+            long delay = at.get(0)[0] - 200;
+            assertTrue(delay >= 1 && delay <= 25, "delay " + delay + " at seed " + seed);
+            assertEquals(AlertType.DRIFT, detections.get(0).type(), "no reward advantage: drift");
+        }
+    }
+
+    @Test
+    void rewardedRisingViolationsAreTipping() {
+        SplittableRandom rng = new SplittableRandom(3);
+        AgentMonitor m = cusum();
+        AgentState s = new AgentState();
+        List<Detection> detections = new ArrayList<>();
+        feed(m, s, rng, 150, 0.03, 10, 10, detections);
+        feed(m, s, rng, 60, 0.7, 40, 10, detections);
+        Detection d = detections.get(0);
+        assertEquals(AlertType.TIPPING, d.type());
+        assertTrue(d.reward().advantage() > 25, "advantage " + d.reward().advantage());
+        assertTrue(d.rising());
+        assertTrue(d.baselineRate() < 0.1 && d.currentRate() > 0.4, d.toString());
+    }
+
+    @Test
+    void falseAlarmRateUnderNoChangeStaysWithinBudget() {
+        // 400 agents x 2,000 events at fixed seeds, rates across the simulator's range: with a
+        // budget of 1e6 events per false alarm, 0.8 false alarms are expected at most.
+        int alarms = 0;
+        long events = 0;
+        for (long seed = 1; seed <= 400; seed++) {
+            SplittableRandom rng = new SplittableRandom(seed * 7919);
+            double p = 0.005 + 0.1 * rng.nextDouble();
+            AgentMonitor m = cusum();
+            AgentState s = new AgentState();
+            List<Detection> detections = new ArrayList<>();
+            alarms += feed(m, s, rng, 2_000, p, 30, 10, detections).size();
+            events += 2_000 - WARMUP;
+        }
+        assertTrue(alarms <= 2, alarms + " false alarms in " + events + " in-control events");
+    }
+
+    @Test
+    void rearmsAfterTheAgentReturnsToBaselineAndAlertsOnTheNextEpisode() {
+        SplittableRandom rng = new SplittableRandom(5);
+        AgentMonitor m = cusum();
+        AgentState s = new AgentState();
+        List<Detection> detections = new ArrayList<>();
+        feed(m, s, rng, 150, 0.02, 10, 10, detections);
+        feed(m, s, rng, 50, 0.8, 10, 10, detections);
+        assertTrue(s.inEpisode());
+        feed(m, s, rng, 150, 0.02, 10, 10, detections);
+        assertTrue(!s.inEpisode(), "re-armed after returning to baseline");
+        feed(m, s, rng, 50, 0.8, 10, 10, detections);
+        assertEquals(2, detections.size());
+        assertEquals(2, detections.get(1).episode());
+    }
+
+    @Test
+    void warmUpNeverAlertsAndPageHinkleyDetectsToo() {
+        AgentMonitor m = monitor(new PageHinkley(0.15, 1_000_000));
+        AgentState s = new AgentState();
+        List<Detection> detections = new ArrayList<>();
+        SplittableRandom rng = new SplittableRandom(9);
+        assertTrue(feed(m, s, rng, WARMUP, 1.0, 10, 10, detections).isEmpty(), "warm-up is silent");
+        AgentState t = new AgentState();
+        feed(m, t, rng, 150, 0.05, 10, 10, detections);
+        assertTrue(detections.isEmpty());
+        feed(m, t, rng, 60, 0.7, 10, 10, detections);
+        assertEquals(1, detections.size());
+        assertEquals(PageHinkley.NAME, detections.get(0).detector());
+    }
+
+    @Test
+    void stateRoundTripsThroughItsFixedSizeCodec() {
+        SplittableRandom rng = new SplittableRandom(1);
+        AgentMonitor m = cusum();
+        AgentState s = new AgentState();
+        feed(m, s, rng, 300, 0.3, 20, 10, new ArrayList<>());
+        byte[] bytes = AgentStateCodec.encode(s);
+        assertEquals(AgentStateCodec.SIZE, bytes.length);
+        AgentState back = AgentStateCodec.decode(bytes);
+        assertEquals(java.util.Arrays.toString(bytes), java.util.Arrays.toString(AgentStateCodec.encode(back)));
+        assertEquals(s.events(), back.events());
+        assertEquals(s.baselineRate(), back.baselineRate());
+    }
+}
