@@ -1,0 +1,60 @@
+package dev.ballast.streams.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.streams.drift.PageHinkley;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BallastConfigTest {
+
+    @Test
+    void defaultsAreEmbeddedWithTheContractTopics() {
+        BallastConfig c = BallastConfig.defaults();
+        assertTrue(c.embedded());
+        assertEquals("agent.interactions", c.topics().interactions());
+        assertEquals("ballast.dlq", c.topics().dlq());
+        assertEquals(1_000_000, c.falseAlarmBudgetEvents());
+    }
+
+    @Test
+    void fileThenEnvironmentOverridesAndStreamsPassThrough(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ballast.properties");
+        Files.writeString(file, "bootstrap.servers=kafka:9092\ndrift.warmup.events=80\nstreams.num.stream.threads=3\n");
+        BallastConfig c = BallastConfig.load(file, Map.of("BALLAST_DRIFT_WARMUP_EVENTS", "120",
+                "BALLAST_DRIFT_DETECTOR", "page-hinkley", "PATH", "/usr/bin"));
+        assertEquals("kafka:9092", c.bootstrapServers());
+        assertEquals(120, c.warmupEvents());
+        assertEquals(Map.of("num.stream.threads", "3"), c.streamsOverrides());
+        assertTrue(c.changeDetector() instanceof PageHinkley);
+        assertEquals(42, c.with("drift.warmup.events", "42").warmupEvents());
+    }
+
+    @Test
+    void reportsEveryProblemWithItsKey() {
+        Properties p = new Properties();
+        p.setProperty("drift.warmup.events", "many");
+        p.setProperty("drift.cusum.shift", "3");
+        p.setProperty("drift.detector", "adwin");
+        p.setProperty("drift.warmup", "50");
+        ConfigException e = assertThrows(ConfigException.class, () -> BallastConfig.parse(p, Map.of()));
+        String m = e.getMessage();
+        assertTrue(m.contains("drift.warmup.events: must be an integer (got 'many')"), m);
+        assertTrue(m.contains("drift.cusum.shift: must be between 0.01 and 0.95 (got 3)"), m);
+        assertTrue(m.contains("drift.detector: must be one of cusum, page-hinkley (got 'adwin')"), m);
+        assertTrue(m.contains("drift.warmup (file): unknown key"), m);
+    }
+
+    @Test
+    void missingConfigFileIsAClearError() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> BallastConfig.load(Path.of("/nonexistent/ballast.properties"), Map.of()));
+        assertTrue(e.getMessage().contains("not found or not readable"));
+    }
+}

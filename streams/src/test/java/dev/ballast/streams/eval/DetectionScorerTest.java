@@ -1,0 +1,43 @@
+package dev.ballast.streams.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ballast.events.Alert;
+import dev.ballast.events.AlertType;
+import dev.ballast.streams.sim.AgentKind;
+import dev.ballast.streams.sim.GroundTruth;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DetectionScorerTest {
+    private static Alert alert(String agent, String event, AlertType type) {
+        return new Alert(event, type, agent, null, event, Instant.EPOCH, Instant.EPOCH, "t", 1, "p@1", Map.of());
+    }
+
+    @Test
+    void countsDelaysInTheAgentsOwnEventsAndEarlyAlertsAsFalse() {
+        EventPositions positions = new EventPositions();
+        for (int i = 0; i < 100; i++) {
+            positions.add("a", "a-" + i);
+            positions.add("b", "b-" + i);
+            positions.add("s", "s-" + i);
+        }
+        GroundTruth truth = new GroundTruth(1, 100, Instant.EPOCH, 60, List.of(
+                new GroundTruth.AgentTruth("a", null, AgentKind.TIPPING, 0.01, 50, "a-50"),
+                new GroundTruth.AgentTruth("b", null, AgentKind.TIPPING, 0.01, 60, "b-60"),
+                new GroundTruth.AgentTruth("s", null, AgentKind.STABLE, 0.01, null, null)), List.of(), List.of());
+        DetectionScore score = new DetectionScorer(truth, positions).score(List.of(
+                alert("a", "a-58", AlertType.TIPPING), alert("b", "b-10", AlertType.DRIFT),
+                alert("b", "b-80", AlertType.DRIFT), alert("s", "s-5", AlertType.DRIFT)));
+        DetectionScore.KindScore tipping = score.kinds().get("TIPPING");
+        assertEquals(2, tipping.detected());
+        assertEquals(1, tipping.typedDetected(), "b's alert after its change is DRIFT, not TIPPING");
+        assertEquals(List.of(8L, 20L), tipping.delays());
+        assertEquals(8.0, tipping.medianDelay());
+        assertEquals(1, score.alertsBeforeChange());
+        assertEquals(2, score.falseAlarms(), "one on the stable agent, one before b's change");
+        assertEquals(100, score.stableEvents());
+    }
+}
