@@ -1,0 +1,99 @@
+package dev.ballast.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.events.Alert;
+import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.drift.AgentMonitor;
+import dev.ballast.streams.eval.OfflineRun;
+import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.replay.DeadLetterLine;
+import dev.ballast.streams.replay.ReplayInputs;
+import dev.ballast.streams.replay.ReplayOutputs;
+import dev.ballast.streams.replay.ReplayRunner;
+import dev.ballast.streams.sim.GroundTruth;
+import dev.ballast.streams.sim.Scenario;
+import dev.ballast.streams.sim.ScenarioFiles;
+import dev.ballast.streams.sim.ScenarioSpec;
+import dev.ballast.streams.sim.Simulator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole monitor through a real Kafka broker embedded in the JVM: simulated scenario in,
+ * replay, outputs compared with the single-threaded reference run of the same pure logic.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReplayEndToEndTest {
+    private Path dir;
+    private Scenario scenario;
+    private ReplayRunner.Result result;
+    private BallastMetrics metrics;
+
+    @BeforeAll
+    void replay(@TempDir Path tempDir) {
+        dir = tempDir;
+        scenario = new Simulator(ScenarioSpec.defaults(60, 300, 77)).generate();
+        ScenarioFiles.write(scenario, dir.resolve("in"));
+        metrics = new BallastMetrics(new SimpleMeterRegistry());
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        result = new ReplayRunner(BallastConfig.defaults(), quiet).run(ReplayInputs.read(dir.resolve("in")), metrics);
+    }
+
+    private static Set<String> identities(List<Alert> alerts) {
+        return alerts.stream().map(a -> a.agentId() + "|" + a.triggerEventId() + "|" + a.type()).collect(Collectors.toSet());
+    }
+
+    @Test
+    void pipelineRaisesExactlyTheAlertsOfTheReferenceRunOnceEach() {
+        AgentMonitor monitor = new AgentMonitor(BallastConfig.defaults().monitorSettings());
+        List<Alert> reference = OfflineRun.run(scenario.policyLines(), scenario.interactionLines(), monitor).alerts();
+        assertTrue(reference.size() >= 20, "scenario has changes to detect: " + reference.size());
+        assertEquals(identities(reference), identities(result.alerts()));
+        assertEquals(reference.size(), result.alerts().size(), "no duplicates downstream");
+    }
+
+    @Test
+    void everyMalformedLineAndTheBadPolicyAreDeadLetteredOnceWithAReason() {
+        List<String> planted = scenario.truth().malformedLines().stream().map(GroundTruth.MalformedLine::content).toList();
+        List<DeadLetterLine> dead = result.deadLetters();
+        assertEquals(planted.size() + 1, dead.size(), dead.toString());
+        for (String line : planted) {
+            assertEquals(1, dead.stream().filter(d -> line.equals(d.value())).count(), line);
+        }
+        DeadLetterLine policy = dead.stream().filter(d -> "policy.changes".equals(d.sourceTopic())).findFirst().orElseThrow();
+        assertTrue(policy.error().contains("bad regex"), policy.error());
+        dead.forEach(d -> {
+            assertNotNull(d.error());
+            assertNotNull(d.sourceOffset());
+        });
+        assertEquals(dead.size(), metrics.deadLetterCount());
+    }
+
+    @Test
+    void summaryCountsAndOutDirectoryFollowTheContract() throws Exception {
+        assertEquals(60, result.summary().agents());
+        assertEquals(60 * 300, result.summary().interactions());
+        assertEquals(60 * 300 + 5, result.summary().recordsPerTopic().get("agent.interactions"));
+        assertEquals(result.alerts().size(), result.summary().recordsPerTopic().get("alignment.alerts"));
+        Path out = dir.resolve("out");
+        ReplayOutputs.write(out, result, null);
+        for (String f : List.of("alerts.jsonl", "gate.jsonl", "triage.jsonl", "jobs.jsonl", "dlq.jsonl", "summary.json",
+                "report.html")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        assertEquals(result.alerts().size(), Files.readAllLines(out.resolve("alerts.jsonl")).size());
+    }
+}
