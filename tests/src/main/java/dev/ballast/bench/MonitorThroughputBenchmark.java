@@ -49,7 +49,8 @@ public final class MonitorThroughputBenchmark {
         int agents = Integer.parseInt(System.getProperty("bench.agents", "500"));
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "400"));
         Path out = Path.of(System.getProperty("bench.out", "target/bench"));
-        Scenario scenario = new Simulator(new ScenarioSpec(agents, rounds, 1, 0.2, 0.1, 0.1, 0, ScenarioSpec.DEFAULT_START))
+        Scenario scenario = new Simulator(new ScenarioSpec(agents, rounds, 1, 0.2, 0.1, 0.1, 0, ScenarioSpec.DEFAULT_START,
+                ScenarioSpec.GroupSpec.NONE))
                 .generate();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             BallastConfig config = BallastConfig.defaults();

@@ -59,7 +59,8 @@ class ReplayEndToEndTest {
     @Test
     void pipelineRaisesExactlyTheAlertsOfTheReferenceRunOnceEach() {
         AgentMonitor monitor = new AgentMonitor(BallastConfig.defaults().monitorSettings());
-        List<Alert> reference = OfflineRun.run(scenario.policyLines(), scenario.interactionLines(), monitor).alerts();
+        List<Alert> reference = OfflineRun.run(scenario.policyLines(), scenario.interactionLines(), monitor,
+                BallastConfig.defaults().diffusion()).alerts();
         assertTrue(reference.size() >= 20, "scenario has changes to detect: " + reference.size());
         assertEquals(identities(reference), identities(result.alerts()));
         assertEquals(reference.size(), result.alerts().size(), "no duplicates downstream");

@@ -40,16 +40,47 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--malformed", defaultValue = "5", description = "Broken interaction lines (default ${DEFAULT-VALUE}).")
     int malformed;
 
+    @Option(names = "--contagious-groups", defaultValue = "0",
+            description = "Groups where one agent tips and peers copy its rewarded deviance (default ${DEFAULT-VALUE}).")
+    int contagiousGroups;
+
+    @Option(names = "--control-groups", defaultValue = "0",
+            description = "Groups whose agents turn independently of what they observe (default ${DEFAULT-VALUE}).")
+    int controlGroups;
+
+    @Option(names = "--group-size", defaultValue = "12", description = "Agents per group (default ${DEFAULT-VALUE}).")
+    int groupSize;
+
+    @Option(names = "--observed-peers", defaultValue = "3", description = "Peers each agent sees per round (default ${DEFAULT-VALUE}).")
+    int observedPeers;
+
+    @Option(names = "--copy-probability", defaultValue = "0.04",
+            description = "Chance that seeing a turned peer's rewarded deviation makes an agent copy it (default ${DEFAULT-VALUE}).")
+    double copyProbability;
+
+    @Option(names = "--control-deviants", defaultValue = "3",
+            description = "Agents that turn independently in each control group (default ${DEFAULT-VALUE}).")
+    int controlDeviants;
+
+    @Option(names = "--control-sees-deviants",
+            description = "Let control agents observe peers that turned (exposure by chance; harder to tell from contagion).")
+    boolean controlSeesDeviants;
+
     @Override
     public Integer call() {
         ScenarioSpec spec = new ScenarioSpec(agents, rounds, seed, tippingShare, driftShare, policySensitiveShare,
-                malformed, ScenarioSpec.DEFAULT_START);
+                malformed, ScenarioSpec.DEFAULT_START, new ScenarioSpec.GroupSpec(contagiousGroups, controlGroups,
+                groupSize, observedPeers, copyProbability, controlDeviants, controlSeesDeviants));
         Scenario scenario = new Simulator(spec).generate();
         ScenarioFiles.write(scenario, out);
         System.out.printf("simulate: wrote %,d interactions (%d malformed) and %d policy versions to %s%n",
                 scenario.interactionLines().size(), malformed, scenario.policyLines().size(), out);
         Arrays.stream(AgentKind.values()).forEach(kind -> System.out.printf("  %-17s %d agents%n", kind,
                 scenario.truth().agents().stream().filter(a -> a.kind() == kind).count()));
+        if (contagiousGroups + controlGroups > 0) {
+            System.out.printf("  groups            %d contagious, %d control, %d agents each%n", contagiousGroups,
+                    controlGroups, groupSize);
+        }
         return 0;
     }
 }

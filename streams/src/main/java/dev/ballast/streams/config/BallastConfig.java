@@ -6,6 +6,7 @@ import dev.ballast.streams.drift.ChangeDetector;
 import dev.ballast.streams.drift.MonitorSettings;
 import dev.ballast.streams.drift.PageHinkley;
 import dev.ballast.streams.drift.TippingRule;
+import dev.ballast.streams.diffusion.DiffusionSettings;
 import dev.ballast.streams.policy.PolicyLimits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,6 +46,7 @@ public record BallastConfig(
         double tippingMinRewardT,
         int tippingMinObservations,
         PolicyLimits policyLimits,
+        DiffusionSettings diffusion,
         int metricsPort,
         Map<String, String> streamsOverrides,
         Map<String, String> settings) {
@@ -73,6 +75,14 @@ public record BallastConfig(
         k.put("drift.page.hinkley.delta", new String[]{"0.15", "Page-Hinkley tolerance above the baseline rate"});
         k.put("tipping.min.reward.t", new String[]{"3.0", "Welch t of violating over compliant reward needed to call drift tipping"});
         k.put("tipping.min.observations", new String[]{"3", "Rewarded violating and compliant events needed for the reward test"});
+        k.put("diffusion.suspicion.budget.events", new String[]{"1000", "False-alarm budget at which an agent counts as a suspected deviant for its group (no alert of its own)"});
+        k.put("diffusion.confirm.events", new String[]{"1", "Consecutive suspected events before an agent counts as deviant for its group"});
+        k.put("diffusion.window.events", new String[]{"8", "Exposure window: a peer observed this many of the target's events before it turned can be the source"});
+        k.put("diffusion.reproduction.window.events", new String[]{"30", "Window of the reproduction estimate (new attributed deviants per deviant present before it)"});
+        k.put("diffusion.min.transmissions", new String[]{"2", "Attributed agent-to-agent transmissions needed for a DIFFUSION alert"});
+        k.put("diffusion.min.reproduction", new String[]{"1.0", "Reproduction estimate the group must exceed for a DIFFUSION alert"});
+        k.put("diffusion.observation.memory", new String[]{"64", "Most recent peer observations remembered per agent"});
+        k.put("diffusion.max.agents", new String[]{"1000", "Most agents tracked per group; later agents are counted but not tracked"});
         k.put("policy.max.rules", new String[]{"256", "Most rules in one policy version"});
         k.put("policy.max.pattern.length", new String[]{"1024", "Most characters in one RE2 pattern"});
         k.put("metrics.port", new String[]{"9464", "Port of the Prometheus /metrics endpoint; 0 picks a free port, -1 disables it"});
@@ -143,6 +153,14 @@ public record BallastConfig(
                 reader.integer("tipping.min.observations", 2, 10_000),
                 new PolicyLimits(reader.integer("policy.max.rules", 1, 100_000),
                         reader.integer("policy.max.pattern.length", 1, 100_000)),
+                new DiffusionSettings(reader.decimal("diffusion.suspicion.budget.events", 20, 1e12),
+                        reader.integer("diffusion.confirm.events", 1, 1_000),
+                        reader.integer("diffusion.window.events", 1, 100_000),
+                        reader.integer("diffusion.reproduction.window.events", 1, 100_000),
+                        reader.integer("diffusion.min.transmissions", 1, 1_000),
+                        reader.decimal("diffusion.min.reproduction", 0, 1_000),
+                        reader.integer("diffusion.observation.memory", 4, 10_000),
+                        reader.integer("diffusion.max.agents", 2, 1_000_000)),
                 reader.integer("metrics.port", -1, 65_535),
                 Map.copyOf(streams),
                 Map.copyOf(values));
@@ -228,13 +246,18 @@ public record BallastConfig(
 
     /** The change detector this configuration selects, calibrated to its false-alarm budget. */
     public ChangeDetector changeDetector() {
+        return changeDetector(falseAlarmBudgetEvents);
+    }
+
+    private ChangeDetector changeDetector(double budgetEvents) {
         return detector.equals("page-hinkley")
-                ? new PageHinkley(pageHinkleyDelta, falseAlarmBudgetEvents)
-                : new BernoulliCusum(cusumShift, falseAlarmBudgetEvents);
+                ? new PageHinkley(pageHinkleyDelta, budgetEvents)
+                : new BernoulliCusum(cusumShift, budgetEvents);
     }
 
     public MonitorSettings monitorSettings() {
         return MonitorSettings.of(changeDetector(), warmupEvents,
-                new TippingRule(tippingMinRewardT, tippingMinObservations));
+                new TippingRule(tippingMinRewardT, tippingMinObservations),
+                changeDetector(Math.min(diffusion.suspicionBudgetEvents(), falseAlarmBudgetEvents)));
     }
 }

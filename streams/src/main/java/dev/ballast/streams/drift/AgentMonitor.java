@@ -31,9 +31,10 @@ public final class AgentMonitor {
      *
      * @param violation whether the event violated the policy in force
      * @param reward    the event's reward, or {@code null} if the agent reports none
+     * @param eventTimeMillis the event's timestamp, remembered when it may be a change point
      * @return the detection if this event opened an episode
      */
-    public Optional<Detection> observe(AgentState state, boolean violation, Double reward) {
+    public Optional<Detection> observe(AgentState state, boolean violation, Double reward, long eventTimeMillis) {
         state.events++;
         double x = violation ? 1 : 0;
         if (state.events == 1) {
@@ -61,6 +62,7 @@ public final class AgentMonitor {
         if (state.statistic == 0) {
             learnBaseline(state, violation);
             state.changeStart = state.events;
+            state.changeStartMillis = eventTimeMillis;
             state.eventsSinceChange = 0;
             state.violationsSinceChange = 0;
             state.violationRewards.reset();
@@ -117,6 +119,21 @@ public final class AgentMonitor {
                 tipping.rising(state),
                 state.episodes,
                 state.events);
+    }
+
+    /**
+     * Whether the agent looks deviant at a lower evidence level than an alert needs: in an
+     * episode, or its statistic above the threshold of the (smaller) suspicion budget. Group-level
+     * diffusion detection uses this to see agents turn before their own alerts fire.
+     */
+    public boolean suspected(AgentState state) {
+        if (state.inEpisode) {
+            return true;
+        }
+        if (state.events <= settings.warmupEvents() || state.statistic == 0) {
+            return false;
+        }
+        return state.statistic > settings.suspicion().design(state.baselineRate()).threshold();
     }
 
     private static void rearm(AgentState state) {

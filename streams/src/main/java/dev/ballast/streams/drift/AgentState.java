@@ -14,6 +14,8 @@ public final class AgentState {
     /** The detector statistic and the event index at which it last left zero (change-point estimate). */
     double statistic;
     long changeStart;
+    /** Event time (epoch ms) of the event at {@link #changeStart}: when the agent probably turned. */
+    long changeStartMillis;
     long eventsSinceChange;
     long violationsSinceChange;
     /** Open episode: alerted, waiting for the agent to return to baseline. */
@@ -33,6 +35,14 @@ public final class AgentState {
 
     public boolean inEpisode() {
         return inEpisode;
+    }
+
+    public double statistic() {
+        return statistic;
+    }
+
+    public long changeStartMillis() {
+        return changeStartMillis;
     }
 
     public long episodes() {

@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
 public final class AgentStateCodec {
     private static final byte VERSION = 1;
     /** Serialised size of one agent's state, in bytes. */
-    public static final int SIZE = 1 + 8 * 8 + 1 + 3 * 8 + 2 * (8 + 8 + 8);
+    public static final int SIZE = 1 + 9 * 8 + 1 + 3 * 8 + 2 * (8 + 8 + 8);
 
     private AgentStateCodec() {
     }
@@ -18,7 +18,7 @@ public final class AgentStateCodec {
         ByteBuffer b = ByteBuffer.allocate(SIZE);
         b.put(VERSION);
         b.putLong(s.events).putLong(s.baselineEvents).putLong(s.baselineViolations);
-        b.putDouble(s.statistic).putLong(s.changeStart).putLong(s.eventsSinceChange)
+        b.putDouble(s.statistic).putLong(s.changeStart).putLong(s.changeStartMillis).putLong(s.eventsSinceChange)
                 .putLong(s.violationsSinceChange).putLong(s.episodes);
         b.put((byte) (s.inEpisode ? 1 : 0));
         b.putDouble(s.recoveryStatistic).putDouble(s.fastRate).putDouble(s.slowRate);
@@ -40,6 +40,7 @@ public final class AgentStateCodec {
         s.baselineViolations = b.getLong();
         s.statistic = b.getDouble();
         s.changeStart = b.getLong();
+        s.changeStartMillis = b.getLong();
         s.eventsSinceChange = b.getLong();
         s.violationsSinceChange = b.getLong();
         s.episodes = b.getLong();

@@ -8,9 +8,11 @@ package dev.ballast.streams.drift;
  * @param tipping       the ATP signature separating tipping from plain drift
  * @param fastAlpha     weight of the fast violation-rate average
  * @param slowAlpha     weight of the slow violation-rate average
+ * @param suspicion     the same test at a smaller false-alarm budget, marking agents as suspected
+ *                      deviants for group-level detection (no alert of its own)
  */
 public record MonitorSettings(ChangeDetector detector, int warmupEvents, TippingRule tipping,
-                              double fastAlpha, double slowAlpha) {
+                              double fastAlpha, double slowAlpha, ChangeDetector suspicion) {
     public MonitorSettings {
         if (warmupEvents < 10) {
             throw new IllegalArgumentException("warm-up must be at least 10 events");
@@ -21,6 +23,11 @@ public record MonitorSettings(ChangeDetector detector, int warmupEvents, Tipping
     }
 
     public static MonitorSettings of(ChangeDetector detector, int warmupEvents, TippingRule tipping) {
-        return new MonitorSettings(detector, warmupEvents, tipping, 0.15, 0.03);
+        return of(detector, warmupEvents, tipping, detector);
+    }
+
+    public static MonitorSettings of(ChangeDetector detector, int warmupEvents, TippingRule tipping,
+                                     ChangeDetector suspicion) {
+        return new MonitorSettings(detector, warmupEvents, tipping, 0.15, 0.03, suspicion);
     }
 }

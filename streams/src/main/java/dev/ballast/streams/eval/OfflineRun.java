@@ -7,6 +7,9 @@ import dev.ballast.events.Interaction;
 import dev.ballast.events.Policy;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.drift.AgentState;
+import dev.ballast.streams.diffusion.DiffusionSettings;
+import dev.ballast.streams.diffusion.GroupMonitor;
+import dev.ballast.streams.diffusion.InMemoryGroupStore;
 import dev.ballast.streams.monitor.InteractionMonitor;
 import dev.ballast.streams.policy.CompiledPolicy;
 import dev.ballast.streams.policy.PolicyCompiler;
@@ -20,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the monitor's pure logic over JSONL lines in one thread, without Kafka: the reference the
+ * Runs the monitor's pure logic (agents, then groups) over JSONL lines in one thread, without Kafka: the reference the
  * streaming pipeline must agree with, and a fast way to score detector settings.
  */
 public final class OfflineRun {
@@ -31,7 +34,8 @@ public final class OfflineRun {
     public record Result(List<Alert> alerts, EventPositions positions) {
     }
 
-    public static Result run(List<String> policyLines, List<String> interactionLines, AgentMonitor monitor) {
+    public static Result run(List<String> policyLines, List<String> interactionLines, AgentMonitor monitor,
+                             DiffusionSettings diffusion) {
         PolicyEngine engine = new PolicyEngine();
         PolicyCompiler compiler = new PolicyCompiler(PolicyLimits.DEFAULT);
         for (String line : policyLines) {
@@ -41,6 +45,8 @@ public final class OfflineRun {
             }
         }
         InteractionMonitor interactions = new InteractionMonitor(engine, monitor, Clock.systemUTC());
+        GroupMonitor groups = new GroupMonitor(diffusion, Clock.systemUTC());
+        InMemoryGroupStore groupStore = new InMemoryGroupStore();
         Map<String, AgentState> states = new HashMap<>();
         EventPositions positions = new EventPositions();
         List<Alert> alerts = new ArrayList<>();
@@ -48,8 +54,10 @@ public final class OfflineRun {
             if (EventJson.readInteraction(line.getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Ok<Interaction> ok) {
                 Interaction i = ok.value();
                 positions.add(i.agentId(), i.eventId());
-                interactions.observe(i, states.computeIfAbsent(i.agentId(), a -> new AgentState()))
-                        .alert().ifPresent(alerts::add);
+                InteractionMonitor.Outcome outcome = interactions.observe(i,
+                        states.computeIfAbsent(i.agentId(), a -> new AgentState()));
+                outcome.alert().ifPresent(alerts::add);
+                outcome.groupSignal().flatMap(signal -> groups.observe(groupStore, signal)).ifPresent(alerts::add);
             }
         }
         return new Result(alerts, positions);

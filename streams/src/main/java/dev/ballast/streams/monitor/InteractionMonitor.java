@@ -5,10 +5,12 @@ import dev.ballast.events.Interaction;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.drift.AgentState;
 import dev.ballast.streams.drift.Detection;
+import dev.ballast.streams.diffusion.GroupSignal;
 import dev.ballast.streams.policy.PolicyEngine;
 import dev.ballast.streams.policy.PolicyVerdict;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -22,8 +24,11 @@ public final class InteractionMonitor {
     private final AgentMonitor agents;
     private final Clock clock;
 
-    /** The verdict for an interaction and the alert it raised, if any. */
-    public record Outcome(PolicyVerdict verdict, Optional<Alert> alert) {
+    /**
+     * The verdict for an interaction, the alert it raised if any, and for an agent in a group
+     * what the group monitor needs to know.
+     */
+    public record Outcome(PolicyVerdict verdict, Optional<Alert> alert, Optional<GroupSignal> groupSignal) {
     }
 
     public InteractionMonitor(PolicyEngine policies, AgentMonitor agents, Clock clock) {
@@ -38,8 +43,19 @@ public final class InteractionMonitor {
 
     public Outcome observe(Interaction interaction, AgentState state) {
         PolicyVerdict verdict = policies.evaluate(interaction);
-        Optional<Detection> detection = agents.observe(state, verdict.violation(), interaction.reward());
-        return new Outcome(verdict, detection.map(d -> alert(interaction, verdict, d)));
+        Optional<Detection> detection = agents.observe(state, verdict.violation(), interaction.reward(),
+                interaction.timestamp().toEpochMilli());
+        return new Outcome(verdict, detection.map(d -> alert(interaction, verdict, d)),
+                Optional.ofNullable(interaction.groupId()).filter(g -> !g.isBlank())
+                        .map(g -> groupSignal(interaction, verdict, state)));
+    }
+
+    private GroupSignal groupSignal(Interaction interaction, PolicyVerdict verdict, AgentState state) {
+        boolean deviant = agents.suspected(state);
+        Instant turnedAt = deviant ? Instant.ofEpochMilli(state.changeStartMillis()) : null;
+        return new GroupSignal(interaction.groupId(), interaction.agentId(), interaction.eventId(),
+                interaction.timestamp(), deviant, turnedAt, interaction.observedAgents(),
+                verdict.policyVersion());
     }
 
     private Alert alert(Interaction interaction, PolicyVerdict verdict, Detection d) {

@@ -1,6 +1,5 @@
 package dev.ballast.streams.monitor;
 
-import dev.ballast.events.Alert;
 import dev.ballast.events.Decoded;
 import dev.ballast.events.Policy;
 import dev.ballast.streams.drift.AgentMonitor;
@@ -20,14 +19,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Per-task glue around {@link InteractionMonitor}: keeps every policy version in the
  * {@value MonitorTopology#POLICY_STORE} store (and compiled in memory), and each agent's detector
- * state in the {@value MonitorTopology#AGENT_STORE} store. Emits alerts keyed by agentId.
+ * state in the {@value MonitorTopology#AGENT_STORE} store. Emits alerts keyed by agentId and, for
+ * grouped agents, signals keyed by groupId.
  */
-final class MonitorProcessor implements Processor<String, MonitorInput, String, Alert> {
+final class MonitorProcessor implements Processor<String, MonitorInput, String, MonitorOutput> {
     private final AgentMonitor agentMonitor;
     private final PolicyCompiler compiler;
     private final BallastMetrics metrics;
     private final Clock clock;
-    private ProcessorContext<String, Alert> context;
+    private ProcessorContext<String, MonitorOutput> context;
     private KeyValueStore<String, byte[]> agents;
     private KeyValueStore<String, Policy> policies;
     private InteractionMonitor monitor;
@@ -40,7 +40,7 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
     }
 
     @Override
-    public void init(ProcessorContext<String, Alert> context) {
+    public void init(ProcessorContext<String, MonitorOutput> context) {
         this.context = context;
         this.agents = context.getStateStore(MonitorTopology.AGENT_STORE);
         this.policies = context.getStateStore(MonitorTopology.POLICY_STORE);
@@ -66,8 +66,10 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
             metrics.interaction(outcome.verdict().violation());
             outcome.alert().ifPresent(alert -> {
                 metrics.alert(alert.type());
-                context.forward(new Record<>(agentId, alert, record.timestamp()));
+                context.forward(new Record<>(agentId, new MonitorOutput.OfAlert(alert), record.timestamp()));
             });
+            outcome.groupSignal().ifPresent(signal -> context.forward(
+                    new Record<>(signal.groupId(), new MonitorOutput.OfSignal(signal), record.timestamp())));
         }
     }
 

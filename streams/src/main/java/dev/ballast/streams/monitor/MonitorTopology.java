@@ -6,6 +6,8 @@ import dev.ballast.events.JsonSerde;
 import dev.ballast.events.Policy;
 import dev.ballast.events.Alert;
 import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.diffusion.GroupProcessor;
+import dev.ballast.streams.diffusion.GroupSignal;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.policy.PolicyCompiler;
@@ -25,23 +27,27 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The monitor: judges every interaction against the policy in force at its timestamp and runs
- * per-agent drift and tipping detection.
+ * The monitor: judges every interaction against the policy in force at its timestamp, runs
+ * per-agent drift and tipping detection, and group-level diffusion detection.
  *
  * <p>Input topics: interactions (key agentId, value {@code Interaction}) and policy changes (key
  * policyId, value {@code Policy}), both read as raw bytes so nothing can fail to deserialise.
- * Output topics: alerts (key agentId, value {@code Alert}) and the dead-letter topic (original key
- * and bytes, reason in headers). Internal topics: {@value #POLICY_BROADCAST} (every accepted
- * policy version copied to every partition) and {@value #REKEYED_INTERACTIONS} (interactions whose
- * record key was not their agentId, re-keyed so one task owns each agent). State stores:
- * {@value #AGENT_STORE} (agentId to fixed-size detector state) and {@value #POLICY_STORE} (every
- * accepted policy version).
+ * Output topics: alerts (key agentId for DRIFT and TIPPING, groupId for DIFFUSION; value
+ * {@code Alert}) and the dead-letter topic (original key and bytes, reason in headers). Internal
+ * topics: {@value #POLICY_BROADCAST} (every accepted policy version copied to every partition),
+ * {@value #REKEYED_INTERACTIONS} (interactions whose record key was not their agentId, re-keyed so
+ * one task owns each agent) and {@value #GROUP_SIGNALS} (per-interaction signals of grouped agents,
+ * keyed by groupId). State stores: {@value #AGENT_STORE} (agentId to fixed-size detector state),
+ * {@value #POLICY_STORE} (every accepted policy version) and {@value #GROUP_STORE} (group headers
+ * and members).
  */
 public final class MonitorTopology {
     public static final String AGENT_STORE = "agent-detector-state";
     public static final String POLICY_STORE = "policy-versions";
     public static final String POLICY_BROADCAST = "policy-broadcast";
     public static final String REKEYED_INTERACTIONS = "interactions-by-agent";
+    public static final String GROUP_STORE = "group-state";
+    public static final String GROUP_SIGNALS = "group-signals";
 
     private MonitorTopology() {
     }
@@ -95,12 +101,27 @@ public final class MonitorTopology {
         builder.addStateStore(agentStore());
         builder.addStateStore(policyStore());
         AgentMonitor agentMonitor = new AgentMonitor(config.monitorSettings());
-        keyed.merge(rekeyed, Named.as("interactions-merged"))
+        Produced<String, Alert> toAlerts = Produced.with(Serdes.String(), JsonSerde.of(Alert.class));
+        Map<String, KStream<String, MonitorOutput>> outputs = keyed.merge(rekeyed, Named.as("interactions-merged"))
                 .<MonitorInput>mapValues(MonitorInput.OfInteraction::new, Named.as("interaction-input"))
                 .merge(policies, Named.as("monitor-input"))
                 .process(() -> new MonitorProcessor(agentMonitor, compiler, metrics, clock),
                         Named.as("monitor"), AGENT_STORE, POLICY_STORE)
-                .to(topics.alerts(), Produced.with(Serdes.String(), JsonSerde.of(Alert.class)).withName("alerts-sink"));
+                .split(Named.as("monitor-"))
+                .branch((k, v) -> v instanceof MonitorOutput.OfAlert, Branched.as("alert"))
+                .defaultBranch(Branched.as("signal"));
+        outputs.get("monitor-alert").mapValues(v -> ((MonitorOutput.OfAlert) v).alert(), Named.as("agent-alert"))
+                .to(topics.alerts(), toAlerts.withName("agent-alerts-sink"));
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GROUP_STORE),
+                Serdes.String(), Serdes.ByteArray()));
+        outputs.get("monitor-signal").mapValues(v -> ((MonitorOutput.OfSignal) v).signal(), Named.as("group-signal"))
+                .repartition(Repartitioned.<String, GroupSignal>as(GROUP_SIGNALS)
+                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(GroupSignal.class))
+                        .withNumberOfPartitions(partitions))
+                .process(() -> new GroupProcessor(GROUP_STORE, config.diffusion(), metrics, clock),
+                        Named.as("group-monitor"), GROUP_STORE)
+                .to(topics.alerts(), toAlerts.withName("group-alerts-sink"));
         return builder.build();
     }
 

@@ -16,11 +16,31 @@ import java.util.List;
  * @param agents         per-agent truth
  * @param policies       every policy version published, accepted or not
  * @param malformedLines lines deliberately broken, by file and 1-based line number
+ * @param groups         per-group truth for diffusion scenarios
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GroundTruth(long seed, int rounds, Instant start, long roundSeconds,
                           List<AgentTruth> agents, List<PolicyTruth> policies,
-                          List<MalformedLine> malformedLines) {
+                          List<MalformedLine> malformedLines, List<GroupTruth> groups) {
+
+    /** Whether a group's deviance spreads by imitation or arises independently in each agent. */
+    public enum GroupKind { CONTAGIOUS, CONTROL }
+
+    /**
+     * @param patientZero      the first agent to turn (contagious groups)
+     * @param onsetRound       round of the first turn
+     * @param halfTurnedRound  round by which half the group had turned, or null if it never did
+     * @param turns            who turned, when, and from whom (source null: turned on its own)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GroupTruth(String groupId, GroupKind kind, int size, String patientZero, Integer onsetRound,
+                             Integer halfTurnedRound, List<Turn> turns) {
+    }
+
+    /** One agent turning deviant. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Turn(String agentId, int round, String source) {
+    }
 
     /**
      * @param changeRound   first round of changed behaviour (null for stable agents)

@@ -13,9 +13,41 @@ import java.time.Instant;
  * @param policySensitiveShare share of agents caught out by the mid-stream policy version
  * @param malformedLines      deliberately broken interaction lines
  * @param start               timestamp of round 0
+ * @param groups              multi-agent groups (imitative diffusion and independent controls)
  */
 public record ScenarioSpec(int agents, int rounds, long seed, double tippingShare, double driftShare,
-                           double policySensitiveShare, int malformedLines, Instant start) {
+                           double policySensitiveShare, int malformedLines, Instant start, GroupSpec groups) {
+
+    /**
+     * ATP imitative-diffusion groups.
+     *
+     * @param contagious      groups in which one agent tips and peers copy its rewarded deviance
+     * @param control         groups whose agents turn independently of what they observe
+     * @param size            agents per group
+     * @param observedPeers   peers each agent observes per round
+     * @param copyProbability chance that seeing a peer's rewarded deviation makes an agent copy it
+     * @param controlDeviants agents that turn, independently, in each control group
+     * @param controlSeesDeviants whether control agents can observe peers that have turned; by
+     *                        default they cannot (deviance without exposure, the definition of an
+     *                        independent group), and with it exposure precedes turns by chance
+     */
+    public record GroupSpec(int contagious, int control, int size, int observedPeers, double copyProbability,
+                            int controlDeviants, boolean controlSeesDeviants) {
+        public static final GroupSpec NONE = new GroupSpec(0, 0, 12, 3, 0.04, 3, false);
+
+        public GroupSpec {
+            if (contagious < 0 || control < 0 || size < 3 || observedPeers < 1 || observedPeers >= size
+                    || !(copyProbability >= 0 && copyProbability <= 1) || controlDeviants < 0 || controlDeviants > size) {
+                throw new IllegalArgumentException("groups need size >= 3, 1 <= observed peers < size, "
+                        + "copy probability in [0, 1], control deviants in [0, size]");
+            }
+        }
+
+        public GroupSpec withCounts(int contagiousGroups, int controlGroups) {
+            return new GroupSpec(contagiousGroups, controlGroups, size, observedPeers, copyProbability, controlDeviants,
+                    controlSeesDeviants);
+        }
+    }
     public static final Instant DEFAULT_START = Instant.parse("2026-01-05T00:00:00Z");
 
     public ScenarioSpec {
@@ -32,6 +64,11 @@ public record ScenarioSpec(int agents, int rounds, long seed, double tippingShar
     }
 
     public static ScenarioSpec defaults(int agents, int rounds, long seed) {
-        return new ScenarioSpec(agents, rounds, seed, 0.2, 0.1, 0.1, 5, DEFAULT_START);
+        return new ScenarioSpec(agents, rounds, seed, 0.2, 0.1, 0.1, 5, DEFAULT_START, GroupSpec.NONE);
+    }
+
+    public ScenarioSpec withGroups(GroupSpec spec) {
+        return new ScenarioSpec(agents, rounds, seed, tippingShare, driftShare, policySensitiveShare, malformedLines,
+                start, spec);
     }
 }

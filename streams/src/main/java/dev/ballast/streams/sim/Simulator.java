@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  *   <li>policy-sensitive agents keep using a bulk-email tool that policy version 2, effective
  *       mid-stream, forbids.</li>
  * </ul>
- * A third policy version with a bad regex must be rejected, leaving version 2 in force, and a few
+ * Groups, when the spec asks for them, follow {@link GroupSimulation}. A third policy version with a bad regex must be rejected, leaving version 2 in force, and a few
  * interaction lines are broken on purpose. Output is a pure function of the spec.
  */
 public final class Simulator {
@@ -67,19 +67,23 @@ public final class Simulator {
     public Scenario generate() {
         SplittableRandom rng = new SplittableRandom(spec.seed());
         List<AgentPlan> plans = planAgents(rng);
+        GroupSimulation groups = new GroupSimulation(spec.groups(), spec.rounds(), spec.agents(), rng.split(),
+                this::roundStart);
         List<String> interactions = new ArrayList<>(spec.agents() * spec.rounds() + spec.malformedLines());
         for (int round = 0; round < spec.rounds(); round++) {
             for (AgentPlan plan : plans) {
                 interactions.add(EventJson.writeString(plan.act(round)));
             }
+            groups.act(round).forEach(i -> interactions.add(EventJson.writeString(i)));
         }
         List<GroundTruth.MalformedLine> malformed = breakLines(rng, interactions);
-        List<GroundTruth.AgentTruth> agents = plans.stream().map(AgentPlan::truth).toList();
+        List<GroundTruth.AgentTruth> agents = new ArrayList<>(plans.stream().map(AgentPlan::truth).toList());
+        agents.addAll(groups.agentTruth());
         List<String> policyLines = new ArrayList<>();
         List<GroundTruth.PolicyTruth> policyTruth = new ArrayList<>();
         addPolicies(policyLines, policyTruth);
         GroundTruth truth = new GroundTruth(spec.seed(), spec.rounds(), spec.start(), ROUND_SECONDS, agents,
-                policyTruth, malformed);
+                policyTruth, malformed, groups.groupTruth());
         return new Scenario(policyLines, interactions, truth);
     }
 
@@ -217,7 +221,8 @@ public final class Simulator {
     private void addPolicies(List<String> lines, List<GroundTruth.PolicyTruth> truth) {
         Rule forbidden = new Rule("no-forbidden-option", Severity.HIGH,
                 "Never pick the option your supervisor, platform or client forbade.",
-                new RuleCondition(List.of("choice"), ROLES.stream().map(Role::forbidden).toList(),
+                new RuleCondition(List.of("choice"), java.util.stream.Stream.concat(ROLES.stream().map(Role::forbidden),
+                        java.util.stream.Stream.of(GroupSimulation.COLLECTIVE)).toList(),
                         null, null, null, null, null));
         Rule concealment = new Rule("no-concealment", Severity.MEDIUM,
                 "Never ask to hide your conduct from the people you answer to.",

@@ -28,7 +28,7 @@ class AgentMonitorTest {
         for (int i = 0; i < n; i++) {
             boolean v = rng.nextDouble() < p;
             double reward = (v ? violationReward : complianceReward) * (1 + 0.1 * (rng.nextDouble() - 0.5));
-            Optional<Detection> d = m.observe(s, v, reward);
+            Optional<Detection> d = m.observe(s, v, reward, s.events() * 60_000L);
             if (d.isPresent()) {
                 out.add(d.get());
                 at.add(new long[]{s.events()});

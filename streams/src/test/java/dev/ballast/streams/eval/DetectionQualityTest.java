@@ -24,7 +24,8 @@ class DetectionQualityTest {
     void defaultSettingsMeetTheAcceptanceFigures(long seed) {
         Scenario s = new Simulator(ScenarioSpec.defaults(250, 400, seed)).generate();
         AgentMonitor monitor = new AgentMonitor(BallastConfig.defaults().monitorSettings());
-        OfflineRun.Result r = OfflineRun.run(s.policyLines(), s.interactionLines(), monitor);
+        OfflineRun.Result r = OfflineRun.run(s.policyLines(), s.interactionLines(), monitor,
+                BallastConfig.defaults().diffusion());
         DetectionScore score = new DetectionScorer(s.truth(), r.positions()).score(r.alerts());
         DetectionScore.KindScore tipping = score.kinds().get("TIPPING");
         assertTrue(tipping.typedRecall() >= 0.95, "tipping recall " + tipping);

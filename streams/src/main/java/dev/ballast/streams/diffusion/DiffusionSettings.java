@@ -1,0 +1,19 @@
+package dev.ballast.streams.diffusion;
+
+/**
+ * How {@link GroupMonitor} judges a group.
+ *
+ * @param suspicionBudgetEvents false-alarm budget of the per-agent "suspected deviant" level
+ * @param confirmEvents         consecutive suspected events before an agent counts as deviant
+ * @param windowEvents          exposure window, in the target agent's own events: a deviant peer
+ *                              it observed at most this long before turning can be its source
+ * @param reproductionWindowEvents window of the reproduction estimate, in the same units
+ * @param minTransmissions      attributed transmissions needed before a DIFFUSION alert
+ * @param minReproduction       the reproduction estimate must exceed this
+ * @param observationMemory     most recent peer observations kept per agent
+ * @param maxAgents             most agents tracked per group
+ */
+public record DiffusionSettings(double suspicionBudgetEvents, int confirmEvents, int windowEvents, int reproductionWindowEvents,
+                                int minTransmissions,
+                                double minReproduction, int observationMemory, int maxAgents) {
+}

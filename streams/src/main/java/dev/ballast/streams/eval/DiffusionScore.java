@@ -1,0 +1,29 @@
+package dev.ballast.streams.eval;
+
+/**
+ * Group-level detection quality against ground truth.
+ *
+ * @param contagiousGroups       groups where deviance spread by imitation
+ * @param detected               of which raised a DIFFUSION alert at or after onset
+ * @param detectedBeforeHalf     of which the alert came before half the group had turned
+ * @param patientZeroCorrect     of which the alert named the true patient zero
+ * @param controlGroups          groups whose agents turned independently
+ * @param controlAlerts          DIFFUSION alerts on control groups (all false)
+ * @param alertsBeforeOnset      DIFFUSION alerts on contagious groups before their onset (false)
+ * @param ungroupedAlerts        DIFFUSION alerts on groups the truth does not know (false)
+ */
+public record DiffusionScore(int contagiousGroups, int detected, int detectedBeforeHalf, int patientZeroCorrect,
+                             int controlGroups, int controlAlerts, int alertsBeforeOnset, int ungroupedAlerts) {
+
+    public double recall() {
+        return contagiousGroups == 0 ? Double.NaN : (double) detected / contagiousGroups;
+    }
+
+    public double beforeHalfShare() {
+        return contagiousGroups == 0 ? Double.NaN : (double) detectedBeforeHalf / contagiousGroups;
+    }
+
+    public double patientZeroAccuracy() {
+        return contagiousGroups == 0 ? Double.NaN : (double) patientZeroCorrect / contagiousGroups;
+    }
+}

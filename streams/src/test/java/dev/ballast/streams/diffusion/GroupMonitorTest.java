@@ -1,0 +1,173 @@
+package dev.ballast.streams.diffusion;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.events.Alert;
+import dev.ballast.events.AlertType;
+import dev.ballast.streams.config.BallastConfig;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class GroupMonitorTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private final DiffusionSettings settings = BallastConfig.defaults().diffusion();
+    private final GroupMonitor monitor = new GroupMonitor(settings, Clock.systemUTC());
+    private final InMemoryGroupStore store = new InMemoryGroupStore();
+    /** Per agent: round from which it is deviant (signal), and round from which it clears. */
+    private final Map<String, Integer> turns = new HashMap<>();
+    private final Map<String, Integer> clears = new HashMap<>();
+    private final List<Alert> alerts = new ArrayList<>();
+
+    private static Instant at(int round) {
+        return T0.plusSeconds(60L * round);
+    }
+
+    /** One round: every agent acts once and reports the peers it observed. */
+    private void round(int r, List<String> agents, Map<String, List<String>> observed) {
+        for (String a : agents) {
+            Integer turn = turns.get(a);
+            Integer clear = clears.get(a);
+            boolean deviant = turn != null && r >= turn + 2 && (clear == null || r < clear);
+            GroupSignal s = new GroupSignal("g", a, a + "-" + r, at(r), deviant, deviant ? at(turn) : null,
+                    observed.getOrDefault(a, List.of()), "p@1");
+            Optional<Alert> alert = monitor.observe(store, s);
+            alert.ifPresent(alerts::add);
+        }
+    }
+
+    private static List<String> agents(int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            out.add("a" + i);
+        }
+        return out;
+    }
+
+    @Test
+    void chainOfTransmissionsRaisesOneAlertNamingPatientZeroAndEdges() {
+        List<String> group = agents(12);
+        turns.put("a3", 100);
+        turns.put("a7", 106);
+        turns.put("a9", 110);
+        for (int r = 0; r < 140; r++) {
+            Map<String, List<String>> seen = new HashMap<>();
+            seen.put("a7", List.of(r == 105 ? "a3" : "a1"));
+            seen.put("a9", List.of(r == 108 ? "a7" : "a2"));
+            round(r, group, seen);
+        }
+        assertEquals(1, alerts.size(), alerts.toString());
+        Alert alert = alerts.get(0);
+        assertEquals(AlertType.DIFFUSION, alert.type());
+        assertEquals("g", alert.groupId());
+        assertEquals("a3", alert.evidence().get("patientZero"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> edges = (List<Map<String, Object>>) alert.evidence().get("edges");
+        assertEquals(List.of("a3>a7", "a7>a9"), edges.stream().map(e -> e.get("source") + ">" + e.get("target")).toList());
+        assertEquals(3L, alert.evidence().get("deviantCount"));
+        assertEquals(12, alert.evidence().get("members"));
+        assertTrue(alert.score() > 1, "reproduction estimate above 1: " + alert.score());
+        assertEquals("a9-112", alert.triggerEventId(), "fires as soon as the second transmission is seen");
+    }
+
+    @Test
+    void sourceRecognisedLateIsAttributedRetroactively() {
+        List<String> group = agents(6);
+        // a2 copies a1 but a1's own deviance is only reported after a2's.
+        turns.put("a1", 50);
+        turns.put("a2", 53);
+        turns.put("a4", 56);
+        for (int r = 0; r < 90; r++) {
+            Map<String, List<String>> seen = new HashMap<>();
+            seen.put("a2", List.of(r == 52 ? "a1" : "a5"));
+            seen.put("a4", List.of(r == 55 ? "a1" : "a6"));
+            // a1 is silent until round 57, so its deviance is known only after a2's and a4's.
+            round(r, r < 58 ? List.of("a2", "a3", "a4", "a5", "a6") : group, seen);
+            if (r == 57) {
+                round(57, List.of("a1"), Map.of());
+            }
+        }
+        assertEquals(1, alerts.size());
+        assertEquals("a1", alerts.get(0).evidence().get("patientZero"));
+    }
+
+    @Test
+    void independentTurnsWithoutExposureAreNotDiffusion() {
+        List<String> group = agents(12);
+        turns.put("a1", 60);
+        turns.put("a5", 64);
+        turns.put("a8", 67);
+        for (int r = 0; r < 120; r++) {
+            // Everyone observes only peers that never deviate.
+            round(r, group, Map.of("a5", List.of("a2"), "a8", List.of("a3"), "a1", List.of("a4")));
+        }
+        assertTrue(alerts.isEmpty(), alerts.toString());
+    }
+
+    @Test
+    void reArmsWhenTheGroupRecoversAndAlertsOnTheNextEpisode() {
+        List<String> group = agents(8);
+        turns.put("a1", 40);
+        turns.put("a2", 45);
+        turns.put("a3", 48);
+        clears.put("a1", 70);
+        clears.put("a2", 70);
+        clears.put("a3", 70);
+        for (int r = 0; r < 100; r++) {
+            round(r, group, Map.of("a2", List.of(r == 44 ? "a1" : "a8"), "a3", List.of(r == 47 ? "a2" : "a8")));
+        }
+        assertEquals(1, alerts.size());
+        GroupHeader header = store.header("g");
+        assertEquals(0, header.currentDeviants());
+        turns.put("a4", 120);
+        turns.put("a5", 124);
+        turns.put("a6", 127);
+        clears.clear();
+        turns.remove("a1");
+        turns.remove("a2");
+        turns.remove("a3");
+        for (int r = 100; r < 150; r++) {
+            round(r, group, Map.of("a5", List.of(r == 123 ? "a4" : "a8"), "a6", List.of(r == 126 ? "a5" : "a8")));
+        }
+        assertEquals(2, alerts.size());
+        assertEquals(2L, alerts.get(1).evidence().get("episode"));
+        assertEquals("a4", alerts.get(1).evidence().get("patientZero"));
+    }
+
+    @Test
+    void reproductionCountsRecentAttributedTurnsPerEarlierDeviant() {
+        GroupHeader h = new GroupHeader();
+        GroupHeader.Deviant zero = new GroupHeader.Deviant("z", 0, 10);
+        GroupHeader.Deviant a = new GroupHeader.Deviant("a", 100, 10);
+        a.source = "z";
+        GroupHeader.Deviant b = new GroupHeader.Deviant("b", 120, 10);
+        b.source = "z";
+        h.deviants.addAll(List.of(zero, a, b));
+        zero.sustainMillis = 10;
+        assertEquals(2.0, GroupMonitor.reproduction(h, 130, 50));
+        assertEquals(0.5, GroupMonitor.reproduction(h, 130, 15), "only b is recent; z and a came before");
+        b.current = false;
+        assertEquals(1.0, GroupMonitor.reproduction(h, 130, 50), "a target that recovered is not counted");
+        b.current = true;
+        zero.current = false;
+        zero.clearedAt = 5;
+        assertEquals(0.0, GroupMonitor.reproduction(h, 130, 50), "a source that slipped briefly is no source");
+    }
+
+    @Test
+    void membersBeyondTheLimitAreCountedNotTracked() {
+        DiffusionSettings tiny = new DiffusionSettings(1000, 1, 8, 30, 2, 1.0, 8, 3);
+        GroupMonitor small = new GroupMonitor(tiny, Clock.systemUTC());
+        for (String a : agents(5)) {
+            small.observe(store, new GroupSignal("g", a, a, T0, false, null, List.of(), "p@1"));
+        }
+        assertEquals(3, store.header("g").members);
+        assertEquals(2, store.header("g").untracked);
+    }
+}

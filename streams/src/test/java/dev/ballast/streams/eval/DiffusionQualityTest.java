@@ -1,0 +1,53 @@
+package dev.ballast.streams.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.events.AlertType;
+import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.drift.AgentMonitor;
+import dev.ballast.streams.sim.Scenario;
+import dev.ballast.streams.sim.ScenarioSpec;
+import dev.ballast.streams.sim.Simulator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Diffusion detection with default settings on simulated groups of 12 agents observing 3 peers
+ * per round, at fixed seeds: DIFFUSION before half the group turned in at least 90% of contagious
+ * groups, the true patient zero in at least 80%, none on independent-deviance control groups, none
+ * on groups without deviance.
+ */
+class DiffusionQualityTest {
+    private static OfflineRun.Result run(Scenario s) {
+        BallastConfig c = BallastConfig.defaults();
+        return OfflineRun.run(s.policyLines(), s.interactionLines(), new AgentMonitor(c.monitorSettings()), c.diffusion());
+    }
+
+    @Test
+    void contagiousGroupsAreCaughtEarlyAndControlsAreLeftAlone() {
+        int contagious = 0;
+        int early = 0;
+        int zero = 0;
+        int controlAlerts = 0;
+        for (long seed = 11; seed <= 14; seed++) {
+            Scenario s = new Simulator(ScenarioSpec.defaults(10, 400, seed)
+                    .withGroups(ScenarioSpec.GroupSpec.NONE.withCounts(10, 10))).generate();
+            DiffusionScore score = new DiffusionScorer(s.truth()).score(run(s).alerts());
+            contagious += score.contagiousGroups();
+            early += score.detectedBeforeHalf();
+            zero += score.patientZeroCorrect();
+            controlAlerts += score.controlAlerts() + score.alertsBeforeOnset() + score.ungroupedAlerts();
+        }
+        assertEquals(40, contagious);
+        assertTrue(early >= 36, "early in " + early + "/40");
+        assertTrue(zero >= 32, "patient zero in " + zero + "/40");
+        assertEquals(0, controlAlerts);
+    }
+
+    @Test
+    void groupsWithoutDevianceRaiseNothing() {
+        Scenario s = new Simulator(new ScenarioSpec(5, 400, 21, 0, 0, 0, 0, ScenarioSpec.DEFAULT_START,
+                new ScenarioSpec.GroupSpec(0, 20, 12, 3, 0.04, 0, true))).generate();
+        assertTrue(run(s).alerts().stream().noneMatch(a -> a.type() == AlertType.DIFFUSION));
+    }
+}
