@@ -45,7 +45,8 @@ class ReplayEndToEndTest {
     @BeforeAll
     void replay(@TempDir Path tempDir) {
         dir = tempDir;
-        scenario = new Simulator(ScenarioSpec.defaults(60, 300, 77)).generate();
+        scenario = new Simulator(ScenarioSpec.defaults(60, 300, 77)
+                .withGroups(ScenarioSpec.GroupSpec.NONE.withCounts(3, 2))).generate();
         ScenarioFiles.write(scenario, dir.resolve("in"));
         metrics = new BallastMetrics(new SimpleMeterRegistry());
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
@@ -62,6 +63,8 @@ class ReplayEndToEndTest {
         List<Alert> reference = OfflineRun.run(scenario.policyLines(), scenario.interactionLines(), monitor,
                 BallastConfig.defaults().diffusion()).alerts();
         assertTrue(reference.size() >= 20, "scenario has changes to detect: " + reference.size());
+        assertTrue(reference.stream().anyMatch(a -> a.type() == dev.ballast.events.AlertType.DIFFUSION),
+                "scenario has contagious groups");
         assertEquals(identities(reference), identities(result.alerts()));
         assertEquals(reference.size(), result.alerts().size(), "no duplicates downstream");
     }
@@ -85,12 +88,13 @@ class ReplayEndToEndTest {
 
     @Test
     void summaryCountsAndOutDirectoryFollowTheContract() throws Exception {
-        assertEquals(60, result.summary().agents());
-        assertEquals(60 * 300, result.summary().interactions());
-        assertEquals(60 * 300 + 5, result.summary().recordsPerTopic().get("agent.interactions"));
+        int agents = 60 + 5 * 12;
+        assertEquals(agents, result.summary().agents());
+        assertEquals(agents * 300, result.summary().interactions());
+        assertEquals(agents * 300 + 5, result.summary().recordsPerTopic().get("agent.interactions"));
         assertEquals(result.alerts().size(), result.summary().recordsPerTopic().get("alignment.alerts"));
         Path out = dir.resolve("out");
-        ReplayOutputs.write(out, result, null);
+        ReplayOutputs.write(out, result, null, null);
         for (String f : List.of("alerts.jsonl", "gate.jsonl", "triage.jsonl", "jobs.jsonl", "dlq.jsonl", "summary.json",
                 "report.html")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);

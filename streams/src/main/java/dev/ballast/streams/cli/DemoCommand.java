@@ -45,6 +45,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep-running", description = "Keep serving /metrics after the run until interrupted.")
     boolean keepRunning;
 
+    @Option(names = "--partitions", defaultValue = "1",
+            description = "Partitions of the replay topics (default ${DEFAULT-VALUE}: exact file order; more runs "
+                    + "tasks side by side, and group detection then sees turns out of order).")
+    int partitions;
+
     @Mixin
     ConfigOptions configOptions;
 
@@ -63,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.printf("metrics: http://localhost:%d/metrics%n", server.port());
             }
             ReplayInputs inputs = ReplayInputs.read(inputDir);
-            ReplayRunner.Result result = new ReplayRunner(config, System.err).run(inputs, new BallastMetrics(registry));
+            ReplayRunner.Result result = new ReplayRunner(config, System.err, partitions).run(inputs, new BallastMetrics(registry));
             RunReport.finish(inputs, result, scenario.truth(), out, System.out);
             System.out.println("  report          " + out.resolve("report.html").toAbsolutePath());
             if (server != null && keepRunning) {

@@ -2,6 +2,12 @@ package dev.ballast.streams.cli;
 
 import dev.ballast.streams.eval.DetectionScore;
 import dev.ballast.streams.eval.DetectionScorer;
+import dev.ballast.streams.eval.DiffusionScore;
+import dev.ballast.streams.eval.DiffusionScorer;
+import dev.ballast.events.Alert;
+import dev.ballast.events.AlertType;
+import java.util.List;
+import java.util.Map;
 import dev.ballast.streams.eval.EventPositions;
 import dev.ballast.streams.replay.ReplayInputs;
 import dev.ballast.streams.replay.ReplayOutputs;
@@ -24,8 +30,10 @@ final class RunReport {
     static DetectionScore finish(ReplayInputs inputs, ReplayRunner.Result result, GroundTruth truth, Path out,
                                  PrintStream stdout) {
         DetectionScore score = truth == null ? null : score(inputs, result, truth);
-        ReplayOutputs.write(out, result, score);
-        print(result.summary(), score, out, stdout);
+        DiffusionScore diffusion = truth == null || truth.groups() == null || truth.groups().isEmpty() ? null
+                : new DiffusionScorer(truth).score(result.alerts());
+        ReplayOutputs.write(out, result, score, diffusion);
+        print(result, score, diffusion, out, stdout);
         return score;
     }
 
@@ -39,7 +47,9 @@ final class RunReport {
         return new DetectionScorer(truth, positions).score(result.alerts());
     }
 
-    private static void print(ReplaySummary s, DetectionScore score, Path out, PrintStream o) {
+    private static void print(ReplayRunner.Result result, DetectionScore score, DiffusionScore diffusion, Path out,
+                              PrintStream o) {
+        ReplaySummary s = result.summary();
         o.println();
         o.printf(Locale.ROOT, "  agents          %,d%n", s.agents());
         o.printf(Locale.ROOT, "  interactions    %,d judged, %,d violations%n", s.interactions(), s.violations());
@@ -61,8 +71,39 @@ final class RunReport {
                     + "%d before a change%n", score.falseAlarms(), score.stableEvents(), score.falseAlarmsPer100k(),
                     score.alertsBeforeChange());
         }
+        printSpread(result.alerts(), o);
+        if (diffusion != null) {
+            o.printf(Locale.ROOT, "  diffusion       %d/%d contagious groups detected, %d before half the group turned, "
+                    + "patient zero right in %d; %d alerts on %d control groups%n", diffusion.detected(),
+                    diffusion.contagiousGroups(), diffusion.detectedBeforeHalf(), diffusion.patientZeroCorrect(),
+                    diffusion.controlAlerts(), diffusion.controlGroups());
+        }
         o.println();
         o.println("  outputs in " + out + ": alerts.jsonl dlq.jsonl gate.jsonl triage.jsonl jobs.jsonl summary.json report.html");
+    }
+
+    /** Each DIFFUSION alert as a spread: patient zero, then who turned from whom, when. */
+    @SuppressWarnings("unchecked")
+    private static void printSpread(List<Alert> alerts, PrintStream o) {
+        List<Alert> diffusion = alerts.stream().filter(a -> a.type() == AlertType.DIFFUSION).toList();
+        if (diffusion.isEmpty()) {
+            return;
+        }
+        o.println();
+        o.println("  diffusion alerts (group: patient zero, then target <- source at turn time)");
+        for (Alert a : diffusion) {
+            StringBuilder line = new StringBuilder();
+            for (Map<String, Object> step : (List<Map<String, Object>>) a.evidence().get("timeline")) {
+                Object source = step.get("source");
+                if (source != null) {
+                    line.append("  ").append(step.get("agentId")).append(" <- ").append(source)
+                            .append(" @").append(String.valueOf(step.get("turnedAt")).substring(11, 16));
+                }
+            }
+            o.printf(Locale.ROOT, "    %-10s zero %s, R %.2f, %s deviant (%s of group), fired at %s:%s%n", a.groupId(),
+                    a.evidence().get("patientZero"), a.score(), a.evidence().get("deviantCount"),
+                    a.evidence().get("deviantShare"), a.eventTimestamp().toString().substring(11, 16), line);
+        }
     }
 
     private static String fmt(double v) {

@@ -2,6 +2,7 @@ package dev.ballast.streams.replay;
 
 import dev.ballast.events.EventJson;
 import dev.ballast.streams.eval.DetectionScore;
+import dev.ballast.streams.eval.DiffusionScore;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +21,7 @@ public final class ReplayOutputs {
     private ReplayOutputs() {
     }
 
-    public static void write(Path out, ReplayRunner.Result result, DetectionScore score) {
+    public static void write(Path out, ReplayRunner.Result result, DetectionScore score, DiffusionScore diffusion) {
         try {
             Files.createDirectories(out);
             jsonl(out.resolve("alerts.jsonl"), result.alerts());
@@ -30,7 +31,7 @@ public final class ReplayOutputs {
             }
             Files.writeString(out.resolve("summary.json"),
                     EventJson.LENIENT.writerWithDefaultPrettyPrinter().writeValueAsString(result.summary()) + "\n");
-            Files.writeString(out.resolve("report.html"), ReportWriter.render(result, score));
+            Files.writeString(out.resolve("report.html"), ReportWriter.render(result, score, diffusion));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write outputs to " + out + ": " + e.getMessage(), e);
         }

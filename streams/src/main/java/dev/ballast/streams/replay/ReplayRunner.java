@@ -49,6 +49,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Against an external cluster every topic name gets a {@code replay.<run>.} prefix and the
  * application id is unique per run, so a replay never mixes with live traffic or earlier replays.
+ *
+ * <p>Replay topics have {@code partitions} partitions, one by default: a single partition processes
+ * a backlog in exactly its file order. With several, monitor tasks run ahead of each other by
+ * thousands of records, which per-agent detection does not notice but group-level detection does,
+ * since it then sees agents' turns out of event-time order.
  */
 public final class ReplayRunner {
     /** Longest time without any committed progress before a replay is declared stuck. */
@@ -61,7 +66,11 @@ public final class ReplayRunner {
     }
 
     public ReplayRunner(BallastConfig config, PrintStream log) {
-        this.config = config;
+        this(config, log, 1);
+    }
+
+    public ReplayRunner(BallastConfig config, PrintStream log, int partitions) {
+        this.config = config.with("topic.partitions", Integer.toString(partitions));
         this.log = log;
     }
 

@@ -4,6 +4,7 @@ import dev.ballast.events.Alert;
 import dev.ballast.events.AlertType;
 import dev.ballast.events.EventJson;
 import dev.ballast.streams.eval.DetectionScore;
+import dev.ballast.streams.eval.DiffusionScore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +23,7 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
-    public static String render(ReplayRunner.Result result, DetectionScore score) {
+    public static String render(ReplayRunner.Result result, DetectionScore score, DiffusionScore diffusion) {
         ReplaySummary s = result.summary();
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>Ballast report</title><style>")
@@ -49,6 +50,13 @@ public final class ReportWriter {
                 }
             });
         }
+        if (diffusion != null) {
+            h.append(String.format(Locale.ROOT, "<h3>Diffusion</h3><p>%d of %d contagious groups detected, %d before half "
+                    + "the group had turned, patient zero named correctly in %d; %d DIFFUSION alerts on %d control groups.</p>",
+                    diffusion.detected(), diffusion.contagiousGroups(), diffusion.detectedBeforeHalf(),
+                    diffusion.patientZeroCorrect(), diffusion.controlAlerts(), diffusion.controlGroups()));
+        }
+        h.append(spreads(result.alerts()));
         h.append("<h2>Alerts</h2>").append(alertTable(result.alerts()));
         h.append("<h2>Dead letters</h2>").append(deadLetterTable(result.deadLetters()));
         h.append("<h2>Summary</h2><pre>").append(escape(EventJson.writeString(s))).append("</pre></body></html>");
@@ -128,6 +136,32 @@ public final class ReportWriter {
         svg.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\" font-size=\"11\">0</text>"
                 + "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%d events</text>", hgt + 14, w, hgt + 14, maxDelay));
         return svg.append("</svg>").toString();
+    }
+
+    /** One table per DIFFUSION alert: who turned when, and from whom. */
+    @SuppressWarnings("unchecked")
+    private static String spreads(List<Alert> alerts) {
+        StringBuilder t = new StringBuilder();
+        for (Alert a : alerts) {
+            if (a.type() != AlertType.DIFFUSION) {
+                continue;
+            }
+            if (t.length() == 0) {
+                t.append("<h2>Spread in groups</h2>");
+            }
+            t.append(String.format(Locale.ROOT, "<h3>%s: patient zero %s, R %.2f, %s of the group deviant when it fired "
+                    + "(%s)</h3><table><tr><th>agent</th><th>turned at</th><th>from</th></tr>", escape(a.groupId()),
+                    escape(String.valueOf(a.evidence().get("patientZero"))), a.score(),
+                    a.evidence().get("deviantShare"), a.eventTimestamp()));
+            for (Map<String, Object> step : (List<Map<String, Object>>) a.evidence().get("timeline")) {
+                t.append("<tr><td>").append(escape(String.valueOf(step.get("agentId")))).append("</td><td>")
+                        .append(escape(String.valueOf(step.get("turnedAt")))).append("</td><td>")
+                        .append(escape(step.get("source") == null ? "" : String.valueOf(step.get("source"))))
+                        .append("</td></tr>");
+            }
+            t.append("</table>");
+        }
+        return t.toString();
     }
 
     private static String scoreTable(DetectionScore score) {

@@ -175,6 +175,34 @@ class MonitorTopologyTest {
         assertTrue(dlq.isEmpty());
     }
 
+    @Test
+    void deviancePassedFromPeerToPeerRaisesOneDiffusionAlertKeyedByGroup() {
+        publish(policy(1, T0, "collude"));
+        List<String> members = List.of("g-1", "g-2", "g-3", "g-4", "g-5", "g-6");
+        for (int round = 0; round < 120; round++) {
+            for (String agent : members) {
+                int turn = switch (agent) {
+                    case "g-1" -> 60;
+                    case "g-2" -> 64;
+                    case "g-3" -> 68;
+                    default -> Integer.MAX_VALUE;
+                };
+                // g-2 watches g-1 and g-3 watches g-2 in the rounds before they turn.
+                String watched = agent.equals("g-2") ? "g-1" : agent.equals("g-3") ? "g-2" : "g-6";
+                Interaction in = new Interaction(agent + "-" + round, agent, "team-a", T0.plusSeconds(60L * round),
+                        (long) round, null, null, new Action("tool_call", round >= turn ? "collude" : "search", null),
+                        1.0, List.of(watched), null, null);
+                interactions.pipeInput(bytes(agent), EventJson.write(in));
+            }
+        }
+        List<TestRecord<String, Alert>> diffusion = alerts.readRecordsToList().stream()
+                .filter(r -> r.value().type() == AlertType.DIFFUSION).toList();
+        assertEquals(1, diffusion.size());
+        assertEquals("team-a", diffusion.get(0).key());
+        assertEquals("g-1", diffusion.get(0).value().evidence().get("patientZero"));
+        assertEquals("team-a", diffusion.get(0).value().groupId());
+    }
+
     private static String header(TestRecord<byte[], byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
