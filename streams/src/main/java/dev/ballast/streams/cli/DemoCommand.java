@@ -32,8 +32,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Simulator seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--agents", defaultValue = "200", description = "Simulated agents (default ${DEFAULT-VALUE}).")
+    @Option(names = "--agents", defaultValue = "150", description = "Simulated single agents (default ${DEFAULT-VALUE}).")
     int agents;
+
+    @Option(names = "--contagious-groups", defaultValue = "6",
+            description = "Groups of 12 where deviance spreads by imitation (default ${DEFAULT-VALUE}).")
+    int contagiousGroups;
+
+    @Option(names = "--control-groups", defaultValue = "3",
+            description = "Groups of 12 whose agents turn independently (default ${DEFAULT-VALUE}).")
+    int controlGroups;
 
     @Option(names = "--rounds", defaultValue = "400", description = "Rounds per agent (default ${DEFAULT-VALUE}).")
     int rounds;
@@ -57,10 +65,12 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         BallastConfig config = configOptions.load();
         int port = metricsPort != null ? metricsPort : config.metricsPort();
-        Scenario scenario = new Simulator(ScenarioSpec.defaults(agents, rounds, seed)).generate();
+        Scenario scenario = new Simulator(ScenarioSpec.defaults(agents, rounds, seed)
+                .withGroups(ScenarioSpec.GroupSpec.NONE.withCounts(contagiousGroups, controlGroups))).generate();
         Path inputDir = out.resolve("input");
         ScenarioFiles.write(scenario, inputDir);
-        System.out.printf("Ballast demo: %d agents x %d rounds (seed %d), scenario in %s%n", agents, rounds, seed, inputDir);
+        System.out.printf("Ballast demo: %d agents and %d groups of 12, %d rounds (seed %d), scenario in %s%n", agents,
+                contagiousGroups + controlGroups, rounds, seed, inputDir);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MetricsServer server = port < 0 ? null : MetricsServer.start(registry, port);
         try {

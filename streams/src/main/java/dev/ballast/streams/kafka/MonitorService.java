@@ -29,11 +29,16 @@ public final class MonitorService implements AutoCloseable {
     private volatile Throwable failure;
 
     public MonitorService(BallastConfig config, BallastMetrics metrics) {
+        this(config, metrics, Clock.systemUTC());
+    }
+
+    /** With {@code clock} stamping alerts' {@code detectedAt}. */
+    public MonitorService(BallastConfig config, BallastMetrics metrics, Clock clock) {
         int partitions;
         try (Admin admin = Admin.create(adminProps(config))) {
             partitions = TopicAdmin.ensureTopics(admin, config);
         }
-        streams = new KafkaStreams(MonitorTopology.build(config, partitions, metrics, Clock.systemUTC()),
+        streams = new KafkaStreams(MonitorTopology.build(config, partitions, metrics, clock),
                 streamsProps(config));
         streams.setUncaughtExceptionHandler(e -> {
             // Bad input never gets here (it is dead-lettered); what does is a bug or a broken
