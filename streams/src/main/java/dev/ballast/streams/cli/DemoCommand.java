@@ -29,22 +29,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "Where inputs and outputs go (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Simulator seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    ScenarioOptions scenarioOptions;
 
-    @Option(names = "--agents", defaultValue = "150", description = "Simulated single agents (default ${DEFAULT-VALUE}).")
-    int agents;
-
-    @Option(names = "--contagious-groups", defaultValue = "6",
-            description = "Groups of 12 where deviance spreads by imitation (default ${DEFAULT-VALUE}).")
-    int contagiousGroups;
-
-    @Option(names = "--control-groups", defaultValue = "3",
-            description = "Groups of 12 whose agents turn independently (default ${DEFAULT-VALUE}).")
-    int controlGroups;
-
-    @Option(names = "--rounds", defaultValue = "400", description = "Rounds per agent (default ${DEFAULT-VALUE}).")
-    int rounds;
+    @Mixin
+    ReplayOptions replayOptions;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Port for /metrics (default: metrics.port, 9464; 0 = any free port, -1 = off).")
@@ -53,11 +42,6 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep-running", description = "Keep serving /metrics after the run until interrupted.")
     boolean keepRunning;
 
-    @Option(names = "--partitions", defaultValue = "1",
-            description = "Partitions of the replay topics (default ${DEFAULT-VALUE}: exact file order; more runs "
-                    + "tasks side by side, and group detection then sees turns out of order).")
-    int partitions;
-
     @Mixin
     ConfigOptions configOptions;
 
@@ -65,12 +49,13 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         BallastConfig config = configOptions.load();
         int port = metricsPort != null ? metricsPort : config.metricsPort();
-        Scenario scenario = new Simulator(ScenarioSpec.defaults(agents, rounds, seed)
-                .withGroups(ScenarioSpec.GroupSpec.NONE.withCounts(contagiousGroups, controlGroups))).generate();
+        ScenarioSpec spec = scenarioOptions.spec(42, 150, 6, 3);
+        Scenario scenario = new Simulator(spec).generate();
         Path inputDir = out.resolve("input");
         ScenarioFiles.write(scenario, inputDir);
-        System.out.printf("Ballast demo: %d agents and %d groups of 12, %d rounds (seed %d), scenario in %s%n", agents,
-                contagiousGroups + controlGroups, rounds, seed, inputDir);
+        System.out.printf("Ballast demo: %d agents and %d groups of %d, %d rounds (seed %d), scenario in %s%n",
+                spec.agents(), spec.groups().contagious() + spec.groups().control(), spec.groups().size(), spec.rounds(),
+                spec.seed(), inputDir);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MetricsServer server = port < 0 ? null : MetricsServer.start(registry, port);
         try {
@@ -78,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.printf("metrics: http://localhost:%d/metrics%n", server.port());
             }
             ReplayInputs inputs = ReplayInputs.read(inputDir);
-            ReplayRunner.Result result = new ReplayRunner(config, System.err, partitions).run(inputs, new BallastMetrics(registry));
+            ReplayRunner.Result result = new ReplayRunner(config, System.err, replayOptions.partitions).run(inputs, new BallastMetrics(registry));
             RunReport.finish(inputs, result, scenario.truth(), out, System.out);
             System.out.println("  report          " + out.resolve("report.html").toAbsolutePath());
             if (server != null && keepRunning) {

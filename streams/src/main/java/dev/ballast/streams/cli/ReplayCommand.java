@@ -31,10 +31,8 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Ground truth to score alerts against (default: truth.json in the input directory, if present).")
     Path truth;
 
-    @Option(names = "--partitions", defaultValue = "1",
-            description = "Partitions of the replay topics (default ${DEFAULT-VALUE}: exact file order; more runs "
-                    + "tasks side by side, and group detection then sees turns out of order).")
-    int partitions;
+    @Mixin
+    ReplayOptions replayOptions;
 
     @Mixin
     ConfigOptions configOptions;
@@ -49,7 +47,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         GroundTruth groundTruth = Files.isRegularFile(truthFile) ? ScenarioFiles.readTruth(truthFile) : null;
         BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
-        ReplayRunner.Result result = new ReplayRunner(config, System.err, partitions).run(inputs, metrics);
+        ReplayRunner.Result result = new ReplayRunner(config, System.err, replayOptions.partitions).run(inputs, metrics);
         RunReport.finish(inputs, result, groundTruth, out, System.out);
         return 0;
     }

@@ -1,0 +1,67 @@
+package dev.ballast.streams.cli;
+
+import dev.ballast.streams.sim.ScenarioSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The simulator's knobs, shared by {@code simulate} and {@code demo}. Options a command wants a
+ * different default for are nullable and resolved by {@link #spec}.
+ */
+final class ScenarioOptions {
+    @Option(names = "--seed", description = "Random seed (default: simulate 1, demo 42).")
+    Long seed;
+
+    @Option(names = "--agents", description = "Single agents (default: simulate 250, demo 150).")
+    Integer agents;
+
+    @Option(names = "--rounds", defaultValue = "400", description = "Rounds, one interaction per agent each (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--tipping-share", defaultValue = "0.2", description = "Share of tipping agents (default ${DEFAULT-VALUE}).")
+    double tippingShare;
+
+    @Option(names = "--drift-share", defaultValue = "0.1", description = "Share of abrupt-drift agents (default ${DEFAULT-VALUE}).")
+    double driftShare;
+
+    @Option(names = "--policy-sensitive-share", defaultValue = "0.1",
+            description = "Share of agents only a later policy version catches (default ${DEFAULT-VALUE}).")
+    double policySensitiveShare;
+
+    @Option(names = "--malformed", defaultValue = "5", description = "Broken interaction lines (default ${DEFAULT-VALUE}).")
+    int malformed;
+
+    @Option(names = "--contagious-groups",
+            description = "Groups where one agent tips and peers copy its rewarded deviance (default: simulate 0, demo 6).")
+    Integer contagiousGroups;
+
+    @Option(names = "--control-groups",
+            description = "Groups whose agents turn independently of what they observe (default: simulate 0, demo 3).")
+    Integer controlGroups;
+
+    @Option(names = "--group-size", defaultValue = "12", description = "Agents per group (default ${DEFAULT-VALUE}).")
+    int groupSize;
+
+    @Option(names = "--observed-peers", defaultValue = "3", description = "Peers each agent sees per round (default ${DEFAULT-VALUE}).")
+    int observedPeers;
+
+    @Option(names = "--copy-probability", defaultValue = "0.04",
+            description = "Chance that seeing a turned peer's rewarded deviation makes an agent copy it (default ${DEFAULT-VALUE}).")
+    double copyProbability;
+
+    @Option(names = "--control-deviants", defaultValue = "3",
+            description = "Agents that turn independently in each control group (default ${DEFAULT-VALUE}).")
+    int controlDeviants;
+
+    @Option(names = "--control-sees-deviants",
+            description = "Let control agents observe peers that turned (exposure by chance; harder to tell from contagion).")
+    boolean controlSeesDeviants;
+
+    /** The scenario, with the calling command's defaults for the options left unset. */
+    ScenarioSpec spec(long defaultSeed, int defaultAgents, int defaultContagious, int defaultControl) {
+        return new ScenarioSpec(agents != null ? agents : defaultAgents, rounds, seed != null ? seed : defaultSeed,
+                tippingShare, driftShare, policySensitiveShare, malformed, ScenarioSpec.DEFAULT_START,
+                new ScenarioSpec.GroupSpec(contagiousGroups != null ? contagiousGroups : defaultContagious,
+                        controlGroups != null ? controlGroups : defaultControl, groupSize, observedPeers,
+                        copyProbability, controlDeviants, controlSeesDeviants));
+    }
+}
