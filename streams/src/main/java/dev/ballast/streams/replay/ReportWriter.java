@@ -114,7 +114,8 @@ public final class ReportWriter {
                 w, max)).append("</svg>").toString();
     }
 
-    private static String histogram(List<Long> delays) {
+    /** An SVG histogram of detection delays, in events. */
+    public static String histogram(List<Long> delays) {
         long maxDelay = delays.stream().mapToLong(Long::longValue).max().orElse(0);
         int bins = (int) Math.min(30, maxDelay + 1);
         double width = (double) (maxDelay + 1) / bins;
@@ -209,7 +210,7 @@ public final class ReportWriter {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3g", v);
     }
 
-    static String escape(String s) {
+    public static String escape(String s) {
         if (s == null) {
             return "";
         }

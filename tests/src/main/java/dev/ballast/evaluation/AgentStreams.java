@@ -1,0 +1,50 @@
+package dev.ballast.evaluation;
+
+import dev.ballast.events.Decoded;
+import dev.ballast.events.EventJson;
+import dev.ballast.events.Interaction;
+import dev.ballast.events.Policy;
+import dev.ballast.streams.eval.EventPositions;
+import dev.ballast.streams.policy.CompiledPolicy;
+import dev.ballast.streams.policy.PolicyCompiler;
+import dev.ballast.streams.policy.PolicyEngine;
+import dev.ballast.streams.policy.PolicyLimits;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Each agent's violation indicator stream, judged by the same policy engine as the monitor: the
+ * input every detector in the comparison sees.
+ */
+final class AgentStreams {
+    /** One event of one agent. */
+    record Step(String eventId, boolean violation) {
+    }
+
+    final Map<String, List<Step>> byAgent = new LinkedHashMap<>();
+    final EventPositions positions = new EventPositions();
+
+    static AgentStreams of(List<String> policyLines, List<String> interactionLines) {
+        PolicyEngine engine = new PolicyEngine();
+        PolicyCompiler compiler = new PolicyCompiler(PolicyLimits.DEFAULT);
+        for (String line : policyLines) {
+            if (EventJson.readPolicy(line.getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Ok<Policy> p
+                    && compiler.compile(p.value()) instanceof Decoded.Ok<CompiledPolicy> c) {
+                engine.add(c.value());
+            }
+        }
+        AgentStreams streams = new AgentStreams();
+        for (String line : interactionLines) {
+            if (EventJson.readInteraction(line.getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Ok<Interaction> ok) {
+                Interaction i = ok.value();
+                streams.positions.add(i.agentId(), i.eventId());
+                streams.byAgent.computeIfAbsent(i.agentId(), a -> new ArrayList<>())
+                        .add(new Step(i.eventId(), engine.evaluate(i).violation()));
+            }
+        }
+        return streams;
+    }
+}

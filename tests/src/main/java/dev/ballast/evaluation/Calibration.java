@@ -1,0 +1,78 @@
+package dev.ballast.evaluation;
+
+import dev.ballast.streams.drift.AgentMonitor;
+import dev.ballast.streams.drift.AgentState;
+import dev.ballast.streams.drift.MonitorSettings;
+import java.util.SplittableRandom;
+
+/**
+ * Puts every detector on the false-alarm budget Ballast is configured with. The budget is
+ * expected in-control events per false alarm; calibration streams are Bernoulli at the
+ * scenario's own baseline rates, as long as its agents' streams, with the warm-up excluded. Each
+ * MOA detector gets the most sensitive value of its option whose alarms on these streams stay
+ * within {@code events / budget} (bisection in log space; alarms fall monotonically with the
+ * option in its direction). Ballast's own alarms on the same streams are counted too, so its
+ * threshold derivation is checked on the data the others are tuned on.
+ *
+ * @param streams number of calibration streams
+ * @param length  events per stream
+ * @param warmup  events per stream not counted
+ * @param rates   baseline rates, cycled over the streams
+ * @param budget  expected in-control events per false alarm
+ * @param seed    random seed of the calibration streams
+ */
+record Calibration(int streams, int length, int warmup, double[] rates, double budget, long seed) {
+
+    long countedEvents() {
+        return (long) streams * (length - warmup);
+    }
+
+    long allowedAlarms() {
+        return (long) Math.floor(countedEvents() / budget);
+    }
+
+    /** The calibrated option value and the alarms it gave. */
+    record Result(double value, long alarms) {
+    }
+
+    Result calibrate(MoaDetector detector) {
+        double lo = Math.log(detector.low());
+        double hi = Math.log(detector.high());
+        // Invariant: the quiet end meets the budget; search for the most sensitive value that does.
+        double quiet = detector.quieterUp() ? hi : lo;
+        double loud = detector.quieterUp() ? lo : hi;
+        long quietAlarms = alarms(detector, Math.exp(quiet));
+        for (int i = 0; i < 18; i++) {
+            double mid = (quiet + loud) / 2;
+            long a = alarms(detector, Math.exp(mid));
+            if (a <= allowedAlarms()) {
+                quiet = mid;
+                quietAlarms = a;
+            } else {
+                loud = mid;
+            }
+        }
+        return new Result(Math.exp(quiet), quietAlarms);
+    }
+
+    private long alarms(MoaDetector detector, double value) {
+        return DetectorRuns.alarmsInControl(detector.factory().apply(value), rates, streams, length, warmup, seed);
+    }
+
+    /** Ballast's alarms on the same streams. */
+    long ballastAlarms(MonitorSettings settings) {
+        AgentMonitor monitor = new AgentMonitor(settings);
+        SplittableRandom rng = new SplittableRandom(seed);
+        long alarms = 0;
+        for (int s = 0; s < streams; s++) {
+            double p = rates[s % rates.length];
+            AgentState state = new AgentState();
+            for (int i = 0; i < length; i++) {
+                if (monitor.observe(state, rng.nextDouble() < p, null, i).isPresent()) {
+                    alarms++;
+                }
+            }
+        }
+        return alarms;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.ballast.evaluation;
+
+import dev.ballast.events.Alert;
+import dev.ballast.events.AlertType;
+import dev.ballast.events.Decoded;
+import dev.ballast.events.EventJson;
+import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.config.ConfigException;
+import dev.ballast.streams.eval.DetectionScore;
+import dev.ballast.streams.eval.DetectionScorer;
+import dev.ballast.streams.eval.DiffusionScore;
+import dev.ballast.streams.eval.DiffusionScorer;
+import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.replay.ReplayInputs;
+import dev.ballast.streams.replay.ReplayOutputs;
+import dev.ballast.streams.replay.ReplayRunner;
+import dev.ballast.streams.sim.GroundTruth;
+import dev.ballast.streams.sim.ScenarioFiles;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./ballast evaluate}: scores Ballast's alerts against ground truth and runs MOA's ADWIN,
+ * Page-Hinkley, CUSUM and DDM over the very same per-agent violation streams, each calibrated to
+ * Ballast's false-alarm budget, scored the same way, in one table.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Score detection against ground truth, side by side with MOA's detectors at an equal "
+                + "false-alarm budget.",
+                "Replays --input through the pipeline unless --alerts gives the alerts.jsonl of an earlier replay."})
+public final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--input", required = true, paramLabel = "DIR", description = "Replay input directory (policies.jsonl, interactions.jsonl).")
+    Path input;
+
+    @Option(names = "--truth", paramLabel = "FILE", description = "Ground truth (default: truth.json in the input directory).")
+    Path truth;
+
+    @Option(names = "--alerts", paramLabel = "FILE", description = "alerts.jsonl of an earlier replay of the same input, instead of replaying.")
+    Path alerts;
+
+    @Option(names = "--out", defaultValue = "evaluation-out", paramLabel = "DIR", description = "Output directory (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Ballast properties file (its false-alarm budget and warm-up are the ones compared).")
+    Path config;
+
+    @Option(names = "--calibration-events", defaultValue = "4000000",
+            description = "In-control events each detector is calibrated on (default ${DEFAULT-VALUE}).")
+    long calibrationEvents;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new EvaluateCommand()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println((e instanceof ConfigException ? "" : "error: ") + e.getMessage());
+            return e instanceof IllegalArgumentException || e instanceof ConfigException ? 2 : 1;
+        }).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        BallastConfig settings = BallastConfig.load(config, System.getenv());
+        ReplayInputs inputs = ReplayInputs.read(input);
+        Path truthFile = truth != null ? truth : input.resolve(ScenarioFiles.TRUTH);
+        if (!Files.isRegularFile(truthFile)) {
+            throw new IllegalArgumentException("no ground truth at " + truthFile + "; pass --truth FILE (format: README, \"Ground truth\")");
+        }
+        GroundTruth groundTruth = ScenarioFiles.readTruth(truthFile);
+        List<Alert> ballastAlerts = alerts != null ? readAlerts(alerts) : replay(settings, inputs, groundTruth);
+
+        AgentStreams streams = AgentStreams.of(inputs.lines(ReplayInputs.POLICIES), inputs.lines(ReplayInputs.INTERACTIONS));
+        int length = streams.byAgent.values().stream().mapToInt(List::size).max().orElse(0);
+        if (length <= settings.warmupEvents()) {
+            throw new IllegalArgumentException("agents' streams (" + length + " events) are no longer than the warm-up ("
+                    + settings.warmupEvents() + "); nothing to evaluate");
+        }
+        double[] rates = groundTruth.agents().stream().mapToDouble(GroundTruth.AgentTruth::baselineRate).toArray();
+        int calibrationStreams = (int) Math.max(1, calibrationEvents / (length - settings.warmupEvents()));
+        Calibration calibration = new Calibration(calibrationStreams, length, settings.warmupEvents(), rates,
+                settings.falseAlarmBudgetEvents(), 2026);
+        DetectionScorer scorer = new DetectionScorer(groundTruth, streams.positions);
+
+        List<DetectorResult> results = new ArrayList<>();
+        List<Alert> agentAlerts = ballastAlerts.stream().filter(a -> a.type() != AlertType.DIFFUSION).toList();
+        DetectionScore ballastScore = scorer.score(agentAlerts);
+        long ballastCalibration = calibration.ballastAlarms(settings.monitorSettings());
+        results.add(DetectorResult.of("Ballast", settings.changeDetector().name() + ", budget "
+                + String.format(Locale.ROOT, "%.0f", settings.falseAlarmBudgetEvents()), ballastCalibration, ballastScore));
+        for (MoaDetector detector : MoaDetector.ALL) {
+            long t0 = System.nanoTime();
+            Calibration.Result tuned = calibration.calibrate(detector);
+            List<Alert> alarms = DetectorRuns.run(detector, tuned.value(), streams, settings.warmupEvents());
+            results.add(DetectorResult.of(detector.name(), String.format(Locale.ROOT, "%s=%.4g", detector.option(),
+                    tuned.value()), tuned.alarms(), scorer.score(alarms)));
+            System.err.printf(Locale.ROOT, "evaluate: %s calibrated to %s=%.4g (%d alarms on %,d in-control events) in %.1f s%n",
+                    detector.name(), detector.option(), tuned.value(), tuned.alarms(), calibration.countedEvents(),
+                    (System.nanoTime() - t0) / 1e9);
+        }
+        DiffusionScore diffusion = groundTruth.groups() == null || groundTruth.groups().isEmpty() ? null
+                : new DiffusionScorer(groundTruth).score(ballastAlerts);
+        DetectionScore.KindScore tipping = ballastScore.kinds().get("TIPPING");
+        EvaluationReport.write(out, results, calibration, diffusion, tipping == null ? Double.NaN : tipping.typedRecall());
+        System.out.println();
+        System.out.print(EvaluationReport.markdown(results, calibration));
+        if (tipping != null) {
+            System.out.printf(Locale.ROOT, "%nBallast TIPPING alerts with the TIPPING type: %s of tipping agents.%n",
+                    EvaluationReport.fmt(tipping.typedRecall()));
+        }
+        if (diffusion != null) {
+            System.out.printf(Locale.ROOT, "Diffusion (Ballast only): %d/%d contagious groups, %d before half turned, "
+                    + "patient zero %d, %d alerts on %d control groups.%n", diffusion.detected(), diffusion.contagiousGroups(),
+                    diffusion.detectedBeforeHalf(), diffusion.patientZeroCorrect(), diffusion.controlAlerts(),
+                    diffusion.controlGroups());
+        }
+        System.out.println("\nwritten: " + out.resolve("evaluation.json") + ", evaluation.md, evaluation.html");
+        return 0;
+    }
+
+    private List<Alert> replay(BallastConfig settings, ReplayInputs inputs, GroundTruth groundTruth) {
+        ReplayRunner.Result result = new ReplayRunner(settings, System.err)
+                .run(inputs, new BallastMetrics(new SimpleMeterRegistry()));
+        DiffusionScore diffusion = groundTruth.groups() == null || groundTruth.groups().isEmpty() ? null
+                : new DiffusionScorer(groundTruth).score(result.alerts());
+        ReplayOutputs.write(out, result, null, diffusion);
+        return result.alerts();
+    }
+
+    private static List<Alert> readAlerts(Path file) throws IOException {
+        List<Alert> out = new ArrayList<>();
+        int n = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            n++;
+            if (line.isBlank()) {
+                continue;
+            }
+            Decoded<Alert> d = EventJson.read(EventJson.LENIENT, line.getBytes(StandardCharsets.UTF_8), Alert.class, a -> "");
+            if (d instanceof Decoded.Ok<Alert> ok) {
+                out.add(ok.value());
+            } else {
+                throw new IllegalArgumentException(file + " line " + n + ": " + ((Decoded.Rejected<Alert>) d).reason());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.ballast.evaluation;
+
+import dev.ballast.events.EventJson;
+import dev.ballast.streams.eval.DetectionScore;
+import dev.ballast.streams.eval.DiffusionScore;
+import dev.ballast.streams.replay.ReportWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes {@code evaluation.json}, {@code evaluation.md} and {@code evaluation.html}, and links the latter from {@code report.html}. */
+final class EvaluationReport {
+    static final List<String> KINDS = List.of("TIPPING", "DRIFT", "POLICY_SENSITIVE");
+
+    private EvaluationReport() {
+    }
+
+    static String markdown(List<DetectorResult> results, Calibration calibration) {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "False-alarm budget: %,.0f in-control events per false alarm; every detector "
+                + "calibrated to at most %d alarms on %,d in-control calibration events.%n%n", calibration.budget(),
+                calibration.allowedAlarms(), calibration.countedEvents()));
+        md.append("| detector | setting | calibration alarms | scenario | recall | median delay | p90 delay | missed "
+                + "| false alarms per 100k | events between false alarms |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (DetectorResult r : results) {
+            for (String kind : KINDS) {
+                DetectionScore.KindScore k = r.score().kinds().get(kind);
+                if (k == null) {
+                    continue;
+                }
+                md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %.2f | %s |%n",
+                        r.detector(), r.setting(), r.calibrationAlarms(), kind, fmt(k.recall()), fmt(k.medianDelay()),
+                        fmt(k.p90Delay()), fmt(1 - k.recall()), r.score().falseAlarmsPer100k(),
+                        Double.isInfinite(r.meanEventsBetweenFalseAlarms()) ? "none seen"
+                                : String.format(Locale.ROOT, "%,.0f", r.meanEventsBetweenFalseAlarms())));
+            }
+        }
+        return md.toString();
+    }
+
+    static void write(Path out, List<DetectorResult> results, Calibration calibration, DiffusionScore diffusion,
+                      double ballastTypedTippingRecall) throws IOException {
+        Files.createDirectories(out);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("budgetEventsPerFalseAlarm", calibration.budget());
+        json.put("calibration", Map.of("streams", calibration.streams(), "eventsPerStream", calibration.length(),
+                "warmupEvents", calibration.warmup(), "countedEvents", calibration.countedEvents(),
+                "allowedAlarms", calibration.allowedAlarms(), "seed", calibration.seed()));
+        json.put("ballastTypedTippingRecall", ballastTypedTippingRecall);
+        json.put("detectors", results);
+        if (diffusion != null) {
+            json.put("diffusion", diffusion);
+        }
+        Files.writeString(out.resolve("evaluation.json"),
+                EventJson.LENIENT.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+        String md = markdown(results, calibration);
+        Files.writeString(out.resolve("evaluation.md"), md);
+        Files.writeString(out.resolve("evaluation.html"), html(results, md));
+        Path report = out.resolve("report.html");
+        if (Files.isRegularFile(report)) {
+            String page = Files.readString(report);
+            String link = "<p><a href=\"evaluation.html\">Detector comparison: Ballast and MOA at an equal false-alarm "
+                    + "budget</a></p>";
+            if (!page.contains("evaluation.html")) {
+                Files.writeString(report, page.replaceFirst("</h1>", "</h1>" + link));
+            }
+        }
+    }
+
+    private static String html(List<DetectorResult> results, String markdown) {
+        StringBuilder h = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>Ballast evaluation"
+                + "</title><style>body{font-family:system-ui,sans-serif;margin:2em}td{padding:0 1em 1em 0;vertical-align:top}"
+                + "</style></head><body><h1>Detection delay per detector</h1><p>Events from each agent's change to the "
+                + "detector's first alarm, per scenario kind. <a href=\"report.html\">Back to the report</a></p><table><tr><th></th>");
+        KINDS.forEach(k -> h.append("<th>").append(k).append("</th>"));
+        h.append("</tr>");
+        for (DetectorResult r : results) {
+            h.append("<tr><td><b>").append(ReportWriter.escape(r.detector())).append("</b><br>")
+                    .append(ReportWriter.escape(r.setting())).append("</td>");
+            for (String kind : KINDS) {
+                DetectionScore.KindScore k = r.score().kinds().get(kind);
+                h.append("<td>");
+                if (k != null && !k.delays().isEmpty()) {
+                    h.append(ReportWriter.histogram(k.delays())).append(String.format(Locale.ROOT,
+                            "<br>median %s, p90 %s, recall %s", fmt(k.medianDelay()), fmt(k.p90Delay()), fmt(k.recall())));
+                } else {
+                    h.append("no detections");
+                }
+                h.append("</td>");
+            }
+            h.append("</tr>");
+        }
+        return h.append("</table><h2>Table</h2><pre>").append(ReportWriter.escape(markdown)).append("</pre></body></html>")
+                .toString();
+    }
+
+    static String fmt(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3g", v);
+    }
+}
