@@ -3,12 +3,9 @@ package dev.ballast.evaluation;
 import dev.ballast.events.Decoded;
 import dev.ballast.events.EventJson;
 import dev.ballast.events.Interaction;
-import dev.ballast.events.Policy;
 import dev.ballast.streams.eval.EventPositions;
-import dev.ballast.streams.policy.CompiledPolicy;
-import dev.ballast.streams.policy.PolicyCompiler;
+import dev.ballast.streams.eval.OfflineRun;
 import dev.ballast.streams.policy.PolicyEngine;
-import dev.ballast.streams.policy.PolicyLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,14 +25,7 @@ final class AgentStreams {
     final EventPositions positions = new EventPositions();
 
     static AgentStreams of(List<String> policyLines, List<String> interactionLines) {
-        PolicyEngine engine = new PolicyEngine();
-        PolicyCompiler compiler = new PolicyCompiler(PolicyLimits.DEFAULT);
-        for (String line : policyLines) {
-            if (EventJson.readPolicy(line.getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Ok<Policy> p
-                    && compiler.compile(p.value()) instanceof Decoded.Ok<CompiledPolicy> c) {
-                engine.add(c.value());
-            }
-        }
+        PolicyEngine engine = OfflineRun.policies(policyLines);
         AgentStreams streams = new AgentStreams();
         for (String line : interactionLines) {
             if (EventJson.readInteraction(line.getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Ok<Interaction> ok) {

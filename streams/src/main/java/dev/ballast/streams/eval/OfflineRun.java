@@ -30,12 +30,8 @@ public final class OfflineRun {
     private OfflineRun() {
     }
 
-    /** Alerts raised, and where each event sits in its agent's stream. */
-    public record Result(List<Alert> alerts, EventPositions positions) {
-    }
-
-    public static Result run(List<String> policyLines, List<String> interactionLines, AgentMonitor monitor,
-                             DiffusionSettings diffusion) {
+    /** Every valid policy version among {@code policyLines}; invalid ones are skipped, as intake would. */
+    public static PolicyEngine policies(List<String> policyLines) {
         PolicyEngine engine = new PolicyEngine();
         PolicyCompiler compiler = new PolicyCompiler(PolicyLimits.DEFAULT);
         for (String line : policyLines) {
@@ -44,6 +40,16 @@ public final class OfflineRun {
                 engine.add(c.value());
             }
         }
+        return engine;
+    }
+
+    /** Alerts raised, and where each event sits in its agent's stream. */
+    public record Result(List<Alert> alerts, EventPositions positions) {
+    }
+
+    public static Result run(List<String> policyLines, List<String> interactionLines, AgentMonitor monitor,
+                             DiffusionSettings diffusion) {
+        PolicyEngine engine = policies(policyLines);
         InteractionMonitor interactions = new InteractionMonitor(engine, monitor, Clock.systemUTC());
         GroupMonitor groups = new GroupMonitor(diffusion, Clock.systemUTC());
         InMemoryGroupStore groupStore = new InMemoryGroupStore();
