@@ -25,7 +25,8 @@ public final class BallastMetrics {
         this.compliant = interactions(registry, "compliant");
         this.violations = interactions(registry, "violation");
         this.policiesAccepted = Counter.builder("ballast.policy.versions.accepted")
-                .description("Policy versions validated and put in force").register(registry);
+                .description("Policy versions put in force, counted per monitor task (each task holds every version)")
+                .register(registry);
         for (AlertType type : AlertType.values()) {
             alerts.put(type, Counter.builder("ballast.alerts").tag("type", type.name())
                     .description("Alerts raised").register(registry));
