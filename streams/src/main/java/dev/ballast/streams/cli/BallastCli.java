@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 
 /** {@code ./ballast <command>}: the entry point of every Ballast process. */
 @Command(name = "ballast", mixinStandardHelpOptions = true, version = "ballast 0.1.0",
-        description = "Keeps production LLM agents aligned: drift and tipping detection on Kafka.",
+        description = "Keeps production LLM agents aligned: drift, tipping and diffusion detection on Kafka.",
+        footer = {"", "Also: ./ballast evaluate --help  (scores detection against ground truth, side by side with MOA's "
+                + "detectors; runs from the evaluation harness, which the application does not ship)."},
         subcommands = {DemoCommand.class, ReplayCommand.class, SimulateCommand.class, MonitorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BallastCli {
