@@ -18,9 +18,4 @@ public record Policy(
         String description,
         List<Rule> rules,
         Map<String, Object> thresholds) {
-
-    /** "policyId@version", the form used in alerts and decisions. */
-    public String versionTag() {
-        return policyId + "@" + version;
-    }
 }

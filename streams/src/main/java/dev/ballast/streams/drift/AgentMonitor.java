@@ -22,10 +22,6 @@ public final class AgentMonitor {
         this.settings = settings;
     }
 
-    public MonitorSettings settings() {
-        return settings;
-    }
-
     /**
      * Folds one event into {@code state}.
      *

@@ -45,10 +45,6 @@ public final class AgentState {
         return changeStartMillis;
     }
 
-    public long episodes() {
-        return episodes;
-    }
-
     /** Baseline violation rate with a Laplace prior, so a clean warm-up does not yield zero. */
     public double baselineRate() {
         return (baselineViolations + 1.0) / (baselineEvents + 2.0);

@@ -14,16 +14,4 @@ package dev.ballast.streams.eval;
  */
 public record DiffusionScore(int contagiousGroups, int detected, int detectedBeforeHalf, int patientZeroCorrect,
                              int controlGroups, int controlAlerts, int alertsBeforeOnset, int ungroupedAlerts) {
-
-    public double recall() {
-        return contagiousGroups == 0 ? Double.NaN : (double) detected / contagiousGroups;
-    }
-
-    public double beforeHalfShare() {
-        return contagiousGroups == 0 ? Double.NaN : (double) detectedBeforeHalf / contagiousGroups;
-    }
-
-    public double patientZeroAccuracy() {
-        return contagiousGroups == 0 ? Double.NaN : (double) patientZeroCorrect / contagiousGroups;
-    }
 }

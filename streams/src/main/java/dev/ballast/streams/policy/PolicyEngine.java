@@ -21,10 +21,6 @@ public final class PolicyEngine {
         versions.computeIfAbsent(policy.policyId(), id -> new TreeMap<>()).put(policy.version(), policy);
     }
 
-    public int versionCount() {
-        return versions.values().stream().mapToInt(Map::size).sum();
-    }
-
     /** The versions in force at {@code at}, one per policy that has one. */
     public List<CompiledPolicy> inForce(Instant at) {
         List<CompiledPolicy> result = new ArrayList<>(versions.size());
