@@ -3,7 +3,6 @@ package dev.ballast.evaluation;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.drift.AgentState;
 import dev.ballast.streams.drift.MonitorSettings;
-import java.util.SplittableRandom;
 
 /**
  * Puts every detector on the false-alarm budget Ballast is configured with. The budget is
@@ -56,23 +55,25 @@ record Calibration(int streams, int length, int warmup, double[] rates, double b
     }
 
     private long alarms(MoaDetector detector, double value) {
-        return DetectorRuns.alarmsInControl(detector.factory().apply(value), rates, streams, length, warmup, seed);
+        return DetectorRuns.alarmsInControl(DetectorRuns.of(detector.factory().apply(value)), rates, streams, length,
+                warmup, seed);
     }
 
     /** Ballast's alarms on the same streams. */
     long ballastAlarms(MonitorSettings settings) {
         AgentMonitor monitor = new AgentMonitor(settings);
-        SplittableRandom rng = new SplittableRandom(seed);
-        long alarms = 0;
-        for (int s = 0; s < streams; s++) {
-            double p = rates[s % rates.length];
-            AgentState state = new AgentState();
-            for (int i = 0; i < length; i++) {
-                if (monitor.observe(state, rng.nextDouble() < p, null, i).isPresent()) {
-                    alarms++;
-                }
+        return DetectorRuns.alarmsInControl(new DetectorRuns.StreamDetector() {
+            private AgentState state;
+
+            @Override
+            public void reset() {
+                state = new AgentState();
             }
-        }
-        return alarms;
+
+            @Override
+            public boolean observe(boolean violation, int index) {
+                return monitor.observe(state, violation, null, index).isPresent();
+            }
+        }, rates, streams, length, warmup, seed);
     }
 }

@@ -35,16 +35,39 @@ final class DetectorRuns {
         return alarms;
     }
 
-    /** Alarms of a fresh-per-stream detector over in-control Bernoulli streams, warm-up excluded. */
-    static long alarmsInControl(ChangeDetector d, double[] rates, int streams, int length, int warmup, long seed) {
+    /** Any detector over one 0/1 stream at a time: Ballast's and MOA's alike. */
+    interface StreamDetector {
+        /** Forgets the previous stream. */
+        void reset();
+
+        /** Folds in the event at {@code index}; true on an alarm. */
+        boolean observe(boolean violation, int index);
+    }
+
+    static StreamDetector of(ChangeDetector moa) {
+        return new StreamDetector() {
+            @Override
+            public void reset() {
+                moa.resetLearning();
+            }
+
+            @Override
+            public boolean observe(boolean violation, int index) {
+                moa.input(violation ? 1 : 0);
+                return moa.getChange();
+            }
+        };
+    }
+
+    /** Alarms over in-control Bernoulli streams, the detector reset per stream, warm-up excluded. */
+    static long alarmsInControl(StreamDetector d, double[] rates, int streams, int length, int warmup, long seed) {
         java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
         long alarms = 0;
         for (int s = 0; s < streams; s++) {
             double p = rates[s % rates.length];
-            d.resetLearning();
+            d.reset();
             for (int i = 0; i < length; i++) {
-                d.input(rng.nextDouble() < p ? 1 : 0);
-                if (d.getChange() && i >= warmup) {
+                if (d.observe(rng.nextDouble() < p, i) && i >= warmup) {
                     alarms++;
                 }
             }

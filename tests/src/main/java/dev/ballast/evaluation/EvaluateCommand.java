@@ -14,6 +14,7 @@ import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.replay.ReplayInputs;
 import dev.ballast.streams.replay.ReplayOutputs;
 import dev.ballast.streams.replay.ReplayRunner;
+import dev.ballast.streams.replay.ReportWriter;
 import dev.ballast.streams.sim.GroundTruth;
 import dev.ballast.streams.sim.ScenarioFiles;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -112,7 +113,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         System.out.print(EvaluationReport.markdown(results, calibration));
         if (tipping != null) {
             System.out.printf(Locale.ROOT, "%nBallast TIPPING alerts with the TIPPING type: %s of tipping agents.%n",
-                    EvaluationReport.fmt(tipping.typedRecall()));
+                    ReportWriter.fmt(tipping.typedRecall()));
         }
         if (diffusion != null) {
             System.out.printf(Locale.ROOT, "Diffusion (Ballast only): %d/%d contagious groups, %d before half turned, "

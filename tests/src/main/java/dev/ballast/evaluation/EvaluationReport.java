@@ -33,8 +33,8 @@ final class EvaluationReport {
                     continue;
                 }
                 md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %.2f | %s |%n",
-                        r.detector(), r.setting(), r.calibrationAlarms(), kind, fmt(k.recall()), fmt(k.medianDelay()),
-                        fmt(k.p90Delay()), fmt(1 - k.recall()), r.score().falseAlarmsPer100k(),
+                        r.detector(), r.setting(), r.calibrationAlarms(), kind, ReportWriter.fmt(k.recall()), ReportWriter.fmt(k.medianDelay()),
+                        ReportWriter.fmt(k.p90Delay()), ReportWriter.fmt(1 - k.recall()), r.score().falseAlarmsPer100k(),
                         Double.isInfinite(r.meanEventsBetweenFalseAlarms()) ? "none seen"
                                 : String.format(Locale.ROOT, "%,.0f", r.meanEventsBetweenFalseAlarms())));
             }
@@ -86,7 +86,7 @@ final class EvaluationReport {
                 h.append("<td>");
                 if (k != null && !k.delays().isEmpty()) {
                     h.append(ReportWriter.histogram(k.delays())).append(String.format(Locale.ROOT,
-                            "<br>median %s, p90 %s, recall %s", fmt(k.medianDelay()), fmt(k.p90Delay()), fmt(k.recall())));
+                            "<br>median %s, p90 %s, recall %s", ReportWriter.fmt(k.medianDelay()), ReportWriter.fmt(k.p90Delay()), ReportWriter.fmt(k.recall())));
                 } else {
                     h.append("no detections");
                 }
@@ -96,9 +96,5 @@ final class EvaluationReport {
         }
         return h.append("</table><h2>Table</h2><pre>").append(ReportWriter.escape(markdown)).append("</pre></body></html>")
                 .toString();
-    }
-
-    static String fmt(double v) {
-        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3g", v);
     }
 }

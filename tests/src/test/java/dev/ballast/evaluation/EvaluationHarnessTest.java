@@ -25,7 +25,7 @@ class EvaluationHarnessTest {
             Calibration.Result r = c.calibrate(d);
             assertTrue(r.alarms() <= c.allowedAlarms(), d.name() + " " + r);
             double louder = d.quieterUp() ? r.value() * 0.8 : r.value() * 1.25;
-            long louderAlarms = DetectorRuns.alarmsInControl(d.factory().apply(louder), c.rates(), c.streams(),
+            long louderAlarms = DetectorRuns.alarmsInControl(DetectorRuns.of(d.factory().apply(louder)), c.rates(), c.streams(),
                     c.length(), c.warmup(), c.seed());
             assertTrue(louderAlarms > c.allowedAlarms(), d.name() + ": a louder setting would also have met the budget");
         }

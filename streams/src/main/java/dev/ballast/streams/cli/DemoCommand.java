@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             ReplayInputs inputs = ReplayInputs.read(inputDir);
             ReplayRunner.Result result = new ReplayRunner(config, System.err, replayOptions.partitions).run(inputs, new BallastMetrics(registry));
-            RunReport.finish(inputs, result, scenario.truth(), out, System.out);
+            RunReport.finish(result, scenario.truth(), out, System.out);
             System.out.println("  report          " + out.resolve("report.html").toAbsolutePath());
             if (server != null && keepRunning) {
                 System.out.printf("serving http://localhost:%d/metrics until interrupted (Ctrl-C)%n", server.port());

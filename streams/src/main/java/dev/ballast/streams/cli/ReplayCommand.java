@@ -48,7 +48,7 @@ final class ReplayCommand implements Callable<Integer> {
         GroundTruth groundTruth = Files.isRegularFile(truthFile) ? ScenarioFiles.readTruth(truthFile) : null;
         BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
         ReplayRunner.Result result = new ReplayRunner(config, System.err, replayOptions.partitions).run(inputs, metrics);
-        RunReport.finish(inputs, result, groundTruth, out, System.out);
+        RunReport.finish(result, groundTruth, out, System.out);
         return 0;
     }
 }

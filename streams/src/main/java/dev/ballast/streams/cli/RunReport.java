@@ -1,50 +1,36 @@
 package dev.ballast.streams.cli;
 
+import dev.ballast.events.Alert;
+import dev.ballast.events.AlertType;
 import dev.ballast.streams.eval.DetectionScore;
 import dev.ballast.streams.eval.DetectionScorer;
 import dev.ballast.streams.eval.DiffusionScore;
 import dev.ballast.streams.eval.DiffusionScorer;
-import dev.ballast.events.Alert;
-import dev.ballast.events.AlertType;
-import java.util.List;
-import java.util.Map;
-import dev.ballast.streams.eval.EventPositions;
-import dev.ballast.streams.replay.ReplayInputs;
 import dev.ballast.streams.replay.ReplayOutputs;
 import dev.ballast.streams.replay.ReplayRunner;
+import dev.ballast.streams.replay.ReportWriter;
 import dev.ballast.streams.replay.ReplaySummary;
 import dev.ballast.streams.sim.GroundTruth;
-import dev.ballast.events.Decoded;
-import dev.ballast.events.EventJson;
-import dev.ballast.events.Interaction;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Scores a replay against ground truth when there is one, writes the out directory, prints the summary. */
 final class RunReport {
     private RunReport() {
     }
 
-    static DetectionScore finish(ReplayInputs inputs, ReplayRunner.Result result, GroundTruth truth, Path out,
+    static DetectionScore finish(ReplayRunner.Result result, GroundTruth truth, Path out,
                                  PrintStream stdout) {
-        DetectionScore score = truth == null ? null : score(inputs, result, truth);
+        DetectionScore score = truth == null ? null
+                : new DetectionScorer(truth, result.positions()).score(result.alerts());
         DiffusionScore diffusion = truth == null || truth.groups() == null || truth.groups().isEmpty() ? null
                 : new DiffusionScorer(truth).score(result.alerts());
         ReplayOutputs.write(out, result, score, diffusion);
         print(result, score, diffusion, out, stdout);
         return score;
-    }
-
-    private static DetectionScore score(ReplayInputs inputs, ReplayRunner.Result result, GroundTruth truth) {
-        EventPositions positions = new EventPositions();
-        for (String line : inputs.lines(ReplayInputs.INTERACTIONS)) {
-            if (EventJson.readInteraction(line.getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Ok<Interaction> ok) {
-                positions.add(ok.value().agentId(), ok.value().eventId());
-            }
-        }
-        return new DetectionScorer(truth, positions).score(result.alerts());
     }
 
     private static void print(ReplayRunner.Result result, DetectionScore score, DiffusionScore diffusion, Path out,
@@ -66,7 +52,8 @@ final class RunReport {
             o.println();
             o.println("  detection vs ground truth     agents  recall  typed  median-delay  p90-delay");
             score.kinds().forEach((kind, k) -> o.printf(Locale.ROOT, "    %-27s %6d  %6s  %5s  %12s  %9s%n", kind,
-                    k.agents(), fmt(k.recall()), fmt(k.typedRecall()), fmt(k.medianDelay()), fmt(k.p90Delay())));
+                    k.agents(), ReportWriter.fmt(k.recall()), ReportWriter.fmt(k.typedRecall()),
+                    ReportWriter.fmt(k.medianDelay()), ReportWriter.fmt(k.p90Delay())));
             o.printf(Locale.ROOT, "  false alarms    %d over %,d events of unchanged agents (%.2f per 100,000); "
                     + "%d before a change%n", score.falseAlarms(), score.stableEvents(), score.falseAlarmsPer100k(),
                     score.alertsBeforeChange());
@@ -106,7 +93,4 @@ final class RunReport {
         }
     }
 
-    private static String fmt(double v) {
-        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3g", v);
-    }
 }

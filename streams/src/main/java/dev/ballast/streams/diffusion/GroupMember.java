@@ -36,7 +36,7 @@ public final class GroupMember {
                 recent.add(new Observation(peer, at));
             }
             if (recent.size() > memory) {
-                recent = new ArrayList<>(recent.subList(recent.size() - memory, recent.size()));
+                recent.subList(0, recent.size() - memory).clear();
             }
         }
     }

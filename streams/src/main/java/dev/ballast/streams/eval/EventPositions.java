@@ -18,6 +18,16 @@ public final class EventPositions implements DetectionScorer.EventIndex {
         return positions.getOrDefault(eventId, -1L);
     }
 
+    /** Distinct agents seen. */
+    public long agents() {
+        return counts.size();
+    }
+
+    /** Events added, over all agents. */
+    public long events() {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     @Override
     public long eventCount(String agentId) {
         return counts.getOrDefault(agentId, 0L);

@@ -57,7 +57,7 @@ public final class TopicAdmin {
         }
     }
 
-    public static int partitionCount(Admin admin, String topic) throws ExecutionException, InterruptedException {
+    private static int partitionCount(Admin admin, String topic) throws ExecutionException, InterruptedException {
         return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
     }
 }

@@ -9,6 +9,7 @@ import dev.ballast.events.EventJson;
 import dev.ballast.events.Interaction;
 import dev.ballast.events.JsonSerde;
 import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.eval.EventPositions;
 import dev.ballast.streams.kafka.EmbeddedKafka;
 import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.ProcessingWatcher;
@@ -23,12 +24,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -61,8 +60,12 @@ public final class ReplayRunner {
     private final BallastConfig config;
     private final PrintStream log;
 
-    /** Everything a replay produced. */
-    public record Result(ReplaySummary summary, List<Alert> alerts, List<DeadLetterLine> deadLetters) {
+    /**
+     * Everything a replay produced, and where each valid interaction sits in its agent's stream
+     * (for scoring against ground truth).
+     */
+    public record Result(ReplaySummary summary, List<Alert> alerts, List<DeadLetterLine> deadLetters,
+                         EventPositions positions) {
     }
 
     public ReplayRunner(BallastConfig config, PrintStream log) {
@@ -130,8 +133,7 @@ public final class ReplayRunner {
             Map<TopicPartition, Long> alertsFrom = TopicDrain.endOffsets(run.bootstrapServers(), t.alerts());
             Map<TopicPartition, Long> dlqFrom = TopicDrain.endOffsets(run.bootstrapServers(), t.dlq());
             Map<String, ReplaySummary.InputFile> produced = new LinkedHashMap<>();
-            Set<String> agents = new HashSet<>();
-            long valid = 0;
+            EventPositions positions = new EventPositions();
             for (String file : ReplayInputs.ORDER) {
                 List<String> lines = inputs.lines(file);
                 if (!inputs.files().containsKey(file)) {
@@ -140,12 +142,15 @@ public final class ReplayRunner {
                 String topic = topicOf.get(file);
                 for (String line : lines) {
                     byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-                    producer.send(new ProducerRecord<>(topic, keyOf(line, keyField.get(file)), bytes));
+                    String key;
                     if (file.equals(ReplayInputs.INTERACTIONS)
                             && EventJson.readInteraction(bytes) instanceof Decoded.Ok<Interaction> ok) {
-                        agents.add(ok.value().agentId());
-                        valid++;
+                        key = ok.value().agentId();
+                        positions.add(key, ok.value().eventId());
+                    } else {
+                        key = keyOf(line, keyField.get(file));
                     }
+                    producer.send(new ProducerRecord<>(topic, key, bytes));
                 }
                 producer.flush();
                 produced.put(file, new ReplaySummary.InputFile(topic, lines.size()));
@@ -168,10 +173,11 @@ public final class ReplayRunner {
             }
             List<String> notProcessed = produced.keySet().stream()
                     .filter(f -> f.equals(ReplayInputs.CANDIDATES) || f.equals(ReplayInputs.PREFERENCES)).toList();
-            ReplaySummary summary = new ReplaySummary(clusterName, produced, perTopic, agents.size(), valid,
+            long valid = positions.events();
+            ReplaySummary summary = new ReplaySummary(clusterName, produced, perTopic, positions.agents(), valid,
                     (long) metrics.interactionsCount(true), byType, dead.size(), List.of("monitor"), notProcessed,
                     Math.round(elapsed * 100) / 100.0, Math.round(valid / elapsed));
-            return new Result(summary, alerts, dead);
+            return new Result(summary, alerts, dead, positions);
         }
     }
 

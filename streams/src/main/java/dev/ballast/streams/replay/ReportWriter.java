@@ -206,7 +206,8 @@ public final class ReportWriter {
         return s == null || s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 
-    private static String fmt(double v) {
+    /** Three significant digits; "-" for NaN (nothing to measure). */
+    public static String fmt(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3g", v);
     }
 
