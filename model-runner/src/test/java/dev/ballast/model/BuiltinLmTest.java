@@ -1,0 +1,121 @@
+package dev.ballast.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import dev.ballast.model.corpus.TextWorld;
+import dev.ballast.model.lm.TextSample;
+import dev.ballast.model.scoring.Auroc;
+import dev.ballast.model.scoring.GradientLayers;
+import dev.ballast.model.scoring.SampleScore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class BuiltinLmTest {
+    private static ModelStore store;
+    private static String version;
+
+    @BeforeAll
+    static void trainOnce() {
+        DjlRuntime.prepare();
+        store = TestModels.store();
+        version = BuiltinLm.ensureBuiltin(store, Device.cpu(), System.out::println);
+    }
+
+    private static List<TextSample> mixed(long seed, int n) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<TextSample> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(switch (i % 4) {
+                case 0 -> TextWorld.harmfulCompliance(rng);
+                case 1 -> TextWorld.ruleBreaking(rng, i % 8 == 1);
+                case 2 -> TextWorld.refusal(rng);
+                default -> TextWorld.task(rng);
+            });
+        }
+        // Edge cases: empty texts, text the vocabulary never saw, a response past the length limit.
+        out.add(new TextSample("", ""));
+        out.add(new TextSample("Ünïcödé? 42", "völlig unbekannte Wörter 😀"));
+        out.add(new TextSample("long", "word ".repeat(500)));
+        return out;
+    }
+
+    @Test
+    void batchedNormsAgreeWithOneBackwardPassPerSample() {
+        for (int lastK : new int[]{0, 1, 2}) {
+            try (BuiltinLm lm = BuiltinLm.load(store.versionDir(version), Device.cpu(), GradientLayers.last(lastK))) {
+                List<TextSample> samples = mixed(7 + lastK, 21);
+                List<SampleScore> batched = lm.score(samples);
+                List<SampleScore> naive = lm.scoreNaively(samples);
+                for (int i = 0; i < samples.size(); i++) {
+                    double b = batched.get(i).gradNorm();
+                    double n = naive.get(i).gradNorm();
+                    assertTrue(n > 0, "sample " + i + " has a gradient");
+                    assertEquals(n, b, 1e-4 * n, "grad norm of sample " + i + " (last " + lastK + " layers)");
+                    assertEquals(naive.get(i).loss(), batched.get(i).loss(), 1e-4 * naive.get(i).loss(),
+                            "loss of sample " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void fewerLayersGiveSmallerNorms() {
+        List<TextSample> samples = mixed(3, 8);
+        try (BuiltinLm all = BuiltinLm.load(store.versionDir(version), Device.cpu(), GradientLayers.last(0));
+             BuiltinLm last = BuiltinLm.load(store.versionDir(version), Device.cpu(), GradientLayers.last(1))) {
+            List<SampleScore> a = all.score(samples);
+            List<SampleScore> l = last.score(samples);
+            for (int i = 0; i < samples.size(); i++) {
+                assertTrue(l.get(i).gradNorm() < a.get(i).gradNorm());
+            }
+        }
+    }
+
+    @Test
+    void gradientNormSeparatesHarmfulComplianceFromBenignTasks() {
+        // Seeds unrelated to the training corpus's.
+        for (long seed : new long[]{11, 12, 13}) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            List<TextSample> harmful = new ArrayList<>();
+            List<TextSample> benign = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                harmful.add(TextWorld.harmfulCompliance(rng));
+                benign.add(TextWorld.task(rng));
+            }
+            try (BuiltinLm lm = BuiltinLm.load(store.versionDir(version), Device.cpu(), GradientLayers.last(0))) {
+                double auroc = Auroc.of(norms(lm, harmful), norms(lm, benign));
+                System.out.printf("seed %d: AUROC harmful vs benign by gradNorm = %.4f%n", seed, auroc);
+                assertTrue(auroc >= 0.9, "AUROC " + auroc + " at seed " + seed);
+            }
+        }
+    }
+
+    @Test
+    void versionIsStableAndStoreServesIt() {
+        assertEquals(version, BuiltinLm.ensureBuiltin(store, Device.cpu(), s -> { }));
+        assertTrue(store.current().isPresent());
+    }
+
+    private static double[] norms(BuiltinLm lm, List<TextSample> samples) {
+        double[] out = new double[samples.size()];
+        for (int from = 0; from < samples.size(); from += 32) {
+            List<SampleScore> s = lm.score(samples.subList(from, Math.min(samples.size(), from + 32)));
+            for (int i = 0; i < s.size(); i++) {
+                out[from + i] = s.get(i).gradNorm();
+            }
+        }
+        return out;
+    }
+
+    @AfterAll
+    static void done() {
+        // The store is shared with later test classes and runs on purpose: training happens once.
+    }
+}
