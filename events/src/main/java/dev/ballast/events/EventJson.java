@@ -52,6 +52,16 @@ public final class EventJson {
         return read(LENIENT, bytes, Interaction.class, i -> String.join("; ", i.problems()));
     }
 
+    /** Reads a fine-tuning candidate leniently and checks its required fields. */
+    public static Decoded<Candidate> readCandidate(byte[] bytes) {
+        return read(LENIENT, bytes, Candidate.class, c -> String.join("; ", c.problems()));
+    }
+
+    /** Reads a scored candidate leniently and checks its required fields. */
+    public static Decoded<ScoredCandidate> readScoredCandidate(byte[] bytes) {
+        return read(LENIENT, bytes, ScoredCandidate.class, c -> String.join("; ", c.problems()));
+    }
+
     /** Reads a policy strictly; semantic checks (regexes, limits) belong to the policy engine. */
     public static Decoded<Policy> readPolicy(byte[] bytes) {
         return read(STRICT, bytes, Policy.class, p -> "");

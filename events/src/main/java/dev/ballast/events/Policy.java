@@ -18,4 +18,12 @@ public record Policy(
         String description,
         List<Rule> rules,
         Map<String, Object> thresholds) {
+
+    /**
+     * {@code policyId@version} with the version zero-padded, so one policy's versions sort together
+     * and in order wherever versions are stored by this key.
+     */
+    public String versionKey() {
+        return policyId + "@" + String.format("%010d", version);
+    }
 }

@@ -9,8 +9,14 @@ public final class Topics {
     public static final String INTERACTIONS = "agent.interactions";
     /** Compacted policy history, keyed by policyId, value {@link Policy}. */
     public static final String POLICY_CHANGES = "policy.changes";
-    /** Fine-tuning candidates, keyed by sampleId. */
+    /** Fine-tuning candidates, keyed by sampleId, value {@link Candidate}. */
     public static final String FINETUNE_CANDIDATES = "finetune.candidates";
+    /** Candidates with their gradient score, keyed by sampleId, value {@link ScoredCandidate}. */
+    public static final String FINETUNE_SCORED = "finetune.scored";
+    /** Candidates the gate let through, keyed by sampleId, value {@link GateDecision}. */
+    public static final String FINETUNE_ACCEPTED = "finetune.accepted";
+    /** Candidates the gate held back, with reasons, keyed by sampleId, value {@link GateDecision}. */
+    public static final String FINETUNE_QUARANTINED = "finetune.quarantined";
     /** Preference pairs, keyed by pairId. */
     public static final String PREFERENCES = "preferences";
     /** Alerts from the monitor, keyed by subject id (agentId or groupId), value {@link Alert}. */

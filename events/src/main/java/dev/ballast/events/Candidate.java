@@ -1,0 +1,31 @@
+package dev.ballast.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A fine-tuning sample proposed by a user's data pipeline on {@code finetune.candidates}, keyed by
+ * {@code sampleId}. It reaches a training set only through {@code finetune.accepted}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Candidate(String sampleId, String datasetId, String prompt, String response, String source) {
+
+    /** Field-level problems that make this candidate unusable; empty when it is valid. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (sampleId == null || sampleId.isBlank()) {
+            problems.add("sampleId: required");
+        }
+        if (datasetId == null || datasetId.isBlank()) {
+            problems.add("datasetId: required");
+        }
+        if (prompt == null) {
+            problems.add("prompt: required (may be empty)");
+        }
+        if (response == null) {
+            problems.add("response: required (may be empty)");
+        }
+        return problems;
+    }
+}

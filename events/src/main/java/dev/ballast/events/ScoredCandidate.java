@@ -1,0 +1,48 @@
+package dev.ballast.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A candidate with its score under the model in force, on {@code finetune.scored}, keyed by
+ * {@code sampleId}. {@code scoreError} (beyond the contract's fields) is set instead of
+ * {@code gradNorm} when the model could not score the sample; the gate then quarantines it as
+ * {@code NO_SCORE} at once instead of waiting for its timeout.
+ *
+ * @param gradNorm     L2 norm of the gradient of the sample's loss (mean token NLL of the response
+ *                     given the prompt) with respect to the model's scored parameters
+ * @param loss         that loss
+ * @param modelVersion the model version that scored it
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ScoredCandidate(String sampleId, String datasetId, String prompt, String response, String source,
+                              Double gradNorm, Double loss, String modelVersion, String scoreError) {
+
+    public static ScoredCandidate of(Candidate c, double gradNorm, double loss, String modelVersion) {
+        return new ScoredCandidate(c.sampleId(), c.datasetId(), c.prompt(), c.response(), c.source(), gradNorm, loss,
+                modelVersion, null);
+    }
+
+    public static ScoredCandidate failed(Candidate c, String modelVersion, String error) {
+        return new ScoredCandidate(c.sampleId(), c.datasetId(), c.prompt(), c.response(), c.source(), null, null,
+                modelVersion, error);
+    }
+
+    /** True when it carries a usable score. */
+    public boolean scored() {
+        return gradNorm != null && Double.isFinite(gradNorm) && gradNorm >= 0;
+    }
+
+    public java.util.List<String> problems() {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        if (sampleId == null || sampleId.isBlank()) {
+            problems.add("sampleId: required");
+        }
+        if (datasetId == null || datasetId.isBlank()) {
+            problems.add("datasetId: required");
+        }
+        if (modelVersion == null || modelVersion.isBlank()) {
+            problems.add("modelVersion: required");
+        }
+        return problems;
+    }
+}

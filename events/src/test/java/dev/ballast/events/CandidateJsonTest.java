@@ -1,0 +1,40 @@
+package dev.ballast.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CandidateJsonTest {
+    @Test
+    void readsACandidateIgnoringUnknownFields() {
+        Decoded<Candidate> d = EventJson.readCandidate(("{\"sampleId\":\"s1\",\"datasetId\":\"d\",\"prompt\":\"p\","
+                + "\"response\":\"\",\"extra\":[1,2]}").getBytes(StandardCharsets.UTF_8));
+        Candidate c = (Candidate) assertInstanceOf(Decoded.Ok.class, d).value();
+        assertEquals("s1", c.sampleId());
+        assertEquals("", c.response());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"datasetId\":\"d\",\"prompt\":\"p\",\"response\":\"r\"}|sampleId: required",
+        "{\"sampleId\":\"s\",\"prompt\":\"p\",\"response\":\"r\"}|datasetId: required",
+        "{\"sampleId\":\"s\",\"datasetId\":\"d\",\"response\":\"r\"}|prompt: required (may be empty)",
+        "{\"sampleId\":\"s\",\"datasetId\":\"d\",\"prompt\":\"p\",\"response\":{\"x\":1}}|response: expected a string",
+        "[1,2]|value: expected a JSON object",
+    })
+    void rejectsWithAFieldLevelReason(String json, String reason) {
+        Decoded<Candidate> d = EventJson.readCandidate(json.getBytes(StandardCharsets.UTF_8));
+        assertEquals(reason, assertInstanceOf(Decoded.Rejected.class, d).reason());
+    }
+
+    @Test
+    void scoredCandidateNeedsAModelVersion() {
+        Decoded<ScoredCandidate> d = EventJson.readScoredCandidate(("{\"sampleId\":\"s\",\"datasetId\":\"d\","
+                + "\"gradNorm\":1.5}").getBytes(StandardCharsets.UTF_8));
+        assertEquals("modelVersion: required", assertInstanceOf(Decoded.Rejected.class, d).reason());
+    }
+}
