@@ -1,0 +1,302 @@
+package dev.ballast.model.service;
+
+import dev.ballast.events.Candidate;
+import dev.ballast.events.Decoded;
+import dev.ballast.events.EventJson;
+import dev.ballast.events.ScoredCandidate;
+import dev.ballast.model.DjlRuntime;
+import dev.ballast.model.ModelLoader;
+import dev.ballast.model.ModelStore;
+import dev.ballast.model.ScoringModel;
+import dev.ballast.model.lm.TextSample;
+import dev.ballast.model.scoring.SampleScore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores every candidate on the candidates topic and writes it to the scored topic, exactly once:
+ * each polled batch is scored, produced and its input offsets committed in one Kafka transaction,
+ * so a crash repeats no committed output and loses no input. Output records keep their input's
+ * timestamp, so the gate's stream time follows the candidates, not the scoring latency.
+ *
+ * <p>Malformed candidates are skipped here (and counted): the gate reads the same topic and
+ * dead-letters them, once. A batch the model cannot score is written with {@code scoreError}, so
+ * the gate quarantines it at once. Between batches the service checks the model store and
+ * switches to a newly published version.
+ *
+ * <p>Meters: {@code ballast_model_samples_total{outcome=scored|failed|skipped}},
+ * {@code ballast_model_batch_seconds}, {@code ballast_model_switches_total}, and the Kafka
+ * client meters of its consumer (records lag) and producer.
+ */
+public final class ScoringService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringService.class);
+    private final ScoringSettings settings;
+    private final ModelLoader loader;
+    private final MeterRegistry registry;
+    private final Counter scored;
+    private final Counter failed;
+    private final Counter skipped;
+    private final Counter switches;
+    private final Timer batchTimer;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile Throwable failure;
+    private volatile String modelVersion;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+
+    public ScoringService(ScoringSettings settings, MeterRegistry registry) {
+        DjlRuntime.prepare();
+        this.settings = settings;
+        this.registry = registry;
+        this.loader = new ModelLoader(new ModelStore(settings.modelDir()), settings.device().resolve(),
+                settings.gradLayers(), settings.modelClass());
+        this.scored = samples("scored");
+        this.failed = samples("failed");
+        this.skipped = samples("skipped");
+        this.switches = Counter.builder("ballast.model.switches").description("Model versions switched to while running")
+                .register(registry);
+        this.batchTimer = Timer.builder("ballast.model.batch").description("Time to score and commit one polled batch")
+                .publishPercentileHistogram().register(registry);
+        this.thread = new Thread(this::run, "ballast-scoring");
+        thread.setDaemon(true);
+    }
+
+    private Counter samples(String outcome) {
+        return Counter.builder("ballast.model.samples").tag("outcome", outcome)
+                .description("Candidates seen by the scoring service, by outcome").register(registry);
+    }
+
+    /** Starts scoring; returns once the model is loaded and the service is polling, or fails. */
+    public void start(Duration timeout) {
+        thread.start();
+        try {
+            if (!ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("model-runner not ready within " + timeout.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the model-runner", e);
+        }
+        if (failure != null) {
+            throw new IllegalStateException("model-runner failed to start: " + failure.getMessage(), failure);
+        }
+    }
+
+    /** The error that stopped the service, or null while it runs. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    public String modelVersion() {
+        return modelVersion;
+    }
+
+    /** Blocks until the service stops (close, or an error). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    private void run() {
+        ScoringModel model = null;
+        try {
+            String version = loader.currentVersion(line -> LOG.info("{}", line));
+            model = loader.open(version);
+            modelVersion = model.version();
+            LOG.info("model-runner scoring with model {}", modelVersion);
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
+                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(), new StringSerializer(),
+                         new ByteArraySerializer());
+                 KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(c);
+                 KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer)) {
+                consumer = c;
+                consumerMetrics.bindTo(registry);
+                producerMetrics.bindTo(registry);
+                producer.initTransactions();
+                c.subscribe(List.of(settings.candidatesTopic()));
+                ready.countDown();
+                while (running.get()) {
+                    ConsumerRecords<byte[], byte[]> records = c.poll(settings.pollTimeout());
+                    model = switchIfPublished(model);
+                    if (!records.isEmpty()) {
+                        ScoringModel current = model;
+                        batchTimer.record(() -> processBatch(c, producer, current, records));
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                failure = e;
+            }
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            LOG.error("model-runner stopped: {}", e.getMessage(), e);
+        } finally {
+            if (model != null) {
+                model.close();
+            }
+            ready.countDown();
+            stopped.countDown();
+        }
+    }
+
+    private ScoringModel switchIfPublished(ScoringModel model) {
+        String published = loader.store().current().orElse(model.version());
+        if (published.equals(model.version())) {
+            return model;
+        }
+        ScoringModel next = loader.open(published);
+        LOG.info("model-runner switching from model {} to {}", model.version(), next.version());
+        model.close();
+        modelVersion = next.version();
+        switches.increment();
+        return next;
+    }
+
+    private void processBatch(KafkaConsumer<byte[], byte[]> c, KafkaProducer<String, byte[]> producer,
+                              ScoringModel model, ConsumerRecords<byte[], byte[]> records) {
+        List<ConsumerRecord<byte[], byte[]>> valid = new ArrayList<>();
+        List<Candidate> candidates = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+            if (EventJson.readCandidate(r.value()) instanceof Decoded.Ok<Candidate> ok) {
+                valid.add(r);
+                candidates.add(ok.value());
+            } else {
+                skipped.increment();
+            }
+        }
+        List<ScoredCandidate> out = score(model, candidates);
+        try {
+            producer.beginTransaction();
+            for (int i = 0; i < out.size(); i++) {
+                ConsumerRecord<byte[], byte[]> in = valid.get(i);
+                producer.send(new ProducerRecord<>(settings.scoredTopic(), null, in.timestamp(),
+                        out.get(i).sampleId(), EventJson.write(out.get(i))));
+            }
+            producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
+            producer.commitTransaction();
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+            // Another instance took over this transactional id, or the cluster refuses us: nothing
+            // this process can retry safely.
+            throw e;
+        } catch (KafkaException e) {
+            LOG.warn("scoring transaction aborted, the batch will be scored again: {}", e.getMessage());
+            producer.abortTransaction();
+            rewind(c, offsets.keySet());
+            return;
+        }
+        for (ScoredCandidate s : out) {
+            (s.scored() ? scored : failed).increment();
+        }
+    }
+
+    private List<ScoredCandidate> score(ScoringModel model, List<Candidate> candidates) {
+        List<ScoredCandidate> out = new ArrayList<>(candidates.size());
+        for (int from = 0; from < candidates.size(); from += settings.batchSize()) {
+            List<Candidate> chunk = candidates.subList(from, Math.min(candidates.size(), from + settings.batchSize()));
+            try {
+                List<SampleScore> scores = model.score(chunk.stream()
+                        .map(c -> new TextSample(c.prompt(), c.response())).toList());
+                for (int i = 0; i < chunk.size(); i++) {
+                    SampleScore s = scores.get(i);
+                    out.add(Double.isFinite(s.gradNorm())
+                            ? ScoredCandidate.of(chunk.get(i), s.gradNorm(), s.loss(), model.version())
+                            : ScoredCandidate.failed(chunk.get(i), model.version(), "non-finite gradient norm"));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("model {} could not score a batch of {}: {}", model.version(), chunk.size(), e.getMessage());
+                chunk.forEach(c -> out.add(ScoredCandidate.failed(c, model.version(), "scoring failed: " + e.getMessage())));
+            }
+        }
+        return out;
+    }
+
+    /** Back to the last committed offsets, so an aborted batch is read and scored again. */
+    private static void rewind(KafkaConsumer<byte[], byte[]> c, java.util.Set<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> committed = c.committed(partitions);
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata at = committed.get(tp);
+            if (at != null) {
+                c.seek(tp, at.offset());
+            } else {
+                c.seekToBeginning(List.of(tp));
+            }
+        }
+    }
+
+    private Properties consumerProps() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        // Offsets are committed inside the producer's transactions, never on their own.
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Only candidates from committed transactions (and plain producers) are scored.
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
+        // A new group scores the topic from its start: no candidate may pass unscored.
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // One poll is one transaction; a few batches per poll keeps the commit overhead small.
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batchSize() * 4);
+        p.putAll(settings.clientOverrides());
+        return p;
+    }
+
+    private Properties producerProps() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.putAll(settings.clientOverrides());
+        return p;
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            if (thread.isAlive() && !stopped.await(60, TimeUnit.SECONDS)) {
+                LOG.warn("model-runner did not stop within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
