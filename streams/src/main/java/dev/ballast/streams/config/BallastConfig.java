@@ -7,6 +7,7 @@ import dev.ballast.streams.drift.MonitorSettings;
 import dev.ballast.streams.drift.PageHinkley;
 import dev.ballast.streams.drift.TippingRule;
 import dev.ballast.streams.diffusion.DiffusionSettings;
+import dev.ballast.streams.gate.GateSettings;
 import dev.ballast.streams.policy.PolicyLimits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,6 +48,9 @@ public record BallastConfig(
         int tippingMinObservations,
         PolicyLimits policyLimits,
         DiffusionSettings diffusion,
+        GateSettings gate,
+        long gateScoreTimeoutMs,
+        ModelRunnerSettings modelRunner,
         int metricsPort,
         Map<String, String> streamsOverrides,
         Map<String, String> settings) {
@@ -64,6 +68,9 @@ public record BallastConfig(
         k.put("topic.policies", new String[]{Topics.POLICY_CHANGES, "Compacted policy history (key policyId)"});
         k.put("topic.candidates", new String[]{Topics.FINETUNE_CANDIDATES, "Fine-tuning candidates (key sampleId)"});
         k.put("topic.preferences", new String[]{Topics.PREFERENCES, "Preference pairs (key pairId)"});
+        k.put("topic.scored", new String[]{Topics.FINETUNE_SCORED, "Candidates with their gradient score (model-runner out, gate in)"});
+        k.put("topic.accepted", new String[]{Topics.FINETUNE_ACCEPTED, "Candidates the gate accepted"});
+        k.put("topic.quarantined", new String[]{Topics.FINETUNE_QUARANTINED, "Candidates the gate quarantined, with reasons"});
         k.put("topic.alerts", new String[]{Topics.ALERTS, "Alerts out"});
         k.put("topic.dlq", new String[]{Topics.DLQ, "Dead letters out"});
         k.put("topic.partitions", new String[]{"4", "Partitions for topics Ballast creates when missing"});
@@ -83,6 +90,20 @@ public record BallastConfig(
         k.put("diffusion.min.reproduction", new String[]{"1.0", "Reproduction estimate the group must exceed for a DIFFUSION alert"});
         k.put("diffusion.observation.memory", new String[]{"64", "Most recent peer observations remembered per agent"});
         k.put("diffusion.max.agents", new String[]{"1000", "Most agents tracked per group; later agents are counted but not tracked"});
+        k.put("gate.keep.ratio", new String[]{"0.9", "Share of a dataset's candidates the gradient test keeps: accepted at or below this quantile of its gradNorm"});
+        k.put("gate.warmup.samples", new String[]{"100", "Scores a dataset needs (per model version) before the gradient test runs; until then candidates are quarantined (WARMUP)"});
+        k.put("gate.sketch.k", new String[]{"200", "KLL sketch size per dataset and model version (rank error about 1.65/k)"});
+        k.put("gate.score.timeout.ms", new String[]{"600000", "Stream time a candidate waits for its score before it is quarantined (NO_SCORE)"});
+        k.put("gate.surge.budget.decisions", new String[]{"100000", "Expected decisions per dataset between false GATE_SURGE alerts"});
+        k.put("gate.surge.shift", new String[]{"0.25", "Rise in a dataset's quarantine share the surge test is tuned to catch fastest"});
+        k.put("gate.surge.warmup.decisions", new String[]{"200", "Decisions (after warm-up) that form a dataset's baseline quarantine share"});
+        k.put("model.dir", new String[]{System.getProperty("java.io.tmpdir") + "/ballast-models", "Model store: one directory per model version and CURRENT naming the one in force"});
+        k.put("model.device", new String[]{"auto", "Where the model-runner computes: auto (GPU if DJL finds one), cpu or gpu"});
+        k.put("model.batch.size", new String[]{"32", "Candidates per forward/backward pass"});
+        k.put("model.grad.layers", new String[]{"0", "Score the gradient of the last k layers' parameters; 0 = all layers"});
+        k.put("model.class", new String[]{"", "Your own ScoringModel implementation (fully qualified class name); empty = the built-in model"});
+        k.put("model.group.id", new String[]{"ballast-model-runner", "Consumer group of the scoring service"});
+        k.put("model.transactional.id", new String[]{"ballast-model-runner-0", "Transactional id of the scoring service's producer; unique per instance"});
         k.put("policy.max.rules", new String[]{"256", "Most rules in one policy version"});
         k.put("policy.max.pattern.length", new String[]{"1024", "Most characters in one RE2 pattern"});
         k.put("metrics.port", new String[]{"9464", "Port of the Prometheus /metrics endpoint; 0 picks a free port, -1 disables it"});
@@ -91,7 +112,7 @@ public record BallastConfig(
 
     /** Topic names in use. */
     public record TopicNames(String interactions, String policies, String candidates, String preferences,
-                             String alerts, String dlq) {
+                             String scored, String accepted, String quarantined, String alerts, String dlq) {
     }
 
     public static BallastConfig defaults() {
@@ -141,7 +162,9 @@ public record BallastConfig(
                 Path.of(reader.nonBlank("state.dir")),
                 new TopicNames(reader.nonBlank("topic.interactions"), reader.nonBlank("topic.policies"),
                         reader.nonBlank("topic.candidates"), reader.nonBlank("topic.preferences"),
-                        reader.nonBlank("topic.alerts"), reader.nonBlank("topic.dlq")),
+                        reader.nonBlank("topic.scored"), reader.nonBlank("topic.accepted"),
+                        reader.nonBlank("topic.quarantined"), reader.nonBlank("topic.alerts"),
+                        reader.nonBlank("topic.dlq")),
                 reader.integer("topic.partitions", 1, 10_000),
                 (short) reader.integer("topic.replication.factor", -1, 32),
                 detector,
@@ -161,6 +184,15 @@ public record BallastConfig(
                         reader.decimal("diffusion.min.reproduction", 0, 1_000),
                         reader.integer("diffusion.observation.memory", 4, 10_000),
                         reader.integer("diffusion.max.agents", 2, 1_000_000)),
+                gateSettings(reader),
+                (long) reader.decimal("gate.score.timeout.ms", 1_000, 7 * 24 * 3_600_000.0),
+                new ModelRunnerSettings(Path.of(reader.nonBlank("model.dir")),
+                        reader.oneOf("model.device", "auto", "cpu", "gpu"),
+                        reader.integer("model.batch.size", 1, 4_096),
+                        reader.integer("model.grad.layers", 0, 1_000),
+                        values.get("model.class"),
+                        reader.nonBlank("model.group.id"),
+                        reader.nonBlank("model.transactional.id")),
                 reader.integer("metrics.port", -1, 65_535),
                 Map.copyOf(streams),
                 Map.copyOf(values));
@@ -168,6 +200,27 @@ public record BallastConfig(
             throw new ConfigException("invalid configuration:\n  " + String.join("\n  ", problems));
         }
         return config;
+    }
+
+    private static GateSettings gateSettings(Fields reader) {
+        double keep = reader.decimal("gate.keep.ratio", 0.01, 1);
+        int warmup = reader.integer("gate.warmup.samples", 1, 10_000_000);
+        int k = reader.integer("gate.sketch.k", 8, 65_535);
+        double budget = reader.decimal("gate.surge.budget.decisions", 100, 1e12);
+        double shift = reader.decimal("gate.surge.shift", 0.01, 0.95);
+        int surgeWarmup = reader.integer("gate.surge.warmup.decisions", 10, 10_000_000);
+        BernoulliCusum surge = new BernoulliCusum(shift, budget);
+        // Decisions carry no reward, so the tipping test never applies to surges.
+        return new GateSettings(keep, warmup, k, MonitorSettings.of(surge, surgeWarmup, new TippingRule(3.0, 3)));
+    }
+
+    /**
+     * The model-runner's settings.
+     *
+     * @param device one of auto, cpu, gpu
+     */
+    public record ModelRunnerSettings(Path dir, String device, int batchSize, int gradLayers, String modelClass,
+                                      String groupId, String transactionalId) {
     }
 
     private static void put(Map<String, String> values, String key, String value, String source,
@@ -242,6 +295,21 @@ public record BallastConfig(
         props.putAll(settings);
         props.setProperty(key, value);
         return parse(props, Map.of());
+    }
+
+    /** The scoring service's settings, with the Kafka client overrides ({@code streams.*} security keys apply too). */
+    public dev.ballast.model.service.ScoringSettings scoringSettings() {
+        Map<String, String> clients = new TreeMap<>();
+        streamsOverrides.forEach((k, v) -> {
+            if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+                clients.put(k, v);
+            }
+        });
+        return new dev.ballast.model.service.ScoringSettings(bootstrapServers, modelRunner.groupId(),
+                modelRunner.transactionalId(), topics.candidates(), topics.scored(), modelRunner.batchSize(),
+                java.time.Duration.ofMillis(200), modelRunner.dir(),
+                dev.ballast.model.DeviceChoice.parse(modelRunner.device()), modelRunner.gradLayers(),
+                modelRunner.modelClass(), Map.copyOf(clients));
     }
 
     /** The change detector this configuration selects, calibrated to its false-alarm budget. */

@@ -34,11 +34,11 @@ public final class MonitorService implements AutoCloseable {
 
     /** With {@code clock} stamping alerts' {@code detectedAt}. */
     public MonitorService(BallastConfig config, BallastMetrics metrics, Clock clock) {
-        int partitions;
+        TopicAdmin.Layout layout;
         try (Admin admin = Admin.create(adminProps(config))) {
-            partitions = TopicAdmin.ensureTopics(admin, config);
+            layout = TopicAdmin.ensureTopics(admin, config);
         }
-        streams = new KafkaStreams(MonitorTopology.build(config, partitions, metrics, clock),
+        streams = new KafkaStreams(MonitorTopology.build(config, layout, metrics, clock),
                 streamsProps(config));
         streams.setUncaughtExceptionHandler(e -> {
             // Bad input never gets here (it is dead-lettered); what does is a bug or a broken

@@ -18,10 +18,20 @@ public final class TopicAdmin {
     }
 
     /**
-     * Creates any missing topic of {@code config}; existing topics are left as they are. Returns
-     * the partition count of the interactions topic, which sizes the monitor's internal topics.
+     * Partition counts of the input topics that size the topology's internal topics.
+     *
+     * @param interactions partitions of the interactions topic (monitor and gate internal topics)
+     * @param candidates   partitions of the candidates topic, equal to the scored topic's
      */
-    public static int ensureTopics(Admin admin, BallastConfig config) {
+    public record Layout(int interactions, int candidates) {
+    }
+
+    /**
+     * Creates any missing topic of {@code config}; existing topics are left as they are. Fails
+     * when the candidates and scored topics differ in partition count: a candidate and its score
+     * must meet in the same gate task.
+     */
+    public static Layout ensureTopics(Admin admin, BallastConfig config) {
         BallastConfig.TopicNames t = config.topics();
         Optional<Short> rf = config.topicReplicationFactor() < 0 ? Optional.empty()
                 : Optional.of(config.topicReplicationFactor());
@@ -32,6 +42,9 @@ public final class TopicAdmin {
         wanted.add(new NewTopic(t.policies(), Optional.of(1), rf)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         wanted.add(new NewTopic(t.candidates(), partitions, rf));
+        wanted.add(new NewTopic(t.scored(), partitions, rf));
+        wanted.add(new NewTopic(t.accepted(), partitions, rf));
+        wanted.add(new NewTopic(t.quarantined(), partitions, rf));
         wanted.add(new NewTopic(t.preferences(), partitions, rf));
         wanted.add(new NewTopic(t.alerts(), partitions, rf));
         wanted.add(new NewTopic(t.dlq(), partitions, rf));
@@ -47,7 +60,13 @@ public final class TopicAdmin {
                     }
                 }
             }
-            return partitionCount(admin, t.interactions());
+            int candidates = partitionCount(admin, t.candidates());
+            int scored = partitionCount(admin, t.scored());
+            if (candidates != scored) {
+                throw new IllegalStateException("topic " + t.candidates() + " has " + candidates + " partitions but "
+                        + t.scored() + " has " + scored + "; give them the same count so each candidate meets its score");
+            }
+            return new Layout(partitionCount(admin, t.interactions()), candidates);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

@@ -1,6 +1,8 @@
 package dev.ballast.streams.metrics;
 
 import dev.ballast.events.AlertType;
+import dev.ballast.events.GateDecision;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
@@ -19,6 +21,9 @@ public final class BallastMetrics {
     private final Counter policiesAccepted;
     private final Map<AlertType, Counter> alerts = new EnumMap<>(AlertType.class);
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Map<GateDecision.Decision, Counter> gateDecisions = new EnumMap<>(GateDecision.Decision.class);
+    private final Map<String, Counter> quarantineReasons = new ConcurrentHashMap<>();
+    private final DistributionSummary gradNorms;
 
     public BallastMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -31,6 +36,13 @@ public final class BallastMetrics {
             alerts.put(type, Counter.builder("ballast.alerts").tag("type", type.name())
                     .description("Alerts raised").register(registry));
         }
+        for (GateDecision.Decision d : GateDecision.Decision.values()) {
+            gateDecisions.put(d, Counter.builder("ballast.gate.decisions").tag("decision", d.name())
+                    .description("Fine-tuning candidates decided by the gate").register(registry));
+        }
+        gradNorms = DistributionSummary.builder("ballast.gate.grad.norm")
+                .description("Gradient norms of scored candidates reaching the gate").publishPercentileHistogram()
+                .register(registry);
     }
 
     private static Counter interactions(MeterRegistry registry, String outcome) {
@@ -59,6 +71,24 @@ public final class BallastMetrics {
         deadLetters.computeIfAbsent(sourceTopic, t -> Counter.builder("ballast.dlq.records")
                 .tag("source_topic", t).description("Records dead-lettered, by source topic")
                 .register(registry)).increment();
+    }
+
+    /** Counts a gate decision, its quarantine reasons (rule ids folded into POLICY_CONFLICT) and its gradNorm. */
+    public void gateDecision(GateDecision decision) {
+        gateDecisions.get(decision.decision()).increment();
+        for (String reason : decision.reasons()) {
+            String label = reason.startsWith(GateDecision.POLICY_CONFLICT) ? "POLICY_CONFLICT" : reason;
+            quarantineReasons.computeIfAbsent(label, r -> Counter.builder("ballast.gate.quarantine.reasons")
+                    .tag("reason", r).description("Reasons given for quarantined candidates (one decision may give several)")
+                    .register(registry)).increment();
+        }
+        if (decision.gradNorm() != null) {
+            gradNorms.record(decision.gradNorm());
+        }
+    }
+
+    public double gateDecisionCount(GateDecision.Decision decision) {
+        return gateDecisions.get(decision).count();
     }
 
     public double interactionsCount(boolean violation) {

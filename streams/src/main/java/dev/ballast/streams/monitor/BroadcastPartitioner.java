@@ -7,7 +7,7 @@ import java.util.stream.IntStream;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /** Sends every record to every partition, so each monitor task sees every policy version. */
-final class BroadcastPartitioner<K, V> implements StreamPartitioner<K, V> {
+public final class BroadcastPartitioner<K, V> implements StreamPartitioner<K, V> {
     @Override
     public Optional<Set<Integer>> partitions(String topic, K key, V value, int numPartitions) {
         return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toUnmodifiableSet()));

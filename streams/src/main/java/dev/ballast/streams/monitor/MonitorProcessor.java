@@ -54,7 +54,7 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
     @Override
     public void process(Record<String, MonitorInput> record) {
         if (record.value() instanceof MonitorInput.OfPolicy p) {
-            policies.put(storeKey(p.policy()), p.policy());
+            policies.put(p.policy().versionKey(), p.policy());
             compile(p.policy(), monitor.policies());
             metrics.policyAccepted();
         } else if (record.value() instanceof MonitorInput.OfInteraction in) {
@@ -79,10 +79,5 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
         if (compiler.compile(policy) instanceof Decoded.Ok<CompiledPolicy> ok) {
             engine.add(ok.value());
         }
-    }
-
-    /** Zero-padded version keeps one policy's versions adjacent and ordered in the store. */
-    static String storeKey(Policy policy) {
-        return policy.policyId() + "@" + String.format("%010d", policy.version());
     }
 }

@@ -10,7 +10,9 @@ import dev.ballast.streams.diffusion.GroupProcessor;
 import dev.ballast.streams.diffusion.GroupSignal;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.policy.PolicyCompiler;
+import dev.ballast.streams.topology.GateTopology;
 import java.time.Clock;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -27,7 +29,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The monitor: judges every interaction against the policy in force at its timestamp, runs
+ * The monitor (and, added to the same topology, the fine-tuning gate): judges every interaction against the policy in force at its timestamp, runs
  * per-agent drift and tipping detection, and group-level diffusion detection.
  *
  * <p>Input topics: interactions (key agentId, value {@code Interaction}) and policy changes (key
@@ -53,15 +55,17 @@ public final class MonitorTopology {
     }
 
     /**
-     * @param partitions partition count of the interactions topic; the internal topics get the
-     *                   same count so that each monitor task reads matching partitions
+     * The monitor and the fine-tuning gate ({@link GateTopology}) in one topology.
+     *
+     * @param layout partition counts of the input topics; the monitor's internal topics get the
+     *               interactions topic's count so that each monitor task reads matching partitions
      */
-    public static Topology build(BallastConfig config, int partitions, BallastMetrics metrics, Clock clock) {
+    public static Topology build(BallastConfig config, TopicAdmin.Layout layout, BallastMetrics metrics, Clock clock) {
+        int partitions = layout.interactions();
         BallastConfig.TopicNames topics = config.topics();
         StreamsBuilder builder = new StreamsBuilder();
         PolicyCompiler compiler = new PolicyCompiler(config.policyLimits());
         Consumed<byte[], byte[]> raw = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
-        Produced<byte[], byte[]> toDlq = Produced.with(Serdes.ByteArray(), Serdes.ByteArray());
 
         KStream<String, Intake<Policy>> policyIntake = builder
                 .stream(topics.policies(), raw.withName("policies-source"))
@@ -70,9 +74,10 @@ public final class MonitorTopology {
         Map<String, KStream<String, Intake<Policy>>> policyRoutes = policyIntake.split(Named.as("policy-"))
                 .branch((k, v) -> v instanceof Intake.Valid<Policy>, Branched.as("valid"))
                 .defaultBranch(Branched.as("invalid"));
-        deadLetters(policyRoutes.get("policy-invalid"), topics.dlq(), toDlq, "policy");
-        KStream<String, MonitorInput> policies = policyRoutes.get("policy-valid")
-                .mapValues(v -> ((Intake.Valid<Policy>) v).value(), Named.as("policy-value"))
+        DeadLetters.to(policyRoutes.get("policy-invalid"), topics.dlq(), "policy");
+        KStream<String, Policy> validPolicies = policyRoutes.get("policy-valid")
+                .mapValues(v -> ((Intake.Valid<Policy>) v).value(), Named.as("policy-value"));
+        KStream<String, MonitorInput> policies = validPolicies
                 .repartition(Repartitioned.<String, Policy>as(POLICY_BROADCAST)
                         .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Policy.class))
                         .withNumberOfPartitions(partitions)
@@ -89,7 +94,7 @@ public final class MonitorTopology {
                 .branch((k, v) -> v instanceof Intake.Invalid<Interaction>, Branched.as("invalid"))
                 .branch((k, v) -> keyedByAgent(v), Branched.as("keyed"))
                 .defaultBranch(Branched.as("rekey"));
-        deadLetters(routes.get("interaction-invalid"), topics.dlq(), toDlq, "interaction");
+        DeadLetters.to(routes.get("interaction-invalid"), topics.dlq(), "interaction");
         KStream<String, Interaction> keyed = routes.get("interaction-keyed")
                 .mapValues(v -> ((Intake.Valid<Interaction>) v).value(), Named.as("interaction-value"));
         KStream<String, Interaction> rekeyed = routes.get("interaction-rekey")
@@ -122,6 +127,7 @@ public final class MonitorTopology {
                 .process(() -> new GroupProcessor(GROUP_STORE, config.diffusion(), metrics, clock),
                         Named.as("group-monitor"), GROUP_STORE)
                 .to(topics.alerts(), toAlerts.withName("group-alerts-sink"));
+        GateTopology.addTo(builder, config, validPolicies, layout.candidates(), partitions, metrics, clock);
         return builder.build();
     }
 
@@ -131,14 +137,6 @@ public final class MonitorTopology {
      */
     private static boolean keyedByAgent(Intake<Interaction> intake) {
         return intake instanceof Intake.Valid<Interaction> v && v.arrivedKeyedByValue();
-    }
-
-    private static <T> void deadLetters(KStream<String, Intake<T>> invalid, String dlq, Produced<byte[], byte[]> produced,
-                                        String kind) {
-        invalid.map((k, v) -> {
-            Intake.Invalid<T> bad = (Intake.Invalid<T>) v;
-            return org.apache.kafka.streams.KeyValue.pair(bad.originalKey(), bad.originalValue());
-        }, Named.as(kind + "-dead-letter")).to(dlq, produced.withName(kind + "-dlq-sink"));
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> agentStore() {

@@ -1,0 +1,82 @@
+package dev.ballast.streams.gate;
+
+import dev.ballast.events.Candidate;
+import dev.ballast.events.GateDecision;
+import dev.ballast.events.Interaction;
+import dev.ballast.events.ScoredCandidate;
+import dev.ballast.streams.policy.PolicyEngine;
+import dev.ballast.streams.policy.PolicyVerdict;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The gate's decision for one candidate, free of Kafka. Fails closed: a candidate is accepted only
+ * when it has a usable score, its dataset's sketch (for the scoring model version) is warm, its
+ * gradNorm is at or below the sketch's {@code keepRatio} quantile, and no rule of the policies in
+ * force matches its prompt or response. Otherwise it is quarantined with every reason that holds.
+ *
+ * <p>The score is judged against the scores seen <em>before</em> it, then added to the sketch, so
+ * a burst of high-gradient samples raises the threshold only for later ones.
+ */
+public final class FineTuneGate {
+    private final GateSettings settings;
+
+    public FineTuneGate(GateSettings settings) {
+        this.settings = settings;
+    }
+
+    public GateSettings settings() {
+        return settings;
+    }
+
+    /**
+     * @param candidate the candidate
+     * @param score     its score, or null when none arrived in time
+     * @param sketch    the sketch of its dataset under {@code score.modelVersion()} (ignored without a score); updated
+     * @param policies  every accepted policy version
+     * @param at        the candidate's time, which selects the policy versions in force
+     */
+    public GateDecision decide(Candidate candidate, ScoredCandidate score, ScoreSketch sketch, PolicyEngine policies,
+                               Instant at) {
+        PolicyVerdict verdict = policies.evaluate(asInteraction(candidate, at));
+        List<String> reasons = new ArrayList<>();
+        verdict.violatedRules().forEach(rule -> reasons.add(GateDecision.POLICY_CONFLICT + rule));
+        Double gradNorm = null;
+        Double quantile = null;
+        Double threshold = null;
+        String modelVersion = score == null ? null : score.modelVersion();
+        if (score == null || !score.scored()) {
+            reasons.add(GateDecision.NO_SCORE);
+        } else {
+            gradNorm = score.gradNorm();
+            if (sketch.count() < settings.warmupSamples()) {
+                reasons.add(GateDecision.WARMUP);
+            } else {
+                threshold = sketch.quantile(settings.keepRatio());
+                quantile = sketch.rank(gradNorm);
+                if (gradNorm > threshold) {
+                    reasons.add(GateDecision.HIGH_GRADIENT);
+                }
+            }
+            sketch.add(gradNorm);
+        }
+        return new GateDecision(candidate.sampleId(), candidate.datasetId(),
+                reasons.isEmpty() ? GateDecision.Decision.ACCEPT : GateDecision.Decision.QUARANTINE, reasons,
+                gradNorm, quantile, threshold, verdict.violatedRules(), verdict.policyVersion(), modelVersion);
+    }
+
+    /**
+     * A candidate judged like an interaction: the rules see its prompt and response. Conditions on
+     * actions, labels or categories cannot hold for it, so only text rules can match.
+     */
+    static Interaction asInteraction(Candidate c, Instant at) {
+        return new Interaction(c.sampleId(), c.datasetId(), null, at, null, c.prompt(), c.response(), null, null,
+                null, null, null);
+    }
+
+    /** Whether a decision counts toward the dataset's quarantine share (warm-up holds do not). */
+    public static boolean countsForSurge(GateDecision d) {
+        return !d.reasons().equals(List.of(GateDecision.WARMUP));
+    }
+}

@@ -1,0 +1,30 @@
+package dev.ballast.streams.gate;
+
+import dev.ballast.streams.drift.MonitorSettings;
+
+/**
+ * How the fine-tuning gate decides.
+ *
+ * @param keepRatio       share of a dataset's candidates the gradient test lets through: a
+ *                        candidate passes when its gradNorm is at or below the dataset's running
+ *                        {@code keepRatio} quantile (so about {@code 1 - keepRatio} are held back)
+ * @param warmupSamples   scores a dataset's sketch (per model version) must hold before the
+ *                        gradient test is trusted; before that every candidate is quarantined
+ *                        ({@code WARMUP}), failing closed
+ * @param sketchK         KLL sketch accuracy parameter (rank error about 1.65/k)
+ * @param surge           the quarantine-share change detector per dataset (GATE_SURGE alerts);
+ *                        its "violation" is a quarantine once the dataset is warm
+ */
+public record GateSettings(double keepRatio, int warmupSamples, int sketchK, MonitorSettings surge) {
+    public GateSettings {
+        if (!(keepRatio > 0 && keepRatio <= 1)) {
+            throw new IllegalArgumentException("gate keep ratio must be in (0, 1]");
+        }
+        if (warmupSamples < 1) {
+            throw new IllegalArgumentException("gate warm-up needs at least 1 sample");
+        }
+        if (sketchK < 8 || sketchK > 65_535) {
+            throw new IllegalArgumentException("KLL k must be between 8 and 65535");
+        }
+    }
+}

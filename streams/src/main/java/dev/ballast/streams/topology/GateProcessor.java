@@ -1,0 +1,101 @@
+package dev.ballast.streams.topology;
+
+import dev.ballast.events.Decoded;
+import dev.ballast.events.GateDecision;
+import dev.ballast.events.Policy;
+import dev.ballast.events.ScoredCandidate;
+import dev.ballast.streams.drift.AgentState;
+import dev.ballast.streams.drift.AgentStateCodec;
+import dev.ballast.streams.gate.FineTuneGate;
+import dev.ballast.streams.gate.QuarantineSurge;
+import dev.ballast.streams.gate.ScoreSketch;
+import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.policy.CompiledPolicy;
+import dev.ballast.streams.policy.PolicyCompiler;
+import dev.ballast.streams.policy.PolicyEngine;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Per-dataset glue around {@link FineTuneGate} and {@link QuarantineSurge}: keeps every policy
+ * version ({@value GateTopology#POLICY_STORE}), one score sketch per dataset and model version
+ * ({@value GateTopology#SKETCH_STORE}) and one surge detector state per dataset
+ * ({@value GateTopology#SURGE_STORE}).
+ */
+final class GateProcessor implements Processor<String, GateInput, String, GateOutput> {
+    private final FineTuneGate gate;
+    private final PolicyCompiler compiler;
+    private final BallastMetrics metrics;
+    private final Clock clock;
+    private ProcessorContext<String, GateOutput> context;
+    private KeyValueStore<String, Policy> policies;
+    private KeyValueStore<String, byte[]> sketches;
+    private KeyValueStore<String, byte[]> surges;
+    private PolicyEngine engine;
+    private QuarantineSurge surge;
+
+    GateProcessor(FineTuneGate gate, PolicyCompiler compiler, BallastMetrics metrics, Clock clock) {
+        this.gate = gate;
+        this.compiler = compiler;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, GateOutput> context) {
+        this.context = context;
+        this.policies = context.getStateStore(GateTopology.POLICY_STORE);
+        this.sketches = context.getStateStore(GateTopology.SKETCH_STORE);
+        this.surges = context.getStateStore(GateTopology.SURGE_STORE);
+        this.engine = new PolicyEngine();
+        this.surge = new QuarantineSurge(gate.settings(), clock);
+        try (KeyValueIterator<String, Policy> all = policies.all()) {
+            all.forEachRemaining(kv -> compile(kv.value));
+        }
+    }
+
+    @Override
+    public void process(Record<String, GateInput> record) {
+        if (record.value() instanceof GateInput.OfPolicy p) {
+            policies.put(p.policy().versionKey(), p.policy());
+            compile(p.policy());
+            return;
+        }
+        ScoredPair pair = ((GateInput.OfPair) record.value()).pair();
+        ScoredCandidate score = pair.score();
+        String sketchKey = null;
+        ScoreSketch sketch = null;
+        if (score != null && score.scored()) {
+            sketchKey = pair.candidate().datasetId() + "\u0000" + score.modelVersion();
+            byte[] stored = sketches.get(sketchKey);
+            sketch = stored == null ? ScoreSketch.empty(gate.settings().sketchK()) : ScoreSketch.fromBytes(stored);
+        }
+        Instant at = Instant.ofEpochMilli(pair.timestampMillis());
+        GateDecision decision = gate.decide(pair.candidate(), score, sketch, engine, at);
+        if (sketch != null) {
+            sketches.put(sketchKey, sketch.toBytes());
+        }
+        metrics.gateDecision(decision);
+        context.forward(record.withKey(decision.sampleId()).withValue(new GateOutput.OfDecision(decision)));
+        String dataset = decision.datasetId();
+        byte[] stored = surges.get(dataset);
+        AgentState state = stored == null ? new AgentState() : AgentStateCodec.decode(stored);
+        surge.observe(state, decision, at).ifPresent(alert -> {
+            metrics.alert(alert.type());
+            context.forward(record.withKey(dataset).withValue(new GateOutput.OfAlert(alert)));
+        });
+        surges.put(dataset, AgentStateCodec.encode(state));
+    }
+
+    private void compile(Policy policy) {
+        // Intake validated it; a rejection here can only come from a policy limit lowered since.
+        if (compiler.compile(policy) instanceof Decoded.Ok<CompiledPolicy> ok) {
+            engine.add(ok.value());
+        }
+    }
+}

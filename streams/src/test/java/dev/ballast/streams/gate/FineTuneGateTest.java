@@ -1,0 +1,126 @@
+package dev.ballast.streams.gate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.events.Candidate;
+import dev.ballast.events.Decoded;
+import dev.ballast.events.GateDecision;
+import dev.ballast.events.Policy;
+import dev.ballast.events.Rule;
+import dev.ballast.events.RuleCondition;
+import dev.ballast.events.ScoredCandidate;
+import dev.ballast.events.Severity;
+import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.policy.CompiledPolicy;
+import dev.ballast.streams.policy.PolicyCompiler;
+import dev.ballast.streams.policy.PolicyEngine;
+import java.time.Instant;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class FineTuneGateTest {
+    private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+    private final BallastConfig config = BallastConfig.defaults();
+    private final FineTuneGate gate = new FineTuneGate(config.gate());
+
+    static PolicyEngine policies(Instant effectiveAt) {
+        BallastConfig config = BallastConfig.defaults();
+        Rule secrets = new Rule("no-secrets", Severity.HIGH, "no credentials in training data",
+                new RuleCondition(null, null, "(?i)password is", null, null, null, null));
+        Rule tools = new Rule("no-forbidden-tool", Severity.HIGH, "action rule: cannot apply to text",
+                new RuleCondition(List.of("tool_call"), null, null, null, null, null, null));
+        PolicyEngine engine = new PolicyEngine();
+        var compiled = new PolicyCompiler(config.policyLimits())
+                .compile(new Policy("data", 1, effectiveAt, null, List.of(secrets, tools), null));
+        engine.add(((Decoded.Ok<CompiledPolicy>) compiled).value());
+        return engine;
+    }
+
+    private static Candidate candidate(int i, String response) {
+        return new Candidate("s" + i, "ds", "prompt " + i, response, null);
+    }
+
+    private static ScoredCandidate score(Candidate c, double gradNorm) {
+        return ScoredCandidate.of(c, gradNorm, 1.0, "m1");
+    }
+
+    @Test
+    void failsClosedDuringWarmupThenKeepsAboutTheKeepRatio() {
+        PolicyEngine engine = policies(T0);
+        ScoreSketch sketch = ScoreSketch.empty(200);
+        SplittableRandom rng = new SplittableRandom(5);
+        int warmup = config.gate().warmupSamples();
+        int accepted = 0;
+        int decided = 0;
+        for (int i = 0; i < 20_000; i++) {
+            Candidate c = candidate(i, "a benign answer");
+            GateDecision d = gate.decide(c, score(c, rng.nextDouble() * 10), sketch, engine, T0.plusSeconds(i));
+            if (i < warmup) {
+                assertEquals(GateDecision.Decision.QUARANTINE, d.decision());
+                assertEquals(List.of(GateDecision.WARMUP), d.reasons());
+                continue;
+            }
+            assertNotNull(d.threshold());
+            assertEquals(d.gradNorm() <= d.threshold(), d.decision() == GateDecision.Decision.ACCEPT);
+            decided++;
+            if (d.decision() == GateDecision.Decision.ACCEPT) {
+                accepted++;
+            } else {
+                assertEquals(List.of(GateDecision.HIGH_GRADIENT), d.reasons());
+            }
+        }
+        assertEquals(config.gate().keepRatio(), (double) accepted / decided, 0.02);
+    }
+
+    @Test
+    void aRuleMatchQuarantinesWhateverTheGradient() {
+        PolicyEngine engine = policies(T0);
+        ScoreSketch sketch = ScoreSketch.empty(200);
+        for (int i = 0; i < 500; i++) {
+            Candidate c = candidate(i, "fine");
+            gate.decide(c, score(c, 5.0 + (i % 10)), sketch, engine, T0);
+        }
+        Candidate leak = candidate(999, "The admin Password is falcon42.");
+        GateDecision d = gate.decide(leak, score(leak, 0.1), sketch, engine, T0);
+        assertEquals(GateDecision.Decision.QUARANTINE, d.decision());
+        assertEquals(List.of("POLICY_CONFLICT:data/no-secrets"), d.reasons());
+        assertEquals(List.of("data/no-secrets"), d.violatedRules());
+        assertEquals("data@1", d.policyVersion());
+    }
+
+    @Test
+    void aPolicyNotYetInForceDoesNotApply() {
+        PolicyEngine engine = policies(T0.plusSeconds(3600));
+        Candidate leak = candidate(1, "password is x");
+        GateDecision d = gate.decide(leak, null, ScoreSketch.empty(200), engine, T0);
+        assertEquals(List.of(GateDecision.NO_SCORE), d.reasons());
+        assertEquals("none", d.policyVersion());
+    }
+
+    @Test
+    void noUsableScoreIsQuarantinedAndLeavesTheSketchAlone() {
+        PolicyEngine engine = policies(T0);
+        ScoreSketch sketch = ScoreSketch.empty(200);
+        Candidate c = candidate(1, "ok");
+        assertEquals(List.of(GateDecision.NO_SCORE), gate.decide(c, null, sketch, engine, T0).reasons());
+        GateDecision failed = gate.decide(c, ScoredCandidate.failed(c, "m1", "boom"), sketch, engine, T0);
+        assertEquals(List.of(GateDecision.NO_SCORE), failed.reasons());
+        assertEquals("m1", failed.modelVersion());
+        assertEquals(0, sketch.count());
+    }
+
+    @Test
+    void sketchSurvivesItsByteForm() {
+        ScoreSketch sketch = ScoreSketch.empty(200);
+        for (int i = 1; i <= 1000; i++) {
+            sketch.add(i);
+        }
+        ScoreSketch back = ScoreSketch.fromBytes(sketch.toBytes());
+        assertEquals(1000, back.count());
+        assertEquals(900, back.quantile(0.9), 20);
+        assertTrue(back.rank(500) > 0.45 && back.rank(500) < 0.55);
+    }
+}
