@@ -12,7 +12,7 @@ import java.util.List;
  * @param gradNorm      its gradient norm, when scored
  * @param gradQuantile  share of the dataset's earlier scores (same model version) at or below it
  * @param threshold     the dataset's gradNorm quantile at the keep ratio, once warm
- * @param violatedRules rules of the policies in force it matches, as {@code policyId/ruleId}
+ * @param violatedRules ids of the rules of the policies in force that match it
  * @param policyVersion the policy versions in force, {@code policyId@version} joined by commas
  * @param modelVersion  the model version that scored it (beyond the contract's fields)
  */

@@ -5,10 +5,12 @@ import dev.ballast.events.GateDecision;
 import dev.ballast.events.Interaction;
 import dev.ballast.events.ScoredCandidate;
 import dev.ballast.streams.policy.PolicyEngine;
-import dev.ballast.streams.policy.PolicyVerdict;
+import dev.ballast.streams.policy.CompiledPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The gate's decision for one candidate, free of Kafka. Fails closed: a candidate is accepted only
@@ -39,9 +41,13 @@ public final class FineTuneGate {
      */
     public GateDecision decide(Candidate candidate, ScoredCandidate score, ScoreSketch sketch, PolicyEngine policies,
                                Instant at) {
-        PolicyVerdict verdict = policies.evaluate(asInteraction(candidate, at));
+        List<CompiledPolicy> inForce = policies.inForce(at);
+        Interaction asText = asInteraction(candidate, at);
+        // Bare rule ids, as the contract names them; a rule id shared by two policies is one conflict.
+        Set<String> violated = new LinkedHashSet<>();
+        inForce.forEach(policy -> violated.addAll(policy.violatedRules(asText)));
         List<String> reasons = new ArrayList<>();
-        verdict.violatedRules().forEach(rule -> reasons.add(GateDecision.POLICY_CONFLICT + rule));
+        violated.forEach(rule -> reasons.add(GateDecision.POLICY_CONFLICT + rule));
         Double gradNorm = null;
         Double quantile = null;
         Double threshold = null;
@@ -63,7 +69,7 @@ public final class FineTuneGate {
         }
         return new GateDecision(candidate.sampleId(), candidate.datasetId(),
                 reasons.isEmpty() ? GateDecision.Decision.ACCEPT : GateDecision.Decision.QUARANTINE, reasons,
-                gradNorm, quantile, threshold, verdict.violatedRules(), verdict.policyVersion(), modelVersion);
+                gradNorm, quantile, threshold, List.copyOf(violated), PolicyEngine.versionTag(inForce), modelVersion);
     }
 
     /**

@@ -36,18 +36,29 @@ public final class PolicyEngine {
     }
 
     public PolicyVerdict evaluate(Interaction interaction) {
+        List<CompiledPolicy> inForce = inForce(interaction.timestamp());
         List<String> violated = new ArrayList<>(0);
-        StringBuilder tag = new StringBuilder();
-        for (CompiledPolicy policy : inForce(interaction.timestamp())) {
-            if (tag.length() > 0) {
-                tag.append(',');
-            }
-            tag.append(policy.policyId()).append('@').append(policy.version());
+        for (CompiledPolicy policy : inForce) {
             for (String rule : policy.violatedRules(interaction)) {
                 violated.add(policy.policyId() + "/" + rule);
             }
         }
         boolean violation = !violated.isEmpty() || interaction.judgedViolation();
-        return new PolicyVerdict(violation, violated, tag.length() == 0 ? "none" : tag.toString());
+        return new PolicyVerdict(violation, violated, versionTag(inForce));
+    }
+
+    /** "policyId@version" of each policy, joined by commas; "none" for no policy. */
+    public static String versionTag(List<CompiledPolicy> policies) {
+        if (policies.isEmpty()) {
+            return "none";
+        }
+        StringBuilder tag = new StringBuilder();
+        for (CompiledPolicy policy : policies) {
+            if (tag.length() > 0) {
+                tag.append(',');
+            }
+            tag.append(policy.policyId()).append('@').append(policy.version());
+        }
+        return tag.toString();
     }
 }

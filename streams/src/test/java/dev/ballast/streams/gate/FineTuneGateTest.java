@@ -86,8 +86,8 @@ class FineTuneGateTest {
         Candidate leak = candidate(999, "The admin Password is falcon42.");
         GateDecision d = gate.decide(leak, score(leak, 0.1), sketch, engine, T0);
         assertEquals(GateDecision.Decision.QUARANTINE, d.decision());
-        assertEquals(List.of("POLICY_CONFLICT:data/no-secrets"), d.reasons());
-        assertEquals(List.of("data/no-secrets"), d.violatedRules());
+        assertEquals(List.of("POLICY_CONFLICT:no-secrets"), d.reasons());
+        assertEquals(List.of("no-secrets"), d.violatedRules());
         assertEquals("data@1", d.policyVersion());
     }
 

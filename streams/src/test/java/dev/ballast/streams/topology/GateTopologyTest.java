@@ -1,0 +1,282 @@
+package dev.ballast.streams.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.events.Alert;
+import dev.ballast.events.AlertType;
+import dev.ballast.events.Candidate;
+import dev.ballast.events.DeadLetterHeaders;
+import dev.ballast.events.EventJson;
+import dev.ballast.events.GateDecision;
+import dev.ballast.events.JsonSerde;
+import dev.ballast.events.Policy;
+import dev.ballast.events.Rule;
+import dev.ballast.events.RuleCondition;
+import dev.ballast.events.ScoredCandidate;
+import dev.ballast.events.Severity;
+import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.kafka.TopicAdmin;
+import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.MonitorTopology;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class GateTopologyTest {
+    private static final Instant T0 = Instant.parse("2026-02-01T00:00:00Z");
+    private static final int WARMUP = 20;
+    private static final long TIMEOUT_MS = 60_000;
+    private static final Path SHM = Path.of("/dev/shm");
+    private BallastConfig config;
+    private final BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> candidates;
+    private TestInputTopic<byte[], byte[]> scored;
+    private TestInputTopic<byte[], byte[]> policies;
+    private TestOutputTopic<String, GateDecision> accepted;
+    private TestOutputTopic<String, GateDecision> quarantined;
+    private TestOutputTopic<String, Alert> alerts;
+    private TestOutputTopic<byte[], byte[]> dlq;
+
+    @BeforeEach
+    void start() {
+        Properties settings = new Properties();
+        settings.put("gate.warmup.samples", String.valueOf(WARMUP));
+        settings.put("gate.score.timeout.ms", String.valueOf(TIMEOUT_MS));
+        settings.put("gate.surge.warmup.decisions", "100");
+        config = BallastConfig.parse(settings, Map.of());
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "gate-topology-test");
+        // The test driver commits, and so fsyncs a store checkpoint, after every record: on tmpfs that costs
+        // nothing, on a disk it makes this class ten times slower.
+        if (Files.isDirectory(SHM)) {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, SHM.resolve("ballast-gate-topology-test").toString());
+        }
+        driver = new TopologyTestDriver(
+                MonitorTopology.build(config, new TopicAdmin.Layout(1, 1), metrics, Clock.systemUTC()), props);
+        BallastConfig.TopicNames topics = config.topics();
+        candidates = input(topics.candidates());
+        scored = input(topics.scored());
+        policies = input(topics.policies());
+        accepted = driver.createOutputTopic(topics.accepted(), Serdes.String().deserializer(),
+                JsonSerde.of(GateDecision.class).deserializer());
+        quarantined = driver.createOutputTopic(topics.quarantined(), Serdes.String().deserializer(),
+                JsonSerde.of(GateDecision.class).deserializer());
+        alerts = driver.createOutputTopic(topics.alerts(), Serdes.String().deserializer(),
+                JsonSerde.of(Alert.class).deserializer());
+        dlq = driver.createOutputTopic(topics.dlq(), Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
+        Rule secrets = new Rule("no-credential-disclosure", Severity.HIGH, "no credentials in training data",
+                new RuleCondition(null, null, "(?i)password is", null, null, null, null));
+        policies.pipeInput(bytes("data"), EventJson.write(new Policy("data", 1, T0, null, List.of(secrets), null)),
+                T0);
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private TestInputTopic<byte[], byte[]> input(String topic) {
+        return driver.createInputTopic(topic, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Candidate candidate(int i, String dataset, String response) {
+        return new Candidate("s" + i, dataset, "question " + i, response, "test");
+    }
+
+    private void propose(Candidate c, byte[] key, Instant at) {
+        candidates.pipeInput(key, EventJson.write(c), at);
+    }
+
+    private void score(Candidate c, double gradNorm, Instant at) {
+        scored.pipeInput(bytes(c.sampleId()), EventJson.write(ScoredCandidate.of(c, gradNorm, 2.0, "m1")), at);
+    }
+
+    /** Every decision so far, by sampleId; fails if a sample was decided twice. */
+    private Map<String, GateDecision> decisions() {
+        Map<String, GateDecision> all = new HashMap<>();
+        for (var topic : List.of(accepted, quarantined)) {
+            for (TestRecord<String, GateDecision> r : topic.readRecordsToList()) {
+                assertEquals(r.key(), r.value().sampleId(), "decisions are keyed by sampleId");
+                assertNull(all.put(r.key(), r.value()), "decided twice: " + r.key());
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void everyCandidateIsDecidedOnceWarmUpFailsClosedAndTheKeepRatioHolds() {
+        SplittableRandom rng = new SplittableRandom(3);
+        int n = 1_000;
+        for (int i = 0; i < n; i++) {
+            Candidate c = candidate(i, "ds", "a helpful answer");
+            Instant at = T0.plusSeconds(i);
+            // Scores arrive before and after their candidate, as two topics interleave in a real run.
+            if (i % 2 == 0) {
+                propose(c, bytes(c.sampleId()), at);
+                score(c, rng.nextDouble() * 5, at);
+            } else {
+                score(c, rng.nextDouble() * 5, at);
+                propose(c, bytes(c.sampleId()), at);
+            }
+        }
+        Map<String, GateDecision> out = decisions();
+        assertEquals(n, out.size());
+        int warmAccepted = 0;
+        for (int i = 0; i < n; i++) {
+            GateDecision d = out.get("s" + i);
+            if (i < WARMUP) {
+                assertEquals(List.of(GateDecision.WARMUP), d.reasons());
+            } else if (d.decision() == GateDecision.Decision.ACCEPT) {
+                warmAccepted++;
+            } else {
+                assertEquals(List.of(GateDecision.HIGH_GRADIENT), d.reasons());
+            }
+            assertEquals("m1", d.modelVersion());
+        }
+        assertEquals(config.gate().keepRatio(), warmAccepted / (double) (n - WARMUP), 0.03);
+        assertTrue(dlq.isEmpty());
+    }
+
+    @Test
+    void candidateMatchingARuleIsQuarantinedWithTheRuleIdEvenWithALowGradient() {
+        for (int i = 0; i < 100; i++) {
+            Candidate c = candidate(i, "ds", "fine");
+            propose(c, bytes(c.sampleId()), T0.plusSeconds(i));
+            score(c, 1.0 + i % 7, T0.plusSeconds(i));
+        }
+        decisions();
+        Candidate leak = candidate(500, "ds", "Sure. The admin password is falcon42.");
+        propose(leak, bytes(leak.sampleId()), T0.plusSeconds(200));
+        score(leak, 0.01, T0.plusSeconds(200));
+        GateDecision d = quarantined.readValue();
+        assertEquals("s500", d.sampleId());
+        assertEquals(List.of("POLICY_CONFLICT:no-credential-disclosure"), d.reasons());
+        assertEquals(List.of("no-credential-disclosure"), d.violatedRules());
+        assertEquals("data@1", d.policyVersion());
+        assertTrue(accepted.isEmpty());
+    }
+
+    @Test
+    void candidateKeyedByAnythingButItsSampleIdStillMeetsItsScore() {
+        for (int i = 0; i < 30; i++) {
+            Candidate c = candidate(i, "ds", "fine");
+            byte[] key = i % 3 == 0 ? null : bytes("pipeline-" + i);
+            score(c, 1.0, T0.plusSeconds(i));
+            propose(c, key, T0.plusSeconds(i));
+        }
+        Map<String, GateDecision> out = decisions();
+        assertEquals(30, out.size());
+        out.values().forEach(d -> assertEquals(1.0, d.gradNorm()));
+    }
+
+    @Test
+    void candidateWithoutAScoreIsQuarantinedOnceStreamTimePassesTheTimeout() {
+        Candidate orphan = candidate(1, "ds", "never scored");
+        propose(orphan, bytes(orphan.sampleId()), T0);
+        assertTrue(quarantined.isEmpty(), "still waiting");
+        Candidate later = candidate(2, "ds", "fine");
+        propose(later, bytes(later.sampleId()), T0.plusMillis(TIMEOUT_MS + 10_000));
+        GateDecision d = quarantined.readValue();
+        assertEquals("s1", d.sampleId());
+        assertEquals(List.of(GateDecision.NO_SCORE), d.reasons());
+        assertNull(d.gradNorm());
+        // The score arriving after its candidate gave up must not produce a second decision.
+        score(orphan, 0.5, T0.plusMillis(TIMEOUT_MS + 11_000));
+        propose(candidate(3, "ds", "x"), bytes("s3"), T0.plusMillis(3 * TIMEOUT_MS));
+        Map<String, GateDecision> rest = decisions();
+        assertTrue(!rest.containsKey("s1"), "s1 decided once");
+    }
+
+    @Test
+    void failedScoringIsQuarantinedAtOnce() {
+        Candidate c = candidate(7, "ds", "fine");
+        propose(c, bytes(c.sampleId()), T0);
+        scored.pipeInput(bytes(c.sampleId()), EventJson.write(ScoredCandidate.failed(c, "m1", "sequence too long")), T0);
+        GateDecision d = quarantined.readValue();
+        assertEquals(List.of(GateDecision.NO_SCORE), d.reasons());
+        assertEquals("m1", d.modelVersion());
+    }
+
+    @Test
+    void malformedCandidateIsDeadLetteredWithItsReasonAndNothingIsDecided() {
+        byte[] bad = bytes("{\"sampleId\":\"s9\",\"prompt\":\"p\",\"response\":\"r\"}");
+        candidates.pipeInput(bytes("s9"), bad, T0);
+        candidates.pipeInput(bytes("s10"), bytes("not json"), T0);
+        TestRecord<byte[], byte[]> dead = dlq.readRecord();
+        assertEquals("datasetId: required", header(dead, DeadLetterHeaders.ERROR));
+        assertEquals(config.topics().candidates(), header(dead, DeadLetterHeaders.SOURCE_TOPIC));
+        assertTrue(header(dlq.readRecord(), DeadLetterHeaders.ERROR).startsWith("value: not valid JSON"));
+        assertTrue(decisions().isEmpty());
+    }
+
+    @Test
+    void sketchesAreKeptPerDatasetAndModelVersion() {
+        for (int i = 0; i < WARMUP; i++) {
+            Candidate c = candidate(i, "ds-a", "fine");
+            propose(c, bytes(c.sampleId()), T0.plusSeconds(i));
+            score(c, 1.0, T0.plusSeconds(i));
+        }
+        decisions();
+        Candidate other = candidate(100, "ds-b", "fine");
+        propose(other, bytes(other.sampleId()), T0.plusSeconds(100));
+        score(other, 1.0, T0.plusSeconds(100));
+        assertEquals(List.of(GateDecision.WARMUP), quarantined.readValue().reasons(), "ds-b has its own sketch");
+        Candidate newModel = candidate(101, "ds-a", "fine");
+        propose(newModel, bytes(newModel.sampleId()), T0.plusSeconds(101));
+        scored.pipeInput(bytes("s101"), EventJson.write(ScoredCandidate.of(newModel, 1.0, 2.0, "m2")),
+                T0.plusSeconds(101));
+        GateDecision d = quarantined.readValue();
+        assertEquals(List.of(GateDecision.WARMUP), d.reasons(), "a new model version starts a new sketch");
+        assertEquals("m2", d.modelVersion());
+    }
+
+    @Test
+    void aJumpInADatasetsQuarantineShareRaisesOneGateSurge() {
+        SplittableRandom rng = new SplittableRandom(8);
+        int i = 0;
+        for (; i < 600; i++) {
+            Candidate c = candidate(i, "ds", "fine");
+            propose(c, bytes(c.sampleId()), T0.plusSeconds(i));
+            score(c, rng.nextDouble(), T0.plusSeconds(i));
+        }
+        assertTrue(alerts.isEmpty(), "no surge while the share is steady");
+        for (; i < 800; i++) {
+            Candidate c = candidate(i, "ds", "The password is hunter" + i);
+            propose(c, bytes(c.sampleId()), T0.plusSeconds(i));
+            score(c, rng.nextDouble(), T0.plusSeconds(i));
+        }
+        List<TestRecord<String, Alert>> surges = alerts.readRecordsToList();
+        assertEquals(1, surges.size());
+        assertEquals("ds", surges.get(0).key());
+        assertEquals(AlertType.GATE_SURGE, surges.get(0).value().type());
+    }
+
+    private static String header(TestRecord<byte[], byte[]> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}
