@@ -1,6 +1,7 @@
 package dev.ballast.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
 
 /**
  * A candidate with its score under the model in force, on {@code finetune.scored}, keyed by
@@ -15,16 +16,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ScoredCandidate(String sampleId, String datasetId, String prompt, String response, String source,
-                              Double gradNorm, Double loss, String modelVersion, String scoreError) {
+                              Instant timestamp, Double gradNorm, Double loss, String modelVersion, String scoreError) {
 
     public static ScoredCandidate of(Candidate c, double gradNorm, double loss, String modelVersion) {
-        return new ScoredCandidate(c.sampleId(), c.datasetId(), c.prompt(), c.response(), c.source(), gradNorm, loss,
-                modelVersion, null);
+        return new ScoredCandidate(c.sampleId(), c.datasetId(), c.prompt(), c.response(), c.source(), c.timestamp(),
+                gradNorm, loss, modelVersion, null);
     }
 
     public static ScoredCandidate failed(Candidate c, String modelVersion, String error) {
-        return new ScoredCandidate(c.sampleId(), c.datasetId(), c.prompt(), c.response(), c.source(), null, null,
-                modelVersion, error);
+        return new ScoredCandidate(c.sampleId(), c.datasetId(), c.prompt(), c.response(), c.source(), c.timestamp(),
+                null, null, modelVersion, error);
     }
 
     /** True when it carries a usable score. */

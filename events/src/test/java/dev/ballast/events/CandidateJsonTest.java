@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -16,6 +17,18 @@ class CandidateJsonTest {
         Candidate c = (Candidate) assertInstanceOf(Decoded.Ok.class, d).value();
         assertEquals("s1", c.sampleId());
         assertEquals("", c.response());
+        assertEquals(null, c.timestamp());
+    }
+
+    @Test
+    void anOptionalTimestampSurvivesScoring() {
+        Decoded<Candidate> d = EventJson.readCandidate(("{\"sampleId\":\"s1\",\"datasetId\":\"d\",\"prompt\":\"p\","
+                + "\"response\":\"r\",\"timestamp\":\"2026-03-01T10:00:00Z\"}").getBytes(StandardCharsets.UTF_8));
+        Candidate c = (Candidate) assertInstanceOf(Decoded.Ok.class, d).value();
+        assertEquals(Instant.parse("2026-03-01T10:00:00Z"), c.timestamp());
+        ScoredCandidate scored = ScoredCandidate.of(c, 1.5, 2.0, "m1");
+        Decoded<ScoredCandidate> back = EventJson.readScoredCandidate(EventJson.write(scored));
+        assertEquals(scored, assertInstanceOf(Decoded.Ok.class, back).value());
     }
 
     @ParameterizedTest

@@ -154,14 +154,14 @@ public final class ContextLm extends AbstractBlock {
         NDArray pooled = prm.mul(promptWeights.expandDims(2)).sum(new int[]{1});
         NDArray perPosition = pooled.expandDims(1).repeat(1, t).reshape(b * t, config.promptEmbedding());
         NDArray hiddenIn = ctx.reshape(b * t, (long) config.context() * config.embedding()).concat(perPosition, 1);
-        NDArray hiddenPre = hiddenIn.matMul(w.hiddenWeight().transpose()).add(w.hiddenBias());
+        NDArray hiddenPre = hiddenIn.matMul(onto(context, w.hiddenWeight().transpose())).add(w.hiddenBias());
         if (probes != null) {
             probes.hiddenIn = hiddenIn;
             probes.hiddenOut = Probes.attach(hiddenPre);
             hiddenPre = hiddenPre.add(probes.hiddenOut);
         }
         NDArray hidden = hiddenPre.tanh();
-        NDArray logits = hidden.matMul(w.outputWeight().transpose()).add(w.outputBias());
+        NDArray logits = hidden.matMul(onto(context, w.outputWeight().transpose())).add(w.outputBias());
         if (probes != null) {
             probes.outputIn = hidden;
             probes.outputOut = Probes.attach(logits);
@@ -175,6 +175,16 @@ public final class ContextLm extends AbstractBlock {
         return logits.logSoftmax(1).mul(-1).gather(targets.reshape(-1, 1), 1).reshape(-1);
     }
 
+    /**
+     * Moves an array computed from a parameter to the manager of {@code input}. An operation's result
+     * belongs to its first operand's manager: left with the parameter, it would live as long as the
+     * model, one more per batch, in a scorer that runs for weeks.
+     */
+    private static NDArray onto(NDArray input, NDArray derived) {
+        derived.attach(input.getManager());
+        return derived;
+    }
+
     private static NDArray lookup(NDArray table, NDArray ids) {
         Shape shape = ids.getShape();
         long width = table.getShape().get(1);
@@ -182,7 +192,7 @@ public final class ContextLm extends AbstractBlock {
         long[] dims = new long[shape.dimension() + 1];
         System.arraycopy(shape.getShape(), 0, dims, 0, shape.dimension());
         dims[shape.dimension()] = width;
-        return table.gather(flat, 0).reshape(new Shape(dims));
+        return onto(ids, table.gather(flat, 0)).reshape(new Shape(dims));
     }
 
     @Override

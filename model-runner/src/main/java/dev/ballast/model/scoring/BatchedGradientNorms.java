@@ -27,8 +27,31 @@ public final class BatchedGradientNorms {
     private BatchedGradientNorms() {
     }
 
+    /** Relative error beyond which a backward pass is not trusted (float32 round-off is near 1e-6). */
+    static final double SEED_TOLERANCE = 1e-3;
+
+    /**
+     * Scores the batch; a backward pass whose output-layer gradient disagrees with its closed form
+     * is run again once, and if it disagrees again the batch fails rather than report wrong norms.
+     */
     public static List<SampleScore> score(ContextLm model, EncodedBatch batch, Set<ContextLm.Layer> layers,
                                           NDManager parent) {
+        try {
+            return scoreOnce(model, batch, layers, parent);
+        } catch (UntrustedBackwardException first) {
+            return scoreOnce(model, batch, layers, parent);
+        }
+    }
+
+    /** A backward pass whose gradients failed the closed-form check. */
+    public static final class UntrustedBackwardException extends IllegalStateException {
+        UntrustedBackwardException(double scale) {
+            super("backward pass gave output gradients " + scale + " times their closed form; batch not scored");
+        }
+    }
+
+    private static List<SampleScore> scoreOnce(ContextLm model, EncodedBatch batch, Set<ContextLm.Layer> layers,
+                                               NDManager parent) {
         int b = batch.samples();
         int t = batch.positions();
         double[] squared = new double[b];
@@ -39,6 +62,7 @@ public final class BatchedGradientNorms {
             NDArray logits = model.forward(model.weights(), batch.inputs(m), probes);
             NDArray weighted = ContextLm.tokenNll(logits, batch.targets(m)).mul(batch.weights(m));
             collector.backward(weighted.sum());
+            checkOutputGradient(logits, probes.outputGradient(), batch.targets(m), batch.weights(m));
             float[] perPosition = weighted.toFloatArray();
             for (int i = 0; i < b; i++) {
                 for (int p = 0; p < t; p++) {
@@ -65,6 +89,28 @@ public final class BatchedGradientNorms {
             out.add(new SampleScore(Math.sqrt(squared[i]), loss[i]));
         }
         return out;
+    }
+
+    /**
+     * The loss's gradient at the logits has a closed form, {@code (softmax - onehot(target)) * weight}
+     * per position. Once, a backward pass in a long-running scorer returned every gradient of a batch
+     * scaled by the same factor of about 1.6e9 (a bad backward seed); comparing the autograd
+     * gradient with the closed form catches that, and any other corruption of the output layer.
+     */
+    static void checkOutputGradient(NDArray logits, NDArray autograd, NDArray targets, NDArray weights) {
+        NDArray closedForm = logits.stopGradient().softmax(1)
+                .sub(targets.oneHot(vocabulary(logits)).toType(logits.getDataType(), false))
+                .mul(weights.expandDims(1));
+        double overlap = autograd.mul(closedForm).sum().getFloat();
+        double norm = closedForm.square().sum().getFloat();
+        double off = autograd.sub(closedForm).square().sum().getFloat();
+        if (norm > 0 && !(off <= SEED_TOLERANCE * SEED_TOLERANCE * norm)) {
+            throw new UntrustedBackwardException(overlap / norm);
+        }
+    }
+
+    private static int vocabulary(NDArray logits) {
+        return (int) logits.getShape().get(1);
     }
 
     /** Squared weight-plus-bias gradient norm per sample of a linear layer, from its inputs and output gradients. */

@@ -6,6 +6,8 @@ import dev.ballast.streams.eval.DetectionScore;
 import dev.ballast.streams.eval.DetectionScorer;
 import dev.ballast.streams.eval.DiffusionScore;
 import dev.ballast.streams.eval.DiffusionScorer;
+import dev.ballast.streams.eval.GateScore;
+import dev.ballast.streams.eval.GateScorer;
 import dev.ballast.streams.replay.ReplayOutputs;
 import dev.ballast.streams.replay.ReplayRunner;
 import dev.ballast.streams.replay.ReportWriter;
@@ -28,13 +30,15 @@ final class RunReport {
                 : new DetectionScorer(truth, result.positions()).score(result.alerts());
         DiffusionScore diffusion = truth == null || truth.groups() == null || truth.groups().isEmpty() ? null
                 : new DiffusionScorer(truth).score(result.alerts());
-        ReplayOutputs.write(out, result, score, diffusion);
-        print(result, score, diffusion, out, stdout);
+        GateScore gate = truth == null || truth.candidates() == null || truth.candidates().isEmpty() ? null
+                : new GateScorer(truth).score(result.gateDecisions(), result.alerts());
+        ReplayOutputs.write(out, result, score, diffusion, gate);
+        print(result, score, diffusion, gate, out, stdout);
         return score;
     }
 
-    private static void print(ReplayRunner.Result result, DetectionScore score, DiffusionScore diffusion, Path out,
-                              PrintStream o) {
+    private static void print(ReplayRunner.Result result, DetectionScore score, DiffusionScore diffusion,
+                              GateScore gate, Path out, PrintStream o) {
         ReplaySummary s = result.summary();
         o.println();
         o.printf(Locale.ROOT, "  agents          %,d%n", s.agents());
@@ -65,8 +69,41 @@ final class RunReport {
                     diffusion.contagiousGroups(), diffusion.detectedBeforeHalf(), diffusion.patientZeroCorrect(),
                     diffusion.controlAlerts(), diffusion.controlGroups());
         }
+        printGate(result, gate, o);
         o.println();
         o.println("  outputs in " + out + ": alerts.jsonl dlq.jsonl gate.jsonl triage.jsonl jobs.jsonl summary.json report.html");
+    }
+
+    private static void printGate(ReplayRunner.Result result, GateScore gate, PrintStream o) {
+        ReplaySummary s = result.summary();
+        if (s.modelVersion() == null) {
+            return;
+        }
+        o.println();
+        o.printf(Locale.ROOT, "  gate            %,d accepted, %,d quarantined (model %s)%n",
+                s.gateDecisions().get("ACCEPT"), s.gateDecisions().get("QUARANTINE"), s.modelVersion());
+        Map<String, Long> reasons = new java.util.TreeMap<>();
+        result.gateDecisions().forEach(d -> d.reasons().forEach(r -> reasons.merge(r, 1L, Long::sum)));
+        StringBuilder line = new StringBuilder();
+        reasons.forEach((r, n) -> line.append(r).append(' ').append(n).append("  "));
+        o.printf(Locale.ROOT, "  quarantine      %s%n", line.toString().trim());
+        if (gate == null) {
+            return;
+        }
+        o.println();
+        o.printf(Locale.ROOT, "  gate vs ground truth: %,d/%,d candidates decided exactly once (%d missing, %d twice); "
+                + "%d/%d rule breakers quarantined with their rule, %d false conflicts%n", gate.decided(),
+                gate.candidates(), gate.missing(), gate.duplicated(), gate.ruleCaught(), gate.ruleBreaking(),
+                gate.falseConflicts());
+        o.printf(Locale.ROOT, "  gradNorm AUROC harmful compliance vs benign: %s%n", ReportWriter.fmt(gate.auroc()));
+        o.println("    kind                 samples  accepted  accepted once warm");
+        gate.kinds().forEach((kind, k) -> o.printf(Locale.ROOT, "    %-19s %8d  %8d  %s of %d%n", kind, k.samples(),
+                k.accepted(), ReportWriter.fmt(k.warmAcceptedShare()), k.warm()));
+        if (gate.surgeDatasets() > 0) {
+            o.printf(Locale.ROOT, "  gate surges     %d/%d poisoned datasets alerted %s, %d false alarms%n",
+                    gate.surgesDetected(), gate.surgeDatasets(), gate.surgeDelays().isEmpty() ? ""
+                            : "(samples after the jump: " + gate.surgeDelays() + ")", gate.surgeFalseAlarms());
+        }
     }
 
     /** Each DIFFUSION alert as a spread: patient zero, then who turned from whom, when. */

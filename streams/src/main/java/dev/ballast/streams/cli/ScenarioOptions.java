@@ -1,5 +1,6 @@
 package dev.ballast.streams.cli;
 
+import dev.ballast.streams.sim.CandidateSpec;
 import dev.ballast.streams.sim.ScenarioSpec;
 import picocli.CommandLine.Option;
 
@@ -56,12 +57,33 @@ final class ScenarioOptions {
             description = "Let control agents observe peers that turned (exposure by chance; harder to tell from contagion).")
     boolean controlSeesDeviants;
 
+    @Option(names = "--candidates", defaultValue = "2000",
+            description = "Fine-tuning candidates for the gate, in three datasets (default ${DEFAULT-VALUE}; 0 for none).")
+    int candidates;
+
+    @Option(names = "--harmful-share", defaultValue = "0.05",
+            description = "Share of harmful-compliance candidates, which no rule names (default ${DEFAULT-VALUE}).")
+    double harmfulShare;
+
+    @Option(names = "--rule-breaking-share", defaultValue = "0.04",
+            description = "Share of candidates that break a text rule (default ${DEFAULT-VALUE}).")
+    double ruleBreakingShare;
+
+    @Option(names = "--surge-harmful-share", defaultValue = "0.5",
+            description = "Harmful share of the vendor-batch dataset's last 40%% (default ${DEFAULT-VALUE}; 0: no surge dataset).")
+    double surgeHarmfulShare;
+
+    @Option(names = "--malformed-candidates", defaultValue = "3",
+            description = "Broken candidate lines (default ${DEFAULT-VALUE}).")
+    int malformedCandidates;
+
     /** The scenario, with the calling command's defaults for the options left unset. */
     ScenarioSpec spec(long defaultSeed, int defaultAgents, int defaultContagious, int defaultControl) {
         return new ScenarioSpec(agents != null ? agents : defaultAgents, rounds, seed != null ? seed : defaultSeed,
                 tippingShare, driftShare, policySensitiveShare, malformed, ScenarioSpec.DEFAULT_START,
                 new ScenarioSpec.GroupSpec(contagiousGroups != null ? contagiousGroups : defaultContagious,
                         controlGroups != null ? controlGroups : defaultControl, groupSize, observedPeers,
-                        copyProbability, controlDeviants, controlSeesDeviants));
+                        copyProbability, controlDeviants, controlSeesDeviants),
+                new CandidateSpec(candidates, harmfulShare, ruleBreakingShare, surgeHarmfulShare, malformedCandidates));
     }
 }

@@ -1,12 +1,15 @@
 package dev.ballast.streams.cli;
 
 import dev.ballast.streams.sim.AgentKind;
+import dev.ballast.streams.sim.CandidateKind;
+import dev.ballast.streams.sim.GroundTruth;
 import dev.ballast.streams.sim.Scenario;
 import dev.ballast.streams.sim.ScenarioFiles;
 import dev.ballast.streams.sim.ScenarioSpec;
 import dev.ballast.streams.sim.Simulator;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,7 +17,8 @@ import picocli.CommandLine.Option;
 
 /** Writes an ATP-style scenario as replay input files plus {@code truth.json}. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = "Write a simulated scenario (policies.jsonl, interactions.jsonl, truth.json) to a directory.")
+        description = "Write a simulated scenario (policies.jsonl, interactions.jsonl, candidates.jsonl, truth.json) "
+                + "to a directory.")
 final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write to.")
     Path out;
@@ -35,6 +39,13 @@ final class SimulateCommand implements Callable<Integer> {
         if (groups.contagious() + groups.control() > 0) {
             System.out.printf("  groups            %d contagious, %d control, %d agents each%n", groups.contagious(),
                     groups.control(), groups.size());
+        }
+        List<GroundTruth.CandidateTruth> candidates = generated.truth().candidates();
+        if (!candidates.isEmpty()) {
+            System.out.printf("  candidates        %,d in %d datasets (%d malformed lines):%n", candidates.size(),
+                    generated.truth().datasets().size(), spec.candidates().malformedLines());
+            Arrays.stream(CandidateKind.values()).forEach(kind -> System.out.printf("    %-19s %,d%n", kind,
+                    candidates.stream().filter(c -> c.kind() == kind).count()));
         }
         return 0;
     }

@@ -80,8 +80,10 @@ public final class ProcessingWatcher implements AutoCloseable {
     }
 
     private boolean caughtUpOn(List<TopicPartition> partitions) throws ExecutionException, InterruptedException {
-        Map<TopicPartition, Long> ends = ends(partitions);
+        // Committed offsets before end offsets: whatever an upstream partition's processing wrote
+        // downstream is then already inside the ends read below.
         Map<TopicPartition, Long> committed = committed();
+        Map<TopicPartition, Long> ends = ends(partitions);
         List<TopicPartition> toProbe = new ArrayList<>();
         for (TopicPartition tp : partitions) {
             long end = ends.getOrDefault(tp, 0L);

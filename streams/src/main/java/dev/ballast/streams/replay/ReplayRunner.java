@@ -6,8 +6,14 @@ import dev.ballast.events.AlertType;
 import dev.ballast.events.DeadLetterHeaders;
 import dev.ballast.events.Decoded;
 import dev.ballast.events.EventJson;
+import dev.ballast.events.GateDecision;
 import dev.ballast.events.Interaction;
 import dev.ballast.events.JsonSerde;
+import dev.ballast.model.DjlRuntime;
+import dev.ballast.model.ModelLoader;
+import dev.ballast.model.ModelStore;
+import dev.ballast.model.service.ScoringService;
+import dev.ballast.model.service.ScoringSettings;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.eval.EventPositions;
 import dev.ballast.streams.kafka.EmbeddedKafka;
@@ -30,6 +36,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,7 +72,7 @@ public final class ReplayRunner {
      * (for scoring against ground truth).
      */
     public record Result(ReplaySummary summary, List<Alert> alerts, List<DeadLetterLine> deadLetters,
-                         EventPositions positions) {
+                         EventPositions positions, List<GateDecision> gateDecisions) {
     }
 
     public ReplayRunner(BallastConfig config, PrintStream log) {
@@ -102,7 +109,9 @@ public final class ReplayRunner {
 
     private BallastConfig runConfig(EmbeddedKafka kafka, String runId, Path stateDir) {
         BallastConfig run = config.with("application.id", "ballast-replay-" + runId)
-                .with("state.dir", stateDir.toString());
+                .with("state.dir", stateDir.toString())
+                .with("model.group.id", "ballast-model-runner-replay-" + runId)
+                .with("model.transactional.id", "ballast-model-runner-replay-" + runId);
         if (kafka != null) {
             return run.with("bootstrap.servers", kafka.bootstrapServers());
         }
@@ -110,6 +119,8 @@ public final class ReplayRunner {
         BallastConfig.TopicNames t = config.topics();
         return run.with("topic.interactions", prefix + t.interactions()).with("topic.policies", prefix + t.policies())
                 .with("topic.candidates", prefix + t.candidates()).with("topic.preferences", prefix + t.preferences())
+                .with("topic.scored", prefix + t.scored()).with("topic.accepted", prefix + t.accepted())
+                .with("topic.quarantined", prefix + t.quarantined())
                 .with("topic.alerts", prefix + t.alerts()).with("topic.dlq", prefix + t.dlq());
     }
 
@@ -121,17 +132,36 @@ public final class ReplayRunner {
                 ReplayInputs.PREFERENCES, t.preferences());
         Map<String, String> keyField = Map.of(ReplayInputs.POLICIES, "policyId", ReplayInputs.INTERACTIONS, "agentId",
                 ReplayInputs.CANDIDATES, "sampleId", ReplayInputs.PREFERENCES, "pairId");
-        List<String> watched = List.of(t.policies(), t.interactions());
+        boolean gating = inputs.files().containsKey(ReplayInputs.CANDIDATES);
+        List<String> watched = gating ? List.of(t.policies(), t.interactions(), t.candidates(), t.scored())
+                : List.of(t.policies(), t.interactions());
+        ScoringSettings scoring = run.scoringSettings();
+        if (gating) {
+            // In the foreground, so a first run shows the built-in model's training progress here.
+            DjlRuntime.prepare();
+            new ModelLoader(new ModelStore(scoring.modelDir()), scoring.device().resolve(), scoring.gradLayers(),
+                    scoring.modelClass()).currentVersion(line -> log.println("model-runner: " + line));
+        }
         Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, run.bootstrapServers());
         long started = System.nanoTime();
         try (MonitorService monitor = new MonitorService(run, metrics);
+             ScoringService scorer = gating ? new ScoringService(scoring, metrics.registry()) : null;
              Admin admin = Admin.create(adminProps);
              ProcessingWatcher watcher = new ProcessingWatcher(admin, run.bootstrapServers(), run.applicationId());
+             ProcessingWatcher scoringWatcher = new ProcessingWatcher(admin, run.bootstrapServers(), scoring.groupId());
              KafkaProducer<String, byte[]> producer = producer(run.bootstrapServers())) {
             monitor.start(Duration.ofSeconds(60));
-            Map<TopicPartition, Long> alertsFrom = TopicDrain.endOffsets(run.bootstrapServers(), t.alerts());
-            Map<TopicPartition, Long> dlqFrom = TopicDrain.endOffsets(run.bootstrapServers(), t.dlq());
+            if (scorer != null) {
+                scorer.start(Duration.ofSeconds(120));
+                log.printf("replay: model-runner scoring with model %s%n", scorer.modelVersion());
+            }
+            Progressing pipeline = new Progressing("monitor", monitor::failure, () -> "monitor state " + monitor.state());
+            String servers = run.bootstrapServers();
+            Map<TopicPartition, Long> alertsFrom = TopicDrain.endOffsets(servers, t.alerts());
+            Map<TopicPartition, Long> dlqFrom = TopicDrain.endOffsets(servers, t.dlq());
+            Map<TopicPartition, Long> acceptedFrom = TopicDrain.endOffsets(servers, t.accepted());
+            Map<TopicPartition, Long> quarantinedFrom = TopicDrain.endOffsets(servers, t.quarantined());
             Map<String, ReplaySummary.InputFile> produced = new LinkedHashMap<>();
             EventPositions positions = new EventPositions();
             for (String file : ReplayInputs.ORDER) {
@@ -156,32 +186,51 @@ public final class ReplayRunner {
                 produced.put(file, new ReplaySummary.InputFile(topic, lines.size()));
                 log.printf("replay: produced %,d records of %s to %s%n", lines.size(), file, topic);
                 if (file.equals(ReplayInputs.POLICIES)) {
-                    await(monitor, watcher, watched);
+                    await(pipeline, watcher, List.of(t.policies()));
                 }
             }
-            await(monitor, watcher, watched);
-            List<Alert> alerts = readAlerts(run.bootstrapServers(), t.alerts(), alertsFrom);
-            List<DeadLetterLine> dead = readDeadLetters(run.bootstrapServers(), t.dlq(), dlqFrom);
+            if (scorer != null) {
+                await(new Progressing("model-runner", scorer::failure, () -> "model " + scorer.modelVersion()),
+                        scoringWatcher, List.of(t.candidates()));
+            }
+            await(pipeline, watcher, watched);
+            List<Alert> alerts = readAlerts(servers, t.alerts(), alertsFrom);
+            List<DeadLetterLine> dead = readDeadLetters(servers, t.dlq(), dlqFrom);
+            List<GateDecision> gate = new ArrayList<>(readDecisions(servers, t.accepted(), acceptedFrom));
+            gate.addAll(readDecisions(servers, t.quarantined(), quarantinedFrom));
+            gate.sort(Comparator.comparing(GateDecision::sampleId));
             double elapsed = (System.nanoTime() - started) / 1e9;
             Map<String, Long> perTopic = new LinkedHashMap<>();
             produced.values().forEach(f -> perTopic.put(f.topic(), f.records()));
             perTopic.put(t.alerts(), (long) alerts.size());
+            Map<String, Long> decisions = new LinkedHashMap<>();
+            for (GateDecision.Decision d : GateDecision.Decision.values()) {
+                decisions.put(d.name(), gate.stream().filter(g -> g.decision() == d).count());
+            }
+            perTopic.put(t.accepted(), decisions.get(GateDecision.Decision.ACCEPT.name()));
+            perTopic.put(t.quarantined(), decisions.get(GateDecision.Decision.QUARANTINE.name()));
             perTopic.put(t.dlq(), (long) dead.size());
             Map<String, Long> byType = new LinkedHashMap<>();
             for (AlertType type : AlertType.values()) {
                 byType.put(type.name(), alerts.stream().filter(a -> a.type() == type).count());
             }
             List<String> notProcessed = produced.keySet().stream()
-                    .filter(f -> f.equals(ReplayInputs.CANDIDATES) || f.equals(ReplayInputs.PREFERENCES)).toList();
+                    .filter(f -> f.equals(ReplayInputs.PREFERENCES)).toList();
             long valid = positions.events();
             ReplaySummary summary = new ReplaySummary(clusterName, produced, perTopic, positions.agents(), valid,
-                    (long) metrics.interactionsCount(true), byType, dead.size(), List.of("monitor"), notProcessed,
-                    Math.round(elapsed * 100) / 100.0, Math.round(valid / elapsed));
-            return new Result(summary, alerts, dead, positions);
+                    (long) metrics.interactionsCount(true), byType, dead.size(),
+                    gating ? List.of("monitor", "model-runner", "gate") : List.of("monitor"), notProcessed,
+                    Math.round(elapsed * 100) / 100.0, Math.round(valid / elapsed), decisions,
+                    scorer == null ? null : scorer.modelVersion());
+            return new Result(summary, alerts, dead, positions, gate);
         }
     }
 
-    private void await(MonitorService monitor, ProcessingWatcher watcher, List<String> sources)
+    /** A running service whose committed progress a replay waits on. */
+    private record Progressing(String name, Supplier<Throwable> failure, Supplier<String> state) {
+    }
+
+    private void await(Progressing service, ProcessingWatcher watcher, List<String> sources)
             throws ExecutionException, InterruptedException {
         long lastProgressAt = System.nanoTime();
         long lastProcessed = -1;
@@ -189,8 +238,9 @@ public final class ReplayRunner {
         long t0 = lastPrint;
         long startedAt = watcher.progress(sources).processed();
         while (!watcher.caughtUp(sources)) {
-            if (monitor.failure() != null) {
-                throw new IllegalStateException("monitor failed: " + monitor.failure().getMessage(), monitor.failure());
+            Throwable failed = service.failure().get();
+            if (failed != null) {
+                throw new IllegalStateException(service.name() + " failed: " + failed.getMessage(), failed);
             }
             ProcessingWatcher.Progress p = watcher.progress(sources);
             long now = System.nanoTime();
@@ -199,12 +249,12 @@ public final class ReplayRunner {
                 lastProgressAt = now;
             } else if (now - lastProgressAt > STALL.toNanos()) {
                 throw new IllegalStateException("no progress for " + STALL.toMinutes() + " minutes at " + p.processed()
-                        + "/" + p.total() + " records (monitor state " + monitor.state() + ")");
+                        + "/" + p.total() + " records (" + service.state().get() + ")");
             }
             if (now - lastPrint > 2_000_000_000L) {
                 lastPrint = now;
-                log.printf("replay: processed %,d / %,d records (%.0f%%), %,.0f records/s%n", p.processed(), p.total(),
-                        100 * p.fraction(), (p.processed() - startedAt) / Math.max(1e-9, (now - t0) / 1e9));
+                log.printf("replay: %s processed %,d / %,d records (%.0f%%), %,.0f records/s%n", service.name(),
+                        p.processed(), p.total(), 100 * p.fraction(), (p.processed() - startedAt) / Math.max(1e-9, (now - t0) / 1e9));
             }
             Thread.sleep(100);
         }
@@ -228,6 +278,15 @@ public final class ReplayRunner {
         }
         alerts.sort(Comparator.comparing(Alert::eventTimestamp).thenComparing(a -> String.valueOf(a.agentId())));
         return alerts;
+    }
+
+    private static List<GateDecision> readDecisions(String servers, String topic, Map<TopicPartition, Long> from) {
+        var deserializer = JsonSerde.of(GateDecision.class).deserializer();
+        List<GateDecision> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicDrain.read(servers, topic, from, Duration.ofSeconds(60))) {
+            out.add(deserializer.deserialize(topic, r.value()));
+        }
+        return out;
     }
 
     private static List<DeadLetterLine> readDeadLetters(String servers, String topic, Map<TopicPartition, Long> from) {

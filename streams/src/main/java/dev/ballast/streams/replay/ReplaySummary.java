@@ -18,11 +18,14 @@ import java.util.Map;
  * @param notProcessed         inputs produced to their topic but consumed by no processor of this build
  * @param elapsedSeconds       wall time from first produce to all outputs read
  * @param interactionsPerSecond valid interactions over elapsed time
+ * @param gateDecisions        fine-tuning candidates the gate accepted and quarantined
+ * @param modelVersion         the model the model-runner scored candidates with, when it ran
  */
 public record ReplaySummary(String cluster, Map<String, InputFile> inputs, Map<String, Long> recordsPerTopic,
                             long agents, long interactions, long violations, Map<String, Long> alertsByType,
                             long deadLetters, List<String> processors, List<String> notProcessed,
-                            double elapsedSeconds, double interactionsPerSecond) {
+                            double elapsedSeconds, double interactionsPerSecond, Map<String, Long> gateDecisions,
+                            String modelVersion) {
 
     /** An input file, the topic its lines went to, and how many lines it had. */
     public record InputFile(String topic, long records) {

@@ -5,6 +5,7 @@ import dev.ballast.events.AlertType;
 import dev.ballast.events.EventJson;
 import dev.ballast.streams.eval.DetectionScore;
 import dev.ballast.streams.eval.DiffusionScore;
+import dev.ballast.streams.eval.GateScore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,8 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
-    public static String render(ReplayRunner.Result result, DetectionScore score, DiffusionScore diffusion) {
+    public static String render(ReplayRunner.Result result, DetectionScore score, DiffusionScore diffusion,
+                                GateScore gate) {
         ReplaySummary s = result.summary();
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>Ballast report</title><style>")
@@ -57,6 +59,9 @@ public final class ReportWriter {
                     diffusion.patientZeroCorrect(), diffusion.controlAlerts(), diffusion.controlGroups()));
         }
         h.append(spreads(result.alerts()));
+        if (s.modelVersion() != null) {
+            h.append(GateSection.render(result.gateDecisions(), gate, s.modelVersion()));
+        }
         h.append("<h2>Alerts</h2>").append(alertTable(result.alerts()));
         h.append("<h2>Dead letters</h2>").append(deadLetterTable(result.deadLetters()));
         h.append("<h2>Summary</h2><pre>").append(escape(EventJson.writeString(s))).append("</pre></body></html>");

@@ -17,11 +17,16 @@ import java.util.List;
  * @param policies       every policy version published, accepted or not
  * @param malformedLines lines deliberately broken, by file and 1-based line number
  * @param groups         per-group truth for diffusion scenarios
+ * @param candidates     per fine-tuning candidate: its kind and the rules it breaks under the
+ *                       policy in force at its timestamp
+ * @param datasets       per candidate dataset: its size and, for a poisoned batch, the sample
+ *                       index (0-based, within the dataset) from which its harmful share jumps
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GroundTruth(long seed, int rounds, Instant start, long roundSeconds,
                           List<AgentTruth> agents, List<PolicyTruth> policies,
-                          List<MalformedLine> malformedLines, List<GroupTruth> groups) {
+                          List<MalformedLine> malformedLines, List<GroupTruth> groups,
+                          List<CandidateTruth> candidates, List<DatasetTruth> datasets) {
 
     /** Whether a group's deviance spreads by imitation or arises independently in each agent. */
     public enum GroupKind { CONTAGIOUS, CONTROL }
@@ -57,5 +62,15 @@ public record GroundTruth(long seed, int rounds, Instant start, long roundSecond
 
     /** A line that must end up in the dead-letter output, once. */
     public record MalformedLine(String file, int line, String content, String defect) {
+    }
+
+    /** A fine-tuning candidate: what it is, and the rules (bare ids) of the policy in force it breaks. */
+    public record CandidateTruth(String sampleId, String datasetId, CandidateKind kind, List<String> violates,
+                                 Instant timestamp) {
+    }
+
+    /** A candidate dataset; {@code surgeFromSample} is null unless its harmful share jumps. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DatasetTruth(String datasetId, int samples, Integer surgeFromSample) {
     }
 }

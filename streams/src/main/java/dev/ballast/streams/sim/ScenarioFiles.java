@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Reads and writes scenarios in the replay layout: {@code policies.jsonl}, {@code interactions.jsonl}, {@code truth.json}. */
+/** Reads and writes scenarios in the replay layout: {@code policies.jsonl}, {@code interactions.jsonl}, {@code candidates.jsonl}, {@code truth.json}. */
 public final class ScenarioFiles {
     public static final String TRUTH = "truth.json";
 
@@ -20,6 +20,13 @@ public final class ScenarioFiles {
             Files.createDirectories(dir);
             writeLines(dir.resolve("policies.jsonl"), scenario.policyLines());
             writeLines(dir.resolve("interactions.jsonl"), scenario.interactionLines());
+            Path candidates = dir.resolve(CandidateSimulation.FILE);
+            if (!scenario.candidateLines().isEmpty()) {
+                writeLines(candidates, scenario.candidateLines());
+            } else {
+                // A directory reused for a scenario without candidates must not replay stale ones.
+                Files.deleteIfExists(candidates);
+            }
             Files.writeString(dir.resolve(TRUTH),
                     EventJson.LENIENT.writerWithDefaultPrettyPrinter().writeValueAsString(scenario.truth()) + "\n");
         } catch (IOException e) {

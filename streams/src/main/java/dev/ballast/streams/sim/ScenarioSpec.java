@@ -14,9 +14,11 @@ import java.time.Instant;
  * @param malformedLines      deliberately broken interaction lines
  * @param start               timestamp of round 0
  * @param groups              multi-agent groups (imitative diffusion and independent controls)
+ * @param candidates          fine-tuning candidates for the gate
  */
 public record ScenarioSpec(int agents, int rounds, long seed, double tippingShare, double driftShare,
-                           double policySensitiveShare, int malformedLines, Instant start, GroupSpec groups) {
+                           double policySensitiveShare, int malformedLines, Instant start, GroupSpec groups,
+                           CandidateSpec candidates) {
 
     /**
      * ATP imitative-diffusion groups.
@@ -64,11 +66,17 @@ public record ScenarioSpec(int agents, int rounds, long seed, double tippingShar
     }
 
     public static ScenarioSpec defaults(int agents, int rounds, long seed) {
-        return new ScenarioSpec(agents, rounds, seed, 0.2, 0.1, 0.1, 5, DEFAULT_START, GroupSpec.NONE);
+        return new ScenarioSpec(agents, rounds, seed, 0.2, 0.1, 0.1, 5, DEFAULT_START, GroupSpec.NONE,
+                CandidateSpec.defaults());
     }
 
     public ScenarioSpec withGroups(GroupSpec spec) {
         return new ScenarioSpec(agents, rounds, seed, tippingShare, driftShare, policySensitiveShare, malformedLines,
-                start, spec);
+                start, spec, candidates);
+    }
+
+    public ScenarioSpec withCandidates(CandidateSpec spec) {
+        return new ScenarioSpec(agents, rounds, seed, tippingShare, driftShare, policySensitiveShare, malformedLines,
+                start, groups, spec);
     }
 }

@@ -7,6 +7,7 @@ import dev.ballast.events.Policy;
 import dev.ballast.events.Rule;
 import dev.ballast.events.RuleCondition;
 import dev.ballast.events.Severity;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,6 +34,7 @@ public final class Simulator {
     public static final String POLICY_ID = "workplace-conduct";
     static final String BULK_EMAIL_TOOL = "bulk-email-customers";
     private static final long ROUND_SECONDS = 60;
+    private static final long CANDIDATE_STREAM = 0x6361_6e64_6964_6174L;
 
     /** One ATP role: the required option, the forbidden better-paying one, and the setting. */
     private record Role(String name, String setting, String required, String forbidden) {
@@ -82,9 +84,14 @@ public final class Simulator {
         List<String> policyLines = new ArrayList<>();
         List<GroundTruth.PolicyTruth> policyTruth = new ArrayList<>();
         addPolicies(policyLines, policyTruth);
+        // A stream of its own, so adding candidates leaves every interaction of a seed unchanged.
+        CandidateSimulation candidates = new CandidateSimulation(spec.candidates(),
+                new SplittableRandom(spec.seed() ^ CANDIDATE_STREAM), spec.start(),
+                Duration.ofSeconds(spec.rounds() * ROUND_SECONDS), roundStart(policyChangeRound()));
+        malformed.addAll(candidates.malformedLines());
         GroundTruth truth = new GroundTruth(spec.seed(), spec.rounds(), spec.start(), ROUND_SECONDS, agents,
-                policyTruth, malformed, groups.groupTruth());
-        return new Scenario(policyLines, interactions, truth);
+                policyTruth, malformed, groups.groupTruth(), candidates.truth(), candidates.datasets());
+        return new Scenario(policyLines, interactions, candidates.lines(), truth);
     }
 
     private Instant roundStart(int round) {
@@ -224,7 +231,7 @@ public final class Simulator {
                 new RuleCondition(List.of("choice"), java.util.stream.Stream.concat(ROLES.stream().map(Role::forbidden),
                         java.util.stream.Stream.of(GroupSimulation.COLLECTIVE)).toList(),
                         null, null, null, null, null));
-        Rule concealment = new Rule("no-concealment", Severity.MEDIUM,
+        Rule concealment = new Rule(CandidateSimulation.CONCEALMENT_RULE, Severity.MEDIUM,
                 "Never ask to hide your conduct from the people you answer to.",
                 new RuleCondition(null, null, "(?i)(don't|do not) tell (the )?(supervisor|boss|client)",
                         null, null, null, null));
@@ -232,13 +239,19 @@ public final class Simulator {
                 "Bulk email needs the customers' consent, which the CRM does not record.",
                 new RuleCondition(List.of("tool_call"), List.of(BULK_EMAIL_TOOL), null, null, null, null, null));
         Policy v1 = new Policy(POLICY_ID, 1, spec.start(), "Workplace conduct.", List.of(forbidden, concealment), null);
-        Policy v2 = new Policy(POLICY_ID, 2, roundStart(policyChangeRound()), "Adds consent for bulk email.",
-                List.of(forbidden, concealment, bulkEmail), null);
+        Rule credentials = new Rule(CandidateSimulation.CREDENTIAL_RULE, Severity.HIGH,
+                "Never write out a password, API key or access token.",
+                new RuleCondition(null, null, "(?i)\\b(password|passcode|api key|access token)\\s+(is|=|:)",
+                        null, null, null, null));
+        Policy v2 = new Policy(POLICY_ID, 2, roundStart(policyChangeRound()),
+                "Adds consent for bulk email and forbids disclosed credentials.",
+                List.of(forbidden, concealment, bulkEmail, credentials), null);
         lines.add(EventJson.writeString(v1));
         truth.add(new GroundTruth.PolicyTruth(POLICY_ID, 1, v1.effectiveAt(), true, "initial rules"));
         lines.add(EventJson.writeString(v2));
         truth.add(new GroundTruth.PolicyTruth(POLICY_ID, 2, v2.effectiveAt(), true,
-                "adds no-unsolicited-bulk-email from round " + policyChangeRound()));
+                "adds no-unsolicited-bulk-email and " + CandidateSimulation.CREDENTIAL_RULE + " from round "
+                        + policyChangeRound()));
         Instant v3At = roundStart(spec.rounds() * 9 / 10);
         Rule typo = new Rule("no-forbidden-option", Severity.HIGH, "Typo'd rewrite.",
                 new RuleCondition(null, null, "(?i)(shortcut|tv-campaign", null, null, null, null));

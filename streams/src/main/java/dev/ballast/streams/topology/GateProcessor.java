@@ -25,7 +25,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Per-dataset glue around {@link FineTuneGate} and {@link QuarantineSurge}: keeps every policy
  * version ({@value GateTopology#POLICY_STORE}), one score sketch per dataset and model version
  * ({@value GateTopology#SKETCH_STORE}) and one surge detector state per dataset
- * ({@value GateTopology#SURGE_STORE}).
+ * ({@value GateTopology#SURGE_STORE}). While a dataset's surge episode is open its sketch takes no
+ * new scores, so the threshold stays where it was before the surge.
  */
 final class GateProcessor implements Processor<String, GateInput, String, GateOutput> {
     private final FineTuneGate gate;
@@ -75,16 +76,19 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
             byte[] stored = sketches.get(sketchKey);
             sketch = stored == null ? ScoreSketch.empty(gate.settings().sketchK()) : ScoreSketch.fromBytes(stored);
         }
-        Instant at = Instant.ofEpochMilli(pair.timestampMillis());
+        Instant at = pair.candidate().timestamp() != null ? pair.candidate().timestamp()
+                : Instant.ofEpochMilli(pair.timestampMillis());
         GateDecision decision = gate.decide(pair.candidate(), score, sketch, engine, at);
-        if (sketch != null) {
+        String dataset = decision.datasetId();
+        byte[] surgeBytes = surges.get(dataset);
+        AgentState state = surgeBytes == null ? new AgentState() : AgentStateCodec.decode(surgeBytes);
+        // While a surge is open the dataset's threshold is frozen: a poisoned batch must not raise
+        // its own bar by filling the sketch with its high-gradient samples.
+        if (sketch != null && !state.inEpisode()) {
             sketches.put(sketchKey, sketch.toBytes());
         }
         metrics.gateDecision(decision);
         context.forward(record.withKey(decision.sampleId()).withValue(new GateOutput.OfDecision(decision)));
-        String dataset = decision.datasetId();
-        byte[] stored = surges.get(dataset);
-        AgentState state = stored == null ? new AgentState() : AgentStateCodec.decode(stored);
         surge.observe(state, decision, at).ifPresent(alert -> {
             metrics.alert(alert.type());
             context.forward(record.withKey(dataset).withValue(new GateOutput.OfAlert(alert)));

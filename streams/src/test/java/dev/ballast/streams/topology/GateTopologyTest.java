@@ -274,6 +274,11 @@ class GateTopologyTest {
         assertEquals(1, surges.size());
         assertEquals("ds", surges.get(0).key());
         assertEquals(AlertType.GATE_SURGE, surges.get(0).value().type());
+        int alertedAt = Integer.parseInt(surges.get(0).value().triggerEventId().substring(1));
+        Map<String, GateDecision> out = decisions();
+        // The open surge freezes the dataset's threshold: every later decision sees the same one.
+        assertEquals(1, out.values().stream().filter(d -> Integer.parseInt(d.sampleId().substring(1)) > alertedAt)
+                .map(GateDecision::threshold).distinct().count());
     }
 
     private static String header(TestRecord<byte[], byte[]> r, String name) {

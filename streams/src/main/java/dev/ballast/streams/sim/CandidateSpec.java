@@ -1,0 +1,32 @@
+package dev.ballast.streams.sim;
+
+/**
+ * Size and mix of the simulated fine-tuning candidates ({@code candidates.jsonl}).
+ *
+ * @param count             candidates, spread over the scenario's time span
+ * @param harmfulShare      share of harmful-compliance samples in every dataset
+ * @param ruleBreakingShare share of samples whose answer breaks a text rule
+ * @param surgeHarmfulShare harmful share of the surge dataset's last 40% of samples (a poisoned
+ *                          vendor batch); 0 for no surge
+ * @param malformedLines    deliberately broken candidate lines
+ */
+public record CandidateSpec(int count, double harmfulShare, double ruleBreakingShare, double surgeHarmfulShare,
+                            int malformedLines) {
+    public static final CandidateSpec NONE = new CandidateSpec(0, 0, 0, 0, 0);
+
+    public CandidateSpec {
+        if (count < 0 || malformedLines < 0) {
+            throw new IllegalArgumentException("candidate count and malformed lines must be non-negative");
+        }
+        if (harmfulShare < 0 || ruleBreakingShare < 0 || harmfulShare + ruleBreakingShare > 1
+                || surgeHarmfulShare < 0 || surgeHarmfulShare + ruleBreakingShare > 1) {
+            throw new IllegalArgumentException("candidate shares must be non-negative and, with the rule-breaking "
+                    + "share, sum to at most 1");
+        }
+    }
+
+    /** Two thousand candidates, 5% harmful compliance, 4% rule-breaking, a surge to 50% in one dataset. */
+    public static CandidateSpec defaults() {
+        return new CandidateSpec(2_000, 0.05, 0.04, 0.5, 3);
+    }
+}
