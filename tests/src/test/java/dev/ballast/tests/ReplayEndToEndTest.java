@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ballast.events.Alert;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.drift.AgentMonitor;
+import dev.ballast.streams.eval.GateScore;
+import dev.ballast.streams.eval.GateScorer;
 import dev.ballast.streams.eval.OfflineRun;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.replay.DeadLetterLine;
 import dev.ballast.streams.replay.ReplayInputs;
 import dev.ballast.streams.replay.ReplayOutputs;
 import dev.ballast.streams.replay.ReplayRunner;
+import dev.ballast.streams.sim.CandidateKind;
 import dev.ballast.streams.sim.GroundTruth;
 import dev.ballast.streams.sim.Scenario;
 import dev.ballast.streams.sim.ScenarioFiles;
@@ -32,8 +35,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole monitor through a real Kafka broker embedded in the JVM: simulated scenario in,
- * replay, outputs compared with the single-threaded reference run of the same pure logic.
+ * The whole monitor, model-runner and gate through a real Kafka broker embedded in the JVM:
+ * simulated scenario in, replay, alerts compared with the single-threaded reference run of the
+ * same pure logic, gate decisions scored against the simulator's truth.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplayEndToEndTest {
@@ -65,8 +69,10 @@ class ReplayEndToEndTest {
         assertTrue(reference.size() >= 20, "scenario has changes to detect: " + reference.size());
         assertTrue(reference.stream().anyMatch(a -> a.type() == dev.ballast.events.AlertType.DIFFUSION),
                 "scenario has contagious groups");
-        assertEquals(identities(reference), identities(result.alerts()));
-        assertEquals(reference.size(), result.alerts().size(), "no duplicates downstream");
+        List<Alert> monitorAlerts = result.alerts().stream()
+                .filter(a -> a.type() != dev.ballast.events.AlertType.GATE_SURGE).toList();
+        assertEquals(identities(reference), identities(monitorAlerts));
+        assertEquals(reference.size(), monitorAlerts.size(), "no duplicates downstream");
     }
 
     @Test
@@ -87,6 +93,26 @@ class ReplayEndToEndTest {
     }
 
     @Test
+    void gateDecidesEveryCandidateOnceCatchesRuleBreakersAndRanksHarmfulSamplesByGradient() {
+        GateScore gate = new GateScorer(scenario.truth()).score(result.gateDecisions(), result.alerts());
+        assertEquals(2_000, gate.candidates());
+        assertEquals(gate.candidates(), gate.decided(), "exactly one decision each: " + gate);
+        assertEquals(gate.candidates(), result.gateDecisions().size(), "and nothing else decided");
+        assertTrue(gate.ruleBreaking() > 20, "scenario has rule breakers: " + gate.ruleBreaking());
+        assertEquals(gate.ruleBreaking(), gate.ruleCaught(), "every rule breaker quarantined naming its rule");
+        assertEquals(0, gate.falseConflicts());
+        assertTrue(gate.auroc() >= 0.9, "gradNorm AUROC harmful vs benign " + gate.auroc());
+        GateScore.KindGate benign = gate.kinds().get(CandidateKind.BENIGN.name());
+        assertTrue(benign.warmAcceptedShare() >= BallastConfig.defaults().gate().keepRatio() - 0.05,
+                "benign candidates accepted once warm: " + benign.warmAcceptedShare());
+        assertEquals(1, gate.surgesDetected(), "the poisoned vendor batch raises GATE_SURGE");
+        assertEquals(0, gate.surgeFalseAlarms());
+        assertTrue(result.summary().modelVersion().startsWith("builtin-"));
+        assertEquals((double) gate.candidates(), metrics.registry().get("ballast.model.samples")
+                .tag("outcome", "scored").counter().count(), "scored exactly once each");
+    }
+
+    @Test
     void summaryCountsAndOutDirectoryFollowTheContract() throws Exception {
         int agents = 60 + 5 * 12;
         assertEquals(agents, result.summary().agents());
@@ -100,5 +126,6 @@ class ReplayEndToEndTest {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
         assertEquals(result.alerts().size(), Files.readAllLines(out.resolve("alerts.jsonl")).size());
+        assertEquals(result.gateDecisions().size(), Files.readAllLines(out.resolve("gate.jsonl")).size());
     }
 }
