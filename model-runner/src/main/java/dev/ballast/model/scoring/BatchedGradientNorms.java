@@ -2,14 +2,13 @@ package dev.ballast.model.scoring;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.ballast.model.lm.ContextLm;
 import dev.ballast.model.lm.EncodedBatch;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -59,10 +58,14 @@ public final class BatchedGradientNorms {
         try (NDManager m = parent.newSubManager();
              GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             ContextLm.Probes probes = new ContextLm.Probes();
-            NDArray logits = model.forward(model.weights(), batch.inputs(m), probes);
-            NDArray weighted = ContextLm.tokenNll(logits, batch.targets(m)).mul(batch.weights(m));
+            NDList inputs = batch.inputs(m);
+            NDArray logits = model.forward(model.weights(), inputs, probes);
+            NDArray targets = batch.targets(m);
+            NDArray weights = batch.weights(m);
+            NDArray nll = ContextLm.tokenNll(logits, targets);
+            NDArray weighted = nll.mul(weights);
             collector.backward(weighted.sum());
-            checkOutputGradient(logits, probes.outputGradient(), batch.targets(m), batch.weights(m));
+            checkOutputGradient(nll, probes.outputGradient(), targets, weights);
             float[] perPosition = weighted.toFloatArray();
             for (int i = 0; i < b; i++) {
                 for (int p = 0; p < t; p++) {
@@ -76,12 +79,12 @@ public final class BatchedGradientNorms {
                 add(squared, linear(probes.hiddenInput(), probes.hiddenGradient(), b, t));
             }
             if (layers.contains(ContextLm.Layer.TOKEN_EMBEDDING)) {
-                embedding(probes.contextGradient().toFloatArray(), batch.context(), b,
-                        t * batch.contextSize(), model.config().embedding(), squared);
+                embedding(probes.contextGradient().toFloatArray(), batch.context(), b, t * batch.contextSize(),
+                        model.config().embedding(), model.vocabSize(), squared);
             }
             if (layers.contains(ContextLm.Layer.PROMPT_EMBEDDING)) {
                 embedding(probes.promptGradient().toFloatArray(), batch.promptIds(), b, batch.promptSize(),
-                        model.config().promptEmbedding(), squared);
+                        model.config().promptEmbedding(), model.vocabSize(), squared);
             }
         }
         List<SampleScore> out = new ArrayList<>(b);
@@ -92,25 +95,22 @@ public final class BatchedGradientNorms {
     }
 
     /**
-     * The loss's gradient at the logits has a closed form, {@code (softmax - onehot(target)) * weight}
-     * per position. Once, a backward pass in a long-running scorer returned every gradient of a batch
-     * scaled by the same factor of about 1.6e9 (a bad backward seed); comparing the autograd
-     * gradient with the closed form catches that, and any other corruption of the output layer.
+     * The loss's gradient at each position's target logit has a closed form,
+     * {@code (p_target - 1) * weight} with {@code p_target = exp(-nll)}. Once, a backward pass in a
+     * long-running scorer returned every gradient of a batch scaled by the same factor of about
+     * 1.6e9 (a bad backward seed); comparing autograd with the closed form at the target logits
+     * catches that, and any corruption large enough to show there, for a pass over B*T numbers.
+     *
+     * @param nll per-position token NLL, [B*T]
      */
-    static void checkOutputGradient(NDArray logits, NDArray autograd, NDArray targets, NDArray weights) {
-        NDArray closedForm = logits.stopGradient().softmax(1)
-                .sub(targets.oneHot(vocabulary(logits)).toType(logits.getDataType(), false))
-                .mul(weights.expandDims(1));
-        double overlap = autograd.mul(closedForm).sum().getFloat();
+    static void checkOutputGradient(NDArray nll, NDArray autograd, NDArray targets, NDArray weights) {
+        NDArray closedForm = nll.stopGradient().neg().exp().sub(1).mul(weights);
+        NDArray atTargets = autograd.gather(targets.reshape(-1, 1), 1).reshape(-1);
         double norm = closedForm.square().sum().getFloat();
-        double off = autograd.sub(closedForm).square().sum().getFloat();
+        double off = atTargets.sub(closedForm).square().sum().getFloat();
         if (norm > 0 && !(off <= SEED_TOLERANCE * SEED_TOLERANCE * norm)) {
-            throw new UntrustedBackwardException(overlap / norm);
+            throw new UntrustedBackwardException(atTargets.mul(closedForm).sum().getFloat() / norm);
         }
-    }
-
-    private static int vocabulary(NDArray logits) {
-        return (int) logits.getShape().get(1);
     }
 
     /** Squared weight-plus-bias gradient norm per sample of a linear layer, from its inputs and output gradients. */
@@ -125,26 +125,41 @@ public final class BatchedGradientNorms {
     }
 
     /**
-     * Adds each sample's squared embedding-gradient norm: per sample, output gradients are summed by
-     * token id, then squared. {@code slots} lookups of width {@code width} belong to each sample.
+     * Adds each sample's squared embedding-gradient norm. A sample's gradient row for token v is the
+     * sum of the output gradients of its lookups of v: accumulated per sample in a dense
+     * vocabulary-by-width scratch table (small for this model), touching only the rows it uses.
+     *
+     * @param grad  gradient at the lookups' outputs, {@code slots * width} floats per sample
+     * @param ids   token id of each lookup, {@code slots} per sample
      */
-    private static void embedding(float[] grad, long[] ids, int b, int slots, int width, double[] squared) {
-        Map<Long, double[]> rows = new HashMap<>();
+    private static void embedding(float[] grad, long[] ids, int b, int slots, int width, int vocabulary,
+                                  double[] squared) {
+        double[] rows = new double[vocabulary * width];
+        int[] touched = new int[slots];
+        boolean[] used = new boolean[vocabulary];
         for (int i = 0; i < b; i++) {
-            rows.clear();
+            int distinct = 0;
             for (int s = 0; s < slots; s++) {
                 int slot = i * slots + s;
-                double[] row = rows.computeIfAbsent(ids[slot], k -> new double[width]);
+                int id = (int) ids[slot];
+                if (!used[id]) {
+                    used[id] = true;
+                    touched[distinct++] = id;
+                }
+                int row = id * width;
                 int base = slot * width;
                 for (int e = 0; e < width; e++) {
-                    row[e] += grad[base + e];
+                    rows[row + e] += grad[base + e];
                 }
             }
             double sum = 0;
-            for (double[] row : rows.values()) {
-                for (double v : row) {
-                    sum += v * v;
+            for (int k = 0; k < distinct; k++) {
+                int row = touched[k] * width;
+                for (int e = 0; e < width; e++) {
+                    sum += rows[row + e] * rows[row + e];
+                    rows[row + e] = 0;
                 }
+                used[touched[k]] = false;
             }
             squared[i] += sum;
         }

@@ -9,6 +9,7 @@ import dev.ballast.model.ModelLoader;
 import dev.ballast.model.ModelStore;
 import dev.ballast.model.ScoringModel;
 import dev.ballast.model.lm.TextSample;
+import dev.ballast.model.scoring.LengthOrder;
 import dev.ballast.model.scoring.SampleScore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -226,24 +227,28 @@ public final class ScoringService implements AutoCloseable {
     }
 
     private List<ScoredCandidate> score(ScoringModel model, List<Candidate> candidates) {
-        List<ScoredCandidate> out = new ArrayList<>(candidates.size());
-        for (int from = 0; from < candidates.size(); from += settings.batchSize()) {
-            List<Candidate> chunk = candidates.subList(from, Math.min(candidates.size(), from + settings.batchSize()));
+        List<TextSample> samples = candidates.stream().map(c -> new TextSample(c.prompt(), c.response())).toList();
+        int[] order = LengthOrder.of(samples);
+        ScoredCandidate[] out = new ScoredCandidate[candidates.size()];
+        for (int from = 0; from < order.length; from += settings.batchSize()) {
+            int[] chunk = java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + settings.batchSize()));
             try {
-                List<SampleScore> scores = model.score(chunk.stream()
-                        .map(c -> new TextSample(c.prompt(), c.response())).toList());
-                for (int i = 0; i < chunk.size(); i++) {
-                    SampleScore s = scores.get(i);
-                    out.add(Double.isFinite(s.gradNorm())
-                            ? ScoredCandidate.of(chunk.get(i), s.gradNorm(), s.loss(), model.version())
-                            : ScoredCandidate.failed(chunk.get(i), model.version(), "non-finite gradient norm"));
+                List<SampleScore> scores = model.score(java.util.Arrays.stream(chunk).mapToObj(samples::get).toList());
+                for (int k = 0; k < chunk.length; k++) {
+                    Candidate c = candidates.get(chunk[k]);
+                    SampleScore s = scores.get(k);
+                    out[chunk[k]] = Double.isFinite(s.gradNorm())
+                            ? ScoredCandidate.of(c, s.gradNorm(), s.loss(), model.version())
+                            : ScoredCandidate.failed(c, model.version(), "non-finite gradient norm");
                 }
             } catch (RuntimeException e) {
-                LOG.warn("model {} could not score a batch of {}: {}", model.version(), chunk.size(), e.getMessage());
-                chunk.forEach(c -> out.add(ScoredCandidate.failed(c, model.version(), "scoring failed: " + e.getMessage())));
+                LOG.warn("model {} could not score a batch of {}: {}", model.version(), chunk.length, e.getMessage());
+                for (int i : chunk) {
+                    out[i] = ScoredCandidate.failed(candidates.get(i), model.version(), "scoring failed: " + e.getMessage());
+                }
             }
         }
-        return out;
+        return List.of(out);
     }
 
     /** Back to the last committed offsets, so an aborted batch is read and scored again. */
