@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         footer = {"", "Also: ./ballast evaluate --help  (scores detection against ground truth, side by side with MOA's "
                 + "detectors; runs from the evaluation harness, which the application does not ship)."},
         subcommands = {DemoCommand.class, ReplayCommand.class, SimulateCommand.class, MonitorCommand.class,
-                CommandLine.HelpCommand.class})
+                ModelRunnerCommand.class, CommandLine.HelpCommand.class})
 public final class BallastCli {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

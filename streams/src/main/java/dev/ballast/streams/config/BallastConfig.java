@@ -106,6 +106,7 @@ public record BallastConfig(
         k.put("model.transactional.id", new String[]{"ballast-model-runner-0", "Transactional id of the scoring service's producer; unique per instance"});
         k.put("policy.max.rules", new String[]{"256", "Most rules in one policy version"});
         k.put("policy.max.pattern.length", new String[]{"1024", "Most characters in one RE2 pattern"});
+        k.put("model.metrics.port", new String[]{"9465", "Port of /metrics for a standalone ./ballast model-runner (the monitor's is metrics.port); 0 any free port, -1 off"});
         k.put("metrics.port", new String[]{"9464", "Port of the Prometheus /metrics endpoint; 0 picks a free port, -1 disables it"});
         return java.util.Collections.unmodifiableMap(k);
     }
@@ -192,7 +193,8 @@ public record BallastConfig(
                         reader.integer("model.grad.layers", 0, 1_000),
                         values.get("model.class"),
                         reader.nonBlank("model.group.id"),
-                        reader.nonBlank("model.transactional.id")),
+                        reader.nonBlank("model.transactional.id"),
+                        reader.integer("model.metrics.port", -1, 65_535)),
                 reader.integer("metrics.port", -1, 65_535),
                 Map.copyOf(streams),
                 Map.copyOf(values));
@@ -217,10 +219,11 @@ public record BallastConfig(
     /**
      * The model-runner's settings.
      *
-     * @param device one of auto, cpu, gpu
+     * @param device      one of auto, cpu, gpu
+     * @param metricsPort /metrics port of a standalone {@code ./ballast model-runner}
      */
     public record ModelRunnerSettings(Path dir, String device, int batchSize, int gradLayers, String modelClass,
-                                      String groupId, String transactionalId) {
+                                      String groupId, String transactionalId, int metricsPort) {
     }
 
     private static void put(Map<String, String> values, String key, String value, String source,

@@ -26,6 +26,13 @@ public final class TopicAdmin {
     public record Layout(int interactions, int candidates) {
     }
 
+    /** {@link #ensureTopics(Admin, BallastConfig)} with an admin client of its own. */
+    public static Layout ensure(BallastConfig config) {
+        try (Admin admin = Admin.create(MonitorService.adminProps(config))) {
+            return ensureTopics(admin, config);
+        }
+    }
+
     /**
      * Creates any missing topic of {@code config}; existing topics are left as they are. Fails
      * when the candidates and scored topics differ in partition count: a candidate and its score

@@ -1,0 +1,67 @@
+package dev.ballast.streams.cli;
+
+import dev.ballast.model.DjlRuntime;
+import dev.ballast.model.ModelLoader;
+import dev.ballast.model.ModelStore;
+import dev.ballast.model.service.ScoringService;
+import dev.ballast.model.service.ScoringSettings;
+import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.config.ConfigException;
+import dev.ballast.streams.kafka.TopicAdmin;
+import dev.ballast.streams.metrics.MetricsServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * The scoring service on its own against a cluster: candidates in, scored candidates out, exactly
+ * once. Run one per GPU (or CPU) host, each with its own {@code model.transactional.id}; they
+ * share the candidates' partitions through {@code model.group.id}. Stops cleanly on SIGTERM.
+ */
+@Command(name = "model-runner", mixinStandardHelpOptions = true,
+        description = {"Score fine-tuning candidates (finetune.candidates -> finetune.scored: gradNorm, loss, "
+                + "modelVersion) against a Kafka cluster until stopped.",
+                "Trains and caches the built-in model on first use (under 2 minutes on 2 cores) unless model.class "
+                        + "names your own; switches to a newly published model version while running."})
+final class ModelRunnerCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        BallastConfig config = configOptions.load();
+        if (config.embedded()) {
+            throw new ConfigException("model-runner needs a cluster: set bootstrap.servers in the config file, "
+                    + "BALLAST_BOOTSTRAP_SERVERS, or --bootstrap-servers (demo and replay run it in-process)");
+        }
+        ScoringSettings settings = config.scoringSettings();
+        DjlRuntime.prepare();
+        String version = new ModelLoader(new ModelStore(settings.modelDir()), settings.device().resolve(),
+                settings.gradLayers(), settings.modelClass()).currentVersion(line -> System.out.println("model: " + line));
+        // The scored topic must exist with the candidates' partition count before anything is written to it.
+        TopicAdmin.ensure(config);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        int port = config.modelRunner().metricsPort();
+        MetricsServer server = port < 0 ? null : MetricsServer.start(registry, port);
+        ScoringService service = new ScoringService(settings, registry);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            if (server != null) {
+                server.close();
+            }
+        }, "ballast-model-runner-shutdown"));
+        service.start(Duration.ofMinutes(5));
+        System.out.printf("model-runner %s scoring %s -> %s with model %s on %s%s%n", settings.groupId(),
+                settings.candidatesTopic(), settings.scoredTopic(), version, settings.device().resolve(),
+                server == null ? "" : ", metrics on :" + server.port() + "/metrics");
+        service.awaitStop();
+        if (service.failure() != null) {
+            System.err.println("model-runner stopped: " + service.failure().getMessage());
+            return 1;
+        }
+        return 0;
+    }
+}
