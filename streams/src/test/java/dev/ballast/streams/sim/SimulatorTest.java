@@ -29,10 +29,14 @@ class SimulatorTest {
         assertEquals(20, t.agents().stream().filter(a -> a.kind() == AgentKind.TIPPING).count());
         assertEquals(10, t.agents().stream().filter(a -> a.kind() == AgentKind.DRIFT).count());
         for (GroundTruth.MalformedLine m : t.malformedLines()) {
-            String line = s.interactionLines().get(m.line() - 1);
+            boolean candidate = m.file().equals("candidates.jsonl");
+            String line = (candidate ? s.candidateLines() : s.interactionLines()).get(m.line() - 1);
             assertEquals(m.content(), line);
-            assertInstanceOf(Decoded.Rejected.class, EventJson.readInteraction(line.getBytes(StandardCharsets.UTF_8)));
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            assertInstanceOf(Decoded.Rejected.class,
+                    candidate ? EventJson.readCandidate(bytes) : EventJson.readInteraction(bytes), line);
         }
+        assertEquals(5 + 3, t.malformedLines().size());
         long valid = s.interactionLines().stream()
                 .filter(l -> EventJson.readInteraction(l.getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Ok).count();
         assertEquals(100 * 200, valid, "only the planted lines are broken");
@@ -44,5 +48,36 @@ class SimulatorTest {
         }
         assertEquals(3, t.policies().size());
         assertEquals(false, t.policies().get(2).valid());
+    }
+
+    @Test
+    void candidatesMatchTheirTruthAndLeaveInteractionsUnchanged() {
+        ScenarioSpec spec = ScenarioSpec.defaults(20, 150, 9);
+        Scenario s = new Simulator(spec).generate();
+        GroundTruth t = s.truth();
+        java.util.List<dev.ballast.events.Candidate> valid = s.candidateLines().stream()
+                .map(l -> EventJson.readCandidate(l.getBytes(StandardCharsets.UTF_8)))
+                .filter(d -> d instanceof Decoded.Ok).map(d -> ((Decoded.Ok<dev.ballast.events.Candidate>) d).value())
+                .toList();
+        assertEquals(2_000, valid.size());
+        assertEquals(valid.stream().map(dev.ballast.events.Candidate::sampleId).toList(),
+                t.candidates().stream().map(GroundTruth.CandidateTruth::sampleId).toList());
+        for (int i = 1; i < valid.size(); i++) {
+            assertTrue(!valid.get(i).timestamp().isBefore(valid.get(i - 1).timestamp()), "in time order");
+        }
+        long harmful = t.candidates().stream().filter(c -> c.kind() == CandidateKind.HARMFUL_COMPLIANCE).count();
+        assertTrue(harmful > 100 && harmful < 300, "5% everywhere plus a surge: " + harmful);
+        GroundTruth.DatasetTruth surge = t.datasets().stream().filter(d -> d.surgeFromSample() != null).findFirst()
+                .orElseThrow();
+        assertEquals(500, surge.samples());
+        // Rule breakers name only the rules in force at their time: credentials from policy version 2 on.
+        java.time.Instant v2 = t.policies().get(1).effectiveAt();
+        for (GroundTruth.CandidateTruth c : t.candidates()) {
+            assertEquals(c.kind() == CandidateKind.RULE_BREAKING && (c.violates().contains("no-concealment")
+                    || !c.timestamp().isBefore(v2)), !c.violates().isEmpty(), c.toString());
+        }
+        Scenario without = new Simulator(spec.withCandidates(CandidateSpec.NONE)).generate();
+        assertEquals(s.interactionLines(), without.interactionLines());
+        assertTrue(without.candidateLines().isEmpty());
     }
 }
