@@ -19,7 +19,9 @@ import java.util.Set;
  * force matches its prompt or response. Otherwise it is quarantined with every reason that holds.
  *
  * <p>The score is judged against the scores seen <em>before</em> it, then added to the sketch, so
- * a burst of high-gradient samples raises the threshold only for later ones.
+ * a burst of high-gradient samples raises the threshold only for later ones. Candidates that
+ * break a rule are not added: they are known bad, and the threshold should describe the samples
+ * that could be accepted, not let rule breakers push it up.
  */
 public final class FineTuneGate {
     private final GateSettings settings;
@@ -65,7 +67,9 @@ public final class FineTuneGate {
                     reasons.add(GateDecision.HIGH_GRADIENT);
                 }
             }
-            sketch.add(gradNorm);
+            if (violated.isEmpty()) {
+                sketch.add(gradNorm);
+            }
         }
         return new GateDecision(candidate.sampleId(), candidate.datasetId(),
                 reasons.isEmpty() ? GateDecision.Decision.ACCEPT : GateDecision.Decision.QUARANTINE, reasons,

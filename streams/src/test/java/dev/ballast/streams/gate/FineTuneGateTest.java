@@ -89,6 +89,7 @@ class FineTuneGateTest {
         assertEquals(List.of("POLICY_CONFLICT:no-secrets"), d.reasons());
         assertEquals(List.of("no-secrets"), d.violatedRules());
         assertEquals("data@1", d.policyVersion());
+        assertEquals(500, sketch.count(), "a rule breaker's score does not move the threshold");
     }
 
     @Test
