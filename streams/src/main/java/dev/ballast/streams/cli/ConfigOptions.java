@@ -1,6 +1,7 @@
 package dev.ballast.streams.cli;
 
 import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.config.ConfigException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -17,5 +18,15 @@ final class ConfigOptions {
     BallastConfig load() {
         BallastConfig config = BallastConfig.load(configFile, System.getenv());
         return bootstrapServers == null ? config : config.with("bootstrap.servers", bootstrapServers);
+    }
+
+    /** The configuration of a long-running {@code command}, which needs a real cluster. */
+    BallastConfig loadForCluster(String command, String embeddedAlternative) {
+        BallastConfig config = load();
+        if (config.embedded()) {
+            throw new ConfigException(command + " needs a cluster: set bootstrap.servers in the config file, "
+                    + "BALLAST_BOOTSTRAP_SERVERS, or --bootstrap-servers" + embeddedAlternative);
+        }
+        return config;
     }
 }

@@ -6,7 +6,6 @@ import dev.ballast.model.ModelStore;
 import dev.ballast.model.service.ScoringService;
 import dev.ballast.model.service.ScoringSettings;
 import dev.ballast.streams.config.BallastConfig;
-import dev.ballast.streams.config.ConfigException;
 import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.metrics.MetricsServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -32,11 +31,7 @@ final class ModelRunnerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        BallastConfig config = configOptions.load();
-        if (config.embedded()) {
-            throw new ConfigException("model-runner needs a cluster: set bootstrap.servers in the config file, "
-                    + "BALLAST_BOOTSTRAP_SERVERS, or --bootstrap-servers (demo and replay run it in-process)");
-        }
+        BallastConfig config = configOptions.loadForCluster("model-runner", " (demo and replay run it in-process)");
         ScoringSettings settings = config.scoringSettings();
         DjlRuntime.prepare();
         String version = new ModelLoader(new ModelStore(settings.modelDir()), settings.device().resolve(),

@@ -1,7 +1,6 @@
 package dev.ballast.streams.cli;
 
 import dev.ballast.streams.config.BallastConfig;
-import dev.ballast.streams.config.ConfigException;
 import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.metrics.MetricsServer;
@@ -22,11 +21,7 @@ final class MonitorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        BallastConfig config = configOptions.load();
-        if (config.embedded()) {
-            throw new ConfigException("monitor needs a cluster: set bootstrap.servers in the config file, "
-                    + "BALLAST_BOOTSTRAP_SERVERS, or --bootstrap-servers");
-        }
+        BallastConfig config = configOptions.loadForCluster("monitor", "");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MetricsServer server = config.metricsPort() < 0 ? null : MetricsServer.start(registry, config.metricsPort());
         MonitorService monitor = new MonitorService(config, new BallastMetrics(registry));
