@@ -2,6 +2,8 @@ package dev.ballast.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A candidate with its score under the model in force, on {@code finetune.scored}, keyed by
@@ -33,8 +35,9 @@ public record ScoredCandidate(String sampleId, String datasetId, String prompt, 
         return gradNorm != null && Double.isFinite(gradNorm) && gradNorm >= 0;
     }
 
-    public java.util.List<String> problems() {
-        java.util.List<String> problems = new java.util.ArrayList<>();
+    /** Field-level problems that make this record unusable; empty when it is valid. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
         if (sampleId == null || sampleId.isBlank()) {
             problems.add("sampleId: required");
         }

@@ -160,14 +160,6 @@ public final class BuiltinLm implements ScoringModel {
         return block;
     }
 
-    public Vocabulary vocabulary() {
-        return vocab;
-    }
-
-    public Model model() {
-        return model;
-    }
-
     @Override
     public List<SampleScore> score(List<TextSample> samples) {
         if (samples.isEmpty()) {

@@ -17,13 +17,16 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -79,11 +82,9 @@ public final class ScoringService implements AutoCloseable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     public ScoringService(ScoringSettings settings, MeterRegistry registry) {
-        DjlRuntime.prepare();
         this.settings = settings;
         this.registry = registry;
-        this.loader = new ModelLoader(new ModelStore(settings.modelDir()), settings.device().resolve(),
-                settings.gradLayers(), settings.modelClass());
+        this.loader = loader(settings);
         this.scored = samples("scored");
         this.failed = samples("failed");
         this.skipped = samples("skipped");
@@ -93,6 +94,20 @@ public final class ScoringService implements AutoCloseable {
                 .publishPercentileHistogram().register(registry);
         this.thread = new Thread(this::run, "ballast-scoring");
         thread.setDaemon(true);
+    }
+
+    private static ModelLoader loader(ScoringSettings settings) {
+        DjlRuntime.prepare();
+        return new ModelLoader(new ModelStore(settings.modelDir()), settings.device().resolve(), settings.gradLayers(),
+                settings.modelClass());
+    }
+
+    /**
+     * The model version {@code settings} will score with, training and caching the built-in model
+     * first if the store holds none; call it in the foreground so a first run shows its progress.
+     */
+    public static String prepareModel(ScoringSettings settings, Consumer<String> progress) {
+        return loader(settings).currentVersion(progress);
     }
 
     private Counter samples(String outcome) {
@@ -231,9 +246,9 @@ public final class ScoringService implements AutoCloseable {
         int[] order = LengthOrder.of(samples);
         ScoredCandidate[] out = new ScoredCandidate[candidates.size()];
         for (int from = 0; from < order.length; from += settings.batchSize()) {
-            int[] chunk = java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + settings.batchSize()));
+            int[] chunk = Arrays.copyOfRange(order, from, Math.min(order.length, from + settings.batchSize()));
             try {
-                List<SampleScore> scores = model.score(java.util.Arrays.stream(chunk).mapToObj(samples::get).toList());
+                List<SampleScore> scores = model.score(Arrays.stream(chunk).mapToObj(samples::get).toList());
                 for (int k = 0; k < chunk.length; k++) {
                     Candidate c = candidates.get(chunk[k]);
                     SampleScore s = scores.get(k);
@@ -252,7 +267,7 @@ public final class ScoringService implements AutoCloseable {
     }
 
     /** Back to the last committed offsets, so an aborted batch is read and scored again. */
-    private static void rewind(KafkaConsumer<byte[], byte[]> c, java.util.Set<TopicPartition> partitions) {
+    private static void rewind(KafkaConsumer<byte[], byte[]> c, Set<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> committed = c.committed(partitions);
         for (TopicPartition tp : partitions) {
             OffsetAndMetadata at = committed.get(tp);

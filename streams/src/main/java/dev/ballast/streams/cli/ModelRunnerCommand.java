@@ -1,8 +1,5 @@
 package dev.ballast.streams.cli;
 
-import dev.ballast.model.DjlRuntime;
-import dev.ballast.model.ModelLoader;
-import dev.ballast.model.ModelStore;
 import dev.ballast.model.service.ScoringService;
 import dev.ballast.model.service.ScoringSettings;
 import dev.ballast.streams.config.BallastConfig;
@@ -33,9 +30,7 @@ final class ModelRunnerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         BallastConfig config = configOptions.loadForCluster("model-runner", " (demo and replay run it in-process)");
         ScoringSettings settings = config.scoringSettings();
-        DjlRuntime.prepare();
-        String version = new ModelLoader(new ModelStore(settings.modelDir()), settings.device().resolve(),
-                settings.gradLayers(), settings.modelClass()).currentVersion(line -> System.out.println("model: " + line));
+        String version = ScoringService.prepareModel(settings, line -> System.out.println("model: " + line));
         // The scored topic must exist with the candidates' partition count before anything is written to it.
         TopicAdmin.ensure(config);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -1,6 +1,8 @@
 package dev.ballast.streams.config;
 
 import dev.ballast.events.Topics;
+import dev.ballast.model.DeviceChoice;
+import dev.ballast.model.service.ScoringSettings;
 import dev.ballast.streams.drift.BernoulliCusum;
 import dev.ballast.streams.drift.ChangeDetector;
 import dev.ballast.streams.drift.MonitorSettings;
@@ -12,6 +14,7 @@ import dev.ballast.streams.policy.PolicyLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -301,18 +304,17 @@ public record BallastConfig(
     }
 
     /** The scoring service's settings, with the Kafka client overrides ({@code streams.*} security keys apply too). */
-    public dev.ballast.model.service.ScoringSettings scoringSettings() {
+    public ScoringSettings scoringSettings() {
         Map<String, String> clients = new TreeMap<>();
         streamsOverrides.forEach((k, v) -> {
             if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
                 clients.put(k, v);
             }
         });
-        return new dev.ballast.model.service.ScoringSettings(bootstrapServers, modelRunner.groupId(),
-                modelRunner.transactionalId(), topics.candidates(), topics.scored(), modelRunner.batchSize(),
-                java.time.Duration.ofMillis(200), modelRunner.dir(),
-                dev.ballast.model.DeviceChoice.parse(modelRunner.device()), modelRunner.gradLayers(),
-                modelRunner.modelClass(), Map.copyOf(clients));
+        return new ScoringSettings(bootstrapServers, modelRunner.groupId(), modelRunner.transactionalId(),
+                topics.candidates(), topics.scored(), modelRunner.batchSize(), Duration.ofMillis(200), modelRunner.dir(),
+                DeviceChoice.parse(modelRunner.device()), modelRunner.gradLayers(), modelRunner.modelClass(),
+                Map.copyOf(clients));
     }
 
     /** The change detector this configuration selects, calibrated to its false-alarm budget. */

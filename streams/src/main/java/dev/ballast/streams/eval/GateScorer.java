@@ -77,11 +77,17 @@ public final class GateScorer {
         double auroc = harmful.isEmpty() || benign.isEmpty() ? Double.NaN
                 : Auroc.of(harmful.stream().mapToDouble(Double::doubleValue).toArray(),
                         benign.stream().mapToDouble(Double::doubleValue).toArray());
-        return surges(alerts, new GateScore(truth.candidates().size(), decided, missing, duplicated, ruleBreaking,
-                ruleCaught, falseConflicts, auroc, kinds, 0, 0, 0, Map.of()));
+        Surges surges = surges(alerts);
+        return new GateScore(truth.candidates().size(), decided, missing, duplicated, ruleBreaking, ruleCaught,
+                falseConflicts, auroc, kinds, surges.datasets(), surges.delays().size(), surges.falseAlarms(),
+                surges.delays());
     }
 
-    private GateScore surges(List<Alert> alerts, GateScore s) {
+    /** GATE_SURGE against the poisoned datasets: delay per detected one, and the alerts that hit nothing. */
+    private record Surges(int datasets, Map<String, Integer> delays, int falseAlarms) {
+    }
+
+    private Surges surges(List<Alert> alerts) {
         Map<String, Integer> indexInDataset = new HashMap<>();
         Map<String, Integer> seen = new HashMap<>();
         for (GroundTruth.CandidateTruth c : truth.candidates()) {
@@ -108,7 +114,6 @@ public final class GateScorer {
                 delays.putIfAbsent(dataset, at - from);
             }
         }
-        return new GateScore(s.candidates(), s.decided(), s.missing(), s.duplicated(), s.ruleBreaking(), s.ruleCaught(),
-                s.falseConflicts(), s.auroc(), s.kinds(), surgeFrom.size(), delays.size(), falseAlarms, delays);
+        return new Surges(surgeFrom.size(), delays, falseAlarms);
     }
 }

@@ -87,10 +87,6 @@ public final class BallastMetrics {
         }
     }
 
-    public double gateDecisionCount(GateDecision.Decision decision) {
-        return gateDecisions.get(decision).count();
-    }
-
     public double interactionsCount(boolean violation) {
         return (violation ? violations : compliant).count();
     }

@@ -9,9 +9,6 @@ import dev.ballast.events.EventJson;
 import dev.ballast.events.GateDecision;
 import dev.ballast.events.Interaction;
 import dev.ballast.events.JsonSerde;
-import dev.ballast.model.DjlRuntime;
-import dev.ballast.model.ModelLoader;
-import dev.ballast.model.ModelStore;
 import dev.ballast.model.service.ScoringService;
 import dev.ballast.model.service.ScoringSettings;
 import dev.ballast.streams.config.BallastConfig;
@@ -137,10 +134,7 @@ public final class ReplayRunner {
                 : List.of(t.policies(), t.interactions());
         ScoringSettings scoring = run.scoringSettings();
         if (gating) {
-            // In the foreground, so a first run shows the built-in model's training progress here.
-            DjlRuntime.prepare();
-            new ModelLoader(new ModelStore(scoring.modelDir()), scoring.device().resolve(), scoring.gradLayers(),
-                    scoring.modelClass()).currentVersion(line -> log.println("model-runner: " + line));
+            ScoringService.prepareModel(scoring, line -> log.println("model-runner: " + line));
         }
         Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, run.bootstrapServers());

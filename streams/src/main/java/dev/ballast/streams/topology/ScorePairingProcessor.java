@@ -1,6 +1,8 @@
 package dev.ballast.streams.topology;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -55,7 +57,7 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
     }
 
     private void expire(long streamTime) {
-        java.util.List<String> done = new java.util.ArrayList<>();
+        List<String> done = new ArrayList<>();
         try (KeyValueIterator<String, PendingSample> all = pending.all()) {
             while (all.hasNext()) {
                 var kv = all.next();
