@@ -48,7 +48,7 @@ class BuiltinLmTest {
 
     @Test
     void batchedNormsAgreeWithOneBackwardPassPerSample() {
-        for (int lastK : new int[]{0, 1, 2}) {
+        for (int lastK : new int[]{0, 1, 2, 3}) {
             try (BuiltinLm lm = BuiltinLm.load(store.versionDir(version), Device.cpu(), GradientLayers.last(lastK))) {
                 List<TextSample> samples = mixed(7 + lastK, 21);
                 List<SampleScore> batched = lm.score(samples);

@@ -34,7 +34,8 @@ public final class GradientScoringBenchmark {
 
     public static void main(String[] args) throws Exception {
         int samples = Integer.parseInt(System.getProperty("bench.samples", "1024"));
-        int rounds = Integer.parseInt(System.getProperty("bench.rounds", "3"));
+        int rounds = Integer.parseInt(System.getProperty("bench.rounds", "5"));
+        int warmup = Integer.parseInt(System.getProperty("bench.warmup", "3"));
         Path out = Path.of(System.getProperty("bench.out", "target/bench"));
         DjlRuntime.prepare();
         ModelStore store = new ModelStore(BallastConfig.defaults().modelRunner().dir());
@@ -43,12 +44,13 @@ public final class GradientScoringBenchmark {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("model", version);
         figures.put("samples", samples);
+        figures.put("warmupPasses", warmup);
         figures.put("rounds", rounds);
         figures.put("threads", Runtime.getRuntime().availableProcessors());
         try (BuiltinLm lm = BuiltinLm.load(store.versionDir(version), Device.cpu(), GradientLayers.last(0))) {
-            System.out.printf("gradient scoring: %d samples, best of %d rounds, model %s (%,d parameters)%n",
-                    samples, rounds, version, lm.block().parameterCount());
-            double naive = throughput("naive, one backward per sample", data, rounds, lm::scoreNaively, 1);
+            System.out.printf("gradient scoring: %d samples, %d warm-up passes, best of %d rounds, model %s (%,d parameters)%n",
+                    samples, warmup, rounds, version, lm.block().parameterCount());
+            double naive = throughput("naive, one backward per sample", data, warmup, rounds, lm::scoreNaively, 1);
             figures.put("naiveSamplesPerSecond", round(naive));
             List<SampleScore> reference = lm.scoreNaively(data);
             // Batched as the scoring service batches: by response length, so batches carry little padding.
@@ -56,7 +58,7 @@ public final class GradientScoringBenchmark {
             List<TextSample> sorted = java.util.Arrays.stream(order).mapToObj(data::get).toList();
             List<SampleScore> sortedReference = java.util.Arrays.stream(order).mapToObj(reference::get).toList();
             for (int batch : new int[]{32, 128}) {
-                double batched = throughput("batched, " + batch + " per backward", sorted, rounds, lm::score, batch);
+                double batched = throughput("batched, " + batch + " per backward", sorted, warmup, rounds, lm::score, batch);
                 List<SampleScore> scored = inBatches(lm::score, sorted, batch);
                 double worst = 0;
                 for (int i = 0; i < data.size(); i++) {
@@ -90,9 +92,13 @@ public final class GradientScoringBenchmark {
         return out;
     }
 
-    private static double throughput(String label, List<TextSample> data, int rounds,
+    private static double throughput(String label, List<TextSample> data, int warmup, int rounds,
                                      Function<List<TextSample>, List<SampleScore>> scorer, int batch) {
-        inBatches(scorer, data.subList(0, Math.min(data.size(), 4 * batch)), batch);
+        // Full passes before timing: the JIT compiles the Java side of each path, and the native
+        // allocator settles on the batch sizes, only after a few hundred batches.
+        for (int w = 0; w < warmup; w++) {
+            inBatches(scorer, data, batch);
+        }
         double best = 0;
         for (int r = 0; r < rounds; r++) {
             long t0 = System.nanoTime();

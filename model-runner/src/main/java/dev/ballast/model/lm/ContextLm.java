@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -89,32 +90,47 @@ public final class ContextLm extends AbstractBlock {
     }
 
     /**
-     * Zero tensors added to each layer's output so that one backward pass yields the gradient of
-     * the loss with respect to every layer output, per position; and the layer inputs recorded
-     * on the way. Filled in by {@link #forward(Weights, NDList, Probes)}.
+     * Leaf tensors placed in the forward pass so that one backward pass yields the gradient of the
+     * loss with respect to the hidden layer's input and to each linear layer's output, per position;
+     * and the linear layers' inputs recorded on the way. Filled in by
+     * {@link #forward(Weights, NDList, Probes)}; only for frozen weights (scoring), since a probed
+     * bias passes no gradient on to the bias parameter.
+     *
+     * <p>A linear layer's output is probed through its bias: the bias, copied to one row per
+     * position, goes into the fused {@code input x weight^T + bias} as a leaf, and the gradient at
+     * that copy is the gradient at the output. That costs one copy of the output's size, where a
+     * zero tensor added to the output costs a fill, an extra read and an extra write.
+     *
+     * <p>The hidden layer's input is the context embeddings and the pooled prompt embedding side by
+     * side, so its gradient holds both embedding layers' output gradients: probing there rather
+     * than at the lookups spares the backward pass the reshapes, repeat and pooling in between.
      */
     public static final class Probes {
-        NDArray contextOut;
-        NDArray promptOut;
+        NDArray hiddenInProbe;
         NDArray hiddenIn;
         NDArray hiddenOut;
         NDArray outputIn;
         NDArray outputOut;
 
-        private static NDArray attach(NDArray out) {
+        private static NDArray zerosLike(NDArray out) {
             NDArray zero = out.getManager().zeros(out.getShape(), out.getDataType());
             zero.setRequiresGradient(true);
             return zero;
         }
 
-        /** Gradient at the context embeddings, [B,T,C,E]. */
-        public NDArray contextGradient() {
-            return contextOut.getGradient();
+        private static NDArray biasPerRow(NDArray bias, NDArray input) {
+            long rows = input.getShape().get(0);
+            NDArray copy = onto(input, bias.stopGradient().broadcast(new Shape(rows, bias.getShape().get(0))).duplicate());
+            copy.setRequiresGradient(true);
+            return copy;
         }
 
-        /** Gradient at the prompt token embeddings before pooling, [B,P,E']. */
-        public NDArray promptGradient() {
-            return promptOut.getGradient();
+        /**
+         * Gradient at the hidden layer's input, [B*T, C*E + E']: per position, the gradients at its
+         * C context embeddings, then at the pooled prompt embedding.
+         */
+        public NDArray hiddenInputGradient() {
+            return hiddenInProbe.getGradient();
         }
 
         public NDArray hiddenInput() {
@@ -145,34 +161,37 @@ public final class ContextLm extends AbstractBlock {
         long t = context.getShape().get(1);
         NDArray ctx = lookup(w.tokenEmbedding(), context);
         NDArray prm = lookup(w.promptEmbedding(), promptIds);
-        if (probes != null) {
-            probes.contextOut = Probes.attach(ctx);
-            ctx = ctx.add(probes.contextOut);
-            probes.promptOut = Probes.attach(prm);
-            prm = prm.add(probes.promptOut);
-        }
-        NDArray pooled = prm.mul(promptWeights.expandDims(2)).sum(new int[]{1});
-        NDArray perPosition = pooled.expandDims(1).repeat(1, t).reshape(b * t, config.promptEmbedding());
+        // Mean pooling as one batched product: [B,1,P] x [B,P,E'] -> [B,1,E'].
+        NDArray pooled = promptWeights.expandDims(1).batchMatMul(prm);
+        NDArray perPosition = pooled.repeat(1, t).reshape(b * t, config.promptEmbedding());
         NDArray hiddenIn = ctx.reshape(b * t, (long) config.context() * config.embedding()).concat(perPosition, 1);
-        NDArray hiddenPre = hiddenIn.matMul(onto(context, w.hiddenWeight().transpose())).add(w.hiddenBias());
+        NDArray hiddenBias = w.hiddenBias();
+        NDArray outputBias = w.outputBias();
         if (probes != null) {
             probes.hiddenIn = hiddenIn;
-            probes.hiddenOut = Probes.attach(hiddenPre);
-            hiddenPre = hiddenPre.add(probes.hiddenOut);
+            probes.hiddenInProbe = Probes.zerosLike(hiddenIn);
+            hiddenIn = hiddenIn.add(probes.hiddenInProbe);
+            probes.hiddenOut = Probes.biasPerRow(hiddenBias, hiddenIn);
+            hiddenBias = probes.hiddenOut;
         }
-        NDArray hidden = hiddenPre.tanh();
-        NDArray logits = hidden.matMul(onto(context, w.outputWeight().transpose())).add(w.outputBias());
+        NDArray hidden = linear(hiddenIn, w.hiddenWeight(), hiddenBias).tanh();
         if (probes != null) {
             probes.outputIn = hidden;
-            probes.outputOut = Probes.attach(logits);
-            logits = logits.add(probes.outputOut);
+            probes.outputOut = Probes.biasPerRow(outputBias, hidden);
+            outputBias = probes.outputOut;
         }
-        return logits;
+        return linear(hidden, w.outputWeight(), outputBias);
+    }
+
+    /** {@code input x weight^T + bias} in one fused call; the bias is a vector or one row per input row. */
+    private static NDArray linear(NDArray input, NDArray weight, NDArray bias) {
+        return onto(input, input.getNDArrayInternal().linear(input, weight, bias).singletonOrThrow());
     }
 
     /** Per-position token NLL, [B*T], from logits [B*T,V] and targets [B*T]. */
     public static NDArray tokenNll(NDArray logits, NDArray targets) {
-        return logits.logSoftmax(1).mul(-1).gather(targets.reshape(-1, 1), 1).reshape(-1);
+        // Picks the target first, so the negation touches B*T numbers rather than B*T*V.
+        return logits.logSoftmax(1).gather(targets.reshape(-1, 1), 1).reshape(-1).neg();
     }
 
     /**
@@ -186,13 +205,7 @@ public final class ContextLm extends AbstractBlock {
     }
 
     private static NDArray lookup(NDArray table, NDArray ids) {
-        Shape shape = ids.getShape();
-        long width = table.getShape().get(1);
-        NDArray flat = ids.reshape(-1, 1).repeat(1, width);
-        long[] dims = new long[shape.dimension() + 1];
-        System.arraycopy(shape.getShape(), 0, dims, 0, shape.dimension());
-        dims[shape.dimension()] = width;
-        return onto(ids, table.gather(flat, 0)).reshape(new Shape(dims));
+        return onto(ids, ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow());
     }
 
     @Override

@@ -78,13 +78,18 @@ public final class BatchedGradientNorms {
             if (layers.contains(ContextLm.Layer.HIDDEN)) {
                 add(squared, linear(probes.hiddenInput(), probes.hiddenGradient(), b, t));
             }
-            if (layers.contains(ContextLm.Layer.TOKEN_EMBEDDING)) {
-                embedding(probes.contextGradient().toFloatArray(), batch.context(), b, t * batch.contextSize(),
-                        model.config().embedding(), model.vocabSize(), squared);
-            }
-            if (layers.contains(ContextLm.Layer.PROMPT_EMBEDDING)) {
-                embedding(probes.promptGradient().toFloatArray(), batch.promptIds(), b, batch.promptSize(),
-                        model.config().promptEmbedding(), model.vocabSize(), squared);
+            boolean tokens = layers.contains(ContextLm.Layer.TOKEN_EMBEDDING);
+            boolean prompts = layers.contains(ContextLm.Layer.PROMPT_EMBEDDING);
+            if (tokens || prompts) {
+                float[] inputGrad = probes.hiddenInputGradient().toFloatArray();
+                int stride = inputGrad.length / (b * t);
+                if (tokens) {
+                    contextEmbedding(inputGrad, stride, batch, model.config().embedding(), model.vocabSize(), squared);
+                }
+                if (prompts) {
+                    promptEmbedding(inputGrad, stride, batch, model.config().context() * model.config().embedding(),
+                            model.vocabSize(), squared);
+                }
             }
         }
         List<SampleScore> out = new ArrayList<>(b);
@@ -125,19 +130,22 @@ public final class BatchedGradientNorms {
     }
 
     /**
-     * Adds each sample's squared embedding-gradient norm. A sample's gradient row for token v is the
-     * sum of the output gradients of its lookups of v: accumulated per sample in a dense
+     * Adds each sample's squared context-embedding gradient norm. A sample's gradient row for token v
+     * is the sum of the output gradients of its lookups of v: accumulated per sample in a dense
      * vocabulary-by-width scratch table (small for this model), touching only the rows it uses.
      *
-     * @param grad  gradient at the lookups' outputs, {@code slots * width} floats per sample
-     * @param ids   token id of each lookup, {@code slots} per sample
+     * @param grad   gradient at the hidden layer's input, {@code stride} floats per position, the
+     *               context lookups' gradients first, {@code width} each
      */
-    private static void embedding(float[] grad, long[] ids, int b, int slots, int width, int vocabulary,
-                                  double[] squared) {
+    private static void contextEmbedding(float[] grad, int stride, EncodedBatch batch, int width, int vocabulary,
+                                         double[] squared) {
+        int c = batch.contextSize();
+        int slots = batch.positions() * c;
+        long[] ids = batch.context();
         double[] rows = new double[vocabulary * width];
         int[] touched = new int[slots];
         boolean[] used = new boolean[vocabulary];
-        for (int i = 0; i < b; i++) {
+        for (int i = 0; i < batch.samples(); i++) {
             int distinct = 0;
             for (int s = 0; s < slots; s++) {
                 int slot = i * slots + s;
@@ -147,7 +155,7 @@ public final class BatchedGradientNorms {
                     touched[distinct++] = id;
                 }
                 int row = id * width;
-                int base = slot * width;
+                int base = (slot / c) * stride + (slot % c) * width;
                 for (int e = 0; e < width; e++) {
                     rows[row + e] += grad[base + e];
                 }
@@ -162,6 +170,46 @@ public final class BatchedGradientNorms {
                 used[touched[k]] = false;
             }
             squared[i] += sum;
+        }
+    }
+
+    /**
+     * Adds each sample's squared prompt-embedding gradient norm. The pooled prompt embedding is
+     * {@code sum_p w_p e(id_p)}, so with {@code q} the gradient at the pooled embedding summed over
+     * the sample's positions, the gradient row for token v is {@code (sum of w_p over the prompt
+     * positions holding v) * q}, and the squared norm {@code |q|^2 * sum_v (sum w_p)^2}.
+     *
+     * @param grad   gradient at the hidden layer's input, {@code stride} floats per position, the
+     *               pooled prompt embedding's from {@code offset} to the end of the position
+     */
+    private static void promptEmbedding(float[] grad, int stride, EncodedBatch batch, int offset, int vocabulary,
+                                        double[] squared) {
+        int t = batch.positions();
+        int p = batch.promptSize();
+        double[] pooled = new double[stride - offset];
+        double[] tokenWeight = new double[vocabulary];
+        for (int i = 0; i < batch.samples(); i++) {
+            java.util.Arrays.fill(pooled, 0);
+            for (int pos = 0; pos < t; pos++) {
+                int base = (i * t + pos) * stride + offset;
+                for (int e = 0; e < pooled.length; e++) {
+                    pooled[e] += grad[base + e];
+                }
+            }
+            double q = 0;
+            for (double v : pooled) {
+                q += v * v;
+            }
+            double weights = 0;
+            for (int j = 0; j < p; j++) {
+                tokenWeight[(int) batch.promptIds()[i * p + j]] += batch.promptWeights()[i * p + j];
+            }
+            for (int j = 0; j < p; j++) {
+                int id = (int) batch.promptIds()[i * p + j];
+                weights += tokenWeight[id] * tokenWeight[id];
+                tokenWeight[id] = 0;
+            }
+            squared[i] += q * weights;
         }
     }
 
