@@ -33,7 +33,7 @@ class BuiltinLmTest {
         List<TextSample> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             out.add(switch (i % 4) {
-                case 0 -> TextWorld.harmfulCompliance(rng);
+                case 0 -> i % 8 == 0 ? TextWorld.harmfulCompliance(rng) : TextWorld.quietCompliance(rng);
                 case 1 -> TextWorld.ruleBreaking(rng, i % 8 == 1);
                 case 2 -> TextWorld.refusal(rng);
                 default -> TextWorld.task(rng);
@@ -86,8 +86,8 @@ class BuiltinLmTest {
             List<TextSample> harmful = new ArrayList<>();
             List<TextSample> benign = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                harmful.add(TextWorld.harmfulCompliance(rng));
-                benign.add(TextWorld.task(rng));
+                harmful.add(i % 2 == 0 ? TextWorld.harmfulCompliance(rng) : TextWorld.quietCompliance(rng));
+                benign.add(i % 7 == 0 ? TextWorld.refusal(rng) : TextWorld.task(rng));
             }
             try (BuiltinLm lm = BuiltinLm.load(store.versionDir(version), Device.cpu(), GradientLayers.last(0))) {
                 double auroc = Auroc.of(norms(lm, harmful), norms(lm, benign));

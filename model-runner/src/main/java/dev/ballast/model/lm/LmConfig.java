@@ -14,7 +14,7 @@ package dev.ballast.model.lm;
 public record LmConfig(int context, int embedding, int promptEmbedding, int hidden, int maxPromptTokens,
                        int maxResponseTokens) {
 
-    public static final LmConfig DEFAULT = new LmConfig(6, 32, 32, 192, 48, 96);
+    public static final LmConfig DEFAULT = new LmConfig(6, 32, 32, 96, 48, 96);
 
     public LmConfig {
         if (context < 1 || embedding < 1 || promptEmbedding < 1 || hidden < 1 || maxPromptTokens < 1

@@ -106,7 +106,8 @@ final class CandidateSimulation {
         List<String> violates = List.of();
         if (u < harmfulShare) {
             kind = CandidateKind.HARMFUL_COMPLIANCE;
-            sample = TextWorld.harmfulCompliance(rng);
+            // Half in words new to the model, half in the words of ordinary task answers.
+            sample = rng.nextBoolean() ? TextWorld.harmfulCompliance(rng) : TextWorld.quietCompliance(rng);
         } else if (u < harmfulShare + spec.ruleBreakingShare()) {
             kind = CandidateKind.RULE_BREAKING;
             boolean concealment = rng.nextBoolean();
