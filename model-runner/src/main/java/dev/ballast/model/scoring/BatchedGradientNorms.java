@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import dev.ballast.model.lm.ContextLm;
 import dev.ballast.model.lm.EncodedBatch;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -189,7 +190,7 @@ public final class BatchedGradientNorms {
         double[] pooled = new double[stride - offset];
         double[] tokenWeight = new double[vocabulary];
         for (int i = 0; i < batch.samples(); i++) {
-            java.util.Arrays.fill(pooled, 0);
+            Arrays.fill(pooled, 0);
             for (int pos = 0; pos < t; pos++) {
                 int base = (i * t + pos) * stride + offset;
                 for (int e = 0; e < pooled.length; e++) {
