@@ -17,8 +17,10 @@ public final class Topics {
     public static final String FINETUNE_ACCEPTED = "finetune.accepted";
     /** Candidates the gate held back, with reasons, keyed by sampleId, value {@link GateDecision}. */
     public static final String FINETUNE_QUARANTINED = "finetune.quarantined";
-    /** Preference pairs, keyed by pairId. */
+    /** Preference pairs, keyed by pairId, value {@link PreferencePair}. */
     public static final String PREFERENCES = "preferences";
+    /** Triage of preference pairs against policy versions, keyed by pairId, value {@link TriageDecision}. */
+    public static final String TRIAGE_DECISIONS = "triage.decisions";
     /** Alerts from the monitor, keyed by subject id (agentId or groupId), value {@link Alert}. */
     public static final String ALERTS = "alignment.alerts";
     /** Dead letters: original key and bytes, reason in headers (see {@link DeadLetterHeaders}). */

@@ -2,7 +2,6 @@ package dev.ballast.streams.gate;
 
 import dev.ballast.events.Candidate;
 import dev.ballast.events.GateDecision;
-import dev.ballast.events.Interaction;
 import dev.ballast.events.ScoredCandidate;
 import dev.ballast.streams.policy.PolicyEngine;
 import dev.ballast.streams.policy.CompiledPolicy;
@@ -44,10 +43,9 @@ public final class FineTuneGate {
     public GateDecision decide(Candidate candidate, ScoredCandidate score, ScoreSketch sketch, PolicyEngine policies,
                                Instant at) {
         List<CompiledPolicy> inForce = policies.inForce(at);
-        Interaction asText = asInteraction(candidate, at);
         // Bare rule ids, as the contract names them; a rule id shared by two policies is one conflict.
         Set<String> violated = new LinkedHashSet<>();
-        inForce.forEach(policy -> violated.addAll(policy.violatedRules(asText)));
+        inForce.forEach(policy -> violated.addAll(policy.violatedTextRules(candidate.prompt(), candidate.response())));
         List<String> reasons = new ArrayList<>();
         violated.forEach(rule -> reasons.add(GateDecision.POLICY_CONFLICT + rule));
         Double gradNorm = null;
@@ -74,15 +72,6 @@ public final class FineTuneGate {
         return new GateDecision(candidate.sampleId(), candidate.datasetId(),
                 reasons.isEmpty() ? GateDecision.Decision.ACCEPT : GateDecision.Decision.QUARANTINE, reasons,
                 gradNorm, quantile, threshold, List.copyOf(violated), PolicyEngine.versionTag(inForce), modelVersion);
-    }
-
-    /**
-     * A candidate judged like an interaction: the rules see its prompt and response. Conditions on
-     * actions, labels or categories cannot hold for it, so only text rules can match.
-     */
-    static Interaction asInteraction(Candidate c, Instant at) {
-        return new Interaction(c.sampleId(), c.datasetId(), null, at, null, c.prompt(), c.response(), null, null,
-                null, null, null);
     }
 
     /** Whether a decision counts toward the dataset's quarantine share (warm-up holds do not). */

@@ -57,7 +57,7 @@ public final class PolicyEngine {
             if (tag.length() > 0) {
                 tag.append(',');
             }
-            tag.append(policy.policyId()).append('@').append(policy.version());
+            tag.append(policy.tag());
         }
         return tag.toString();
     }
