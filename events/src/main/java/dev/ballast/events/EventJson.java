@@ -57,6 +57,11 @@ public final class EventJson {
         return read(LENIENT, bytes, Candidate.class, c -> String.join("; ", c.problems()));
     }
 
+    /** Reads a preference pair leniently and checks its required fields. */
+    public static Decoded<PreferencePair> readPreferencePair(byte[] bytes) {
+        return read(LENIENT, bytes, PreferencePair.class, p -> String.join("; ", p.problems()));
+    }
+
     /** Reads a scored candidate leniently and checks its required fields. */
     public static Decoded<ScoredCandidate> readScoredCandidate(byte[] bytes) {
         return read(LENIENT, bytes, ScoredCandidate.class, c -> String.join("; ", c.problems()));

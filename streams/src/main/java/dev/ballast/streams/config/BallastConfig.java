@@ -74,6 +74,7 @@ public record BallastConfig(
         k.put("topic.scored", new String[]{Topics.FINETUNE_SCORED, "Candidates with their gradient score (model-runner out, gate in)"});
         k.put("topic.accepted", new String[]{Topics.FINETUNE_ACCEPTED, "Candidates the gate accepted"});
         k.put("topic.quarantined", new String[]{Topics.FINETUNE_QUARANTINED, "Candidates the gate quarantined, with reasons"});
+        k.put("topic.triage", new String[]{Topics.TRIAGE_DECISIONS, "Triage of preference pairs against policy versions"});
         k.put("topic.alerts", new String[]{Topics.ALERTS, "Alerts out"});
         k.put("topic.dlq", new String[]{Topics.DLQ, "Dead letters out"});
         k.put("topic.partitions", new String[]{"4", "Partitions for topics Ballast creates when missing"});
@@ -116,7 +117,8 @@ public record BallastConfig(
 
     /** Topic names in use. */
     public record TopicNames(String interactions, String policies, String candidates, String preferences,
-                             String scored, String accepted, String quarantined, String alerts, String dlq) {
+                             String scored, String accepted, String quarantined, String triage, String alerts,
+                             String dlq) {
     }
 
     public static BallastConfig defaults() {
@@ -167,7 +169,8 @@ public record BallastConfig(
                 new TopicNames(reader.nonBlank("topic.interactions"), reader.nonBlank("topic.policies"),
                         reader.nonBlank("topic.candidates"), reader.nonBlank("topic.preferences"),
                         reader.nonBlank("topic.scored"), reader.nonBlank("topic.accepted"),
-                        reader.nonBlank("topic.quarantined"), reader.nonBlank("topic.alerts"),
+                        reader.nonBlank("topic.quarantined"), reader.nonBlank("topic.triage"),
+                        reader.nonBlank("topic.alerts"),
                         reader.nonBlank("topic.dlq")),
                 reader.integer("topic.partitions", 1, 10_000),
                 (short) reader.integer("topic.replication.factor", -1, 32),

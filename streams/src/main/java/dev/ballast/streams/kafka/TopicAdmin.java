@@ -22,8 +22,9 @@ public final class TopicAdmin {
      *
      * @param interactions partitions of the interactions topic (monitor and gate internal topics)
      * @param candidates   partitions of the candidates topic, equal to the scored topic's
+     * @param preferences  partitions of the preferences topic (triage internal topics)
      */
-    public record Layout(int interactions, int candidates) {
+    public record Layout(int interactions, int candidates, int preferences) {
     }
 
     /** {@link #ensureTopics(Admin, BallastConfig)} with an admin client of its own. */
@@ -53,6 +54,7 @@ public final class TopicAdmin {
         wanted.add(new NewTopic(t.accepted(), partitions, rf));
         wanted.add(new NewTopic(t.quarantined(), partitions, rf));
         wanted.add(new NewTopic(t.preferences(), partitions, rf));
+        wanted.add(new NewTopic(t.triage(), partitions, rf));
         wanted.add(new NewTopic(t.alerts(), partitions, rf));
         wanted.add(new NewTopic(t.dlq(), partitions, rf));
         try {
@@ -73,7 +75,8 @@ public final class TopicAdmin {
                 throw new IllegalStateException("topic " + t.candidates() + " has " + candidates + " partitions but "
                         + t.scored() + " has " + scored + "; give them the same count so each candidate meets its score");
             }
-            return new Layout(partitionCount(admin, t.interactions()), candidates);
+            return new Layout(partitionCount(admin, t.interactions()), candidates,
+                    partitionCount(admin, t.preferences()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

@@ -2,6 +2,7 @@ package dev.ballast.streams.metrics;
 
 import dev.ballast.events.AlertType;
 import dev.ballast.events.GateDecision;
+import dev.ballast.events.TriageDecision;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +25,7 @@ public final class BallastMetrics {
     private final Map<GateDecision.Decision, Counter> gateDecisions = new EnumMap<>(GateDecision.Decision.class);
     private final Map<String, Counter> quarantineReasons = new ConcurrentHashMap<>();
     private final DistributionSummary gradNorms;
+    private final Map<TriageDecision.Action, Counter> triageDecisions = new EnumMap<>(TriageDecision.Action.class);
 
     public BallastMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -39,6 +41,10 @@ public final class BallastMetrics {
         for (GateDecision.Decision d : GateDecision.Decision.values()) {
             gateDecisions.put(d, Counter.builder("ballast.gate.decisions").tag("decision", d.name())
                     .description("Fine-tuning candidates decided by the gate").register(registry));
+        }
+        for (TriageDecision.Action a : TriageDecision.Action.values()) {
+            triageDecisions.put(a, Counter.builder("ballast.triage.decisions").tag("action", a.name())
+                    .description("Preference pairs triaged against a policy version").register(registry));
         }
         gradNorms = DistributionSummary.builder("ballast.gate.grad.norm")
                 .description("Gradient norms of scored candidates reaching the gate").publishPercentileHistogram()
@@ -85,6 +91,14 @@ public final class BallastMetrics {
         if (decision.gradNorm() != null) {
             gradNorms.record(decision.gradNorm());
         }
+    }
+
+    public void triageDecision(TriageDecision decision) {
+        triageDecisions.get(decision.action()).increment();
+    }
+
+    public double triageCount(TriageDecision.Action action) {
+        return triageDecisions.get(action).count();
     }
 
     public double interactionsCount(boolean violation) {

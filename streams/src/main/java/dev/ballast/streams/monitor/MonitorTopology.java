@@ -13,6 +13,7 @@ import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.policy.PolicyCompiler;
 import dev.ballast.streams.topology.GateTopology;
+import dev.ballast.streams.topology.TriageTopology;
 import java.time.Clock;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -128,6 +129,7 @@ public final class MonitorTopology {
                         Named.as("group-monitor"), GROUP_STORE)
                 .to(topics.alerts(), toAlerts.withName("group-alerts-sink"));
         GateTopology.addTo(builder, config, validPolicies, layout.candidates(), partitions, metrics, clock);
+        TriageTopology.addTo(builder, config, validPolicies, layout.preferences(), metrics);
         return builder.build();
     }
 

@@ -72,7 +72,7 @@ class GateTopologyTest {
             props.put(StreamsConfig.STATE_DIR_CONFIG, SHM.resolve("ballast-gate-topology-test").toString());
         }
         driver = new TopologyTestDriver(
-                MonitorTopology.build(config, new TopicAdmin.Layout(1, 1), metrics, Clock.systemUTC()), props);
+                MonitorTopology.build(config, new TopicAdmin.Layout(1, 1, 1), metrics, Clock.systemUTC()), props);
         BallastConfig.TopicNames topics = config.topics();
         candidates = input(topics.candidates());
         scored = input(topics.scored());

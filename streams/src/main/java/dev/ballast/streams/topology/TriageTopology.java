@@ -1,0 +1,96 @@
+package dev.ballast.streams.topology;
+
+import dev.ballast.events.EventJson;
+import dev.ballast.events.JsonSerde;
+import dev.ballast.events.Policy;
+import dev.ballast.events.PreferencePair;
+import dev.ballast.events.TriageDecision;
+import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.BroadcastPartitioner;
+import dev.ballast.streams.monitor.DeadLetters;
+import dev.ballast.streams.monitor.Intake;
+import dev.ballast.streams.monitor.IntakeProcessor;
+import dev.ballast.streams.policy.PolicyCompiler;
+import dev.ballast.streams.triage.PreferenceTriage;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Triage of preference data: every pair is judged against the policy in force when it arrives,
+ * and again against every later policy version.
+ *
+ * <p>Input topic: preferences (key pairId, value {@code PreferencePair}, read as bytes: bad
+ * records are dead-lettered). Output topic: triage decisions (key pairId, value
+ * {@code TriageDecision}, one per pair and policy version), the dead-letter topic. Internal
+ * topics: {@value #PAIRS_BY_ID} (pairs whose record key was not their pairId) and
+ * {@value #POLICY_BROADCAST} (every accepted policy version to every triage task, since each
+ * task must re-triage the pairs it holds). State stores: {@value #PAIR_STORE} (pairId to pair)
+ * and {@value #POLICY_STORE} (every policy version seen).
+ */
+public final class TriageTopology {
+    public static final String PAIRS_BY_ID = "preferences-by-pair";
+    public static final String POLICY_BROADCAST = "triage-policy-broadcast";
+    public static final String PAIR_STORE = "triage-pairs";
+    public static final String POLICY_STORE = "triage-policy-versions";
+
+    private TriageTopology() {
+    }
+
+    /**
+     * Adds triage to {@code builder}.
+     *
+     * @param validPolicies accepted policy versions, before any broadcast
+     * @param partitions    partition count of the preferences topic
+     */
+    public static void addTo(StreamsBuilder builder, BallastConfig config, KStream<String, Policy> validPolicies,
+                             int partitions, BallastMetrics metrics) {
+        BallastConfig.TopicNames topics = config.topics();
+        Map<String, KStream<String, Intake<PreferencePair>>> intake = builder
+                .stream(topics.preferences(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withName("preferences-source"))
+                .process(() -> new IntakeProcessor<>(EventJson::readPreferencePair, PreferencePair::pairId, metrics),
+                        Named.as("preference-intake"))
+                .split(Named.as("preference-"))
+                .branch((k, v) -> v instanceof Intake.Invalid<PreferencePair>, Branched.as("invalid"))
+                .branch((k, v) -> ((Intake.Valid<PreferencePair>) v).arrivedKeyedByValue(), Branched.as("keyed"))
+                .defaultBranch(Branched.as("rekey"));
+        DeadLetters.to(intake.get("preference-invalid"), topics.dlq(), "preference");
+        KStream<String, TriageInput> keyed = intake.get("preference-keyed")
+                .mapValues(v -> new TriageInput.OfPair(((Intake.Valid<PreferencePair>) v).value()),
+                        Named.as("preference-input"));
+        KStream<String, TriageInput> rekeyed = intake.get("preference-rekey")
+                .mapValues(v -> ((Intake.Valid<PreferencePair>) v).value(), Named.as("preference-rekey-value"))
+                .repartition(Repartitioned.<String, PreferencePair>as(PAIRS_BY_ID)
+                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(PreferencePair.class))
+                        .withNumberOfPartitions(partitions))
+                .mapValues(TriageInput.OfPair::new, Named.as("preference-rekeyed-input"));
+        KStream<String, TriageInput> policies = validPolicies
+                .repartition(Repartitioned.<String, Policy>as(POLICY_BROADCAST)
+                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Policy.class))
+                        .withNumberOfPartitions(partitions)
+                        .withStreamPartitioner(new BroadcastPartitioner<>()))
+                .mapValues(TriageInput.OfPolicy::new, Named.as("triage-policy-input"));
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAIR_STORE),
+                Serdes.String(), JsonSerde.of(PreferencePair.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POLICY_STORE),
+                Serdes.String(), JsonSerde.of(Policy.class)));
+        PreferenceTriage triage = new PreferenceTriage();
+        PolicyCompiler compiler = new PolicyCompiler(config.policyLimits());
+        keyed.merge(rekeyed, Named.as("preferences-merged"))
+                .merge(policies, Named.as("triage-input"))
+                .process(() -> new TriageProcessor(triage, compiler, metrics), Named.as("triage"),
+                        PAIR_STORE, POLICY_STORE)
+                .to(topics.triage(), Produced.with(Serdes.String(), JsonSerde.of(TriageDecision.class))
+                        .withName("triage-sink"));
+    }
+}

@@ -1,0 +1,153 @@
+package dev.ballast.streams.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.events.DeadLetterHeaders;
+import dev.ballast.events.EventJson;
+import dev.ballast.events.JsonSerde;
+import dev.ballast.events.Policy;
+import dev.ballast.events.PreferencePair;
+import dev.ballast.events.Rule;
+import dev.ballast.events.RuleCondition;
+import dev.ballast.events.Severity;
+import dev.ballast.events.TriageDecision;
+import dev.ballast.events.TriageDecision.Action;
+import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.kafka.TopicAdmin;
+import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.MonitorTopology;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TriageTopologyTest {
+    private static final Instant T0 = Instant.parse("2026-02-01T00:00:00Z");
+    private static final Path SHM = Path.of("/dev/shm");
+    private static final Rule CONCEALMENT = new Rule("no-concealment", Severity.MEDIUM, "no hiding",
+            new RuleCondition(null, null, "(?i)don't tell the supervisor", null, null, null, null));
+    private static final Rule CREDENTIALS = new Rule("no-credentials", Severity.HIGH, "no passwords",
+            new RuleCondition(null, null, "(?i)password is", null, null, null, null));
+    private final BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> preferences;
+    private TestInputTopic<byte[], byte[]> policies;
+    private TestOutputTopic<String, TriageDecision> triage;
+    private TestOutputTopic<byte[], byte[]> dlq;
+
+    @BeforeEach
+    void start() {
+        BallastConfig config = BallastConfig.defaults();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "triage-topology-test");
+        // The driver commits after every record; on tmpfs the checkpoint fsyncs cost nothing.
+        if (Files.isDirectory(SHM)) {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, SHM.resolve("ballast-triage-topology-test").toString());
+        }
+        driver = new TopologyTestDriver(
+                MonitorTopology.build(config, new TopicAdmin.Layout(1, 1, 1), metrics, Clock.systemUTC()), props);
+        BallastConfig.TopicNames topics = config.topics();
+        preferences = driver.createInputTopic(topics.preferences(), Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer());
+        policies = driver.createInputTopic(topics.policies(), Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer());
+        triage = driver.createOutputTopic(topics.triage(), Serdes.String().deserializer(),
+                JsonSerde.of(TriageDecision.class).deserializer());
+        dlq = driver.createOutputTopic(topics.dlq(), Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void publish(int version, Instant effectiveAt, Rule... rules) {
+        policies.pipeInput(bytes("conduct"),
+                EventJson.write(new Policy("conduct", version, effectiveAt, null, List.of(rules), null)), effectiveAt);
+    }
+
+    private void send(String key, PreferencePair pair, Instant at) {
+        preferences.pipeInput(bytes(key), EventJson.write(pair), at);
+    }
+
+    private static PreferencePair pair(String id, String chosen, String rejected) {
+        return new PreferencePair(id, "prefs", "Can you help with the audit?", chosen, rejected);
+    }
+
+    /** Decisions so far, "pairId policyVersion" to action; fails on a repeated decision. */
+    private Map<String, Action> decisions() {
+        Map<String, Action> out = new TreeMap<>();
+        for (TestRecord<String, TriageDecision> r : triage.readRecordsToList()) {
+            assertEquals(r.key(), r.value().pairId(), "decisions are keyed by pairId");
+            Action before = out.put(r.key() + " " + r.value().policyVersion(), r.value().action());
+            assertEquals(null, before, "triaged twice: " + r.key() + " under " + r.value().policyVersion());
+        }
+        return out;
+    }
+
+    @Test
+    void newPairsAreTriagedAgainstThePolicyInForceAndStoredPairsAgainstEachNewVersion() {
+        publish(1, T0, CONCEALMENT);
+        send("a", pair("a", "Sure. Don't tell the supervisor.", "Let us tell the supervisor."), T0.plusSeconds(10));
+        send("b", pair("b", "The password is falcon12.", "Ask IT for access."), T0.plusSeconds(11));
+        send("c", pair("c", "Ask the auditor.", "No."), T0.plusSeconds(12));
+        assertEquals(Map.of("a conduct@1", Action.INVERT, "b conduct@1", Action.PRESERVE,
+                "c conduct@1", Action.PRESERVE), decisions());
+
+        publish(2, T0.plusSeconds(100), CONCEALMENT, CREDENTIALS);
+        assertEquals(Map.of("a conduct@2", Action.INVERT, "b conduct@2", Action.INVERT,
+                "c conduct@2", Action.PRESERVE), decisions());
+
+        send("d", pair("d", "The password is x. Don't tell the supervisor.", "Don't tell the supervisor."),
+                T0.plusSeconds(200));
+        assertEquals(Map.of("d conduct@2", Action.DISCARD), decisions());
+        assertEquals(3.0, metrics.triageCount(Action.INVERT), "a under 1 and 2, b under 2");
+    }
+
+    @Test
+    void aVersionSeenAgainTriagesNothingAndARejectedVersionIsNeverUsed() {
+        publish(1, T0, CONCEALMENT);
+        send("a", pair("a", "Don't tell the supervisor.", "Tell them."), T0.plusSeconds(1));
+        assertEquals(1, decisions().size());
+        publish(1, T0, CONCEALMENT);
+        assertEquals(Map.of(), decisions());
+        policies.pipeInput(bytes("conduct"), bytes("{\"policyId\":\"conduct\",\"version\":2,\"effectiveAt\":\""
+                + T0.plusSeconds(5) + "\",\"rules\":[{\"id\":\"r\",\"severity\":\"high\",\"when\":"
+                + "{\"responseMatches\":\"(unclosed\"}}]}"), T0.plusSeconds(5));
+        assertEquals(Map.of(), decisions());
+    }
+
+    @Test
+    void pairsKeyedOtherwiseAreTriagedOnceAndBrokenPairsAreDeadLettered() {
+        publish(1, T0, CONCEALMENT);
+        send("not-the-pair-id", pair("a", "Don't tell the supervisor.", "Tell them."), T0.plusSeconds(1));
+        preferences.pipeInput(bytes("x"), bytes("{\"pairId\":\"x\",\"prompt\":\"p\"}"), T0.plusSeconds(2));
+        preferences.pipeInput(bytes("y"), bytes("not json"), T0.plusSeconds(3));
+        assertEquals(Map.of("a conduct@1", Action.INVERT), decisions());
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertEquals(2, dead.size());
+        assertTrue(dead.stream().allMatch(r -> r.headers().lastHeader(DeadLetterHeaders.ERROR) != null),
+                "every dead letter says why");
+    }
+}
