@@ -23,18 +23,10 @@ public record Candidate(String sampleId, String datasetId, String prompt, String
     /** Field-level problems that make this candidate unusable; empty when it is valid. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        if (sampleId == null || sampleId.isBlank()) {
-            problems.add("sampleId: required");
-        }
-        if (datasetId == null || datasetId.isBlank()) {
-            problems.add("datasetId: required");
-        }
-        if (prompt == null) {
-            problems.add("prompt: required (may be empty)");
-        }
-        if (response == null) {
-            problems.add("response: required (may be empty)");
-        }
+        FieldProblems.requireId(problems, "sampleId", sampleId);
+        FieldProblems.requireId(problems, "datasetId", datasetId);
+        FieldProblems.requireText(problems, "prompt", prompt);
+        FieldProblems.requireText(problems, "response", response);
         return problems;
     }
 }

@@ -27,12 +27,8 @@ public record Interaction(
     /** Field-level problems that make this interaction unusable; empty when it is valid. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        if (eventId == null || eventId.isBlank()) {
-            problems.add("eventId: required");
-        }
-        if (agentId == null || agentId.isBlank()) {
-            problems.add("agentId: required");
-        }
+        FieldProblems.requireId(problems, "eventId", eventId);
+        FieldProblems.requireId(problems, "agentId", agentId);
         if (timestamp == null) {
             problems.add("timestamp: required (ISO-8601 UTC, e.g. 2026-01-01T00:00:00Z)");
         }

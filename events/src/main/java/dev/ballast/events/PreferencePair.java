@@ -14,18 +14,10 @@ public record PreferencePair(String pairId, String datasetId, String prompt, Str
     /** Field-level problems that make this pair unusable; empty when it is valid. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        if (pairId == null || pairId.isBlank()) {
-            problems.add("pairId: required");
-        }
-        if (prompt == null) {
-            problems.add("prompt: required (may be empty)");
-        }
-        if (chosen == null) {
-            problems.add("chosen: required (may be empty)");
-        }
-        if (rejected == null) {
-            problems.add("rejected: required (may be empty)");
-        }
+        FieldProblems.requireId(problems, "pairId", pairId);
+        FieldProblems.requireText(problems, "prompt", prompt);
+        FieldProblems.requireText(problems, "chosen", chosen);
+        FieldProblems.requireText(problems, "rejected", rejected);
         return problems;
     }
 }

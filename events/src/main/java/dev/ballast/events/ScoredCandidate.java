@@ -38,15 +38,9 @@ public record ScoredCandidate(String sampleId, String datasetId, String prompt, 
     /** Field-level problems that make this record unusable; empty when it is valid. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        if (sampleId == null || sampleId.isBlank()) {
-            problems.add("sampleId: required");
-        }
-        if (datasetId == null || datasetId.isBlank()) {
-            problems.add("datasetId: required");
-        }
-        if (modelVersion == null || modelVersion.isBlank()) {
-            problems.add("modelVersion: required");
-        }
+        FieldProblems.requireId(problems, "sampleId", sampleId);
+        FieldProblems.requireId(problems, "datasetId", datasetId);
+        FieldProblems.requireId(problems, "modelVersion", modelVersion);
         return problems;
     }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "model-runner", mixinStandardHelpOptions = true,
         description = {"Score fine-tuning candidates (finetune.candidates -> finetune.scored: gradNorm, loss, "
                 + "modelVersion) against a Kafka cluster until stopped.",
-                "Trains and caches the built-in model on first use (under 2 minutes on 2 cores) unless model.class "
+                "Trains and caches the built-in model on first use (about 15 seconds on 2 cores) unless model.class "
                         + "names your own; switches to a newly published model version while running."})
 final class ModelRunnerCommand implements Callable<Integer> {
     @Mixin

@@ -78,37 +78,18 @@ public final class MonitorTopology {
         DeadLetters.to(policyRoutes.get("policy-invalid"), topics.dlq(), "policy");
         KStream<String, Policy> validPolicies = policyRoutes.get("policy-valid")
                 .mapValues(v -> ((Intake.Valid<Policy>) v).value(), Named.as("policy-value"));
-        KStream<String, MonitorInput> policies = validPolicies
-                .repartition(Repartitioned.<String, Policy>as(POLICY_BROADCAST)
-                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Policy.class))
-                        .withNumberOfPartitions(partitions)
-                        .withStreamPartitioner(new BroadcastPartitioner<>()))
+        KStream<String, MonitorInput> policies = KeyedIntake.broadcast(validPolicies, POLICY_BROADCAST, partitions)
                 .<MonitorInput>mapValues(MonitorInput.OfPolicy::new, Named.as("policy-input"));
 
-        KStream<String, Intake<Interaction>> interactionIntake = builder
-                .stream(topics.interactions(), raw.withName("interactions-source"))
-                .process(() -> new IntakeProcessor<>(EventJson::readInteraction, Interaction::agentId, metrics),
-                        Named.as("interaction-intake"));
-        // A record keyed by its agentId is already on the right partition; anything else (no key,
-        // another key) is re-keyed through an internal topic so that one task owns each agent.
-        Map<String, KStream<String, Intake<Interaction>>> routes = interactionIntake.split(Named.as("interaction-"))
-                .branch((k, v) -> v instanceof Intake.Invalid<Interaction>, Branched.as("invalid"))
-                .branch((k, v) -> keyedByAgent(v), Branched.as("keyed"))
-                .defaultBranch(Branched.as("rekey"));
-        DeadLetters.to(routes.get("interaction-invalid"), topics.dlq(), "interaction");
-        KStream<String, Interaction> keyed = routes.get("interaction-keyed")
-                .mapValues(v -> ((Intake.Valid<Interaction>) v).value(), Named.as("interaction-value"));
-        KStream<String, Interaction> rekeyed = routes.get("interaction-rekey")
-                .mapValues(v -> ((Intake.Valid<Interaction>) v).value(), Named.as("interaction-rekey-value"))
-                .repartition(Repartitioned.<String, Interaction>as(REKEYED_INTERACTIONS)
-                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Interaction.class))
-                        .withNumberOfPartitions(partitions));
+        KStream<String, Interaction> interactions = KeyedIntake.byId(builder, topics.interactions(), "interaction",
+                EventJson::readInteraction, Interaction::agentId, Interaction.class, REKEYED_INTERACTIONS, partitions,
+                topics.dlq(), metrics);
 
         builder.addStateStore(agentStore());
         builder.addStateStore(policyStore());
         AgentMonitor agentMonitor = new AgentMonitor(config.monitorSettings());
         Produced<String, Alert> toAlerts = Produced.with(Serdes.String(), JsonSerde.of(Alert.class));
-        Map<String, KStream<String, MonitorOutput>> outputs = keyed.merge(rekeyed, Named.as("interactions-merged"))
+        Map<String, KStream<String, MonitorOutput>> outputs = interactions
                 .<MonitorInput>mapValues(MonitorInput.OfInteraction::new, Named.as("interaction-input"))
                 .merge(policies, Named.as("monitor-input"))
                 .process(() -> new MonitorProcessor(agentMonitor, compiler, metrics, clock),
@@ -131,14 +112,6 @@ public final class MonitorTopology {
         GateTopology.addTo(builder, config, validPolicies, layout.candidates(), partitions, metrics, clock);
         TriageTopology.addTo(builder, config, validPolicies, layout.preferences(), metrics);
         return builder.build();
-    }
-
-    /**
-     * True when the record key is the agentId. The intake re-keys valid records by agentId, so
-     * this compares the agentId with the key the record arrived with, carried in the value.
-     */
-    private static boolean keyedByAgent(Intake<Interaction> intake) {
-        return intake instanceof Intake.Valid<Interaction> v && v.arrivedKeyedByValue();
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> agentStore() {

@@ -10,10 +10,10 @@ import dev.ballast.events.ScoredCandidate;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.gate.FineTuneGate;
 import dev.ballast.streams.metrics.BallastMetrics;
-import dev.ballast.streams.monitor.BroadcastPartitioner;
 import dev.ballast.streams.monitor.DeadLetters;
 import dev.ballast.streams.monitor.Intake;
 import dev.ballast.streams.monitor.IntakeProcessor;
+import dev.ballast.streams.monitor.KeyedIntake;
 import dev.ballast.streams.policy.PolicyCompiler;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,24 +70,10 @@ public final class GateTopology {
         BallastConfig.TopicNames topics = config.topics();
         Consumed<byte[], byte[]> raw = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
 
-        Map<String, KStream<String, Intake<Candidate>>> candidates = builder
-                .stream(topics.candidates(), raw.withName("candidates-source"))
-                .process(() -> new IntakeProcessor<>(EventJson::readCandidate, Candidate::sampleId, metrics),
-                        Named.as("candidate-intake"))
-                .split(Named.as("candidate-"))
-                .branch((k, v) -> v instanceof Intake.Invalid<Candidate>, Branched.as("invalid"))
-                .branch((k, v) -> ((Intake.Valid<Candidate>) v).arrivedKeyedByValue(), Branched.as("keyed"))
-                .defaultBranch(Branched.as("rekey"));
-        DeadLetters.to(candidates.get("candidate-invalid"), topics.dlq(), "candidate");
-        KStream<String, PairingInput> rekeyed = candidates.get("candidate-rekey")
-                .mapValues(v -> ((Intake.Valid<Candidate>) v).value(), Named.as("candidate-rekey-value"))
-                .repartition(Repartitioned.<String, Candidate>as(CANDIDATES_BY_SAMPLE)
-                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Candidate.class))
-                        .withNumberOfPartitions(candidatePartitions))
-                .mapValues(PairingInput.OfCandidate::new, Named.as("candidate-rekeyed-input"));
-        KStream<String, PairingInput> keyed = candidates.get("candidate-keyed")
-                .mapValues(v -> new PairingInput.OfCandidate(((Intake.Valid<Candidate>) v).value()),
-                        Named.as("candidate-input"));
+        KStream<String, PairingInput> candidates = KeyedIntake.byId(builder, topics.candidates(), "candidate",
+                        EventJson::readCandidate, Candidate::sampleId, Candidate.class, CANDIDATES_BY_SAMPLE,
+                        candidatePartitions, topics.dlq(), metrics)
+                .mapValues(PairingInput.OfCandidate::new, Named.as("candidate-input"));
 
         Map<String, KStream<String, Intake<ScoredCandidate>>> scores = builder
                 .stream(topics.scored(), raw.withName("scored-source"))
@@ -104,18 +90,13 @@ public final class GateTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
                 Serdes.String(), JsonSerde.of(PendingSample.class)));
         Duration timeout = Duration.ofMillis(config.gateScoreTimeoutMs());
-        KStream<String, GateInput> pairs = keyed.merge(rekeyed, Named.as("candidates-merged"))
-                .merge(scored, Named.as("pairing-input"))
+        KStream<String, GateInput> pairs = candidates.merge(scored, Named.as("pairing-input"))
                 .process(() -> new ScorePairingProcessor(timeout), Named.as("score-pairing"), PENDING_STORE)
                 .repartition(Repartitioned.<String, ScoredPair>as(BY_DATASET)
                         .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(ScoredPair.class))
                         .withNumberOfPartitions(gatePartitions))
                 .mapValues(GateInput.OfPair::new, Named.as("pair-input"));
-        KStream<String, GateInput> policies = validPolicies
-                .repartition(Repartitioned.<String, Policy>as(POLICY_BROADCAST)
-                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Policy.class))
-                        .withNumberOfPartitions(gatePartitions)
-                        .withStreamPartitioner(new BroadcastPartitioner<>()))
+        KStream<String, GateInput> policies = KeyedIntake.broadcast(validPolicies, POLICY_BROADCAST, gatePartitions)
                 .mapValues(GateInput.OfPolicy::new, Named.as("gate-policy-input"));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POLICY_STORE),

@@ -7,21 +7,14 @@ import dev.ballast.events.PreferencePair;
 import dev.ballast.events.TriageDecision;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.metrics.BallastMetrics;
-import dev.ballast.streams.monitor.BroadcastPartitioner;
-import dev.ballast.streams.monitor.DeadLetters;
-import dev.ballast.streams.monitor.Intake;
-import dev.ballast.streams.monitor.IntakeProcessor;
+import dev.ballast.streams.monitor.KeyedIntake;
 import dev.ballast.streams.policy.PolicyCompiler;
 import dev.ballast.streams.triage.PreferenceTriage;
-import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Branched;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -54,30 +47,11 @@ public final class TriageTopology {
     public static void addTo(StreamsBuilder builder, BallastConfig config, KStream<String, Policy> validPolicies,
                              int partitions, BallastMetrics metrics) {
         BallastConfig.TopicNames topics = config.topics();
-        Map<String, KStream<String, Intake<PreferencePair>>> intake = builder
-                .stream(topics.preferences(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
-                        .withName("preferences-source"))
-                .process(() -> new IntakeProcessor<>(EventJson::readPreferencePair, PreferencePair::pairId, metrics),
-                        Named.as("preference-intake"))
-                .split(Named.as("preference-"))
-                .branch((k, v) -> v instanceof Intake.Invalid<PreferencePair>, Branched.as("invalid"))
-                .branch((k, v) -> ((Intake.Valid<PreferencePair>) v).arrivedKeyedByValue(), Branched.as("keyed"))
-                .defaultBranch(Branched.as("rekey"));
-        DeadLetters.to(intake.get("preference-invalid"), topics.dlq(), "preference");
-        KStream<String, TriageInput> keyed = intake.get("preference-keyed")
-                .mapValues(v -> new TriageInput.OfPair(((Intake.Valid<PreferencePair>) v).value()),
-                        Named.as("preference-input"));
-        KStream<String, TriageInput> rekeyed = intake.get("preference-rekey")
-                .mapValues(v -> ((Intake.Valid<PreferencePair>) v).value(), Named.as("preference-rekey-value"))
-                .repartition(Repartitioned.<String, PreferencePair>as(PAIRS_BY_ID)
-                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(PreferencePair.class))
-                        .withNumberOfPartitions(partitions))
-                .mapValues(TriageInput.OfPair::new, Named.as("preference-rekeyed-input"));
-        KStream<String, TriageInput> policies = validPolicies
-                .repartition(Repartitioned.<String, Policy>as(POLICY_BROADCAST)
-                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Policy.class))
-                        .withNumberOfPartitions(partitions)
-                        .withStreamPartitioner(new BroadcastPartitioner<>()))
+        KStream<String, TriageInput> pairs = KeyedIntake.byId(builder, topics.preferences(), "preference",
+                        EventJson::readPreferencePair, PreferencePair::pairId, PreferencePair.class, PAIRS_BY_ID,
+                        partitions, topics.dlq(), metrics)
+                .mapValues(TriageInput.OfPair::new, Named.as("preference-input"));
+        KStream<String, TriageInput> policies = KeyedIntake.broadcast(validPolicies, POLICY_BROADCAST, partitions)
                 .mapValues(TriageInput.OfPolicy::new, Named.as("triage-policy-input"));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAIR_STORE),
@@ -86,8 +60,7 @@ public final class TriageTopology {
                 Serdes.String(), JsonSerde.of(Policy.class)));
         PreferenceTriage triage = new PreferenceTriage();
         PolicyCompiler compiler = new PolicyCompiler(config.policyLimits());
-        keyed.merge(rekeyed, Named.as("preferences-merged"))
-                .merge(policies, Named.as("triage-input"))
+        pairs.merge(policies, Named.as("triage-input"))
                 .process(() -> new TriageProcessor(triage, compiler, metrics), Named.as("triage"),
                         PAIR_STORE, POLICY_STORE)
                 .to(topics.triage(), Produced.with(Serdes.String(), JsonSerde.of(TriageDecision.class))
