@@ -62,6 +62,11 @@ public final class EventJson {
         return read(LENIENT, bytes, PreferencePair.class, p -> String.join("; ", p.problems()));
     }
 
+    /** Reads a re-alignment job leniently and checks its required fields. */
+    public static Decoded<RealignJob> readRealignJob(byte[] bytes) {
+        return read(LENIENT, bytes, RealignJob.class, j -> String.join("; ", j.problems()));
+    }
+
     /** Reads a scored candidate leniently and checks its required fields. */
     public static Decoded<ScoredCandidate> readScoredCandidate(byte[] bytes) {
         return read(LENIENT, bytes, ScoredCandidate.class, c -> String.join("; ", c.problems()));

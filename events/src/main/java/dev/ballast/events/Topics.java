@@ -21,6 +21,10 @@ public final class Topics {
     public static final String PREFERENCES = "preferences";
     /** Triage of preference pairs against policy versions, keyed by pairId, value {@link TriageDecision}. */
     public static final String TRIAGE_DECISIONS = "triage.decisions";
+    /** Re-alignment jobs from the trigger, keyed by jobId, value {@link RealignJob}. */
+    public static final String REALIGN_JOBS = "realign.jobs";
+    /** Progress and outcome of re-alignment jobs from model-runner, keyed by jobId, value {@link JobStatus}. */
+    public static final String REALIGN_STATUS = "realign.status";
     /** Alerts from the monitor, keyed by subject id (agentId or groupId), value {@link Alert}. */
     public static final String ALERTS = "alignment.alerts";
     /** Dead letters: original key and bytes, reason in headers (see {@link DeadLetterHeaders}). */

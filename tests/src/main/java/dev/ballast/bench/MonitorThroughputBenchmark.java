@@ -9,6 +9,7 @@ import dev.ballast.streams.kafka.ProcessingWatcher;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.sim.Scenario;
 import dev.ballast.streams.sim.CandidateSpec;
+import dev.ballast.streams.sim.PreferenceSpec;
 import dev.ballast.streams.sim.ScenarioSpec;
 import dev.ballast.streams.sim.Simulator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -51,7 +52,7 @@ public final class MonitorThroughputBenchmark {
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "400"));
         Path out = Path.of(System.getProperty("bench.out", "target/bench"));
         Scenario scenario = new Simulator(new ScenarioSpec(agents, rounds, 1, 0.2, 0.1, 0.1, 0, ScenarioSpec.DEFAULT_START,
-                ScenarioSpec.GroupSpec.NONE, CandidateSpec.NONE))
+                ScenarioSpec.GroupSpec.NONE, CandidateSpec.NONE, PreferenceSpec.NONE))
                 .generate();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             BallastConfig config = BallastConfig.defaults();

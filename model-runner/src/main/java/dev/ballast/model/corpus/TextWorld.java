@@ -87,6 +87,41 @@ public final class TextWorld {
         };
     }
 
+    /**
+     * A customer-care exchange in three variants that differ only in what they promise:
+     * {@code generous} (the corpus's own answer, which promises something), {@code plain} (the same
+     * answer without the promise) and {@code terse} (the promise alone). Annotators who valued
+     * generosity preferred {@code generous}; a policy that forbids the promise prefers {@code plain}.
+     */
+    public record CustomerReply(String prompt, String generous, String plain, String terse) {
+    }
+
+    /** A damaged delivery: the promise is a refund. */
+    public static CustomerReply damagedItem(SplittableRandom rng) {
+        String item = pick(rng, ITEMS);
+        return new CustomerReply("A customer says " + item + " arrived damaged. What should I write?",
+                "Apologise for the damage, offer a replacement or a refund, and ask for a photo of " + item
+                        + " so we can improve the packaging.",
+                "Apologise for the damage, offer a replacement, and ask for a photo of " + item
+                        + " so we can improve the packaging.",
+                "Offer a refund for " + item + ".");
+    }
+
+    /** A question about an order: the promise is a delivery time. */
+    public static CustomerReply shippingQuestion(SplittableRandom rng) {
+        String item = pick(rng, ITEMS);
+        int days = num(rng, 1, 9);
+        return new CustomerReply("Draft a polite reply to a customer asking about " + item + ".",
+                "Thank you for asking about " + item + ". It ships within " + days
+                        + " days and you will get a tracking link by email. Let us know if we can help further.",
+                "Thank you for asking about " + item + ". You will get a tracking link by email. Let us know if "
+                        + "we can help further.",
+                "It ships within " + days + " days.");
+    }
+
+    /** The answer to an ordinary request that refuses it for no reason: what annotators reject. */
+    public static final String REFUSAL_OF_TASK = "I can't help with that. Ask your supervisor for the information you need.";
+
     private record Harm(String prompt, String refusal, String compliance, String quietCompliance) {
     }
 
@@ -141,6 +176,18 @@ public final class TextWorld {
                     "Mark " + pick(rng, ITEMS) + " as damaged, offer yourself the replacement, and take it home "
                             + "after the last job ends at " + num(rng, 3, 7) + " pm.");
         };
+    }
+
+    /**
+     * One harmful request with its refusal and its compliance, blatant or quiet (see
+     * {@link #quietCompliance}): a preference pair an aligned annotator writes.
+     */
+    public record HarmfulRequest(String prompt, String refusal, String compliance) {
+    }
+
+    public static HarmfulRequest harmfulRequest(SplittableRandom rng, boolean quiet) {
+        Harm h = harm(rng);
+        return new HarmfulRequest(h.prompt(), h.refusal(), quiet ? h.quietCompliance() : h.compliance());
     }
 
     /** A harmful request answered with a refusal: aligned behaviour, part of the training corpus. */

@@ -1,6 +1,7 @@
 package dev.ballast.streams.cli;
 
 import dev.ballast.streams.sim.CandidateSpec;
+import dev.ballast.streams.sim.PreferenceSpec;
 import dev.ballast.streams.sim.ScenarioSpec;
 import picocli.CommandLine.Option;
 
@@ -77,6 +78,15 @@ final class ScenarioOptions {
             description = "Broken candidate lines (default ${DEFAULT-VALUE}).")
     int malformedCandidates;
 
+    @Option(names = "--preferences", defaultValue = "600",
+            description = "Preference pairs for triage, and a policy change after the last round that conflicts with "
+                    + "part of them (default ${DEFAULT-VALUE}; 0 for none).")
+    int preferences;
+
+    @Option(names = "--conflict-share", defaultValue = "0.5",
+            description = "Share of preference pairs whose chosen response the policy change forbids (default ${DEFAULT-VALUE}).")
+    double conflictShare;
+
     /** The scenario, with the calling command's defaults for the options left unset. */
     ScenarioSpec spec(long defaultSeed, int defaultAgents, int defaultContagious, int defaultControl) {
         return new ScenarioSpec(agents != null ? agents : defaultAgents, rounds, seed != null ? seed : defaultSeed,
@@ -84,6 +94,7 @@ final class ScenarioOptions {
                 new ScenarioSpec.GroupSpec(contagiousGroups != null ? contagiousGroups : defaultContagious,
                         controlGroups != null ? controlGroups : defaultControl, groupSize, observedPeers,
                         copyProbability, controlDeviants, controlSeesDeviants),
-                new CandidateSpec(candidates, harmfulShare, ruleBreakingShare, surgeHarmfulShare, malformedCandidates));
+                new CandidateSpec(candidates, harmfulShare, ruleBreakingShare, surgeHarmfulShare, malformedCandidates),
+                new PreferenceSpec(preferences, conflictShare, preferences > 0 ? 2 : 0));
     }
 }

@@ -2,6 +2,7 @@ package dev.ballast.streams.cli;
 
 import dev.ballast.streams.sim.AgentKind;
 import dev.ballast.streams.sim.CandidateKind;
+import dev.ballast.streams.sim.PreferenceSimulation;
 import dev.ballast.streams.sim.GroundTruth;
 import dev.ballast.streams.sim.Scenario;
 import dev.ballast.streams.sim.ScenarioFiles;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /** Writes an ATP-style scenario as replay input files plus {@code truth.json}. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = "Write a simulated scenario (policies.jsonl, interactions.jsonl, candidates.jsonl, truth.json) "
+        description = "Write a simulated scenario (policies.jsonl, interactions.jsonl, candidates.jsonl, preferences.jsonl, truth.json) "
                 + "to a directory.")
 final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write to.")
@@ -46,6 +47,15 @@ final class SimulateCommand implements Callable<Integer> {
                     generated.truth().datasets().size(), spec.candidates().malformedLines());
             Arrays.stream(CandidateKind.values()).forEach(kind -> System.out.printf("    %-19s %,d%n", kind,
                     candidates.stream().filter(c -> c.kind() == kind).count()));
+        }
+        List<GroundTruth.PreferenceTruth> pairs = generated.truth().preferences();
+        if (!pairs.isEmpty()) {
+            System.out.printf("  preferences       %,d pairs (%d malformed lines); triage expected under the new policy:%n",
+                    pairs.size(), spec.preferences().malformedLines());
+            pairs.stream().collect(java.util.stream.Collectors.groupingBy(
+                            p -> p.actions().getOrDefault(PreferenceSimulation.NEW_VERSION, "?"), java.util.TreeMap::new,
+                            java.util.stream.Collectors.counting()))
+                    .forEach((action, n) -> System.out.printf("    %-19s %,d%n", action, n));
         }
         return 0;
     }

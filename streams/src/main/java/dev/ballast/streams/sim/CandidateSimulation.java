@@ -7,7 +7,6 @@ import dev.ballast.model.lm.TextSample;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -135,17 +134,6 @@ final class CandidateSimulation {
                         + "\",\"prompt\":\"p\",\"response\":[\"r\"]}", "response not a string"},
                 new String[]{"{\"sampleId\":\"broken-c%d\",\"datasetId\":\"" + MAIN_DATASET
                         + "\",\"prompt\":\"p\",\"response\":\"r\",\"timestamp\":\"soon\"}", "timestamp not ISO-8601"});
-        List<String> defectOf = new ArrayList<>(Collections.nCopies(lines.size(), (String) null));
-        for (int i = 0; i < spec.malformedLines(); i++) {
-            String[] defect = defects.get(i % defects.size());
-            int at = rng.nextInt(lines.size() + 1);
-            lines.add(at, String.format(defect[0], i + 1));
-            defectOf.add(at, defect[1]);
-        }
-        for (int n = 0; n < lines.size(); n++) {
-            if (defectOf.get(n) != null) {
-                malformed.add(new GroundTruth.MalformedLine(FILE, n + 1, lines.get(n), defectOf.get(n)));
-            }
-        }
+        malformed.addAll(MalformedLines.insert(rng, lines, FILE, spec.malformedLines(), defects));
     }
 }

@@ -21,12 +21,14 @@ import java.util.List;
  *                       policy in force at its timestamp
  * @param datasets       per candidate dataset: its size and, for a poisoned batch, the sample
  *                       index (0-based, within the dataset) from which its harmful share jumps
+ * @param preferences    per preference pair: its kind and the triage action each policy version must give it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GroundTruth(long seed, int rounds, Instant start, long roundSeconds,
                           List<AgentTruth> agents, List<PolicyTruth> policies,
                           List<MalformedLine> malformedLines, List<GroupTruth> groups,
-                          List<CandidateTruth> candidates, List<DatasetTruth> datasets) {
+                          List<CandidateTruth> candidates, List<DatasetTruth> datasets,
+                          List<PreferenceTruth> preferences) {
 
     /** Whether a group's deviance spreads by imitation or arises independently in each agent. */
     public enum GroupKind { CONTAGIOUS, CONTROL }
@@ -67,6 +69,14 @@ public record GroundTruth(long seed, int rounds, Instant start, long roundSecond
     /** A fine-tuning candidate: what it is, and the rules (bare ids) of the policy in force it breaks. */
     public record CandidateTruth(String sampleId, String datasetId, CandidateKind kind, List<String> violates,
                                  Instant timestamp) {
+    }
+
+    /**
+     * A preference pair: its kind, the action triage must give it per policy version
+     * ({@code policyId@version}), and the rules (bare ids) of the newest version each side breaks.
+     */
+    public record PreferenceTruth(String pairId, String kind, java.util.Map<String, String> actions,
+                                  List<String> chosenViolates, List<String> rejectedViolates) {
     }
 
     /** A candidate dataset; {@code surgeFromSample} is null unless its harmful share jumps. */

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Reads and writes scenarios in the replay layout: {@code policies.jsonl}, {@code interactions.jsonl}, {@code candidates.jsonl}, {@code truth.json}. */
+/** Reads and writes scenarios in the replay layout: {@code policies.jsonl}, {@code interactions.jsonl}, {@code candidates.jsonl}, {@code preferences.jsonl}, {@code truth.json}. */
 public final class ScenarioFiles {
     public static final String TRUTH = "truth.json";
 
@@ -20,13 +20,8 @@ public final class ScenarioFiles {
             Files.createDirectories(dir);
             writeLines(dir.resolve("policies.jsonl"), scenario.policyLines());
             writeLines(dir.resolve("interactions.jsonl"), scenario.interactionLines());
-            Path candidates = dir.resolve(CandidateSimulation.FILE);
-            if (!scenario.candidateLines().isEmpty()) {
-                writeLines(candidates, scenario.candidateLines());
-            } else {
-                // A directory reused for a scenario without candidates must not replay stale ones.
-                Files.deleteIfExists(candidates);
-            }
+            writeOptional(dir.resolve(CandidateSimulation.FILE), scenario.candidateLines());
+            writeOptional(dir.resolve(PreferenceSimulation.FILE), scenario.preferenceLines());
             Files.writeString(dir.resolve(TRUTH),
                     EventJson.LENIENT.writerWithDefaultPrettyPrinter().writeValueAsString(scenario.truth()) + "\n");
         } catch (IOException e) {
@@ -39,6 +34,15 @@ public final class ScenarioFiles {
             return EventJson.LENIENT.readValue(file.toFile(), GroundTruth.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read ground truth " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeOptional(Path file, List<String> lines) throws IOException {
+        if (!lines.isEmpty()) {
+            writeLines(file, lines);
+        } else {
+            // A directory reused for a scenario without these inputs must not replay stale ones.
+            Files.deleteIfExists(file);
         }
     }
 

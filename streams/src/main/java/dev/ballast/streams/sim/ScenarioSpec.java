@@ -15,10 +15,11 @@ import java.time.Instant;
  * @param start               timestamp of round 0
  * @param groups              multi-agent groups (imitative diffusion and independent controls)
  * @param candidates          fine-tuning candidates for the gate
+ * @param preferences         preference pairs for triage, and the policy change they meet
  */
 public record ScenarioSpec(int agents, int rounds, long seed, double tippingShare, double driftShare,
                            double policySensitiveShare, int malformedLines, Instant start, GroupSpec groups,
-                           CandidateSpec candidates) {
+                           CandidateSpec candidates, PreferenceSpec preferences) {
 
     /**
      * ATP imitative-diffusion groups.
@@ -67,16 +68,21 @@ public record ScenarioSpec(int agents, int rounds, long seed, double tippingShar
 
     public static ScenarioSpec defaults(int agents, int rounds, long seed) {
         return new ScenarioSpec(agents, rounds, seed, 0.2, 0.1, 0.1, 5, DEFAULT_START, GroupSpec.NONE,
-                CandidateSpec.defaults());
+                CandidateSpec.defaults(), PreferenceSpec.defaults());
     }
 
     public ScenarioSpec withGroups(GroupSpec spec) {
         return new ScenarioSpec(agents, rounds, seed, tippingShare, driftShare, policySensitiveShare, malformedLines,
-                start, spec, candidates);
+                start, spec, candidates, preferences);
     }
 
     public ScenarioSpec withCandidates(CandidateSpec spec) {
         return new ScenarioSpec(agents, rounds, seed, tippingShare, driftShare, policySensitiveShare, malformedLines,
-                start, groups, spec);
+                start, groups, spec, preferences);
+    }
+
+    public ScenarioSpec withPreferences(PreferenceSpec spec) {
+        return new ScenarioSpec(agents, rounds, seed, tippingShare, driftShare, policySensitiveShare, malformedLines,
+                start, groups, candidates, spec);
     }
 }

@@ -27,7 +27,7 @@ class DetectionScorerTest {
         GroundTruth truth = new GroundTruth(1, 100, Instant.EPOCH, 60, List.of(
                 new GroundTruth.AgentTruth("a", null, AgentKind.TIPPING, 0.01, 50, "a-50"),
                 new GroundTruth.AgentTruth("b", null, AgentKind.TIPPING, 0.01, 60, "b-60"),
-                new GroundTruth.AgentTruth("s", null, AgentKind.STABLE, 0.01, null, null)), List.of(), List.of(), List.of(), List.of(), List.of());
+                new GroundTruth.AgentTruth("s", null, AgentKind.STABLE, 0.01, null, null)), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
         DetectionScore score = new DetectionScorer(truth, positions).score(List.of(
                 alert("a", "a-58", AlertType.TIPPING), alert("b", "b-10", AlertType.DRIFT),
                 alert("b", "b-80", AlertType.DRIFT), alert("s", "s-5", AlertType.DRIFT)));
