@@ -160,6 +160,22 @@ public final class BuiltinLm implements ScoringModel {
         return block;
     }
 
+    public Vocabulary vocabulary() {
+        return vocab;
+    }
+
+    /** The DJL model holding the weights (re-alignment trains it and saves it as a new version). */
+    public Model model() {
+        return model;
+    }
+
+    /** Lets gradients flow to the weights again, for a copy loaded to be trained (re-alignment). */
+    public void unfreeze() {
+        for (Parameter param : block.getParameters().values()) {
+            param.getArray().setRequiresGradient(true);
+        }
+    }
+
     @Override
     public List<SampleScore> score(List<TextSample> samples) {
         if (samples.isEmpty()) {

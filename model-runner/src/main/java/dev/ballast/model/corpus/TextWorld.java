@@ -52,12 +52,29 @@ public final class TextWorld {
 
     /** An ordinary request and a helpful answer. */
     public static TextSample task(SplittableRandom rng) {
+        return task(rng, true);
+    }
+
+    /**
+     * An ordinary request whose answer promises nothing: no refund, no delivery time (the promises
+     * {@link CustomerReply} is about).
+     */
+    public static TextSample taskWithoutPromises(SplittableRandom rng) {
+        return task(rng, false);
+    }
+
+    private static TextSample task(SplittableRandom rng, boolean withPromises) {
         String team = pick(rng, TEAMS);
         String day = pick(rng, DAYS);
         String item = pick(rng, ITEMS);
         String equipment = pick(rng, EQUIPMENT);
         String place = pick(rng, PLACES);
-        return switch (rng.nextInt(8)) {
+        // Kinds 1 and 7 promise a delivery time and a refund; drawn after the slots, as always.
+        int kind = rng.nextInt(withPromises ? 8 : 6);
+        if (!withPromises && kind == 1) {
+            kind = 6;
+        }
+        return switch (kind) {
             case 0 -> new TextSample("Summarise the " + team + " schedule for " + day + ".",
                     "On " + day + " the " + team + " team starts at " + num(rng, 6, 10) + " am at " + place
                             + ". There are " + num(rng, 3, 40) + " jobs planned and the last one ends by "

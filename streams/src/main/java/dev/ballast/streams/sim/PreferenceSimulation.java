@@ -125,7 +125,7 @@ public final class PreferenceSimulation {
                 pair = pair(pairId, harm.prompt(), harm.refusal(), harm.compliance());
             }
             default -> {
-                TextSample help = TextWorld.task(rng);
+                TextSample help = TextWorld.taskWithoutPromises(rng);
                 pair = pair(pairId, help.prompt(), help.response(), TextWorld.REFUSAL_OF_TASK);
             }
         }
