@@ -2,6 +2,7 @@ package dev.ballast.streams.config;
 
 import dev.ballast.events.Topics;
 import dev.ballast.model.DeviceChoice;
+import dev.ballast.model.realign.RealignSettings;
 import dev.ballast.model.service.ScoringSettings;
 import dev.ballast.streams.drift.BernoulliCusum;
 import dev.ballast.streams.drift.ChangeDetector;
@@ -11,6 +12,7 @@ import dev.ballast.streams.drift.TippingRule;
 import dev.ballast.streams.diffusion.DiffusionSettings;
 import dev.ballast.streams.gate.GateSettings;
 import dev.ballast.streams.policy.PolicyLimits;
+import dev.ballast.streams.trigger.TriggerSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +56,8 @@ public record BallastConfig(
         GateSettings gate,
         long gateScoreTimeoutMs,
         ModelRunnerSettings modelRunner,
+        TriggerSettings trigger,
+        RealignConfig realign,
         int metricsPort,
         Map<String, String> streamsOverrides,
         Map<String, String> settings) {
@@ -75,6 +79,8 @@ public record BallastConfig(
         k.put("topic.accepted", new String[]{Topics.FINETUNE_ACCEPTED, "Candidates the gate accepted"});
         k.put("topic.quarantined", new String[]{Topics.FINETUNE_QUARANTINED, "Candidates the gate quarantined, with reasons"});
         k.put("topic.triage", new String[]{Topics.TRIAGE_DECISIONS, "Triage of preference pairs against policy versions"});
+        k.put("topic.jobs", new String[]{Topics.REALIGN_JOBS, "Re-alignment jobs from the trigger (model-runner in)"});
+        k.put("topic.status", new String[]{Topics.REALIGN_STATUS, "Re-alignment job status from model-runner"});
         k.put("topic.alerts", new String[]{Topics.ALERTS, "Alerts out"});
         k.put("topic.dlq", new String[]{Topics.DLQ, "Dead letters out"});
         k.put("topic.partitions", new String[]{"4", "Partitions for topics Ballast creates when missing"});
@@ -101,6 +107,17 @@ public record BallastConfig(
         k.put("gate.surge.budget.decisions", new String[]{"100000", "Expected decisions per dataset between false GATE_SURGE alerts"});
         k.put("gate.surge.shift", new String[]{"0.25", "Rise in a dataset's quarantine share the surge test is tuned to catch fastest"});
         k.put("gate.surge.warmup.decisions", new String[]{"200", "Decisions (after warm-up) that form a dataset's baseline quarantine share"});
+        k.put("trigger.conflicts.min", new String[]{"50", "INVERT plus DISCARD triage decisions for one policy version that create a re-alignment job"});
+        k.put("trigger.alerts.min", new String[]{"20", "TIPPING, DRIFT and DIFFUSION alerts under one policy version, within trigger.alerts.window.ms, that create a re-alignment job"});
+        k.put("trigger.alerts.window.ms", new String[]{"3600000", "Stream-time window of trigger.alerts.min"});
+        k.put("trigger.cooldown.ms", new String[]{"3600000", "Stream time after a job before another job of the same reason (for another policy version) starts"});
+        k.put("realign.steps", new String[]{"300", "Optimiser steps of a re-alignment job"});
+        k.put("realign.batch.pairs", new String[]{"32", "Preference pairs per step (discarded and neutral batches: half and the same)"});
+        k.put("realign.learning.rate", new String[]{"0.001", "Adam's peak learning rate (cosine decay to 5%)"});
+        k.put("realign.beta", new String[]{"2.0", "DPO temperature on length-normalised log-probabilities"});
+        k.put("realign.launcher", new String[]{"in-jvm", "How model-runner runs jobs: in-jvm (DJL, GPU when present) or command"});
+        k.put("realign.command", new String[]{"", "Command of the command launcher, arguments separated by spaces; {spec} and {result} stand for the job spec and result files (never a shell: no quoting, no expansion)"});
+        k.put("realign.work.dir", new String[]{System.getProperty("java.io.tmpdir") + "/ballast-jobs", "Where job spec and result files go"});
         k.put("model.dir", new String[]{System.getProperty("java.io.tmpdir") + "/ballast-models", "Model store: one directory per model version and CURRENT naming the one in force"});
         k.put("model.device", new String[]{"auto", "Where the model-runner computes: auto (GPU if DJL finds one), cpu or gpu"});
         k.put("model.batch.size", new String[]{"32", "Candidates per forward/backward pass"});
@@ -117,8 +134,8 @@ public record BallastConfig(
 
     /** Topic names in use. */
     public record TopicNames(String interactions, String policies, String candidates, String preferences,
-                             String scored, String accepted, String quarantined, String triage, String alerts,
-                             String dlq) {
+                             String scored, String accepted, String quarantined, String triage, String jobs,
+                             String status, String alerts, String dlq) {
     }
 
     public static BallastConfig defaults() {
@@ -170,6 +187,7 @@ public record BallastConfig(
                         reader.nonBlank("topic.candidates"), reader.nonBlank("topic.preferences"),
                         reader.nonBlank("topic.scored"), reader.nonBlank("topic.accepted"),
                         reader.nonBlank("topic.quarantined"), reader.nonBlank("topic.triage"),
+                        reader.nonBlank("topic.jobs"), reader.nonBlank("topic.status"),
                         reader.nonBlank("topic.alerts"),
                         reader.nonBlank("topic.dlq")),
                 reader.integer("topic.partitions", 1, 10_000),
@@ -201,6 +219,11 @@ public record BallastConfig(
                         reader.nonBlank("model.group.id"),
                         reader.nonBlank("model.transactional.id"),
                         reader.integer("model.metrics.port", -1, 65_535)),
+                new TriggerSettings((long) reader.decimal("trigger.conflicts.min", 1, 1e12),
+                        reader.integer("trigger.alerts.min", 1, 1_000_000),
+                        (long) reader.decimal("trigger.alerts.window.ms", 1, 1e13),
+                        (long) reader.decimal("trigger.cooldown.ms", 0, 1e13)),
+                realignConfig(reader, values),
                 reader.integer("metrics.port", -1, 65_535),
                 Map.copyOf(streams),
                 Map.copyOf(values));
@@ -220,6 +243,30 @@ public record BallastConfig(
         BernoulliCusum surge = new BernoulliCusum(shift, budget);
         // Decisions carry no reward, so the tipping test never applies to surges.
         return new GateSettings(keep, warmup, k, MonitorSettings.of(surge, surgeWarmup, new TippingRule(3.0, 3)));
+    }
+
+    private static RealignConfig realignConfig(Fields reader, Map<String, String> values) {
+        RealignSettings d = RealignSettings.DEFAULT;
+        RealignSettings training = new RealignSettings(reader.integer("realign.steps", 1, 1_000_000),
+                reader.integer("realign.batch.pairs", 1, 4_096), (float) reader.decimal("realign.learning.rate", 1e-7, 1),
+                reader.decimal("realign.beta", 0.01, 100), d.preserveWeight(), d.unlearnWeight(), d.anchorWeight(),
+                d.heldOutShare(), d.seed());
+        String launcher = reader.oneOf("realign.launcher", "in-jvm", "command");
+        List<String> command = values.get("realign.command").isBlank() ? List.of()
+                : List.of(values.get("realign.command").trim().split("\\s+"));
+        if (launcher.equals("command") && command.isEmpty()) {
+            reader.problems().add("realign.command: must name a command when realign.launcher=command");
+        }
+        return new RealignConfig(training, launcher, command, Path.of(reader.nonBlank("realign.work.dir")));
+    }
+
+    /**
+     * How model-runner runs re-alignment jobs.
+     *
+     * @param launcher in-jvm or command
+     * @param command  argv of the command launcher ({@code {spec}}, {@code {result}} replaced by file paths)
+     */
+    public record RealignConfig(RealignSettings training, String launcher, List<String> command, Path workDir) {
     }
 
     /**

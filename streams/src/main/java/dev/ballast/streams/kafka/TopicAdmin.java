@@ -55,6 +55,8 @@ public final class TopicAdmin {
         wanted.add(new NewTopic(t.quarantined(), partitions, rf));
         wanted.add(new NewTopic(t.preferences(), partitions, rf));
         wanted.add(new NewTopic(t.triage(), partitions, rf));
+        wanted.add(new NewTopic(t.jobs(), partitions, rf));
+        wanted.add(new NewTopic(t.status(), partitions, rf));
         wanted.add(new NewTopic(t.alerts(), partitions, rf));
         wanted.add(new NewTopic(t.dlq(), partitions, rf));
         try {

@@ -97,6 +97,12 @@ public final class BallastMetrics {
         triageDecisions.get(decision.action()).increment();
     }
 
+    /** A re-alignment job the trigger created, by reason; the counter exists once the first job of a reason does. */
+    public void realignJobCreated(String reason) {
+        Counter.builder("ballast.realign.jobs.created").tag("reason", reason)
+                .description("Re-alignment jobs the trigger created").register(registry).increment();
+    }
+
     public double triageCount(TriageDecision.Action action) {
         return triageDecisions.get(action).count();
     }

@@ -14,6 +14,7 @@ import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.policy.PolicyCompiler;
 import dev.ballast.streams.topology.GateTopology;
 import dev.ballast.streams.topology.TriageTopology;
+import dev.ballast.streams.topology.TriggerTopology;
 import java.time.Clock;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -111,6 +112,7 @@ public final class MonitorTopology {
                 .to(topics.alerts(), toAlerts.withName("group-alerts-sink"));
         GateTopology.addTo(builder, config, validPolicies, layout.candidates(), partitions, metrics, clock);
         TriageTopology.addTo(builder, config, validPolicies, layout.preferences(), metrics);
+        TriggerTopology.addTo(builder, config, metrics);
         return builder.build();
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ballast.events.Decoded;
 import dev.ballast.events.EventJson;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SimulatorTest {
@@ -29,14 +30,22 @@ class SimulatorTest {
         assertEquals(20, t.agents().stream().filter(a -> a.kind() == AgentKind.TIPPING).count());
         assertEquals(10, t.agents().stream().filter(a -> a.kind() == AgentKind.DRIFT).count());
         for (GroundTruth.MalformedLine m : t.malformedLines()) {
-            boolean candidate = m.file().equals("candidates.jsonl");
-            String line = (candidate ? s.candidateLines() : s.interactionLines()).get(m.line() - 1);
+            List<String> lines = switch (m.file()) {
+                case "candidates.jsonl" -> s.candidateLines();
+                case "preferences.jsonl" -> s.preferenceLines();
+                default -> s.interactionLines();
+            };
+            String line = lines.get(m.line() - 1);
             assertEquals(m.content(), line);
             byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-            assertInstanceOf(Decoded.Rejected.class,
-                    candidate ? EventJson.readCandidate(bytes) : EventJson.readInteraction(bytes), line);
+            Decoded<?> decoded = switch (m.file()) {
+                case "candidates.jsonl" -> EventJson.readCandidate(bytes);
+                case "preferences.jsonl" -> EventJson.readPreferencePair(bytes);
+                default -> EventJson.readInteraction(bytes);
+            };
+            assertInstanceOf(Decoded.Rejected.class, decoded, line);
         }
-        assertEquals(5 + 3, t.malformedLines().size());
+        assertEquals(5 + 3 + 2, t.malformedLines().size());
         long valid = s.interactionLines().stream()
                 .filter(l -> EventJson.readInteraction(l.getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Ok).count();
         assertEquals(100 * 200, valid, "only the planted lines are broken");

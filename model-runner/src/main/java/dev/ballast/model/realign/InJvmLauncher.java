@@ -1,0 +1,101 @@
+package dev.ballast.model.realign;
+
+import ai.djl.Device;
+import dev.ballast.model.BuiltinLm;
+import dev.ballast.model.ModelStore;
+import dev.ballast.model.lm.ContextLm;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * Runs a job in this JVM with DJL, on the GPU when DJL finds one (see {@code DeviceChoice}):
+ * loads the version in force twice (the copy to train and the frozen reference), builds the data,
+ * measures the held-out figures, trains, measures again, saves the result as a new version and
+ * puts it in force, so the scoring service switches to it between batches.
+ */
+public final class InJvmLauncher implements JobLauncher {
+    private final ModelStore store;
+    private final Device device;
+
+    public InJvmLauncher(ModelStore store, Device device) {
+        this.store = store;
+        this.device = device;
+    }
+
+    @Override
+    public String device() {
+        return device.toString();
+    }
+
+    @Override
+    public JobResult run(JobSpec spec, JobData data, BiConsumer<Map<String, Double>, String> progress) {
+        String base = store.current().orElse(null);
+        if (base == null) {
+            return JobResult.failed("no model version in force in " + store.dir());
+        }
+        if (data.decisions().isEmpty()) {
+            return JobResult.failed("no triage decisions for policy version " + spec.job().policyVersion()
+                    + " on " + spec.job().datasetSelector().get("triageTopic"));
+        }
+        long t0 = System.nanoTime();
+        var layers = EnumSet.allOf(ContextLm.Layer.class);
+        try (BuiltinLm reference = BuiltinLm.load(store.versionDir(base), device, layers);
+             BuiltinLm policy = BuiltinLm.load(store.versionDir(base), device, layers)) {
+            RealignSettings settings = spec.training();
+            RealignDataBuilder.Built built = RealignDataBuilder.build(data.decisions(), data.pairs(), reference, settings);
+            if (built.data().preferences().isEmpty() && built.data().unlearn().isEmpty()) {
+                return JobResult.failed("none of the " + data.decisions().size() + " decisions has its preference pair");
+            }
+            PreferenceFigures before = PreferenceFigures.measure(reference, built.data());
+            progress.accept(Map.of(), String.format(Locale.ROOT, "%s: %s; held-out before: preference accuracy %.3f, "
+                            + "conflict accuracy %.3f, perplexity %.4f", spec.job().jobId(), built.counts(),
+                    before.preferenceAccuracy(), before.conflictAccuracy(), before.perplexity()));
+            new RealignTrainer(policy, reference, built.data(), settings).train((step, steps, loss, dpo, unlearn, kl) ->
+                    progress.accept(Map.of("step", (double) step, "steps", (double) steps, "loss", loss, "dpoLoss", dpo,
+                            "unlearnLoss", unlearn, "anchorKl", kl), null), Math.max(1, settings.steps() / 10));
+            PreferenceFigures after = PreferenceFigures.measure(policy, built.data());
+            String version = versionName(base, spec);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            store.write(version, dir -> BuiltinLm.save(dir, version, policy.model(), policy.block(),
+                    policy.vocabulary(), "realign of " + base + " by " + spec.job().jobId(), seconds));
+            store.publish(version);
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            metrics.put("preferenceAccuracyBefore", before.preferenceAccuracy());
+            metrics.put("preferenceAccuracyAfter", after.preferenceAccuracy());
+            metrics.put("conflictAccuracyBefore", before.conflictAccuracy());
+            metrics.put("conflictAccuracyAfter", after.conflictAccuracy());
+            metrics.put("perplexityBefore", before.perplexity());
+            metrics.put("perplexityAfter", after.perplexity());
+            metrics.put("seconds", seconds);
+            metrics.put("steps", (double) settings.steps());
+            built.counts().forEach((k, v) -> metrics.put(k, v.doubleValue()));
+            List<RealignDataBuilder.Conflict> top = built.ranked();
+            if (!top.isEmpty()) {
+                metrics.put("topImpact", top.get(0).impact());
+            }
+            return new JobResult(true, version, metrics, null);
+        } catch (RuntimeException e) {
+            return JobResult.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code <base>-r<digest of job id and base>}: the same job on the same base names the same version. */
+    static String versionName(String base, JobSpec spec) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((spec.job().jobId() + "\u0000" + base + "\u0000" + spec.training()).getBytes(StandardCharsets.UTF_8));
+            String root = base.contains("-r") ? base.substring(0, base.indexOf("-r")) : base;
+            return root + "-r" + HexFormat.of().formatHex(sha.digest()).substring(0, 10);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+}

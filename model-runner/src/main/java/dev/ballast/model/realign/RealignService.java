@@ -1,0 +1,215 @@
+package dev.ballast.model.realign;
+
+import dev.ballast.events.Decoded;
+import dev.ballast.events.EventJson;
+import dev.ballast.events.JobStatus;
+import dev.ballast.events.PreferencePair;
+import dev.ballast.events.RealignJob;
+import dev.ballast.events.TriageDecision;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * model-runner's job executor: takes jobs from {@code realign.jobs} in a consumer group, reads
+ * the data their selector names, runs them with its {@link JobLauncher} one at a time, and reports
+ * {@link JobStatus} on {@code realign.status}: QUEUED, RUNNING with progress, then SUCCEEDED or
+ * FAILED. A job's offset is committed after its final status, and a job whose final status is
+ * already on the status topic is not run again, so a restart re-runs at most the job it was in.
+ * A job that cannot be read is reported FAILED with the reason; nothing a job says stops the service.
+ */
+public final class RealignService implements AutoCloseable {
+    /** Where jobs come from and statuses go. */
+    public record Settings(String bootstrapServers, String groupId, String jobsTopic, String statusTopic,
+                           Map<String, String> clientOverrides, String modelDir, RealignSettings training) {
+    }
+
+    private static final Duration READ_TIMEOUT = Duration.ofMinutes(5);
+    private final Settings settings;
+    private final JobLauncher launcher;
+    private final Consumer<String> log;
+    private final Clock clock;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final List<JobStatus> finished = java.util.Collections.synchronizedList(new ArrayList<>());
+    private Thread thread;
+
+    public RealignService(Settings settings, JobLauncher launcher, Consumer<String> log, Clock clock) {
+        this.settings = settings;
+        this.launcher = launcher;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    public void start() {
+        thread = new Thread(this::loop, "ballast-realign");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Final statuses of the jobs this instance ran, in order. */
+    public List<JobStatus> finished() {
+        return List.copyOf(finished);
+    }
+
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    private Properties clientProps() {
+        Properties p = new Properties();
+        p.putAll(settings.clientOverrides());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        return p;
+    }
+
+    private void loop() {
+        Properties c = clientProps();
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // One job per poll, and a job may train for a long time between polls.
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofHours(6).toMillis());
+        Properties p = clientProps();
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                     new ByteArraySerializer())) {
+            consumer.subscribe(List.of(settings.jobsTopic()));
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    handle(record, producer);
+                    consumer.commitSync(Map.of(new org.apache.kafka.common.TopicPartition(record.topic(),
+                            record.partition()), new org.apache.kafka.clients.consumer.OffsetAndMetadata(record.offset() + 1)));
+                }
+            }
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+            // Closing.
+        } catch (RuntimeException e) {
+            failure.set(e);
+            log.accept("realign: stopped: " + e.getMessage());
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record, KafkaProducer<String, byte[]> producer) {
+        Decoded<RealignJob> decoded = EventJson.readRealignJob(record.value());
+        String key = record.key() == null ? "unknown" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!(decoded instanceof Decoded.Ok<RealignJob> ok)) {
+            report(producer, new JobStatus(key, JobStatus.State.FAILED, launcher.device(), Map.of(), null,
+                    "unreadable job: " + ((Decoded.Rejected<RealignJob>) decoded).reason(), clock.instant()));
+            return;
+        }
+        RealignJob job = ok.value();
+        if (alreadyFinished(job.jobId())) {
+            log.accept("realign: " + job.jobId() + " already finished; not run again");
+            return;
+        }
+        report(producer, status(job, JobStatus.State.QUEUED, Map.of(), null, null));
+        JobResult result;
+        try {
+            JobData data = read(job);
+            report(producer, status(job, JobStatus.State.RUNNING, Map.of("decisions", (double) data.decisions().size(),
+                    "pairs", (double) data.pairs().size()), null, null));
+            JobSpec spec = new JobSpec(job, settings.bootstrapServers(), settings.statusTopic(), settings.modelDir(),
+                    settings.training());
+            result = launcher.run(spec, data, (metrics, line) -> {
+                if (line != null) {
+                    log.accept("realign: " + line);
+                }
+                if (!metrics.isEmpty()) {
+                    report(producer, status(job, JobStatus.State.RUNNING, metrics, null, null));
+                }
+            });
+        } catch (RuntimeException e) {
+            result = JobResult.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        JobStatus last = status(job, result.succeeded() ? JobStatus.State.SUCCEEDED : JobStatus.State.FAILED,
+                result.metrics(), result.modelVersion(), result.error());
+        report(producer, last);
+        producer.flush();
+        finished.add(last);
+        log.accept("realign: " + job.jobId() + " " + last.state() + (last.modelVersion() != null
+                ? ", model " + last.modelVersion() : "") + (last.error() != null ? ": " + last.error() : ""));
+    }
+
+    private JobStatus status(RealignJob job, JobStatus.State state, Map<String, Double> metrics, String version,
+                             String error) {
+        return new JobStatus(job.jobId(), state, launcher.device(), metrics, version, error, clock.instant());
+    }
+
+    private void report(KafkaProducer<String, byte[]> producer, JobStatus status) {
+        producer.send(new ProducerRecord<>(settings.statusTopic(), status.jobId(), EventJson.write(status)));
+    }
+
+    private boolean alreadyFinished(String jobId) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicSnapshot.read(settings.bootstrapServers(), settings.statusTopic(),
+                settings.clientOverrides(), READ_TIMEOUT)) {
+            if (EventJson.read(EventJson.LENIENT, r.value(), JobStatus.class, s -> "") instanceof Decoded.Ok<JobStatus> s
+                    && jobId.equals(s.value().jobId()) && s.value().state() != null && s.value().state().terminal()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private JobData read(RealignJob job) {
+        Map<String, String> selector = job.datasetSelector() == null ? Map.of() : job.datasetSelector();
+        String triageTopic = selector.get(RealignJob.TRIAGE_TOPIC);
+        String preferencesTopic = selector.get(RealignJob.PREFERENCES_TOPIC);
+        if (triageTopic == null || preferencesTopic == null) {
+            throw new IllegalArgumentException("job " + job.jobId() + " names no triage or preferences topic");
+        }
+        List<TriageDecision> decisions = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicSnapshot.read(settings.bootstrapServers(), triageTopic,
+                settings.clientOverrides(), READ_TIMEOUT)) {
+            if (EventJson.read(EventJson.LENIENT, r.value(), TriageDecision.class, d -> d.pairId() == null
+                    || d.action() == null ? "incomplete" : "") instanceof Decoded.Ok<TriageDecision> d) {
+                decisions.add(d.value());
+            }
+        }
+        List<TriageDecision> selected = TriageSelection.select(decisions,
+                selector.getOrDefault(RealignJob.POLICY_VERSION, job.policyVersion()));
+        java.util.Set<String> wanted = new java.util.HashSet<>();
+        selected.forEach(d -> wanted.add(d.pairId()));
+        Map<String, PreferencePair> pairs = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicSnapshot.read(settings.bootstrapServers(), preferencesTopic,
+                settings.clientOverrides(), READ_TIMEOUT)) {
+            if (EventJson.readPreferencePair(r.value()) instanceof Decoded.Ok<PreferencePair> ok
+                    && wanted.contains(ok.value().pairId())) {
+                pairs.put(ok.value().pairId(), ok.value());
+            }
+        }
+        return new JobData(selected, pairs);
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        if (thread != null) {
+            try {
+                thread.join(Duration.ofSeconds(30).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

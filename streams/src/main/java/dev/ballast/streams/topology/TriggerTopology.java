@@ -1,0 +1,60 @@
+package dev.ballast.streams.topology;
+
+import dev.ballast.events.Alert;
+import dev.ballast.events.JsonSerde;
+import dev.ballast.events.RealignJob;
+import dev.ballast.events.TriageDecision;
+import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.trigger.RealignTrigger;
+import dev.ballast.streams.trigger.TriggerState;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The re-alignment trigger: counts triage conflicts and alignment alerts and asks for a job when
+ * they cross the thresholds.
+ *
+ * <p>Input topics: triage decisions and alerts, as this application wrote them (read back,
+ * committed only). Output topic: re-alignment jobs (key jobId, value {@code RealignJob}). Internal
+ * topic: {@value #TRIGGER_INPUT}, one partition, so that one task sees every count and every job
+ * ever created (the volume is one record per decision and alert, far below the interactions').
+ * State store: {@value #TRIGGER_STORE} (one {@code TriggerState}).
+ */
+public final class TriggerTopology {
+    public static final String TRIGGER_INPUT = "realign-trigger-input";
+    public static final String TRIGGER_STORE = "realign-trigger";
+    private static final String ONE_KEY = "trigger";
+
+    private TriggerTopology() {
+    }
+
+    public static void addTo(StreamsBuilder builder, BallastConfig config, BallastMetrics metrics) {
+        BallastConfig.TopicNames topics = config.topics();
+        KStream<String, TriggerInput> decisions = builder
+                .stream(topics.triage(), Consumed.with(Serdes.String(), JsonSerde.of(TriageDecision.class))
+                        .withName("trigger-decisions-source"))
+                .mapValues(TriggerInput.OfDecision::new, Named.as("trigger-decision-input"));
+        KStream<String, TriggerInput> alerts = builder
+                .stream(topics.alerts(), Consumed.with(Serdes.String(), JsonSerde.of(Alert.class))
+                        .withName("trigger-alerts-source"))
+                .mapValues(TriggerInput.OfAlert::new, Named.as("trigger-alert-input"));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRIGGER_STORE),
+                Serdes.String(), JsonSerde.of(TriggerState.class)));
+        RealignTrigger trigger = new RealignTrigger(config.trigger(), topics.triage(), topics.preferences());
+        decisions.merge(alerts, Named.as("trigger-input"))
+                .selectKey((k, v) -> ONE_KEY, Named.as("trigger-key"))
+                .repartition(Repartitioned.<String, TriggerInput>as(TRIGGER_INPUT)
+                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(TriggerInput.class))
+                        .withNumberOfPartitions(1))
+                .process(() -> new TriggerProcessor(trigger, metrics), Named.as("trigger"), TRIGGER_STORE)
+                .to(topics.jobs(), Produced.with(Serdes.String(), JsonSerde.of(RealignJob.class))
+                        .withName("realign-jobs-sink"));
+    }
+}

@@ -1,0 +1,19 @@
+package dev.ballast.streams.trigger;
+
+/**
+ * When the trigger asks for a re-alignment job.
+ *
+ * @param minConflicts  INVERT plus DISCARD decisions for one policy version that call for a job
+ * @param minAlerts     TIPPING, DRIFT and DIFFUSION alerts under one policy version, within
+ *                      {@code alertWindowMs} of stream time, that call for a job
+ * @param alertWindowMs the alert window
+ * @param cooldownMs    stream time after a job during which no other job of the same reason starts
+ *                      (a job for another policy version waits; it is not dropped)
+ */
+public record TriggerSettings(long minConflicts, int minAlerts, long alertWindowMs, long cooldownMs) {
+    public TriggerSettings {
+        if (minConflicts < 1 || minAlerts < 1 || alertWindowMs < 1 || cooldownMs < 0) {
+            throw new IllegalArgumentException("trigger thresholds and window must be positive, cooldown non-negative");
+        }
+    }
+}

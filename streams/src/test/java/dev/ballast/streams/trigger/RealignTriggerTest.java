@@ -1,0 +1,91 @@
+package dev.ballast.streams.trigger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.events.Alert;
+import dev.ballast.events.AlertType;
+import dev.ballast.events.RealignJob;
+import dev.ballast.events.TriageDecision;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RealignTriggerTest {
+    private static final long HOUR = 3_600_000;
+    private final RealignTrigger trigger = new RealignTrigger(new TriggerSettings(3, 2, HOUR, HOUR), "triage", "prefs");
+
+    private static TriageDecision decision(String pair, TriageDecision.Action action, String version) {
+        return new TriageDecision(pair, action, action == TriageDecision.Action.PRESERVE ? 0 : 3, version, List.of(),
+                List.of());
+    }
+
+    private static Alert alert(String id, AlertType type, String version) {
+        return new Alert(id, type, "agent", null, "e", Instant.EPOCH, Instant.EPOCH, "cusum", 1, version, Map.of());
+    }
+
+    @Test
+    void conflictsCreateOneJobPerPolicyVersionAtTheThreshold() {
+        TriggerState state = TriggerState.empty();
+        List<RealignJob> jobs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            TriageDecision.Action action = i % 3 == 0 ? TriageDecision.Action.PRESERVE
+                    : i % 3 == 1 ? TriageDecision.Action.INVERT : TriageDecision.Action.DISCARD;
+            trigger.onDecision(state, decision("p" + i, action, "care@2"), i).ifPresent(jobs::add);
+        }
+        assertEquals(1, jobs.size());
+        RealignJob job = jobs.get(0);
+        assertEquals("realign-triage-conflicts-care@2", job.jobId());
+        assertEquals("TRIAGE_CONFLICTS", job.reason());
+        assertEquals(Map.of("INVERT", 2L, "DISCARD", 1L), job.counts(), "counts when it fired");
+        assertEquals(Map.of("triageTopic", "triage", "preferencesTopic", "prefs", "policyVersion", "care@2"),
+                job.datasetSelector());
+        assertEquals(Instant.ofEpochMilli(4), job.createdAt(), "the third conflict");
+    }
+
+    @Test
+    void cooldownDelaysAJobForTheNextVersionWithoutDroppingIt() {
+        TriggerState state = TriggerState.empty();
+        for (int i = 0; i < 3; i++) {
+            trigger.onDecision(state, decision("a" + i, TriageDecision.Action.INVERT, "care@2"), 1000);
+        }
+        Optional<RealignJob> during = Optional.empty();
+        for (int i = 0; i < 3; i++) {
+            during = trigger.onDecision(state, decision("b" + i, TriageDecision.Action.INVERT, "care@3"), 2000);
+        }
+        assertTrue(during.isEmpty(), "within the cooldown");
+        Optional<RealignJob> after = trigger.onDecision(state, decision("b9", TriageDecision.Action.INVERT, "care@3"),
+                1000 + HOUR);
+        assertEquals("care@3", after.orElseThrow().policyVersion());
+    }
+
+    @Test
+    void alertsCountOnlyWithinTheWindowAndOnlyAlignmentTypes() {
+        TriggerState state = TriggerState.empty();
+        assertTrue(trigger.onAlert(state, alert("g1", AlertType.GATE_SURGE, "v@1"), 0).isEmpty());
+        assertTrue(trigger.onAlert(state, alert("g2", AlertType.GATE_SURGE, "v@1"), 1).isEmpty());
+        assertTrue(trigger.onAlert(state, alert("a1", AlertType.DRIFT, "v@1"), 10).isEmpty());
+        assertTrue(trigger.onAlert(state, alert("a2", AlertType.TIPPING, "v@1"), 10 + HOUR).isEmpty(),
+                "the first alert left the window");
+        RealignJob job = trigger.onAlert(state, alert("a3", AlertType.DIFFUSION, "v@1"), 20 + HOUR).orElseThrow();
+        assertEquals("ALERT_SURGE", job.reason());
+        assertEquals(List.of("a2", "a3"), job.alertIds());
+        assertEquals(Map.of("TIPPING", 1L, "DIFFUSION", 1L), job.counts());
+        assertTrue(trigger.onAlert(state, alert("a4", AlertType.DRIFT, "v@1"), 30 + 3 * HOUR).isEmpty()
+                        && trigger.onAlert(state, alert("a5", AlertType.DRIFT, "v@1"), 31 + 3 * HOUR).isEmpty(),
+                "one job per (reason, policy version), ever");
+    }
+
+    @Test
+    void stateSurvivesACopyAsTheStoreWouldHandBack() {
+        TriggerState state = TriggerState.empty();
+        for (int i = 0; i < 3; i++) {
+            trigger.onDecision(state, decision("a" + i, TriageDecision.Action.INVERT, "care@2"), i);
+        }
+        TriggerState restored = state.copy();
+        assertTrue(trigger.onDecision(restored, decision("a9", TriageDecision.Action.INVERT, "care@2"), 9).isEmpty());
+    }
+}
