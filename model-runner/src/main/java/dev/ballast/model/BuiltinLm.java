@@ -134,6 +134,7 @@ public final class BuiltinLm implements ScoringModel {
             Model model = Model.newInstance(NAME, device);
             model.setBlock(block);
             model.load(dir, NAME);
+            block.describeInputs();
             for (Parameter param : block.getParameters().values()) {
                 param.getArray().setRequiresGradient(false);
             }

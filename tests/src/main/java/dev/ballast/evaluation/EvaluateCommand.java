@@ -130,7 +130,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 .run(inputs, new BallastMetrics(new SimpleMeterRegistry()));
         DiffusionScore diffusion = groundTruth.groups() == null || groundTruth.groups().isEmpty() ? null
                 : new DiffusionScorer(groundTruth).score(result.alerts());
-        ReplayOutputs.write(out, result, null, diffusion, null);
+        ReplayOutputs.write(out, result, null, diffusion, null, null);
         return result.alerts();
     }
 

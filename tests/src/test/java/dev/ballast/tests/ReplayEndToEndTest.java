@@ -120,7 +120,7 @@ class ReplayEndToEndTest {
         assertEquals(agents * 300 + 5, result.summary().recordsPerTopic().get("agent.interactions"));
         assertEquals(result.alerts().size(), result.summary().recordsPerTopic().get("alignment.alerts"));
         Path out = dir.resolve("out");
-        ReplayOutputs.write(out, result, null, null, null);
+        ReplayOutputs.write(out, result, null, null, null, null);
         for (String f : List.of("alerts.jsonl", "gate.jsonl", "triage.jsonl", "jobs.jsonl", "dlq.jsonl", "summary.json",
                 "report.html")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);

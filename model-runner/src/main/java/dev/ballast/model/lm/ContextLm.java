@@ -219,6 +219,16 @@ public final class ContextLm extends AbstractBlock {
         return new NDList(forward(w, inputs, null));
     }
 
+    /**
+     * Records the input names and shapes a trainer's initialisation would have, without touching
+     * the weights: a block whose weights were loaded from a file has none, and DJL needs them to
+     * save it again (a re-aligned version).
+     */
+    public void describeInputs() {
+        beforeInitialize(new Shape(1, 1, config.context()), new Shape(1, config.maxPromptTokens()),
+                new Shape(1, config.maxPromptTokens()));
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[]{new Shape(inputShapes[0].get(0) * inputShapes[0].get(1), vocabSize)};

@@ -47,7 +47,8 @@ final class ReplayCommand implements Callable<Integer> {
         }
         GroundTruth groundTruth = Files.isRegularFile(truthFile) ? ScenarioFiles.readTruth(truthFile) : null;
         BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
-        ReplayRunner.Result result = new ReplayRunner(config, System.err, replayOptions.partitions).run(inputs, metrics);
+        ReplayRunner.Result result = new ReplayRunner(config, System.err, replayOptions.partitions)
+                .jobModels(out.resolve("models")).run(inputs, metrics);
         RunReport.finish(result, groundTruth, out, System.out);
         return 0;
     }

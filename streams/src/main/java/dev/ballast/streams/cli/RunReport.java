@@ -9,6 +9,7 @@ import dev.ballast.streams.eval.DiffusionScorer;
 import dev.ballast.streams.eval.GateScore;
 import dev.ballast.streams.eval.GateScorer;
 import dev.ballast.streams.replay.ReplayOutputs;
+import dev.ballast.streams.replay.TriageSection;
 import dev.ballast.streams.replay.ReplayRunner;
 import dev.ballast.streams.replay.ReportWriter;
 import dev.ballast.streams.replay.ReplaySummary;
@@ -32,8 +33,10 @@ final class RunReport {
                 : new DiffusionScorer(truth).score(result.alerts());
         GateScore gate = truth == null || truth.candidates() == null || truth.candidates().isEmpty() ? null
                 : new GateScorer(truth).score(result.gateDecisions(), result.alerts());
-        ReplayOutputs.write(out, result, score, diffusion, gate);
+        TriageSection.Agreement triage = TriageSection.agreement(result.triage(), truth);
+        ReplayOutputs.write(out, result, score, diffusion, gate, triage);
         print(result, score, diffusion, gate, out, stdout);
+        printTriage(result, triage, stdout);
         return score;
     }
 
@@ -72,6 +75,25 @@ final class RunReport {
         printGate(result, gate, o);
         o.println();
         o.println("  outputs in " + out + ": alerts.jsonl dlq.jsonl gate.jsonl triage.jsonl jobs.jsonl summary.json report.html");
+    }
+
+    private static void printTriage(ReplayRunner.Result result, TriageSection.Agreement agreement, PrintStream o) {
+        TriageSection.counts(result.triage()).forEach((version, byAction) -> o.printf(Locale.ROOT,
+                "  triage          %s: %s%n", version, byAction));
+        if (agreement != null) {
+            o.printf(Locale.ROOT, "  triage vs truth %d/%d decisions agree%n", agreement.agreed(), agreement.compared());
+        }
+        for (var job : result.jobs()) {
+            var status = TriageSection.statusOf(job, result.jobStatuses());
+            var m = status == null || status.metrics() == null ? java.util.Map.<String, Double>of() : status.metrics();
+            o.printf(Locale.ROOT, "  job             %s (%s): %s%s%s%n", job.jobId(), job.policyVersion(),
+                    status == null ? "no status" : status.state(),
+                    m.containsKey("preferenceAccuracyAfter") ? String.format(Locale.ROOT,
+                            "; held-out preference accuracy %s, on conflicts %s, perplexity %s, %.0f s, model %s",
+                            TriageSection.pair(m, "preferenceAccuracy"), TriageSection.pair(m, "conflictAccuracy"),
+                            TriageSection.pair(m, "perplexity"), m.get("seconds"), status.modelVersion()) : "",
+                    status != null && status.error() != null ? ": " + status.error() : "");
+        }
     }
 
     private static void printGate(ReplayRunner.Result result, GateScore gate, PrintStream o) {

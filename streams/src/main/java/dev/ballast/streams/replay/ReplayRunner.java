@@ -7,6 +7,9 @@ import dev.ballast.events.DeadLetterHeaders;
 import dev.ballast.events.Decoded;
 import dev.ballast.events.EventJson;
 import dev.ballast.events.GateDecision;
+import dev.ballast.events.JobStatus;
+import dev.ballast.events.RealignJob;
+import dev.ballast.events.TriageDecision;
 import dev.ballast.events.Interaction;
 import dev.ballast.events.JsonSerde;
 import dev.ballast.model.service.ScoringService;
@@ -63,13 +66,15 @@ public final class ReplayRunner {
     private static final Duration STALL = Duration.ofMinutes(2);
     private final BallastConfig config;
     private final PrintStream log;
+    private Path jobModels;
 
     /**
      * Everything a replay produced, and where each valid interaction sits in its agent's stream
      * (for scoring against ground truth).
      */
     public record Result(ReplaySummary summary, List<Alert> alerts, List<DeadLetterLine> deadLetters,
-                         EventPositions positions, List<GateDecision> gateDecisions) {
+                         EventPositions positions, List<GateDecision> gateDecisions, List<TriageDecision> triage,
+                         List<RealignJob> jobs, List<JobStatus> jobStatuses) {
     }
 
     public ReplayRunner(BallastConfig config, PrintStream log) {
@@ -81,6 +86,15 @@ public final class ReplayRunner {
         this.log = log;
     }
 
+    /**
+     * Where re-alignment jobs keep the model versions they train (a copy of the version in force,
+     * then theirs); without it, a temporary directory deleted after the run.
+     */
+    public ReplayRunner jobModels(Path dir) {
+        this.jobModels = dir;
+        return this;
+    }
+
     public Result run(ReplayInputs inputs, BallastMetrics metrics) {
         EmbeddedKafka kafka = config.embedded() ? EmbeddedKafka.start() : null;
         Path stateDir = null;
@@ -88,7 +102,7 @@ public final class ReplayRunner {
             String runId = UUID.randomUUID().toString().substring(0, 8);
             stateDir = Files.createTempDirectory("ballast-replay-state-");
             BallastConfig run = runConfig(kafka, runId, stateDir);
-            return replay(run, inputs, metrics, kafka == null ? run.bootstrapServers() : "embedded");
+            return replay(run, runId, inputs, metrics, kafka == null ? run.bootstrapServers() : "embedded");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (ExecutionException e) {
@@ -117,11 +131,13 @@ public final class ReplayRunner {
         return run.with("topic.interactions", prefix + t.interactions()).with("topic.policies", prefix + t.policies())
                 .with("topic.candidates", prefix + t.candidates()).with("topic.preferences", prefix + t.preferences())
                 .with("topic.scored", prefix + t.scored()).with("topic.accepted", prefix + t.accepted())
-                .with("topic.quarantined", prefix + t.quarantined())
+                .with("topic.quarantined", prefix + t.quarantined()).with("topic.triage", prefix + t.triage())
+                .with("topic.jobs", prefix + t.jobs()).with("topic.status", prefix + t.status())
                 .with("topic.alerts", prefix + t.alerts()).with("topic.dlq", prefix + t.dlq());
     }
 
-    private Result replay(BallastConfig run, ReplayInputs inputs, BallastMetrics metrics, String clusterName)
+    private Result replay(BallastConfig run, String runId, ReplayInputs inputs, BallastMetrics metrics,
+                          String clusterName)
             throws ExecutionException, InterruptedException {
         BallastConfig.TopicNames t = run.topics();
         Map<String, String> topicOf = Map.of(ReplayInputs.POLICIES, t.policies(),
@@ -130,8 +146,12 @@ public final class ReplayRunner {
         Map<String, String> keyField = Map.of(ReplayInputs.POLICIES, "policyId", ReplayInputs.INTERACTIONS, "agentId",
                 ReplayInputs.CANDIDATES, "sampleId", ReplayInputs.PREFERENCES, "pairId");
         boolean gating = inputs.files().containsKey(ReplayInputs.CANDIDATES);
-        List<String> watched = gating ? List.of(t.policies(), t.interactions(), t.candidates(), t.scored())
-                : List.of(t.policies(), t.interactions());
+        List<String> watched = new ArrayList<>(List.of(t.policies(), t.interactions()));
+        if (gating) {
+            watched.addAll(List.of(t.candidates(), t.scored()));
+        }
+        // The trigger reads the alerts and triage decisions this application writes.
+        watched.addAll(List.of(t.preferences(), t.triage(), t.alerts()));
         ScoringSettings scoring = run.scoringSettings();
         if (gating) {
             ScoringService.prepareModel(scoring, line -> log.println("model-runner: " + line));
@@ -156,6 +176,8 @@ public final class ReplayRunner {
             Map<TopicPartition, Long> dlqFrom = TopicDrain.endOffsets(servers, t.dlq());
             Map<TopicPartition, Long> acceptedFrom = TopicDrain.endOffsets(servers, t.accepted());
             Map<TopicPartition, Long> quarantinedFrom = TopicDrain.endOffsets(servers, t.quarantined());
+            Map<TopicPartition, Long> triageFrom = TopicDrain.endOffsets(servers, t.triage());
+            Map<TopicPartition, Long> jobsFrom = TopicDrain.endOffsets(servers, t.jobs());
             Map<String, ReplaySummary.InputFile> produced = new LinkedHashMap<>();
             EventPositions positions = new EventPositions();
             for (String file : ReplayInputs.ORDER) {
@@ -188,6 +210,9 @@ public final class ReplayRunner {
                         scoringWatcher, List.of(t.candidates()));
             }
             await(pipeline, watcher, watched);
+            List<TriageDecision> triage = read(servers, t.triage(), triageFrom, TriageDecision.class);
+            List<RealignJob> jobs = read(servers, t.jobs(), jobsFrom, RealignJob.class);
+            List<JobStatus> statuses = runJobs(run, runId, jobs, scoring);
             List<Alert> alerts = readAlerts(servers, t.alerts(), alertsFrom);
             List<DeadLetterLine> dead = readDeadLetters(servers, t.dlq(), dlqFrom);
             List<GateDecision> gate = new ArrayList<>(readDecisions(servers, t.accepted(), acceptedFrom));
@@ -208,15 +233,28 @@ public final class ReplayRunner {
             for (AlertType type : AlertType.values()) {
                 byType.put(type.name(), alerts.stream().filter(a -> a.type() == type).count());
             }
-            List<String> notProcessed = produced.keySet().stream()
-                    .filter(f -> f.equals(ReplayInputs.PREFERENCES)).toList();
+            perTopic.put(t.triage(), (long) triage.size());
+            perTopic.put(t.jobs(), (long) jobs.size());
+            Map<String, Long> triageByAction = new LinkedHashMap<>();
+            for (TriageDecision.Action a : TriageDecision.Action.values()) {
+                triageByAction.put(a.name(), triage.stream().filter(d -> d.action() == a).count());
+            }
+            Map<String, Long> jobsByState = new LinkedHashMap<>();
+            statuses.forEach(st -> jobsByState.merge(st.state().name(), 1L, Long::sum));
+            List<String> processors = new ArrayList<>(List.of("monitor"));
+            if (gating) {
+                processors.addAll(List.of("model-runner", "gate"));
+            }
+            processors.addAll(List.of("triage", "trigger"));
+            if (!jobs.isEmpty()) {
+                processors.add("model-runner jobs");
+            }
             long valid = positions.events();
             ReplaySummary summary = new ReplaySummary(clusterName, produced, perTopic, positions.agents(), valid,
                     (long) metrics.interactionsCount(true), byType, dead.size(),
-                    gating ? List.of("monitor", "model-runner", "gate") : List.of("monitor"), notProcessed,
-                    Math.round(elapsed * 100) / 100.0, Math.round(valid / elapsed), decisions,
-                    scorer == null ? null : scorer.modelVersion());
-            return new Result(summary, alerts, dead, positions, gate);
+                    processors, List.of(), Math.round(elapsed * 100) / 100.0, Math.round(valid / elapsed), decisions,
+                    scorer == null ? null : scorer.modelVersion(), triageByAction, jobsByState);
+            return new Result(summary, alerts, dead, positions, gate, triage, jobs, statuses);
         }
     }
 
@@ -272,6 +310,36 @@ public final class ReplayRunner {
         }
         alerts.sort(Comparator.comparing(Alert::eventTimestamp).thenComparing(a -> String.valueOf(a.agentId())));
         return alerts;
+    }
+
+    private List<JobStatus> runJobs(BallastConfig run, String runId, List<RealignJob> jobs, ScoringSettings scoring)
+            throws InterruptedException {
+        if (jobs.isEmpty()) {
+            return List.of();
+        }
+        String base = ScoringService.prepareModel(scoring, line -> log.println("model-runner: " + line));
+        Path store = jobModels;
+        Path temporary = null;
+        try {
+            if (store == null) {
+                temporary = Files.createTempDirectory("ballast-replay-models-");
+                store = temporary;
+            }
+            return RealignRun.run(run, jobs, base, store, runId, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(temporary);
+        }
+    }
+
+    private static <T> List<T> read(String servers, String topic, Map<TopicPartition, Long> from, Class<T> type) {
+        var deserializer = JsonSerde.of(type).deserializer();
+        List<T> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicDrain.read(servers, topic, from, Duration.ofSeconds(60))) {
+            out.add(deserializer.deserialize(topic, r.value()));
+        }
+        return out;
     }
 
     private static List<GateDecision> readDecisions(String servers, String topic, Map<TopicPartition, Long> from) {

@@ -20,12 +20,14 @@ import java.util.Map;
  * @param interactionsPerSecond valid interactions over elapsed time
  * @param gateDecisions        fine-tuning candidates the gate accepted and quarantined
  * @param modelVersion         the model the model-runner scored candidates with, when it ran
+ * @param triageDecisions      triage decisions, by action (one per pair and policy version)
+ * @param jobs                 re-alignment jobs, by final state
  */
 public record ReplaySummary(String cluster, Map<String, InputFile> inputs, Map<String, Long> recordsPerTopic,
                             long agents, long interactions, long violations, Map<String, Long> alertsByType,
                             long deadLetters, List<String> processors, List<String> notProcessed,
                             double elapsedSeconds, double interactionsPerSecond, Map<String, Long> gateDecisions,
-                            String modelVersion) {
+                            String modelVersion, Map<String, Long> triageDecisions, Map<String, Long> jobs) {
 
     /** An input file, the topic its lines went to, and how many lines it had. */
     public record InputFile(String topic, long records) {

@@ -25,7 +25,7 @@ public final class ReportWriter {
     }
 
     public static String render(ReplayRunner.Result result, DetectionScore score, DiffusionScore diffusion,
-                                GateScore gate) {
+                                GateScore gate, TriageSection.Agreement triage) {
         ReplaySummary s = result.summary();
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>Ballast report</title><style>")
@@ -62,6 +62,7 @@ public final class ReportWriter {
         if (s.modelVersion() != null) {
             h.append(GateSection.render(result.gateDecisions(), gate, s.modelVersion()));
         }
+        h.append(TriageSection.render(result, triage));
         h.append("<h2>Alerts</h2>").append(alertTable(result.alerts()));
         h.append("<h2>Dead letters</h2>").append(deadLetterTable(result.deadLetters()));
         h.append("<h2>Summary</h2><pre>").append(escape(EventJson.writeString(s))).append("</pre></body></html>");
