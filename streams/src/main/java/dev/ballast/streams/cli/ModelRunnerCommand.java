@@ -1,5 +1,10 @@
 package dev.ballast.streams.cli;
 
+import dev.ballast.model.ModelStore;
+import dev.ballast.model.realign.CommandLauncher;
+import dev.ballast.model.realign.InJvmLauncher;
+import dev.ballast.model.realign.JobLauncher;
+import dev.ballast.model.realign.RealignService;
 import dev.ballast.model.service.ScoringService;
 import dev.ballast.model.service.ScoringSettings;
 import dev.ballast.streams.config.BallastConfig;
@@ -7,6 +12,7 @@ import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.metrics.MetricsServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,21 +43,39 @@ final class ModelRunnerCommand implements Callable<Integer> {
         int port = config.modelRunner().metricsPort();
         MetricsServer server = port < 0 ? null : MetricsServer.start(registry, port);
         ScoringService service = new ScoringService(settings, registry);
+        RealignService jobs = realignService(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            jobs.close();
             service.close();
             if (server != null) {
                 server.close();
             }
         }, "ballast-model-runner-shutdown"));
         service.start(Duration.ofMinutes(5));
+        jobs.start();
         System.out.printf("model-runner %s scoring %s -> %s with model %s on %s%s%n", settings.groupId(),
                 settings.candidatesTopic(), settings.scoredTopic(), version, settings.device().resolve(),
                 server == null ? "" : ", metrics on :" + server.port() + "/metrics");
+        System.out.printf("model-runner running re-alignment jobs from %s (%s launcher), status on %s%n",
+                config.topics().jobs(), config.realign().launcher(), config.topics().status());
         service.awaitStop();
         if (service.failure() != null) {
             System.err.println("model-runner stopped: " + service.failure().getMessage());
             return 1;
         }
         return 0;
+    }
+
+    /** The job executor: consumer group {@code <model.group.id>-realign}, the configured launcher. */
+    private static RealignService realignService(BallastConfig config) {
+        BallastConfig.RealignConfig realign = config.realign();
+        ScoringSettings scoring = config.scoringSettings();
+        JobLauncher launcher = realign.launcher().equals("command")
+                ? new CommandLauncher(realign.command(), realign.workDir(), Duration.ofHours(24))
+                : new InJvmLauncher(new ModelStore(config.modelRunner().dir()), scoring.device().resolve());
+        return new RealignService(new RealignService.Settings(config.bootstrapServers(),
+                config.modelRunner().groupId() + "-realign", config.topics().jobs(), config.topics().status(),
+                scoring.clientOverrides(), config.modelRunner().dir().toString(), realign.training()),
+                launcher, System.out::println, Clock.systemUTC());
     }
 }
