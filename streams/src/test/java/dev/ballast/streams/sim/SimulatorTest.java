@@ -55,8 +55,9 @@ class SimulatorTest {
                 assertTrue(a.changeRound() >= 50, "changes come after the warm-up");
             }
         }
-        assertEquals(3, t.policies().size());
+        assertEquals(5, t.policies().size(), "workplace-conduct 1-3, customer-care 1-2");
         assertEquals(false, t.policies().get(2).valid());
+        assertEquals(4, t.policies().stream().filter(GroundTruth.PolicyTruth::valid).count());
     }
 
     @Test
