@@ -114,65 +114,6 @@ class CrashRestartTest {
         }
     }
 
-    /**
-     * The trigger across a restart: it creates the triage-conflicts job for the new policy version
-     * from the first half of the preference data; the service stops and its local state is wiped
-     * (restored from the changelog); the second half brings more conflicts and the policies are
-     * re-sent. Exactly one job for (TRIAGE_CONFLICTS, customer-care@2) is committed.
-     */
-    @Test
-    void triggerCreatesOneJobPerReasonAndVersionAcrossARestart(@TempDir Path dir) throws Exception {
-        Scenario scenario = new Simulator(ScenarioSpec.defaults(5, 100, 11)
-                .withCandidates(dev.ballast.streams.sim.CandidateSpec.NONE)).generate();
-        List<String> pairs = scenario.preferenceLines();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            BallastConfig config = BallastConfig.defaults().with("bootstrap.servers", kafka.bootstrapServers())
-                    .with("application.id", "trigger-restart").with("state.dir", dir.resolve("state").toString())
-                    .with("topic.partitions", "2").with("streams.session.timeout.ms", "6000");
-            BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
-            String servers = kafka.bootstrapServers();
-            String jobs = config.topics().jobs();
-            try (MonitorService first = new MonitorService(config, metrics)) {
-                first.start(Duration.ofSeconds(60));
-                send(servers, config.topics().policies(), scenario.policyLines());
-                send(servers, config.topics().preferences(), pairs.subList(0, pairs.size() / 2));
-                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-                while (TopicDrain.read(servers, jobs, Map.of(), Duration.ofSeconds(30)).isEmpty()) {
-                    assertTrue(System.nanoTime() < deadline, "no job from the first half");
-                    Thread.sleep(100);
-                }
-            }
-            deleteTree(dir.resolve("state"));
-            try (MonitorService second = new MonitorService(config, metrics)) {
-                second.start(Duration.ofSeconds(60));
-                send(servers, config.topics().policies(), scenario.policyLines());
-                send(servers, config.topics().preferences(), pairs.subList(pairs.size() / 2, pairs.size()));
-                awaitCaughtUp(servers, config, List.of(config.topics().policies(), config.topics().preferences(),
-                        config.topics().triage()));
-            }
-            var deserializer = JsonSerde.of(dev.ballast.events.RealignJob.class).deserializer();
-            List<String> created = TopicDrain.read(servers, jobs, Map.of(), Duration.ofSeconds(30)).stream()
-                    .map(r -> deserializer.deserialize(jobs, r.value()))
-                    .map(j -> j.reason() + "|" + j.policyVersion()).toList();
-            assertEquals(List.of("TRIAGE_CONFLICTS|customer-care@2"), created);
-        }
-    }
-
-    private static void send(String servers, String topic, List<String> lines) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
-            lines.forEach(line -> producer.send(new ProducerRecord<>(topic, null, bytes(line))));
-        }
-    }
-
-    private static void deleteTree(Path root) throws java.io.IOException {
-        try (var walk = Files.walk(root)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
-    }
-
     private static List<String> identities(List<Alert> alerts) {
         return alerts.stream().map(a -> a.type() + "|" + a.agentId() + "|" + a.groupId() + "|" + a.triggerEventId())
                 .sorted().toList();
