@@ -92,7 +92,8 @@ public final class InJvmLauncher implements JobLauncher {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update((spec.job().jobId() + "\u0000" + base + "\u0000" + spec.training()).getBytes(StandardCharsets.UTF_8));
-            String root = base.contains("-r") ? base.substring(0, base.indexOf("-r")) : base;
+            // A re-aligned base keeps its root name: versions do not grow a suffix per job.
+            String root = base.replaceFirst("-r[0-9a-f]{10}$", "");
             return root + "-r" + HexFormat.of().formatHex(sha.digest()).substring(0, 10);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);

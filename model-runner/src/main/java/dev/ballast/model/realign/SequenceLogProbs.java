@@ -54,10 +54,11 @@ final class SequenceLogProbs {
     /** Total token negative log-likelihood and token count of {@code samples}, for perplexity. */
     static double[] totalNll(BuiltinLm model, List<TextSample> samples) {
         float[] mean = compute(model, samples);
+        int[] lengths = encode(model, samples).lengths();
         double nll = 0;
         long tokens = 0;
         for (int i = 0; i < samples.size(); i++) {
-            int length = encode(model, List.of(samples.get(i))).lengths()[0];
+            int length = lengths[i];
             nll -= mean[i] * (double) length;
             tokens += length;
         }

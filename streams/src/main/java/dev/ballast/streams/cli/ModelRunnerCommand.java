@@ -1,8 +1,6 @@
 package dev.ballast.streams.cli;
 
 import dev.ballast.model.ModelStore;
-import dev.ballast.model.realign.CommandLauncher;
-import dev.ballast.model.realign.InJvmLauncher;
 import dev.ballast.model.realign.JobLauncher;
 import dev.ballast.model.realign.RealignService;
 import dev.ballast.model.service.ScoringService;
@@ -70,9 +68,8 @@ final class ModelRunnerCommand implements Callable<Integer> {
     private static RealignService realignService(BallastConfig config) {
         BallastConfig.RealignConfig realign = config.realign();
         ScoringSettings scoring = config.scoringSettings();
-        JobLauncher launcher = realign.launcher().equals("command")
-                ? new CommandLauncher(realign.command(), realign.workDir(), Duration.ofHours(24))
-                : new InJvmLauncher(new ModelStore(config.modelRunner().dir()), scoring.device().resolve());
+        JobLauncher launcher = realign.launcher(new ModelStore(config.modelRunner().dir()), scoring.device().resolve(),
+                Duration.ofHours(24));
         return new RealignService(new RealignService.Settings(config.bootstrapServers(),
                 config.modelRunner().groupId() + "-realign", config.topics().jobs(), config.topics().status(),
                 scoring.clientOverrides(), config.modelRunner().dir().toString(), realign.training()),

@@ -2,6 +2,11 @@ package dev.ballast.streams.config;
 
 import dev.ballast.events.Topics;
 import dev.ballast.model.DeviceChoice;
+import ai.djl.Device;
+import dev.ballast.model.ModelStore;
+import dev.ballast.model.realign.CommandLauncher;
+import dev.ballast.model.realign.InJvmLauncher;
+import dev.ballast.model.realign.JobLauncher;
 import dev.ballast.model.realign.RealignSettings;
 import dev.ballast.model.service.ScoringSettings;
 import dev.ballast.streams.drift.BernoulliCusum;
@@ -267,6 +272,11 @@ public record BallastConfig(
      * @param command  argv of the command launcher ({@code {spec}}, {@code {result}} replaced by file paths)
      */
     public record RealignConfig(RealignSettings training, String launcher, List<String> command, Path workDir) {
+        /** The configured launcher; in-JVM jobs train from and publish to {@code store}. */
+        public JobLauncher launcher(ModelStore store, Device device, Duration commandTimeout) {
+            return launcher.equals("command") ? new CommandLauncher(command, workDir, commandTimeout)
+                    : new InJvmLauncher(store, device);
+        }
     }
 
     /**

@@ -3,8 +3,6 @@ package dev.ballast.streams.replay;
 import dev.ballast.events.JobStatus;
 import dev.ballast.events.RealignJob;
 import dev.ballast.model.ModelStore;
-import dev.ballast.model.realign.CommandLauncher;
-import dev.ballast.model.realign.InJvmLauncher;
 import dev.ballast.model.realign.JobLauncher;
 import dev.ballast.model.realign.RealignService;
 import dev.ballast.streams.config.BallastConfig;
@@ -39,9 +37,7 @@ final class RealignRun {
         }
         ModelStore store = seed(new ModelStore(run.modelRunner().dir()), baseVersion, jobStore);
         BallastConfig.RealignConfig realign = run.realign();
-        JobLauncher launcher = realign.launcher().equals("command")
-                ? new CommandLauncher(realign.command(), realign.workDir(), PER_JOB)
-                : new InJvmLauncher(store, run.scoringSettings().device().resolve());
+        JobLauncher launcher = realign.launcher(store, run.scoringSettings().device().resolve(), PER_JOB);
         RealignService.Settings settings = new RealignService.Settings(run.bootstrapServers(),
                 "ballast-realign-replay-" + runId, run.topics().jobs(), run.topics().status(), Map.of(),
                 store.dir().toString(), realign.training());

@@ -215,8 +215,8 @@ public final class ReplayRunner {
             List<JobStatus> statuses = runJobs(run, runId, jobs, scoring);
             List<Alert> alerts = readAlerts(servers, t.alerts(), alertsFrom);
             List<DeadLetterLine> dead = readDeadLetters(servers, t.dlq(), dlqFrom);
-            List<GateDecision> gate = new ArrayList<>(readDecisions(servers, t.accepted(), acceptedFrom));
-            gate.addAll(readDecisions(servers, t.quarantined(), quarantinedFrom));
+            List<GateDecision> gate = new ArrayList<>(read(servers, t.accepted(), acceptedFrom, GateDecision.class));
+            gate.addAll(read(servers, t.quarantined(), quarantinedFrom, GateDecision.class));
             gate.sort(Comparator.comparing(GateDecision::sampleId));
             double elapsed = (System.nanoTime() - started) / 1e9;
             Map<String, Long> perTopic = new LinkedHashMap<>();
@@ -303,11 +303,7 @@ public final class ReplayRunner {
     }
 
     private static List<Alert> readAlerts(String servers, String topic, Map<TopicPartition, Long> from) {
-        var deserializer = JsonSerde.of(Alert.class).deserializer();
-        List<Alert> alerts = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicDrain.read(servers, topic, from, Duration.ofSeconds(60))) {
-            alerts.add(deserializer.deserialize(topic, r.value()));
-        }
+        List<Alert> alerts = read(servers, topic, from, Alert.class);
         alerts.sort(Comparator.comparing(Alert::eventTimestamp).thenComparing(a -> String.valueOf(a.agentId())));
         return alerts;
     }
@@ -336,15 +332,6 @@ public final class ReplayRunner {
     private static <T> List<T> read(String servers, String topic, Map<TopicPartition, Long> from, Class<T> type) {
         var deserializer = JsonSerde.of(type).deserializer();
         List<T> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicDrain.read(servers, topic, from, Duration.ofSeconds(60))) {
-            out.add(deserializer.deserialize(topic, r.value()));
-        }
-        return out;
-    }
-
-    private static List<GateDecision> readDecisions(String servers, String topic, Map<TopicPartition, Long> from) {
-        var deserializer = JsonSerde.of(GateDecision.class).deserializer();
-        List<GateDecision> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : TopicDrain.read(servers, topic, from, Duration.ofSeconds(60))) {
             out.add(deserializer.deserialize(topic, r.value()));
         }

@@ -36,7 +36,7 @@ final class TriggerProcessor implements Processor<String, TriggerInput, String, 
     @Override
     public void process(Record<String, TriggerInput> record) {
         TriggerState stored = store.get(KEY);
-        TriggerState state = stored == null ? TriggerState.empty() : stored.copy();
+        TriggerState state = stored == null ? TriggerState.empty() : stored;
         Optional<RealignJob> job = record.value() instanceof TriggerInput.OfDecision d
                 ? trigger.onDecision(state, d.decision(), record.timestamp())
                 : trigger.onAlert(state, ((TriggerInput.OfAlert) record.value()).alert(), record.timestamp());

@@ -1,6 +1,5 @@
 package dev.ballast.streams.trigger;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,7 +8,8 @@ import java.util.TreeMap;
  * What the trigger remembers, kept as one value in its state store: conflict counts per policy
  * version, the most recent alerts per policy version (at most the alert threshold of them), the
  * jobs created by (reason, policy version), and when each reason last created one. Its size grows
- * with the number of policy versions, not with the data.
+ * with the number of policy versions, not with the data. Its collections are mutable (the
+ * trigger updates them in place); read back from the store, Jackson builds fresh mutable ones.
  */
 public record TriggerState(Map<String, Map<String, Long>> conflicts, Map<String, List<AlertMark>> alerts,
                            Map<String, String> jobs, Map<String, Long> lastJobAt) {
@@ -20,14 +20,5 @@ public record TriggerState(Map<String, Map<String, Long>> conflicts, Map<String,
 
     public static TriggerState empty() {
         return new TriggerState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
-    }
-
-    /** A mutable copy (a state read back from the store may hold immutable collections). */
-    public TriggerState copy() {
-        Map<String, Map<String, Long>> c = new TreeMap<>();
-        conflicts.forEach((k, v) -> c.put(k, new TreeMap<>(v)));
-        Map<String, List<AlertMark>> a = new TreeMap<>();
-        alerts.forEach((k, v) -> a.put(k, new ArrayList<>(v)));
-        return new TriggerState(c, a, new TreeMap<>(jobs), new TreeMap<>(lastJobAt));
     }
 }

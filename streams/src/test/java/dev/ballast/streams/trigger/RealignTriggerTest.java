@@ -80,12 +80,13 @@ class RealignTriggerTest {
     }
 
     @Test
-    void stateSurvivesACopyAsTheStoreWouldHandBack() {
+    void stateSurvivesTheStoresSerdeRoundTrip() {
         TriggerState state = TriggerState.empty();
         for (int i = 0; i < 3; i++) {
             trigger.onDecision(state, decision("a" + i, TriageDecision.Action.INVERT, "care@2"), i);
         }
-        TriggerState restored = state.copy();
+        var serde = dev.ballast.events.JsonSerde.of(TriggerState.class);
+        TriggerState restored = serde.deserializer().deserialize("t", serde.serializer().serialize("t", state));
         assertTrue(trigger.onDecision(restored, decision("a9", TriageDecision.Action.INVERT, "care@2"), 9).isEmpty());
     }
 }
