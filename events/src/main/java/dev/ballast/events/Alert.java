@@ -2,6 +2,8 @@ package dev.ballast.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,4 +24,14 @@ public record Alert(
         double score,
         String policyVersion,
         Map<String, Object> evidence) {
+
+    /** Field-level problems that make this alert unusable; empty when it is valid. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        FieldProblems.requireId(problems, "alertId", alertId);
+        if (type == null) {
+            problems.add("type: required");
+        }
+        return problems;
+    }
 }

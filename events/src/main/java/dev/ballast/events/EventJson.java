@@ -67,6 +67,16 @@ public final class EventJson {
         return read(LENIENT, bytes, RealignJob.class, j -> String.join("; ", j.problems()));
     }
 
+    /** Reads a triage decision leniently and checks its required fields. */
+    public static Decoded<TriageDecision> readTriageDecision(byte[] bytes) {
+        return read(LENIENT, bytes, TriageDecision.class, d -> String.join("; ", d.problems()));
+    }
+
+    /** Reads an alert leniently and checks its required fields. */
+    public static Decoded<Alert> readAlert(byte[] bytes) {
+        return read(LENIENT, bytes, Alert.class, a -> String.join("; ", a.problems()));
+    }
+
     /** Reads a scored candidate leniently and checks its required fields. */
     public static Decoded<ScoredCandidate> readScoredCandidate(byte[] bytes) {
         return read(LENIENT, bytes, ScoredCandidate.class, c -> String.join("; ", c.problems()));

@@ -1,5 +1,6 @@
 package dev.ballast.events;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,6 +16,17 @@ import java.util.List;
  */
 public record TriageDecision(String pairId, Action action, double impact, String policyVersion,
                              List<String> chosenViolates, List<String> rejectedViolates) {
+
+    /** Field-level problems that make this decision unusable; empty when it is valid. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        FieldProblems.requireId(problems, "pairId", pairId);
+        FieldProblems.requireId(problems, "policyVersion", policyVersion);
+        if (action == null) {
+            problems.add("action: required (INVERT, DISCARD or PRESERVE)");
+        }
+        return problems;
+    }
 
     /** The hybrid re-alignment objective's treatment of the pair. */
     public enum Action {

@@ -32,9 +32,7 @@ public final class KeyedIntake {
                                               Function<byte[], Decoded<T>> reader, Function<T, String> id,
                                               Class<T> type, String rekeyTopic, int partitions, String dlq,
                                               BallastMetrics metrics) {
-        Map<String, KStream<String, Intake<T>>> routes = builder
-                .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(kind + "s-source"))
-                .process(() -> new IntakeProcessor<>(reader, id, metrics), Named.as(kind + "-intake"))
+        Map<String, KStream<String, Intake<T>>> routes = intake(builder, topic, kind, reader, id, metrics)
                 .split(Named.as(kind + "-"))
                 .branch((k, v) -> v instanceof Intake.Invalid<T>, Branched.as("invalid"))
                 .branch((k, v) -> ((Intake.Valid<T>) v).arrivedKeyedByValue(), Branched.as("keyed"))
@@ -48,6 +46,29 @@ public final class KeyedIntake {
                         .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(type))
                         .withNumberOfPartitions(partitions));
         return keyed.merge(rekeyed, Named.as(kind + "s-merged"));
+    }
+
+    /**
+     * The valid records of {@code topic}, keyed by {@code id}, on the partition they arrived on
+     * (for readers that re-key everything themselves); the rest dead-lettered with the reason.
+     */
+    public static <T> KStream<String, T> decoded(StreamsBuilder builder, String topic, String kind,
+                                                 Function<byte[], Decoded<T>> reader, Function<T, String> id,
+                                                 String dlq, BallastMetrics metrics) {
+        Map<String, KStream<String, Intake<T>>> routes = intake(builder, topic, kind, reader, id, metrics)
+                .split(Named.as(kind + "-"))
+                .branch((k, v) -> v instanceof Intake.Invalid<T>, Branched.as("invalid"))
+                .defaultBranch(Branched.as("valid"));
+        DeadLetters.to(routes.get(kind + "-invalid"), dlq, kind);
+        return routes.get(kind + "-valid").mapValues(v -> ((Intake.Valid<T>) v).value(), Named.as(kind + "-value"));
+    }
+
+    private static <T> KStream<String, Intake<T>> intake(StreamsBuilder builder, String topic, String kind,
+                                                       Function<byte[], Decoded<T>> reader, Function<T, String> id,
+                                                       BallastMetrics metrics) {
+        return builder
+                .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(kind + "s-source"))
+                .process(() -> new IntakeProcessor<>(reader, id, metrics), Named.as(kind + "-intake"));
     }
 
     /**

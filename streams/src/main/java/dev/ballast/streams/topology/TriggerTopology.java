@@ -1,16 +1,17 @@
 package dev.ballast.streams.topology;
 
 import dev.ballast.events.Alert;
+import dev.ballast.events.EventJson;
 import dev.ballast.events.JsonSerde;
 import dev.ballast.events.RealignJob;
 import dev.ballast.events.TriageDecision;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.KeyedIntake;
 import dev.ballast.streams.trigger.RealignTrigger;
 import dev.ballast.streams.trigger.TriggerState;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -22,7 +23,7 @@ import org.apache.kafka.streams.state.Stores;
  * they cross the thresholds.
  *
  * <p>Input topics: triage decisions and alerts, as this application wrote them (read back,
- * committed only). Output topic: re-alignment jobs (key jobId, value {@code RealignJob}). Internal
+ * committed only; a record some other producer wrote there that does not decode is dead-lettered). Output topic: re-alignment jobs (key jobId, value {@code RealignJob}). Internal
  * topic: {@value #TRIGGER_INPUT}, one partition, so that one task sees every count and every job
  * ever created (the volume is one record per decision and alert, far below the interactions').
  * State store: {@value #TRIGGER_STORE} (one {@code TriggerState}).
@@ -37,13 +38,11 @@ public final class TriggerTopology {
 
     public static void addTo(StreamsBuilder builder, BallastConfig config, BallastMetrics metrics) {
         BallastConfig.TopicNames topics = config.topics();
-        KStream<String, TriggerInput> decisions = builder
-                .stream(topics.triage(), Consumed.with(Serdes.String(), JsonSerde.of(TriageDecision.class))
-                        .withName("trigger-decisions-source"))
+        KStream<String, TriggerInput> decisions = KeyedIntake.decoded(builder, topics.triage(), "trigger-decision",
+                        EventJson::readTriageDecision, TriageDecision::pairId, topics.dlq(), metrics)
                 .mapValues(TriggerInput.OfDecision::new, Named.as("trigger-decision-input"));
-        KStream<String, TriggerInput> alerts = builder
-                .stream(topics.alerts(), Consumed.with(Serdes.String(), JsonSerde.of(Alert.class))
-                        .withName("trigger-alerts-source"))
+        KStream<String, TriggerInput> alerts = KeyedIntake.decoded(builder, topics.alerts(), "trigger-alert",
+                        EventJson::readAlert, TriggerTopology::subject, topics.dlq(), metrics)
                 .mapValues(TriggerInput.OfAlert::new, Named.as("trigger-alert-input"));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRIGGER_STORE),
                 Serdes.String(), JsonSerde.of(TriggerState.class)));
@@ -56,5 +55,9 @@ public final class TriggerTopology {
                 .process(() -> new TriggerProcessor(trigger, metrics), Named.as("trigger"), TRIGGER_STORE)
                 .to(topics.jobs(), Produced.with(Serdes.String(), JsonSerde.of(RealignJob.class))
                         .withName("realign-jobs-sink"));
+    }
+
+    private static String subject(Alert alert) {
+        return alert.agentId() != null ? alert.agentId() : alert.groupId() != null ? alert.groupId() : alert.alertId();
     }
 }
