@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.events.Alert;
 import dev.ballast.events.JsonSerde;
+import dev.ballast.events.TopicDrain;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.eval.OfflineRun;
 import dev.ballast.streams.kafka.EmbeddedKafka;
 import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.ProcessingWatcher;
-import dev.ballast.streams.kafka.TopicDrain;
+
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.sim.Scenario;
 import dev.ballast.streams.sim.ScenarioSpec;
@@ -108,7 +109,7 @@ class CrashRestartTest {
                         List.of(config.topics().interactions(), config.topics().policies()));
             }
             var deserializer = JsonSerde.of(Alert.class).deserializer();
-            List<Alert> committed = TopicDrain.read(kafka.bootstrapServers(), config.topics().alerts(), Map.of(),
+            List<Alert> committed = TopicDrain.read(kafka.bootstrapServers(), Map.of(), config.topics().alerts(), Map.of(),
                     Duration.ofSeconds(30)).stream().map(r -> deserializer.deserialize("alerts", r.value())).toList();
             assertEquals(identities(reference), identities(committed));
         }

@@ -29,6 +29,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import dev.ballast.events.JobStatus;
+import dev.ballast.events.RealignJob;
+import dev.ballast.events.TriageDecision;
+import dev.ballast.streams.replay.TriageSection;
+import dev.ballast.streams.sim.PreferenceSimulation;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -113,6 +119,30 @@ class ReplayEndToEndTest {
     }
 
     @Test
+    void everyPairIsTriagedCorrectlyForTheNewPolicyAndOneReAlignmentJobFixesTheConflicts() {
+        List<TriageDecision> latest = TriageSection.latest(result.triage());
+        long validPairs = scenario.truth().preferences().size();
+        assertEquals(validPairs, latest.stream()
+                .filter(d -> d.policyVersion().equals(PreferenceSimulation.NEW_VERSION)).count(),
+                "each pair triaged against the new version once it arrived");
+        TriageSection.Agreement agreement = TriageSection.agreement(result.triage(), scenario.truth());
+        assertTrue(agreement.compared() >= validPairs, "the new version compared: " + agreement);
+        assertEquals(agreement.compared(), agreement.agreed(), "triage agrees with truth on every pair");
+
+        List<RealignJob> conflicts = result.jobs().stream()
+                .filter(j -> j.reason().equals(RealignJob.Reason.TRIAGE_CONFLICTS.name())).toList();
+        assertEquals(1, conflicts.size(), "one job for the new version's conflicts: " + result.jobs());
+        assertEquals(PreferenceSimulation.NEW_VERSION, conflicts.get(0).policyVersion());
+        JobStatus status = TriageSection.statusOf(conflicts.get(0), result.jobStatuses());
+        assertEquals(JobStatus.State.SUCCEEDED, status.state(), String.valueOf(status));
+        Map<String, Double> m = status.metrics();
+        assertTrue(m.get("preferenceAccuracyAfter") - m.get("preferenceAccuracyBefore") >= 0.30,
+                "held-out preference accuracy rises by 30 points: " + m);
+        assertTrue(m.get("perplexityAfter") <= 1.10 * m.get("perplexityBefore"), "utility kept: " + m);
+        assertTrue(status.modelVersion().startsWith(result.summary().modelVersion() + "-r"), status.modelVersion());
+    }
+
+    @Test
     void summaryCountsAndOutDirectoryFollowTheContract() throws Exception {
         int agents = 60 + 5 * 12;
         assertEquals(agents, result.summary().agents());
@@ -127,5 +157,7 @@ class ReplayEndToEndTest {
         }
         assertEquals(result.alerts().size(), Files.readAllLines(out.resolve("alerts.jsonl")).size());
         assertEquals(result.gateDecisions().size(), Files.readAllLines(out.resolve("gate.jsonl")).size());
+        assertEquals(TriageSection.latest(result.triage()).size(), Files.readAllLines(out.resolve("triage.jsonl")).size());
+        assertEquals(result.jobs().size(), Files.readAllLines(out.resolve("jobs.jsonl")).size());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ballast.events.Decoded;
 import dev.ballast.events.EventJson;
 import dev.ballast.events.JsonSerde;
+import dev.ballast.events.TopicDrain;
 import dev.ballast.events.RealignJob;
 import dev.ballast.events.TriageDecision;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +14,7 @@ import java.io.IOException;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.kafka.EmbeddedKafka;
 import dev.ballast.streams.kafka.MonitorService;
-import dev.ballast.streams.kafka.TopicDrain;
+
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.sim.CandidateSpec;
 import dev.ballast.streams.sim.PreferenceSimulation;
@@ -63,7 +64,7 @@ class TriggerRestartTest {
                 send(servers, config.topics().policies(), scenario.policyLines());
                 send(servers, config.topics().preferences(), pairs.subList(0, pairs.size() / 2));
                 long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-                while (TopicDrain.read(servers, jobs, Map.of(), Duration.ofSeconds(5)).isEmpty()) {
+                while (TopicDrain.read(servers, Map.of(), jobs, Map.of(), Duration.ofSeconds(5)).isEmpty()) {
                     assertTrue(System.nanoTime() < deadline, "no job from the first half");
                     Thread.sleep(200);
                 }
@@ -82,7 +83,7 @@ class TriggerRestartTest {
                 }
             }
             var deserializer = JsonSerde.of(RealignJob.class).deserializer();
-            List<String> created = TopicDrain.read(servers, jobs, Map.of(), Duration.ofSeconds(30)).stream()
+            List<String> created = TopicDrain.read(servers, Map.of(), jobs, Map.of(), Duration.ofSeconds(30)).stream()
                     .map(r -> deserializer.deserialize(jobs, r.value()))
                     .map(j -> j.reason() + "|" + j.policyVersion()).toList();
             assertEquals(List.of("TRIAGE_CONFLICTS|" + PreferenceSimulation.NEW_VERSION), created);
@@ -92,7 +93,7 @@ class TriggerRestartTest {
     /** Distinct pairs with a committed decision for the new policy version. */
     private static long pairsTriagedForNewVersion(String servers, BallastConfig config) {
         var deserializer = JsonSerde.of(TriageDecision.class).deserializer();
-        return TopicDrain.read(servers, config.topics().triage(), Map.of(), Duration.ofSeconds(5)).stream()
+        return TopicDrain.read(servers, Map.of(), config.topics().triage(), Map.of(), Duration.ofSeconds(5)).stream()
                 .map(r -> deserializer.deserialize("triage", r.value()))
                 .filter(d -> d.policyVersion().equals(PreferenceSimulation.NEW_VERSION))
                 .map(TriageDecision::pairId).distinct().count();

@@ -5,11 +5,14 @@ import dev.ballast.events.EventJson;
 import dev.ballast.events.JobStatus;
 import dev.ballast.events.PreferencePair;
 import dev.ballast.events.RealignJob;
+import dev.ballast.events.TopicDrain;
 import dev.ballast.events.TriageDecision;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -63,7 +66,7 @@ public final class RealignService implements AutoCloseable {
         thread.start();
     }
 
-    /** Final statuses of the jobs this instance ran, in order. */
+    /** Final statuses of the jobs this instance ran or could not read, in order. */
     public List<JobStatus> finished() {
         return List.copyOf(finished);
     }
@@ -114,8 +117,12 @@ public final class RealignService implements AutoCloseable {
         Decoded<RealignJob> decoded = EventJson.readRealignJob(record.value());
         String key = record.key() == null ? "unknown" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
         if (!(decoded instanceof Decoded.Ok<RealignJob> ok)) {
-            report(producer, new JobStatus(key, JobStatus.State.FAILED, launcher.device(), Map.of(), null,
-                    "unreadable job: " + ((Decoded.Rejected<RealignJob>) decoded).reason(), clock.instant()));
+            JobStatus failed = new JobStatus(key, JobStatus.State.FAILED, launcher.device(), Map.of(), null,
+                    "unreadable job: " + ((Decoded.Rejected<RealignJob>) decoded).reason(), clock.instant());
+            report(producer, failed);
+            producer.flush();
+            finished.add(failed);
+            log.accept("realign: record at offset " + record.offset() + " FAILED: " + failed.error());
             return;
         }
         RealignJob job = ok.value();
@@ -126,9 +133,15 @@ public final class RealignService implements AutoCloseable {
         report(producer, status(job, JobStatus.State.QUEUED, Map.of(), null, null));
         JobResult result;
         try {
-            JobData data = read(job);
+            Read read = read(job);
+            JobData data = read.data();
+            if (read.unreadableDecisions() + read.unreadablePairs() > 0) {
+                log.accept("realign: " + job.jobId() + ": skipped " + read.unreadableDecisions()
+                        + " unreadable triage decisions and " + read.unreadablePairs() + " unreadable pairs");
+            }
             report(producer, status(job, JobStatus.State.RUNNING, Map.of("decisions", (double) data.decisions().size(),
-                    "pairs", (double) data.pairs().size()), null, null));
+                    "pairs", (double) data.pairs().size(), "unreadableDecisions", (double) read.unreadableDecisions(),
+                    "unreadablePairs", (double) read.unreadablePairs()), null, null));
             JobSpec spec = new JobSpec(job, settings.bootstrapServers(), settings.statusTopic(), settings.modelDir(),
                     settings.training());
             result = launcher.run(spec, data, (metrics, line) -> {
@@ -161,8 +174,7 @@ public final class RealignService implements AutoCloseable {
     }
 
     private boolean alreadyFinished(String jobId) {
-        for (ConsumerRecord<byte[], byte[]> r : TopicSnapshot.read(settings.bootstrapServers(), settings.statusTopic(),
-                settings.clientOverrides(), READ_TIMEOUT)) {
+        for (ConsumerRecord<byte[], byte[]> r : snapshot(settings.statusTopic())) {
             if (EventJson.read(EventJson.LENIENT, r.value(), JobStatus.class, s -> "") instanceof Decoded.Ok<JobStatus> s
                     && jobId.equals(s.value().jobId()) && s.value().state() != null && s.value().state().terminal()) {
                 return true;
@@ -171,7 +183,11 @@ public final class RealignService implements AutoCloseable {
         return false;
     }
 
-    private JobData read(RealignJob job) {
+    /** The job's data, and how many records on its topics could not be read (skipped, reported). */
+    private record Read(JobData data, long unreadableDecisions, long unreadablePairs) {
+    }
+
+    private Read read(RealignJob job) {
         Map<String, String> selector = job.datasetSelector() == null ? Map.of() : job.datasetSelector();
         String triageTopic = selector.get(RealignJob.TRIAGE_TOPIC);
         String preferencesTopic = selector.get(RealignJob.PREFERENCES_TOPIC);
@@ -179,26 +195,34 @@ public final class RealignService implements AutoCloseable {
             throw new IllegalArgumentException("job " + job.jobId() + " names no triage or preferences topic");
         }
         List<TriageDecision> decisions = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicSnapshot.read(settings.bootstrapServers(), triageTopic,
-                settings.clientOverrides(), READ_TIMEOUT)) {
-            if (EventJson.read(EventJson.LENIENT, r.value(), TriageDecision.class, d -> d.pairId() == null
-                    || d.action() == null ? "incomplete" : "") instanceof Decoded.Ok<TriageDecision> d) {
+        long unreadableDecisions = 0;
+        for (ConsumerRecord<byte[], byte[]> r : snapshot(triageTopic)) {
+            if (EventJson.readTriageDecision(r.value()) instanceof Decoded.Ok<TriageDecision> d) {
                 decisions.add(d.value());
+            } else {
+                unreadableDecisions++;
             }
         }
         List<TriageDecision> selected = TriageSelection.select(decisions,
                 selector.getOrDefault(RealignJob.POLICY_VERSION, job.policyVersion()));
-        java.util.Set<String> wanted = new java.util.HashSet<>();
+        Set<String> wanted = new HashSet<>();
         selected.forEach(d -> wanted.add(d.pairId()));
         Map<String, PreferencePair> pairs = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicSnapshot.read(settings.bootstrapServers(), preferencesTopic,
-                settings.clientOverrides(), READ_TIMEOUT)) {
-            if (EventJson.readPreferencePair(r.value()) instanceof Decoded.Ok<PreferencePair> ok
-                    && wanted.contains(ok.value().pairId())) {
-                pairs.put(ok.value().pairId(), ok.value());
+        long unreadablePairs = 0;
+        for (ConsumerRecord<byte[], byte[]> r : snapshot(preferencesTopic)) {
+            if (EventJson.readPreferencePair(r.value()) instanceof Decoded.Ok<PreferencePair> ok) {
+                if (wanted.contains(ok.value().pairId())) {
+                    pairs.put(ok.value().pairId(), ok.value());
+                }
+            } else {
+                unreadablePairs++;
             }
         }
-        return new JobData(selected, pairs);
+        return new Read(new JobData(selected, pairs), unreadableDecisions, unreadablePairs);
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> snapshot(String topic) {
+        return TopicDrain.read(settings.bootstrapServers(), settings.clientOverrides(), topic, Map.of(), READ_TIMEOUT);
     }
 
     @Override

@@ -363,18 +363,24 @@ public record BallastConfig(
         return parse(props, Map.of());
     }
 
-    /** The scoring service's settings, with the Kafka client overrides ({@code streams.*} security keys apply too). */
-    public ScoringSettings scoringSettings() {
+    /** The security settings among the {@code streams.*} keys, which every plain Kafka client also needs. */
+    public Map<String, String> clientOverrides() {
         Map<String, String> clients = new TreeMap<>();
         streamsOverrides.forEach((k, v) -> {
             if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
                 clients.put(k, v);
             }
         });
+        return Map.copyOf(clients);
+    }
+
+    /** The scoring service's settings, with the Kafka client overrides. */
+    public ScoringSettings scoringSettings() {
+        Map<String, String> clients = clientOverrides();
         return new ScoringSettings(bootstrapServers, modelRunner.groupId(), modelRunner.transactionalId(),
                 topics.candidates(), topics.scored(), modelRunner.batchSize(), Duration.ofMillis(200), modelRunner.dir(),
                 DeviceChoice.parse(modelRunner.device()), modelRunner.gradLayers(), modelRunner.modelClass(),
-                Map.copyOf(clients));
+                clients);
     }
 
     /** The change detector this configuration selects, calibrated to its false-alarm budget. */

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The replay's model-runner job executor: once the pipeline has processed every input, it runs
@@ -39,7 +38,7 @@ final class RealignRun {
         BallastConfig.RealignConfig realign = run.realign();
         JobLauncher launcher = realign.launcher(store, run.scoringSettings().device().resolve(), PER_JOB);
         RealignService.Settings settings = new RealignService.Settings(run.bootstrapServers(),
-                "ballast-realign-replay-" + runId, run.topics().jobs(), run.topics().status(), Map.of(),
+                "ballast-realign-replay-" + runId, run.topics().jobs(), run.topics().status(), run.clientOverrides(),
                 store.dir().toString(), realign.training());
         log.printf("replay: running %d re-alignment job(s) on %s, models in %s%n", jobs.size(), launcher.device(),
                 store.dir());

@@ -12,6 +12,7 @@ import dev.ballast.events.RealignJob;
 import dev.ballast.events.TriageDecision;
 import dev.ballast.events.Interaction;
 import dev.ballast.events.JsonSerde;
+import dev.ballast.events.TopicDrain;
 import dev.ballast.model.service.ScoringService;
 import dev.ballast.model.service.ScoringSettings;
 import dev.ballast.streams.config.BallastConfig;
@@ -19,7 +20,6 @@ import dev.ballast.streams.eval.EventPositions;
 import dev.ballast.streams.kafka.EmbeddedKafka;
 import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.ProcessingWatcher;
-import dev.ballast.streams.kafka.TopicDrain;
 import dev.ballast.streams.metrics.BallastMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -171,13 +171,12 @@ public final class ReplayRunner {
                 log.printf("replay: model-runner scoring with model %s%n", scorer.modelVersion());
             }
             Progressing pipeline = new Progressing("monitor", monitor::failure, () -> "monitor state " + monitor.state());
-            String servers = run.bootstrapServers();
-            Map<TopicPartition, Long> alertsFrom = TopicDrain.endOffsets(servers, t.alerts());
-            Map<TopicPartition, Long> dlqFrom = TopicDrain.endOffsets(servers, t.dlq());
-            Map<TopicPartition, Long> acceptedFrom = TopicDrain.endOffsets(servers, t.accepted());
-            Map<TopicPartition, Long> quarantinedFrom = TopicDrain.endOffsets(servers, t.quarantined());
-            Map<TopicPartition, Long> triageFrom = TopicDrain.endOffsets(servers, t.triage());
-            Map<TopicPartition, Long> jobsFrom = TopicDrain.endOffsets(servers, t.jobs());
+            Map<TopicPartition, Long> alertsFrom = endOffsets(run, t.alerts());
+            Map<TopicPartition, Long> dlqFrom = endOffsets(run, t.dlq());
+            Map<TopicPartition, Long> acceptedFrom = endOffsets(run, t.accepted());
+            Map<TopicPartition, Long> quarantinedFrom = endOffsets(run, t.quarantined());
+            Map<TopicPartition, Long> triageFrom = endOffsets(run, t.triage());
+            Map<TopicPartition, Long> jobsFrom = endOffsets(run, t.jobs());
             Map<String, ReplaySummary.InputFile> produced = new LinkedHashMap<>();
             EventPositions positions = new EventPositions();
             for (String file : ReplayInputs.ORDER) {
@@ -210,13 +209,13 @@ public final class ReplayRunner {
                         scoringWatcher, List.of(t.candidates()));
             }
             await(pipeline, watcher, watched);
-            List<TriageDecision> triage = read(servers, t.triage(), triageFrom, TriageDecision.class);
-            List<RealignJob> jobs = read(servers, t.jobs(), jobsFrom, RealignJob.class);
+            List<TriageDecision> triage = read(run, t.triage(), triageFrom, TriageDecision.class);
+            List<RealignJob> jobs = read(run, t.jobs(), jobsFrom, RealignJob.class);
             List<JobStatus> statuses = runJobs(run, runId, jobs, scoring);
-            List<Alert> alerts = readAlerts(servers, t.alerts(), alertsFrom);
-            List<DeadLetterLine> dead = readDeadLetters(servers, t.dlq(), dlqFrom);
-            List<GateDecision> gate = new ArrayList<>(read(servers, t.accepted(), acceptedFrom, GateDecision.class));
-            gate.addAll(read(servers, t.quarantined(), quarantinedFrom, GateDecision.class));
+            List<Alert> alerts = readAlerts(run, t.alerts(), alertsFrom);
+            List<DeadLetterLine> dead = readDeadLetters(run, t.dlq(), dlqFrom);
+            List<GateDecision> gate = new ArrayList<>(read(run, t.accepted(), acceptedFrom, GateDecision.class));
+            gate.addAll(read(run, t.quarantined(), quarantinedFrom, GateDecision.class));
             gate.sort(Comparator.comparing(GateDecision::sampleId));
             double elapsed = (System.nanoTime() - started) / 1e9;
             Map<String, Long> perTopic = new LinkedHashMap<>();
@@ -302,8 +301,8 @@ public final class ReplayRunner {
         }
     }
 
-    private static List<Alert> readAlerts(String servers, String topic, Map<TopicPartition, Long> from) {
-        List<Alert> alerts = read(servers, topic, from, Alert.class);
+    private static List<Alert> readAlerts(BallastConfig run, String topic, Map<TopicPartition, Long> from) {
+        List<Alert> alerts = read(run, topic, from, Alert.class);
         alerts.sort(Comparator.comparing(Alert::eventTimestamp).thenComparing(a -> String.valueOf(a.agentId())));
         return alerts;
     }
@@ -329,18 +328,28 @@ public final class ReplayRunner {
         }
     }
 
-    private static <T> List<T> read(String servers, String topic, Map<TopicPartition, Long> from, Class<T> type) {
+    private static Map<TopicPartition, Long> endOffsets(BallastConfig run, String topic) {
+        return TopicDrain.endOffsets(run.bootstrapServers(), run.clientOverrides(), topic, Duration.ofSeconds(60));
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> drain(BallastConfig run, String topic,
+                                                             Map<TopicPartition, Long> from) {
+        return TopicDrain.read(run.bootstrapServers(), run.clientOverrides(), topic, from, Duration.ofSeconds(60));
+    }
+
+    private static <T> List<T> read(BallastConfig run, String topic, Map<TopicPartition, Long> from, Class<T> type) {
         var deserializer = JsonSerde.of(type).deserializer();
         List<T> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicDrain.read(servers, topic, from, Duration.ofSeconds(60))) {
+        for (ConsumerRecord<byte[], byte[]> r : drain(run, topic, from)) {
             out.add(deserializer.deserialize(topic, r.value()));
         }
         return out;
     }
 
-    private static List<DeadLetterLine> readDeadLetters(String servers, String topic, Map<TopicPartition, Long> from) {
+    private static List<DeadLetterLine> readDeadLetters(BallastConfig run, String topic,
+                                                        Map<TopicPartition, Long> from) {
         List<DeadLetterLine> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicDrain.read(servers, topic, from, Duration.ofSeconds(60))) {
+        for (ConsumerRecord<byte[], byte[]> r : drain(run, topic, from)) {
             String partition = header(r, DeadLetterHeaders.SOURCE_PARTITION);
             String offset = header(r, DeadLetterHeaders.SOURCE_OFFSET);
             out.add(new DeadLetterLine(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),

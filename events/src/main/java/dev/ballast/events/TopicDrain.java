@@ -1,4 +1,4 @@
-package dev.ballast.streams.kafka;
+package dev.ballast.events;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,17 +14,21 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads the committed content of a topic from given start offsets to its current end, without a
- * consumer group. Replay uses it to collect outputs once processing has caught up.
+ * Reads the committed content of a topic from given start offsets to its end offsets at call
+ * time, without a consumer group. Replay uses it to collect outputs once processing has caught
+ * up; a re-alignment job uses it to train on what was there when it started, however much
+ * arrives meanwhile. {@code overrides} are client settings (security) applied before the
+ * reader's own.
  */
 public final class TopicDrain {
     private TopicDrain() {
     }
 
     /** End offsets (read_committed) of every partition of {@code topic}. */
-    public static Map<TopicPartition, Long> endOffsets(String bootstrapServers, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
-            return consumer.endOffsets(partitions(consumer, topic));
+    public static Map<TopicPartition, Long> endOffsets(String bootstrapServers, Map<String, String> overrides,
+                                                       String topic, Duration timeout) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers, overrides)) {
+            return consumer.endOffsets(partitions(consumer, topic, timeout), timeout);
         }
     }
 
@@ -32,16 +36,17 @@ public final class TopicDrain {
      * Every committed record of {@code topic} from {@code from} (missing partitions: from the
      * beginning) to the end offsets at call time, in partition then offset order.
      */
-    public static List<ConsumerRecord<byte[], byte[]>> read(String bootstrapServers, String topic,
-                                                           Map<TopicPartition, Long> from, Duration timeout) {
+    public static List<ConsumerRecord<byte[], byte[]>> read(String bootstrapServers, Map<String, String> overrides,
+                                                           String topic, Map<TopicPartition, Long> from,
+                                                           Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
-            List<TopicPartition> partitions = partitions(consumer, topic);
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers, overrides)) {
+            List<TopicPartition> partitions = partitions(consumer, topic, timeout);
             consumer.assign(partitions);
             for (TopicPartition tp : partitions) {
                 consumer.seek(tp, from.getOrDefault(tp, 0L));
             }
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
                 if (System.nanoTime() > deadline) {
@@ -60,13 +65,15 @@ public final class TopicDrain {
         return out;
     }
 
-    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic);
+    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic,
+                                                   Duration timeout) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
         return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, Map<String, String> overrides) {
         Properties p = new Properties();
+        p.putAll(overrides);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
