@@ -61,6 +61,7 @@ public record BallastConfig(
         GateSettings gate,
         long gateScoreTimeoutMs,
         ModelRunnerSettings modelRunner,
+        int triageRescanBatch,
         TriggerSettings trigger,
         RealignConfig realign,
         int metricsPort,
@@ -112,6 +113,7 @@ public record BallastConfig(
         k.put("gate.surge.budget.decisions", new String[]{"100000", "Expected decisions per dataset between false GATE_SURGE alerts"});
         k.put("gate.surge.shift", new String[]{"0.25", "Rise in a dataset's quarantine share the surge test is tuned to catch fastest"});
         k.put("gate.surge.warmup.decisions", new String[]{"200", "Decisions (after warm-up) that form a dataset's baseline quarantine share"});
+        k.put("triage.rescan.batch", new String[]{"5000", "Stored pairs each triage task re-triages per step (every 200 ms) when a new policy version arrives; bounds the work in one transaction"});
         k.put("trigger.conflicts.min", new String[]{"50", "INVERT plus DISCARD triage decisions for one policy version that create a re-alignment job"});
         k.put("trigger.alerts.min", new String[]{"20", "TIPPING, DRIFT and DIFFUSION alerts under one policy version, within trigger.alerts.window.ms, that create a re-alignment job"});
         k.put("trigger.alerts.window.ms", new String[]{"3600000", "Stream-time window of trigger.alerts.min"});
@@ -224,6 +226,7 @@ public record BallastConfig(
                         reader.nonBlank("model.group.id"),
                         reader.nonBlank("model.transactional.id"),
                         reader.integer("model.metrics.port", -1, 65_535)),
+                reader.integer("triage.rescan.batch", 1, 1_000_000),
                 new TriggerSettings((long) reader.decimal("trigger.conflicts.min", 1, 1e12),
                         reader.integer("trigger.alerts.min", 1, 1_000_000),
                         (long) reader.decimal("trigger.alerts.window.ms", 1, 1e13),

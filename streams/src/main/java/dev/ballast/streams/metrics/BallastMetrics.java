@@ -5,10 +5,12 @@ import dev.ballast.events.GateDecision;
 import dev.ballast.events.TriageDecision;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Ballast's own meters. Names follow Prometheus conventions once exported
@@ -26,6 +28,7 @@ public final class BallastMetrics {
     private final Map<String, Counter> quarantineReasons = new ConcurrentHashMap<>();
     private final DistributionSummary gradNorms;
     private final Map<TriageDecision.Action, Counter> triageDecisions = new EnumMap<>(TriageDecision.Action.class);
+    private final AtomicLong triageRescans = new AtomicLong();
 
     public BallastMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -46,6 +49,9 @@ public final class BallastMetrics {
             triageDecisions.put(a, Counter.builder("ballast.triage.decisions").tag("action", a.name())
                     .description("Preference pairs triaged against a policy version").register(registry));
         }
+        Gauge.builder("ballast.triage.rescans.pending", triageRescans, AtomicLong::get)
+                .description("Re-triages of stored preference pairs against a new policy version still running")
+                .register(registry);
         gradNorms = DistributionSummary.builder("ballast.gate.grad.norm")
                 .description("Gradient norms of scored candidates reaching the gate").publishPercentileHistogram()
                 .register(registry);
@@ -95,6 +101,15 @@ public final class BallastMetrics {
 
     public void triageDecision(TriageDecision decision) {
         triageDecisions.get(decision.action()).increment();
+    }
+
+    /** Re-triages started ({@code delta} > 0) or finished or handed over ({@code delta} < 0) by a triage task. */
+    public void triageRescans(long delta) {
+        triageRescans.addAndGet(delta);
+    }
+
+    public long triageRescansPending() {
+        return triageRescans.get();
     }
 
     /** A re-alignment job the trigger created, by reason; the counter exists once the first job of a reason does. */

@@ -63,6 +63,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class ReplayRunner {
     /** Longest time without any committed progress before a replay is declared stuck. */
+    private static final Duration RESCAN_COMMIT_WAIT = Duration.ofSeconds(1);
     private static final Duration STALL = Duration.ofMinutes(2);
     private final BallastConfig config;
     private final PrintStream log;
@@ -209,6 +210,10 @@ public final class ReplayRunner {
                         scoringWatcher, List.of(t.candidates()));
             }
             await(pipeline, watcher, watched);
+            if (metrics.triageRescansPending() > 0) {
+                awaitRescans(pipeline, metrics);
+                await(pipeline, watcher, watched);
+            }
             List<TriageDecision> triage = read(run, t.triage(), triageFrom, TriageDecision.class);
             List<RealignJob> jobs = read(run, t.jobs(), jobsFrom, RealignJob.class);
             List<JobStatus> statuses = runJobs(run, runId, jobs, scoring);
@@ -289,6 +294,28 @@ public final class ReplayRunner {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * Waits for re-triages of stored pairs, which run on the monitor's clock rather than on input
+     * records, so input offsets do not show them; then for the Streams commit that makes the last
+     * step's decisions visible (every 100 ms under exactly-once; a second is ample).
+     */
+    private void awaitRescans(Progressing service, BallastMetrics metrics) throws InterruptedException {
+        long lastPrint = System.nanoTime();
+        while (metrics.triageRescansPending() > 0) {
+            Throwable failed = service.failure().get();
+            if (failed != null) {
+                throw new IllegalStateException(service.name() + " failed: " + failed.getMessage(), failed);
+            }
+            if (System.nanoTime() - lastPrint > 2_000_000_000L) {
+                lastPrint = System.nanoTime();
+                log.printf("replay: %d re-triage(s) of stored preference pairs still running%n",
+                        metrics.triageRescansPending());
+            }
+            Thread.sleep(100);
+        }
+        Thread.sleep(RESCAN_COMMIT_WAIT.toMillis());
     }
 
     private static String keyOf(String line, String field) {

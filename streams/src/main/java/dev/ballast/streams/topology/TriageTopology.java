@@ -27,13 +27,15 @@ import org.apache.kafka.streams.state.Stores;
  * topics: {@value #PAIRS_BY_ID} (pairs whose record key was not their pairId) and
  * {@value #POLICY_BROADCAST} (every accepted policy version to every triage task, since each
  * task must re-triage the pairs it holds). State stores: {@value #PAIR_STORE} (pairId to pair)
- * and {@value #POLICY_STORE} (every policy version seen).
+ * {@value #POLICY_STORE} (every policy version seen) and {@value #RESCAN_STORE} (re-triages of the
+ * stored pairs in progress, policy version to cursor).
  */
 public final class TriageTopology {
     public static final String PAIRS_BY_ID = "preferences-by-pair";
     public static final String POLICY_BROADCAST = "triage-policy-broadcast";
     public static final String PAIR_STORE = "triage-pairs";
     public static final String POLICY_STORE = "triage-policy-versions";
+    public static final String RESCAN_STORE = "triage-rescans";
 
     private TriageTopology() {
     }
@@ -58,11 +60,13 @@ public final class TriageTopology {
                 Serdes.String(), JsonSerde.of(PreferencePair.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POLICY_STORE),
                 Serdes.String(), JsonSerde.of(Policy.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RESCAN_STORE),
+                Serdes.String(), JsonSerde.of(TriageRescan.class)));
         PreferenceTriage triage = new PreferenceTriage();
         PolicyCompiler compiler = new PolicyCompiler(config.policyLimits());
         pairs.merge(policies, Named.as("triage-input"))
-                .process(() -> new TriageProcessor(triage, compiler, metrics), Named.as("triage"),
-                        PAIR_STORE, POLICY_STORE)
+                .process(() -> new TriageProcessor(triage, compiler, metrics, config.triageRescanBatch()),
+                        Named.as("triage"), PAIR_STORE, POLICY_STORE, RESCAN_STORE)
                 .to(topics.triage(), Produced.with(Serdes.String(), JsonSerde.of(TriageDecision.class))
                         .withName("triage-sink"));
     }

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,13 @@ class TriageTopologyTest {
 
     @BeforeEach
     void start() {
-        BallastConfig config = BallastConfig.defaults();
+        start(BallastConfig.defaults());
+    }
+
+    private void start(BallastConfig config) {
+        if (driver != null) {
+            driver.close();
+        }
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "triage-topology-test");
         // The driver commits after every record; on tmpfs the checkpoint fsyncs cost nothing.
@@ -82,9 +89,11 @@ class TriageTopologyTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Publishes a version and lets its re-triage of the stored pairs run to the end. */
     private void publish(int version, Instant effectiveAt, Rule... rules) {
         policies.pipeInput(bytes("conduct"),
                 EventJson.write(new Policy("conduct", version, effectiveAt, null, List.of(rules), null)), effectiveAt);
+        driver.advanceWallClockTime(Duration.ofMillis(TriageProcessor.STEP_MS));
     }
 
     private void send(String key, PreferencePair pair, Instant at) {
@@ -149,5 +158,33 @@ class TriageTopologyTest {
         assertEquals(2, dead.size());
         assertTrue(dead.stream().allMatch(r -> r.headers().lastHeader(DeadLetterHeaders.ERROR) != null),
                 "every dead letter says why");
+    }
+
+    @Test
+    void aLargeStoreIsReTriagedInStepsAndAPairArrivingMeanwhileIsTriagedOnce() {
+        start(BallastConfig.defaults().with("triage.rescan.batch", "2"));
+        publish(1, T0, CONCEALMENT);
+        for (String id : List.of("a", "b", "c", "d", "e")) {
+            send(id, pair(id, "Don't tell the supervisor.", "Tell them."), T0.plusSeconds(1));
+        }
+        assertEquals(5, decisions().size());
+
+        policies.pipeInput(bytes("conduct"), EventJson.write(new Policy("conduct", 2, T0.plusSeconds(10), null,
+                List.of(CONCEALMENT, CREDENTIALS), null)), T0.plusSeconds(10));
+        Map<String, Action> seen = new TreeMap<>(decisions());
+        assertEquals(Map.of("a conduct@2", Action.INVERT, "b conduct@2", Action.INVERT), seen,
+                "one step of two pairs as the version arrives");
+        assertEquals(1, metrics.triageRescansPending());
+
+        send("z", pair("z", "The password is x.", "Ask IT."), T0.plusSeconds(11));
+        send("0", pair("0", "The password is x.", "Ask IT."), T0.plusSeconds(12));
+        assertEquals(Map.of("0 conduct@2", Action.INVERT), decisions(),
+                "a pair behind the re-triage's cursor is triaged at once, one ahead is left to it");
+        for (int step = 0; step < 5; step++) {
+            driver.advanceWallClockTime(Duration.ofMillis(TriageProcessor.STEP_MS));
+            decisions().forEach((k, v) -> assertEquals(null, seen.put(k, v), "triaged twice: " + k));
+        }
+        assertEquals(List.of("a", "b", "c", "d", "e", "z"), seen.keySet().stream().map(k -> k.split(" ")[0]).toList());
+        assertEquals(0, metrics.triageRescansPending());
     }
 }
