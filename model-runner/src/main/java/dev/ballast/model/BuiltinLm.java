@@ -170,13 +170,6 @@ public final class BuiltinLm implements ScoringModel {
         return model;
     }
 
-    /** Lets gradients flow to the weights again, for a copy loaded to be trained (re-alignment). */
-    public void unfreeze() {
-        for (Parameter param : block.getParameters().values()) {
-            param.getArray().setRequiresGradient(true);
-        }
-    }
-
     @Override
     public List<SampleScore> score(List<TextSample> samples) {
         if (samples.isEmpty()) {

@@ -89,6 +89,14 @@ public final class ContextLm extends AbstractBlock {
                 hiddenBias.getArray(), outputWeight.getArray(), outputBias.getArray());
     }
 
+    /** Each current parameter value passed through {@code copy} (a trainer's per-step leaf copies). */
+    public Weights weights(java.util.function.UnaryOperator<NDArray> copy) {
+        Weights w = weights();
+        return new Weights(copy.apply(w.tokenEmbedding()), copy.apply(w.promptEmbedding()),
+                copy.apply(w.hiddenWeight()), copy.apply(w.hiddenBias()), copy.apply(w.outputWeight()),
+                copy.apply(w.outputBias()));
+    }
+
     /**
      * Leaf tensors placed in the forward pass so that one backward pass yields the gradient of the
      * loss with respect to the hidden layer's input and to each linear layer's output, per position;

@@ -24,12 +24,13 @@ final class HybridObjective {
     static NDArray dpo(NDArray policyPreferred, NDArray policyDispreferred, NDArray refPreferred,
                        NDArray refDispreferred, NDArray weights, double beta) {
         NDArray margin = policyPreferred.sub(refPreferred).sub(policyDispreferred.sub(refDispreferred));
-        return weightedMean(softplus(margin.mul((float) -beta)), weights);
+        return weightedMean(softplus(margin.mul(constant(margin, -beta))), weights);
     }
 
     /** Weighted mean bounded unlearning loss; arrays [B], weights [B]. */
     static NDArray unlearn(NDArray policy, NDArray reference, NDArray weights, double beta) {
-        return weightedMean(softplus(policy.sub(reference).mul((float) beta)), weights).mul((float) (2 / beta));
+        NDArray scaled = policy.sub(reference).mul(constant(policy, beta));
+        return weightedMean(softplus(scaled), weights).mul(constant(policy, 2 / beta));
     }
 
     /**
@@ -39,12 +40,22 @@ final class HybridObjective {
     static NDArray anchor(NDArray policyLogits, NDArray referenceLogits, NDArray positionWeights, int samples) {
         NDArray refLog = referenceLogits.logSoftmax(1);
         NDArray perPosition = refLog.exp().mul(refLog.sub(policyLogits.logSoftmax(1))).sum(new int[]{1});
-        return perPosition.mul(positionWeights).sum().div(samples);
+        return perPosition.mul(positionWeights).sum().div(constant(perPosition, samples));
     }
 
     /** {@code log(1 + e^x)}, computed as {@code max(x, 0) + log(1 + e^-|x|)} so large margins do not overflow. */
     static NDArray softplus(NDArray x) {
-        return x.maximum(0).add(x.abs().neg().exp().add(1).log());
+        return x.maximum(constant(x, 0)).add(x.abs().neg().exp().add(constant(x, 1)).log());
+    }
+
+    /**
+     * A scalar that lives as long as {@code like}'s manager. DJL's {@code mul(Number)} and kin
+     * create the scalar over Java memory and free it on return, while autograd keeps it for the
+     * backward pass: the gradient then reads freed memory, and training went NaN, or did not move,
+     * in some runs of identical input. Every constant on a gradient's path is made here instead.
+     */
+    static NDArray constant(NDArray like, double value) {
+        return like.getManager().create((float) value);
     }
 
     private static NDArray weightedMean(NDArray values, NDArray weights) {

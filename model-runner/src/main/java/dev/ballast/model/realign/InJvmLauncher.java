@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
@@ -62,11 +63,7 @@ public final class InJvmLauncher implements JobLauncher {
                     progress.accept(Map.of("step", (double) step, "steps", (double) steps, "loss", loss, "dpoLoss", dpo,
                             "unlearnLoss", unlearn, "anchorKl", kl), null), Math.max(1, settings.steps() / 10));
             PreferenceFigures after = PreferenceFigures.measure(policy, built.data());
-            String version = versionName(base, spec);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            store.write(version, dir -> BuiltinLm.save(dir, version, policy.model(), policy.block(),
-                    policy.vocabulary(), "realign of " + base + " by " + spec.job().jobId(), seconds));
-            store.publish(version);
             Map<String, Double> metrics = new LinkedHashMap<>();
             metrics.put("preferenceAccuracyBefore", before.preferenceAccuracy());
             metrics.put("preferenceAccuracyAfter", after.preferenceAccuracy());
@@ -81,6 +78,15 @@ public final class InJvmLauncher implements JobLauncher {
             if (!top.isEmpty()) {
                 metrics.put("topImpact", top.get(0).impact());
             }
+            Optional<String> rejected = ModelAcceptance.rejection(before, after, settings.maxPerplexityIncrease());
+            if (rejected.isPresent()) {
+                return new JobResult(false, null, metrics, "model not published: " + rejected.get()
+                        + "; " + base + " stays in force");
+            }
+            String version = versionName(base, spec);
+            store.write(version, dir -> BuiltinLm.save(dir, version, policy.model(), policy.block(),
+                    policy.vocabulary(), "realign of " + base + " by " + spec.job().jobId(), seconds));
+            store.publish(version);
             return new JobResult(true, version, metrics, null);
         } catch (RuntimeException e) {
             return JobResult.failed(e.getClass().getSimpleName() + ": " + e.getMessage());

@@ -10,10 +10,13 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import dev.ballast.model.BuiltinLm;
+import dev.ballast.model.lm.ContextLm;
 import dev.ballast.model.lm.EncodedBatch;
 import dev.ballast.model.lm.TextSample;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -52,7 +55,6 @@ public final class RealignTrainer {
         float[][] refPairs = data.preferences().isEmpty() ? new float[2][0]
                 : PreferenceFigures.margins(reference, data.preferences());
         float[] refUnlearn = SequenceLogProbs.compute(reference, unlearnSamples(data.unlearn()));
-        policy.unfreeze();
         ai.djl.nn.ParameterList params = policy.block().getParameters();
         // Cosine decay to 5% of the rate: the late steps settle the preferences instead of trading
         // one batch's pairs against the next one's.
@@ -65,36 +67,54 @@ public final class RealignTrainer {
             double[] terms = new double[3];
             try (NDManager m = policy.model().getNDManager().newSubManager();
                  GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                collector.zeroGradients();
+                // Fresh leaf copies of the weights each step, and their gradients read once: the
+                // weights themselves never require gradients, so no gradient outlives its step,
+                // nothing accumulates across steps and nothing has to be zeroed.
+                Map<NDArray, NDArray> leaves = new IdentityHashMap<>();
+                ContextLm.Weights weights = policy.block().weights(live -> {
+                    NDArray leaf = live.stopGradient().duplicate();
+                    leaf.attach(m);
+                    leaf.setRequiresGradient(true);
+                    leaves.put(live, leaf);
+                    return leaf;
+                });
                 NDArray loss = m.zeros(new Shape());
                 if (!data.preferences().isEmpty()) {
-                    NDArray dpo = dpoTerm(draw(rng, data.preferences().size(), b), refPairs, m);
+                    NDArray dpo = dpoTerm(draw(rng, data.preferences().size(), b), refPairs, weights, m);
                     terms[0] = dpo.getFloat();
                     loss = loss.add(dpo);
                 }
                 if (!data.unlearn().isEmpty() && settings.unlearnWeight() > 0) {
-                    NDArray npo = unlearnTerm(draw(rng, data.unlearn().size(), Math.max(1, b / 2)), refUnlearn, m);
+                    NDArray npo = unlearnTerm(draw(rng, data.unlearn().size(), Math.max(1, b / 2)), refUnlearn,
+                            weights, m);
                     terms[1] = npo.getFloat();
-                    loss = loss.add(npo.mul((float) settings.unlearnWeight()));
+                    loss = loss.add(npo.mul(HybridObjective.constant(npo, settings.unlearnWeight())));
                 }
                 if (!data.neutral().isEmpty() && settings.anchorWeight() > 0) {
-                    NDArray kl = anchorTerm(draw(rng, data.neutral().size(), b), m);
+                    NDArray kl = anchorTerm(draw(rng, data.neutral().size(), b), weights, m);
                     terms[2] = kl.getFloat();
-                    loss = loss.add(kl.mul((float) settings.anchorWeight()));
+                    loss = loss.add(kl.mul(HybridObjective.constant(kl, settings.anchorWeight())));
+                }
+                float total = loss.getFloat();
+                if (!Float.isFinite(total)) {
+                    // Stepping on a non-finite loss would write NaN into every weight.
+                    throw new IllegalStateException("training diverged at step " + step + " of " + settings.steps()
+                            + ": loss " + total + " (DPO " + terms[0] + ", unlearning " + terms[1] + ", anchor "
+                            + terms[2] + ")");
                 }
                 collector.backward(loss);
                 for (Pair<String, Parameter> p : params) {
-                    NDArray weight = p.getValue().getArray();
-                    adam.update(p.getKey(), weight, weight.getGradient());
+                    NDArray live = p.getValue().getArray();
+                    adam.update(p.getKey(), live, leaves.get(live).getGradient());
                 }
                 if (step % every == 0 || step == settings.steps()) {
-                    progress.step(step, settings.steps(), loss.getFloat(), terms[0], terms[1], terms[2]);
+                    progress.step(step, settings.steps(), total, terms[0], terms[1], terms[2]);
                 }
             }
         }
     }
 
-    private NDArray dpoTerm(int[] picks, float[][] ref, NDManager m) {
+    private NDArray dpoTerm(int[] picks, float[][] ref, ContextLm.Weights current, NDManager m) {
         List<TextSample> samples = new ArrayList<>(2 * picks.length);
         float[] refW = new float[picks.length];
         float[] refL = new float[picks.length];
@@ -111,14 +131,14 @@ public final class RealignTrainer {
             samples.add(new TextSample(p.prompt(), p.dispreferred()));
         }
         EncodedBatch batch = SequenceLogProbs.encode(policy, samples);
-        NDArray lp = SequenceLogProbs.fromLogits(SequenceLogProbs.logits(policy, batch, m), batch, m);
+        NDArray lp = SequenceLogProbs.fromLogits(SequenceLogProbs.logits(policy, current, batch, m), batch, m);
         NDArray preferred = lp.get("0:" + picks.length);
         NDArray dispreferred = lp.get(picks.length + ":");
         return HybridObjective.dpo(preferred, dispreferred, m.create(refW), m.create(refL), m.create(weights),
                 settings.beta());
     }
 
-    private NDArray unlearnTerm(int[] picks, float[] ref, NDManager m) {
+    private NDArray unlearnTerm(int[] picks, float[] ref, ContextLm.Weights current, NDManager m) {
         List<TextSample> samples = new ArrayList<>(picks.length);
         float[] refs = new float[picks.length];
         float[] weights = new float[picks.length];
@@ -129,18 +149,18 @@ public final class RealignTrainer {
             weights[i] = (float) u.weight();
         }
         EncodedBatch batch = SequenceLogProbs.encode(policy, samples);
-        NDArray lp = SequenceLogProbs.fromLogits(SequenceLogProbs.logits(policy, batch, m), batch, m);
+        NDArray lp = SequenceLogProbs.fromLogits(SequenceLogProbs.logits(policy, current, batch, m), batch, m);
         return HybridObjective.unlearn(lp, m.create(refs), m.create(weights), settings.beta());
     }
 
-    private NDArray anchorTerm(int[] picks, NDManager m) {
+    private NDArray anchorTerm(int[] picks, ContextLm.Weights current, NDManager m) {
         List<TextSample> samples = new ArrayList<>(picks.length);
         for (int pick : picks) {
             samples.add(data.neutral().get(pick));
         }
         EncodedBatch batch = SequenceLogProbs.encode(policy, samples);
         NDArray referenceLogits = SequenceLogProbs.logits(reference, batch, m).stopGradient();
-        return HybridObjective.anchor(SequenceLogProbs.logits(policy, batch, m), referenceLogits, batch.weights(m),
+        return HybridObjective.anchor(SequenceLogProbs.logits(policy, current, batch, m), referenceLogits, batch.weights(m),
                 batch.samples());
     }
 

@@ -29,8 +29,12 @@ final class SequenceLogProbs {
 
     /** The model's logits for {@code batch} with its own weights (gradients flow when they require it). */
     static NDArray logits(BuiltinLm model, EncodedBatch batch, NDManager manager) {
-        NDList inputs = batch.inputs(manager);
-        return model.block().forward(model.block().weights(), inputs, null);
+        return logits(model, model.block().weights(), batch, manager);
+    }
+
+    /** The model's logits for {@code batch} with {@code weights} in place of its own. */
+    static NDArray logits(BuiltinLm model, ContextLm.Weights weights, EncodedBatch batch, NDManager manager) {
+        return model.block().forward(weights, batch.inputs(manager), null);
     }
 
     static EncodedBatch encode(BuiltinLm model, List<TextSample> samples) {

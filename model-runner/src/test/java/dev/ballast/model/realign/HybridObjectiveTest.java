@@ -3,7 +3,13 @@ package dev.ballast.model.realign;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import dev.ballast.events.TriageDecision;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,6 +33,55 @@ class HybridObjectiveTest {
             assertEquals(0f, HybridObjective.anchor(logits, logits, m.create(new float[]{0.5f, 0.5f}), 1).getFloat(),
                     1e-7);
         }
+    }
+
+    /**
+     * The gradient of every term is its formula's even when the garbage collector runs between the
+     * forward and the backward pass and the freed native memory is handed out again: constants the
+     * graph keeps must outlive the backward pass (see {@link HybridObjective#constant}). With DJL's
+     * {@code mul(Number)} in place of them this gradient read freed memory.
+     */
+    @Test
+    void gradientsSurviveAGarbageCollectionBetweenForwardAndBackward() throws InterruptedException {
+        for (int round = 0; round < 5; round++) {
+            try (NDManager m = NDManager.newBaseManager();
+                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray policy = m.create(new float[]{0.5f, -0.25f});
+                policy.setRequiresGradient(true);
+                NDArray loss = HybridObjective.unlearn(policy, m.create(new float[]{0f, 0f}),
+                        m.create(new float[]{1f, 1f}), 2.0)
+                        .add(HybridObjective.dpo(policy, m.create(new float[]{0f, 0f}), m.create(new float[]{0f, 0f}),
+                                m.create(new float[]{0f, 0f}), m.create(new float[]{1f, 1f}), 2.0));
+                reuseFreedNativeMemory();
+                collector.backward(loss);
+                float[] gradient = policy.getGradient().toFloatArray();
+                for (int i = 0; i < 2; i++) {
+                    double x = new double[]{0.5, -0.25}[i];
+                    // d/dx of (2/b) mean(softplus(b x)) + mean(softplus(-b x)) over two samples, b = 2.
+                    double expected = sigmoid(2 * x) - sigmoid(-2 * x);
+                    assertEquals(expected, gradient[i], 1e-5, "round " + round + ", sample " + i);
+                }
+            }
+        }
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    /** Collects unreachable direct buffers and refills small freed blocks with NaN. */
+    private static void reuseFreedNativeMemory() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        List<ByteBuffer> filler = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            ByteBuffer b = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
+            b.putFloat(0, Float.NaN);
+            filler.add(b);
+        }
+        assertEquals(2_000, filler.size());
     }
 
     @Test

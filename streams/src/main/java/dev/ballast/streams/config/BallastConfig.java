@@ -122,6 +122,7 @@ public record BallastConfig(
         k.put("realign.batch.pairs", new String[]{"32", "Preference pairs per step (discarded and neutral batches: half and the same)"});
         k.put("realign.learning.rate", new String[]{"0.001", "Adam's peak learning rate (cosine decay to 5%)"});
         k.put("realign.beta", new String[]{"2.0", "DPO temperature on length-normalised log-probabilities"});
+        k.put("realign.max.perplexity.increase", new String[]{"0.10", "Largest relative rise of held-out neutral perplexity a re-aligned model may show and still be published"});
         k.put("realign.launcher", new String[]{"in-jvm", "How model-runner runs jobs: in-jvm (DJL, GPU when present) or command"});
         k.put("realign.command", new String[]{"", "Command of the command launcher, arguments separated by spaces; {spec} and {result} stand for the job spec and result files (never a shell: no quoting, no expansion)"});
         k.put("realign.work.dir", new String[]{System.getProperty("java.io.tmpdir") + "/ballast-jobs", "Where job spec and result files go"});
@@ -258,7 +259,7 @@ public record BallastConfig(
         RealignSettings training = new RealignSettings(reader.integer("realign.steps", 1, 1_000_000),
                 reader.integer("realign.batch.pairs", 1, 4_096), (float) reader.decimal("realign.learning.rate", 1e-7, 1),
                 reader.decimal("realign.beta", 0.01, 100), d.preserveWeight(), d.unlearnWeight(), d.anchorWeight(),
-                d.heldOutShare(), d.seed());
+                d.heldOutShare(), d.seed(), reader.decimal("realign.max.perplexity.increase", 0, 100));
         String launcher = reader.oneOf("realign.launcher", "in-jvm", "command");
         List<String> command = values.get("realign.command").isBlank() ? List.of()
                 : List.of(values.get("realign.command").trim().split("\\s+"));
