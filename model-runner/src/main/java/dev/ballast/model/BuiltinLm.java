@@ -72,7 +72,9 @@ public final class BuiltinLm implements ScoringModel {
 
     /**
      * Makes sure the built-in model exists in {@code store} (training it on first use, with
-     * progress to {@code progress}) and that some version is in force. Returns the built-in version.
+     * progress to {@code progress}) and that some version is in force. A store whose version in
+     * force is an earlier build's built-in model (one this build no longer ships) moves to this
+     * build's; a re-aligned or user-supplied version in force stays. Returns the built-in version.
      */
     public static String ensureBuiltin(ModelStore store, Device device, Consumer<String> progress) {
         LmConfig config = LmConfig.DEFAULT;
@@ -81,11 +83,19 @@ public final class BuiltinLm implements ScoringModel {
         if (!store.has(version)) {
             store.write(version, dir -> train(dir, version, config, settings, device, progress));
         }
-        if (store.current().isEmpty()) {
+        String current = store.current().orElse(null);
+        if (current == null) {
+            store.publish(version);
+        } else if (!current.equals(version) && PLAIN_BUILTIN.matcher(current).matches()) {
+            progress.accept("model store: " + current + " was an earlier build's built-in model; " + version
+                    + " is now in force");
             store.publish(version);
         }
         return version;
     }
+
+    /** A built-in model's version as {@link #builtinVersion} names it, without a re-alignment suffix. */
+    private static final java.util.regex.Pattern PLAIN_BUILTIN = java.util.regex.Pattern.compile("builtin-[0-9a-f]{12}");
 
     private static void train(Path dir, String version, LmConfig config, TrainingSettings settings, Device device,
                               Consumer<String> progress) throws IOException {

@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BuiltinLmTest {
     private static ModelStore store;
@@ -101,6 +102,26 @@ class BuiltinLmTest {
     void versionIsStableAndStoreServesIt() {
         assertEquals(version, BuiltinLm.ensureBuiltin(store, Device.cpu(), s -> { }));
         assertTrue(store.current().isPresent());
+    }
+
+    @Test
+    void anEarlierBuildsBuiltinInForceGivesWayButAReAlignedVersionStays(@TempDir java.nio.file.Path dir) {
+        ModelStore own = new ModelStore(dir);
+        for (String name : List.of(version, "builtin-000000000000", "builtin-000000000000-r0123456789")) {
+            own.write(name, into -> {
+                try (var files = java.nio.file.Files.list(store.versionDir(version))) {
+                    for (var f : files.toList()) {
+                        java.nio.file.Files.copy(f, into.resolve(f.getFileName()));
+                    }
+                }
+            });
+        }
+        own.publish("builtin-000000000000");
+        BuiltinLm.ensureBuiltin(own, Device.cpu(), s -> { });
+        assertEquals(version, own.current().orElseThrow());
+        own.publish("builtin-000000000000-r0123456789");
+        BuiltinLm.ensureBuiltin(own, Device.cpu(), s -> { });
+        assertEquals("builtin-000000000000-r0123456789", own.current().orElseThrow());
     }
 
     private static double[] norms(BuiltinLm lm, List<TextSample> samples) {
