@@ -83,7 +83,7 @@ public final class InJvmLauncher implements JobLauncher {
                 return new JobResult(false, null, metrics, "model not published: " + rejected.get()
                         + "; " + base + " stays in force");
             }
-            String version = versionName(base, spec);
+            String version = versionName(base, spec, data);
             store.write(version, dir -> BuiltinLm.save(dir, version, policy.model(), policy.block(),
                     policy.vocabulary(), "realign of " + base + " by " + spec.job().jobId(), seconds));
             store.publish(version);
@@ -93,11 +93,18 @@ public final class InJvmLauncher implements JobLauncher {
         }
     }
 
-    /** {@code <base>-r<digest of job id and base>}: the same job on the same base names the same version. */
-    static String versionName(String base, JobSpec spec) {
+    /**
+     * {@code <base>-r<digest of job, base, settings and data>}: the same job on the same base and
+     * data names the same version, and a different model never takes an existing version's name.
+     */
+    static String versionName(String base, JobSpec spec, JobData data) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update((spec.job().jobId() + "\u0000" + base + "\u0000" + spec.training()).getBytes(StandardCharsets.UTF_8));
+            data.decisions().stream().map(d -> d.pairId() + "\u0000" + d.policyVersion() + "\u0000" + d.action())
+                    .sorted().forEach(d -> sha.update(d.getBytes(StandardCharsets.UTF_8)));
+            new java.util.TreeMap<>(data.pairs()).values().forEach(p -> sha.update((p.prompt() + "\u0000" + p.chosen()
+                    + "\u0000" + p.rejected()).getBytes(StandardCharsets.UTF_8)));
             // A re-aligned base keeps its root name: versions do not grow a suffix per job.
             String root = base.replaceFirst("-r[0-9a-f]{10}$", "");
             return root + "-r" + HexFormat.of().formatHex(sha.digest()).substring(0, 10);
