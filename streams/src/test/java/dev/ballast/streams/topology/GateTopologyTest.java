@@ -10,29 +10,21 @@ import dev.ballast.events.Candidate;
 import dev.ballast.events.DeadLetterHeaders;
 import dev.ballast.events.EventJson;
 import dev.ballast.events.GateDecision;
-import dev.ballast.events.JsonSerde;
 import dev.ballast.events.Policy;
 import dev.ballast.events.Rule;
 import dev.ballast.events.RuleCondition;
 import dev.ballast.events.ScoredCandidate;
 import dev.ballast.events.Severity;
 import dev.ballast.streams.config.BallastConfig;
-import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.metrics.BallastMetrics;
-import dev.ballast.streams.monitor.MonitorTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -45,7 +37,6 @@ class GateTopologyTest {
     private static final Instant T0 = Instant.parse("2026-02-01T00:00:00Z");
     private static final int WARMUP = 20;
     private static final long TIMEOUT_MS = 60_000;
-    private static final Path SHM = Path.of("/dev/shm");
     private BallastConfig config;
     private final BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
     private TopologyTestDriver driver;
@@ -64,27 +55,15 @@ class GateTopologyTest {
         settings.put("gate.score.timeout.ms", String.valueOf(TIMEOUT_MS));
         settings.put("gate.surge.warmup.decisions", "100");
         config = BallastConfig.parse(settings, Map.of());
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "gate-topology-test");
-        // The test driver commits, and so fsyncs a store checkpoint, after every record: on tmpfs that costs
-        // nothing, on a disk it makes this class ten times slower.
-        if (Files.isDirectory(SHM)) {
-            props.put(StreamsConfig.STATE_DIR_CONFIG, SHM.resolve("ballast-gate-topology-test").toString());
-        }
-        driver = new TopologyTestDriver(
-                MonitorTopology.build(config, new TopicAdmin.Layout(1, 1, 1), metrics, Clock.systemUTC()), props);
+        driver = ApplicationDriver.start(config, "gate-topology-test", metrics);
         BallastConfig.TopicNames topics = config.topics();
-        candidates = input(topics.candidates());
-        scored = input(topics.scored());
-        policies = input(topics.policies());
-        accepted = driver.createOutputTopic(topics.accepted(), Serdes.String().deserializer(),
-                JsonSerde.of(GateDecision.class).deserializer());
-        quarantined = driver.createOutputTopic(topics.quarantined(), Serdes.String().deserializer(),
-                JsonSerde.of(GateDecision.class).deserializer());
-        alerts = driver.createOutputTopic(topics.alerts(), Serdes.String().deserializer(),
-                JsonSerde.of(Alert.class).deserializer());
-        dlq = driver.createOutputTopic(topics.dlq(), Serdes.ByteArray().deserializer(),
-                Serdes.ByteArray().deserializer());
+        candidates = ApplicationDriver.rawInput(driver, topics.candidates());
+        scored = ApplicationDriver.rawInput(driver, topics.scored());
+        policies = ApplicationDriver.rawInput(driver, topics.policies());
+        accepted = ApplicationDriver.jsonOutput(driver, topics.accepted(), GateDecision.class);
+        quarantined = ApplicationDriver.jsonOutput(driver, topics.quarantined(), GateDecision.class);
+        alerts = ApplicationDriver.jsonOutput(driver, topics.alerts(), Alert.class);
+        dlq = ApplicationDriver.rawOutput(driver, topics.dlq());
         Rule secrets = new Rule("no-credential-disclosure", Severity.HIGH, "no credentials in training data",
                 new RuleCondition(null, null, "(?i)password is", null, null, null, null));
         policies.pipeInput(bytes("data"), EventJson.write(new Policy("data", 1, T0, null, List.of(secrets), null)),
@@ -96,9 +75,6 @@ class GateTopologyTest {
         driver.close();
     }
 
-    private TestInputTopic<byte[], byte[]> input(String topic) {
-        return driver.createInputTopic(topic, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-    }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

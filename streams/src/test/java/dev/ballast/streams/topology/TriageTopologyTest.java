@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.events.DeadLetterHeaders;
 import dev.ballast.events.EventJson;
-import dev.ballast.events.JsonSerde;
 import dev.ballast.events.Policy;
 import dev.ballast.events.PreferencePair;
 import dev.ballast.events.Rule;
@@ -14,22 +13,14 @@ import dev.ballast.events.Severity;
 import dev.ballast.events.TriageDecision;
 import dev.ballast.events.TriageDecision.Action;
 import dev.ballast.streams.config.BallastConfig;
-import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.metrics.BallastMetrics;
-import dev.ballast.streams.monitor.MonitorTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -40,7 +31,6 @@ import org.junit.jupiter.api.Test;
 
 class TriageTopologyTest {
     private static final Instant T0 = Instant.parse("2026-02-01T00:00:00Z");
-    private static final Path SHM = Path.of("/dev/shm");
     private static final Rule CONCEALMENT = new Rule("no-concealment", Severity.MEDIUM, "no hiding",
             new RuleCondition(null, null, "(?i)don't tell the supervisor", null, null, null, null));
     private static final Rule CREDENTIALS = new Rule("no-credentials", Severity.HIGH, "no passwords",
@@ -61,23 +51,12 @@ class TriageTopologyTest {
         if (driver != null) {
             driver.close();
         }
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "triage-topology-test");
-        // The driver commits after every record; on tmpfs the checkpoint fsyncs cost nothing.
-        if (Files.isDirectory(SHM)) {
-            props.put(StreamsConfig.STATE_DIR_CONFIG, SHM.resolve("ballast-triage-topology-test").toString());
-        }
-        driver = new TopologyTestDriver(
-                MonitorTopology.build(config, new TopicAdmin.Layout(1, 1, 1), metrics, Clock.systemUTC()), props);
+        driver = ApplicationDriver.start(config, "triage-topology-test", metrics);
         BallastConfig.TopicNames topics = config.topics();
-        preferences = driver.createInputTopic(topics.preferences(), Serdes.ByteArray().serializer(),
-                Serdes.ByteArray().serializer());
-        policies = driver.createInputTopic(topics.policies(), Serdes.ByteArray().serializer(),
-                Serdes.ByteArray().serializer());
-        triage = driver.createOutputTopic(topics.triage(), Serdes.String().deserializer(),
-                JsonSerde.of(TriageDecision.class).deserializer());
-        dlq = driver.createOutputTopic(topics.dlq(), Serdes.ByteArray().deserializer(),
-                Serdes.ByteArray().deserializer());
+        preferences = ApplicationDriver.rawInput(driver, topics.preferences());
+        policies = ApplicationDriver.rawInput(driver, topics.policies());
+        triage = ApplicationDriver.jsonOutput(driver, topics.triage(), TriageDecision.class);
+        dlq = ApplicationDriver.rawOutput(driver, topics.dlq());
     }
 
     @AfterEach

@@ -5,23 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.events.DeadLetterHeaders;
 import dev.ballast.events.EventJson;
-import dev.ballast.events.JsonSerde;
 import dev.ballast.events.RealignJob;
 import dev.ballast.events.TriageDecision;
 import dev.ballast.streams.config.BallastConfig;
-import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.metrics.BallastMetrics;
-import dev.ballast.streams.monitor.MonitorTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -33,7 +24,6 @@ import org.junit.jupiter.api.Test;
 /** The trigger as wired into the application: what reaches it through the triage and alert topics. */
 class TriggerTopologyTest {
     private static final Instant T0 = Instant.parse("2026-02-01T00:00:00Z");
-    private static final Path SHM = Path.of("/dev/shm");
     private final BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> triage;
@@ -44,22 +34,12 @@ class TriggerTopologyTest {
     @BeforeEach
     void start() {
         BallastConfig config = BallastConfig.defaults().with("trigger.conflicts.min", "3");
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trigger-topology-test");
-        if (Files.isDirectory(SHM)) {
-            props.put(StreamsConfig.STATE_DIR_CONFIG, SHM.resolve("ballast-trigger-topology-test").toString());
-        }
-        driver = new TopologyTestDriver(
-                MonitorTopology.build(config, new TopicAdmin.Layout(1, 1, 1), metrics, Clock.systemUTC()), props);
+        driver = ApplicationDriver.start(config, "trigger-topology-test", metrics);
         BallastConfig.TopicNames topics = config.topics();
-        triage = driver.createInputTopic(topics.triage(), Serdes.ByteArray().serializer(),
-                Serdes.ByteArray().serializer());
-        alerts = driver.createInputTopic(topics.alerts(), Serdes.ByteArray().serializer(),
-                Serdes.ByteArray().serializer());
-        jobs = driver.createOutputTopic(topics.jobs(), Serdes.String().deserializer(),
-                JsonSerde.of(RealignJob.class).deserializer());
-        dlq = driver.createOutputTopic(topics.dlq(), Serdes.ByteArray().deserializer(),
-                Serdes.ByteArray().deserializer());
+        triage = ApplicationDriver.rawInput(driver, topics.triage());
+        alerts = ApplicationDriver.rawInput(driver, topics.alerts());
+        jobs = ApplicationDriver.jsonOutput(driver, topics.jobs(), RealignJob.class);
+        dlq = ApplicationDriver.rawOutput(driver, topics.dlq());
     }
 
     @AfterEach
