@@ -1,8 +1,14 @@
-package dev.ballast.streams.diffusion;
+package dev.ballast.streams.topology;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.events.Alert;
 import dev.ballast.events.EventJson;
+import dev.ballast.streams.diffusion.DiffusionSettings;
+import dev.ballast.streams.diffusion.GroupHeader;
+import dev.ballast.streams.diffusion.GroupMember;
+import dev.ballast.streams.diffusion.GroupMonitor;
+import dev.ballast.streams.diffusion.GroupSignal;
+import dev.ballast.streams.diffusion.GroupStore;
 import dev.ballast.streams.metrics.BallastMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
