@@ -122,7 +122,8 @@ class RealignServiceTest {
         RealignService.Settings settings = new RealignService.Settings(config.bootstrapServers(), group,
                 config.topics().jobs(), config.topics().status(), Map.of(), "unused", RealignSettings.DEFAULT);
         List<String> log = new CopyOnWriteArrayList<>();
-        try (RealignService service = new RealignService(settings, launcher, log::add, Clock.systemUTC())) {
+        try (RealignService service = new RealignService(settings, launcher, log::add, Clock.systemUTC(),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
             service.start();
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             // The duplicate comes last: wait for its "not run again" too.

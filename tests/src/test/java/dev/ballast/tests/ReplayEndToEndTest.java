@@ -140,6 +140,9 @@ class ReplayEndToEndTest {
                 "held-out preference accuracy rises by 30 points: " + m);
         assertTrue(m.get("perplexityAfter") <= 1.10 * m.get("perplexityBefore"), "utility kept: " + m);
         assertTrue(status.modelVersion().startsWith(result.summary().modelVersion() + "-r"), status.modelVersion());
+        assertEquals(result.jobStatuses().size(), metrics.registry().find("ballast.realign.jobs").counters().stream()
+                .mapToDouble(c -> c.count()).sum(), "each finished job counted once");
+        assertEquals(result.jobStatuses().size(), metrics.registry().get("ballast.realign.job.duration").timer().count());
     }
 
     @Test
@@ -149,6 +152,10 @@ class ReplayEndToEndTest {
         assertEquals(agents * 300, result.summary().interactions());
         assertEquals(agents * 300 + 5, result.summary().recordsPerTopic().get("agent.interactions"));
         assertEquals(result.alerts().size(), result.summary().recordsPerTopic().get("alignment.alerts"));
+        long acceptedPolicies = scenario.policyLines().size() - 1;
+        assertEquals(acceptedPolicies, metrics.registry().get("ballast.policy.versions.accepted").counter().count(),
+                "each accepted version once, not once per task (the bad version is rejected)");
+        assertEquals(result.alerts().size(), metrics.registry().get("ballast.alert.latency").timer().count());
         Path out = dir.resolve("out");
         ReplayOutputs.write(out, result, null, null, null, null);
         for (String f : List.of("alerts.jsonl", "gate.jsonl", "triage.jsonl", "jobs.jsonl", "dlq.jsonl", "summary.json",

@@ -87,6 +87,9 @@ class TriggerRestartTest {
                     .map(r -> deserializer.deserialize(jobs, r.value()))
                     .map(j -> j.reason() + "|" + j.policyVersion()).toList();
             assertEquals(List.of("TRIAGE_CONFLICTS|" + PreferenceSimulation.NEW_VERSION), created);
+            assertEquals(scenario.policyLines().size() - 1,
+                    metrics.registry().get("ballast.policy.versions.accepted").counter().count(),
+                    "each valid version once: not per task of 2 partitions, not again when re-sent");
         }
     }
 

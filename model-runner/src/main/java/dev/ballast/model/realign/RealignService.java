@@ -7,6 +7,10 @@ import dev.ballast.events.PreferencePair;
 import dev.ballast.events.RealignJob;
 import dev.ballast.events.TopicDrain;
 import dev.ballast.events.TriageDecision;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +20,9 @@ import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -48,16 +54,26 @@ public final class RealignService implements AutoCloseable {
     private final JobLauncher launcher;
     private final Consumer<String> log;
     private final Clock clock;
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean active = new AtomicBoolean(true);
+    private final AtomicInteger running = new AtomicInteger();
+    private final MeterRegistry registry;
+    private final Timer duration;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final List<JobStatus> finished = java.util.Collections.synchronizedList(new ArrayList<>());
     private Thread thread;
 
-    public RealignService(Settings settings, JobLauncher launcher, Consumer<String> log, Clock clock) {
+    public RealignService(Settings settings, JobLauncher launcher, Consumer<String> log, Clock clock,
+                          MeterRegistry registry) {
         this.settings = settings;
         this.launcher = launcher;
         this.log = log;
         this.clock = clock;
+        this.registry = registry;
+        Gauge.builder("ballast.realign.jobs.running", running, AtomicInteger::get)
+                .description("Re-alignment jobs this executor is running").register(registry);
+        this.duration = Timer.builder("ballast.realign.job.duration")
+                .description("Wall time of finished re-alignment jobs, from QUEUED to the final status")
+                .register(registry);
     }
 
     public void start() {
@@ -98,7 +114,7 @@ public final class RealignService implements AutoCloseable {
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                      new ByteArraySerializer())) {
             consumer.subscribe(List.of(settings.jobsTopic()));
-            while (running.get()) {
+            while (active.get()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     handle(record, producer);
                     consumer.commitSync(Map.of(new org.apache.kafka.common.TopicPartition(record.topic(),
@@ -122,6 +138,7 @@ public final class RealignService implements AutoCloseable {
             report(producer, failed);
             producer.flush();
             finished.add(failed);
+            finishedCounter(JobStatus.State.FAILED).increment();
             log.accept("realign: record at offset " + record.offset() + " FAILED: " + failed.error());
             return;
         }
@@ -131,6 +148,8 @@ public final class RealignService implements AutoCloseable {
             return;
         }
         report(producer, status(job, JobStatus.State.QUEUED, Map.of(), null, null));
+        long startedAt = System.nanoTime();
+        running.incrementAndGet();
         JobResult result;
         try {
             Read read = read(job);
@@ -157,11 +176,19 @@ public final class RealignService implements AutoCloseable {
         }
         JobStatus last = status(job, result.succeeded() ? JobStatus.State.SUCCEEDED : JobStatus.State.FAILED,
                 result.metrics(), result.modelVersion(), result.error());
+        running.decrementAndGet();
+        duration.record(System.nanoTime() - startedAt, TimeUnit.NANOSECONDS);
+        finishedCounter(last.state()).increment();
         report(producer, last);
         producer.flush();
         finished.add(last);
         log.accept("realign: " + job.jobId() + " " + last.state() + (last.modelVersion() != null
                 ? ", model " + last.modelVersion() : "") + (last.error() != null ? ": " + last.error() : ""));
+    }
+
+    private Counter finishedCounter(JobStatus.State state) {
+        return Counter.builder("ballast.realign.jobs").tag("state", state.name())
+                .description("Re-alignment jobs finished, by final state").register(registry);
     }
 
     private JobStatus status(RealignJob job, JobStatus.State state, Map<String, Double> metrics, String version,
@@ -227,7 +254,7 @@ public final class RealignService implements AutoCloseable {
 
     @Override
     public void close() {
-        running.set(false);
+        active.set(false);
         if (thread != null) {
             try {
                 thread.join(Duration.ofSeconds(30).toMillis());

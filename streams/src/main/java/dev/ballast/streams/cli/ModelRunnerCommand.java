@@ -9,6 +9,7 @@ import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.metrics.MetricsServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +42,7 @@ final class ModelRunnerCommand implements Callable<Integer> {
         int port = config.modelRunner().metricsPort();
         MetricsServer server = port < 0 ? null : MetricsServer.start(registry, port);
         ScoringService service = new ScoringService(settings, registry);
-        RealignService jobs = realignService(config);
+        RealignService jobs = realignService(config, registry);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             jobs.close();
             service.close();
@@ -65,7 +66,7 @@ final class ModelRunnerCommand implements Callable<Integer> {
     }
 
     /** The job executor: consumer group {@code <model.group.id>-realign}, the configured launcher. */
-    private static RealignService realignService(BallastConfig config) {
+    private static RealignService realignService(BallastConfig config, MeterRegistry registry) {
         BallastConfig.RealignConfig realign = config.realign();
         ScoringSettings scoring = config.scoringSettings();
         JobLauncher launcher = realign.launcher(new ModelStore(config.modelRunner().dir()), scoring.device().resolve(),
@@ -73,6 +74,6 @@ final class ModelRunnerCommand implements Callable<Integer> {
         return new RealignService(new RealignService.Settings(config.bootstrapServers(),
                 config.modelRunner().groupId() + "-realign", config.topics().jobs(), config.topics().status(),
                 scoring.clientOverrides(), config.modelRunner().dir().toString(), realign.training()),
-                launcher, System.out::println, Clock.systemUTC());
+                launcher, System.out::println, Clock.systemUTC(), registry);
     }
 }

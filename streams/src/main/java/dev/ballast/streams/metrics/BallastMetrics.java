@@ -7,9 +7,11 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,13 +31,16 @@ public final class BallastMetrics {
     private final DistributionSummary gradNorms;
     private final Map<TriageDecision.Action, Counter> triageDecisions = new EnumMap<>(TriageDecision.Action.class);
     private final AtomicLong triageRescans = new AtomicLong();
+    private final AtomicLong agentsInEpisode = new AtomicLong();
+    private final AtomicLong groupsInDiffusion = new AtomicLong();
+    private final Timer alertLatency;
 
     public BallastMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.compliant = interactions(registry, "compliant");
         this.violations = interactions(registry, "violation");
         this.policiesAccepted = Counter.builder("ballast.policy.versions.accepted")
-                .description("Policy versions put in force, counted per monitor task (each task holds every version)")
+                .description("Policy versions put in force (each accepted version once)")
                 .register(registry);
         for (AlertType type : AlertType.values()) {
             alerts.put(type, Counter.builder("ballast.alerts").tag("type", type.name())
@@ -49,6 +54,13 @@ public final class BallastMetrics {
             triageDecisions.put(a, Counter.builder("ballast.triage.decisions").tag("action", a.name())
                     .description("Preference pairs triaged against a policy version").register(registry));
         }
+        Gauge.builder("ballast.agents.in.episode", agentsInEpisode, AtomicLong::get)
+                .description("Agents alerted and not yet back to their baseline").register(registry);
+        Gauge.builder("ballast.groups.in.diffusion", groupsInDiffusion, AtomicLong::get)
+                .description("Groups with a DIFFUSION alert in their current episode").register(registry);
+        alertLatency = Timer.builder("ballast.alert.latency")
+                .description("From the triggering record's timestamp to the alert leaving its processor")
+                .publishPercentileHistogram().register(registry);
         Gauge.builder("ballast.triage.rescans.pending", triageRescans, AtomicLong::get)
                 .description("Re-triages of stored preference pairs against a new policy version still running")
                 .register(registry);
@@ -70,8 +82,20 @@ public final class BallastMetrics {
         (violation ? violations : compliant).increment();
     }
 
-    public void alert(AlertType type) {
+    /** Counts an alert and its latency: {@code latencyMs} from its triggering record's timestamp. */
+    public void alert(AlertType type, long latencyMs) {
         alerts.get(type).increment();
+        alertLatency.record(Math.max(0, latencyMs), TimeUnit.MILLISECONDS);
+    }
+
+    /** Agents entering ({@code delta} > 0) or leaving an episode, or handed to another instance. */
+    public void agentsInEpisode(long delta) {
+        agentsInEpisode.addAndGet(delta);
+    }
+
+    /** Groups entering or leaving a diffusion episode, or handed to another instance. */
+    public void groupsInDiffusion(long delta) {
+        groupsInDiffusion.addAndGet(delta);
     }
 
     public void policyAccepted() {

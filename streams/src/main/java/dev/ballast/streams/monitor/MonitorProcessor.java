@@ -31,6 +31,8 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
     private KeyValueStore<String, byte[]> agents;
     private KeyValueStore<String, Policy> policies;
     private InteractionMonitor monitor;
+    /** This task's agents in an episode, as reported to the gauge. */
+    private long inEpisode;
 
     MonitorProcessor(AgentMonitor agentMonitor, PolicyCompiler compiler, BallastMetrics metrics, Clock clock) {
         this.agentMonitor = agentMonitor;
@@ -49,23 +51,43 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
             all.forEachRemaining(kv -> compile(kv.value, engine));
         }
         this.monitor = new InteractionMonitor(engine, agentMonitor, clock);
+        // The gauge counts this task's agents from their restored state, once, then by transitions.
+        try (KeyValueIterator<String, byte[]> all = agents.all()) {
+            all.forEachRemaining(kv -> inEpisode += AgentStateCodec.decode(kv.value).inEpisode() ? 1 : 0);
+        }
+        metrics.agentsInEpisode(inEpisode);
+    }
+
+    @Override
+    public void close() {
+        metrics.agentsInEpisode(-inEpisode);
     }
 
     @Override
     public void process(Record<String, MonitorInput> record) {
         if (record.value() instanceof MonitorInput.OfPolicy p) {
+            boolean seen = policies.get(p.policy().versionKey()) != null;
             policies.put(p.policy().versionKey(), p.policy());
             compile(p.policy(), monitor.policies());
-            metrics.policyAccepted();
+            // Every task receives its broadcast copy; the one on partition 0 speaks for all. A
+            // version sent again is not accepted again.
+            if (!seen && context.taskId().partition() == 0) {
+                metrics.policyAccepted();
+            }
         } else if (record.value() instanceof MonitorInput.OfInteraction in) {
             String agentId = in.interaction().agentId();
             byte[] stored = agents.get(agentId);
             AgentState state = stored == null ? new AgentState() : AgentStateCodec.decode(stored);
+            boolean wasInEpisode = state.inEpisode();
             InteractionMonitor.Outcome outcome = monitor.observe(in.interaction(), state);
+            if (state.inEpisode() != wasInEpisode) {
+                inEpisode += state.inEpisode() ? 1 : -1;
+                metrics.agentsInEpisode(state.inEpisode() ? 1 : -1);
+            }
             agents.put(agentId, AgentStateCodec.encode(state));
             metrics.interaction(outcome.verdict().violation());
             outcome.alert().ifPresent(alert -> {
-                metrics.alert(alert.type());
+                metrics.alert(alert.type(), context.currentSystemTimeMs() - record.timestamp());
                 context.forward(new Record<>(agentId, new MonitorOutput.OfAlert(alert), record.timestamp()));
             });
             outcome.groupSignal().ifPresent(signal -> context.forward(

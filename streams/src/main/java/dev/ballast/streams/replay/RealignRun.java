@@ -6,6 +6,7 @@ import dev.ballast.model.ModelStore;
 import dev.ballast.model.realign.JobLauncher;
 import dev.ballast.model.realign.RealignService;
 import dev.ballast.streams.config.BallastConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -30,7 +31,7 @@ final class RealignRun {
 
     /** Runs {@code jobs}; returns each one's final status, in the order they finished. */
     static List<JobStatus> run(BallastConfig run, List<RealignJob> jobs, String baseVersion, Path jobStore,
-                               String runId, PrintStream log) throws InterruptedException {
+                               String runId, MeterRegistry registry, PrintStream log) throws InterruptedException {
         if (jobs.isEmpty()) {
             return List.of();
         }
@@ -43,7 +44,7 @@ final class RealignRun {
         log.printf("replay: running %d re-alignment job(s) on %s, models in %s%n", jobs.size(), launcher.device(),
                 store.dir());
         try (RealignService service = new RealignService(settings, launcher, line -> log.println(line),
-                Clock.systemUTC())) {
+                Clock.systemUTC(), registry)) {
             service.start();
             long deadline = System.nanoTime() + PER_JOB.toNanos() * jobs.size();
             while (service.finished().size() < jobs.size()) {

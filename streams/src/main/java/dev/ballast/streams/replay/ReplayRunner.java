@@ -216,7 +216,7 @@ public final class ReplayRunner {
             }
             List<TriageDecision> triage = read(run, t.triage(), triageFrom, TriageDecision.class);
             List<RealignJob> jobs = read(run, t.jobs(), jobsFrom, RealignJob.class);
-            List<JobStatus> statuses = runJobs(run, runId, jobs, scoring);
+            List<JobStatus> statuses = runJobs(run, runId, jobs, scoring, metrics.registry());
             List<Alert> alerts = readAlerts(run, t.alerts(), alertsFrom);
             List<DeadLetterLine> dead = readDeadLetters(run, t.dlq(), dlqFrom);
             List<GateDecision> gate = new ArrayList<>(read(run, t.accepted(), acceptedFrom, GateDecision.class));
@@ -334,7 +334,8 @@ public final class ReplayRunner {
         return alerts;
     }
 
-    private List<JobStatus> runJobs(BallastConfig run, String runId, List<RealignJob> jobs, ScoringSettings scoring)
+    private List<JobStatus> runJobs(BallastConfig run, String runId, List<RealignJob> jobs, ScoringSettings scoring,
+                                    io.micrometer.core.instrument.MeterRegistry registry)
             throws InterruptedException {
         if (jobs.isEmpty()) {
             return List.of();
@@ -347,7 +348,7 @@ public final class ReplayRunner {
                 temporary = Files.createTempDirectory("ballast-replay-models-");
                 store = temporary;
             }
-            return RealignRun.run(run, jobs, base, store, runId, log);
+            return RealignRun.run(run, jobs, base, store, runId, registry, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -90,7 +90,7 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
         metrics.gateDecision(decision);
         context.forward(record.withKey(decision.sampleId()).withValue(new GateOutput.OfDecision(decision)));
         surge.observe(state, decision, at).ifPresent(alert -> {
-            metrics.alert(alert.type());
+            metrics.alert(alert.type(), context.currentSystemTimeMs() - record.timestamp());
             context.forward(record.withKey(dataset).withValue(new GateOutput.OfAlert(alert)));
         });
         surges.put(dataset, AgentStateCodec.encode(state));

@@ -16,6 +16,7 @@ import java.time.Clock;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -30,6 +31,8 @@ public final class GroupProcessor implements Processor<String, GroupSignal, Stri
     private final BallastMetrics metrics;
     private ProcessorContext<String, Alert> context;
     private GroupStore store;
+    /** This task's groups in a diffusion episode, as reported to the gauge. */
+    private long inDiffusion;
 
     public GroupProcessor(String storeName, DiffusionSettings settings, BallastMetrics metrics, Clock clock) {
         this.storeName = storeName;
@@ -49,6 +52,12 @@ public final class GroupProcessor implements Processor<String, GroupSignal, Stri
 
             @Override
             public void putHeader(String groupId, GroupHeader header) {
+                GroupHeader before = header(groupId);
+                boolean was = before != null && before.alerted;
+                if (header.alerted != was) {
+                    inDiffusion += header.alerted ? 1 : -1;
+                    metrics.groupsInDiffusion(header.alerted ? 1 : -1);
+                }
                 kv.put(groupId, EventJson.write(header));
             }
 
@@ -62,6 +71,20 @@ public final class GroupProcessor implements Processor<String, GroupSignal, Stri
                 kv.put(groupId + '\u0000' + agentId, EventJson.write(member));
             }
         };
+        // Headers are the keys without a member part; the gauge starts from their restored state.
+        try (KeyValueIterator<String, byte[]> all = kv.all()) {
+            all.forEachRemaining(e -> {
+                if (e.key.indexOf('\u0000') < 0 && read(e.value, GroupHeader.class).alerted) {
+                    inDiffusion++;
+                }
+            });
+        }
+        metrics.groupsInDiffusion(inDiffusion);
+    }
+
+    @Override
+    public void close() {
+        metrics.groupsInDiffusion(-inDiffusion);
     }
 
     private static <T> T read(byte[] bytes, Class<T> type) {
@@ -79,7 +102,7 @@ public final class GroupProcessor implements Processor<String, GroupSignal, Stri
     @Override
     public void process(Record<String, GroupSignal> record) {
         monitor.observe(store, record.value()).ifPresent(alert -> {
-            metrics.alert(alert.type());
+            metrics.alert(alert.type(), context.currentSystemTimeMs() - record.timestamp());
             context.forward(new Record<>(alert.groupId(), alert, record.timestamp()));
         });
     }
