@@ -21,7 +21,8 @@ import dev.ballast.streams.sim.Scenario;
 import dev.ballast.streams.sim.ScenarioFiles;
 import dev.ballast.streams.sim.ScenarioSpec;
 import dev.ballast.streams.sim.Simulator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ class ReplayEndToEndTest {
         scenario = new Simulator(ScenarioSpec.defaults(60, 300, 77)
                 .withGroups(ScenarioSpec.GroupSpec.NONE.withCounts(3, 2))).generate();
         ScenarioFiles.write(scenario, dir.resolve("in"));
-        metrics = new BallastMetrics(new SimpleMeterRegistry());
+        metrics = new BallastMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         result = new ReplayRunner(BallastConfig.defaults(), quiet).run(ReplayInputs.read(dir.resolve("in")), metrics);
     }
@@ -140,9 +141,27 @@ class ReplayEndToEndTest {
                 "held-out preference accuracy rises by 30 points: " + m);
         assertTrue(m.get("perplexityAfter") <= 1.10 * m.get("perplexityBefore"), "utility kept: " + m);
         assertTrue(status.modelVersion().startsWith(result.summary().modelVersion() + "-r"), status.modelVersion());
-        assertEquals(result.jobStatuses().size(), metrics.registry().find("ballast.realign.jobs").counters().stream()
+        assertEquals(result.jobStatuses().size(), metrics.registry().find("ballast.realign.jobs.finished").counters().stream()
                 .mapToDouble(c -> c.count()).sum(), "each finished job counted once");
         assertEquals(result.jobStatuses().size(), metrics.registry().get("ballast.realign.job.duration").timer().count());
+    }
+
+    /**
+     * Every metric the dashboards and alert rules use is on /metrics under its Prometheus name:
+     * a meter whose name or tag keys clash with another's is dropped by the registry, silently.
+     */
+    @Test
+    void everyBallastMetricIsExportedUnderItsPrometheusName() {
+        String scrape = ((PrometheusMeterRegistry) metrics.registry()).scrape();
+        for (String name : List.of("ballast_interactions_total", "ballast_alerts_total", "ballast_alert_latency_seconds_bucket",
+                "ballast_agents_in_episode", "ballast_groups_in_diffusion", "ballast_policy_versions_accepted_total",
+                "ballast_dlq_records_total", "ballast_gate_decisions_total", "ballast_gate_quarantine_reasons_total",
+                "ballast_gate_grad_norm_bucket", "ballast_triage_decisions_total", "ballast_triage_rescans_pending",
+                "ballast_realign_triggered_total", "ballast_realign_jobs_finished_total",
+                "ballast_realign_job_duration_seconds_count", "ballast_realign_jobs_running",
+                "ballast_model_samples_total", "ballast_model_batch_seconds_bucket")) {
+            assertTrue(scrape.contains("\n" + name + "{") || scrape.contains("\n" + name + " "), name + " exported");
+        }
     }
 
     @Test

@@ -187,7 +187,7 @@ public final class RealignService implements AutoCloseable {
     }
 
     private Counter finishedCounter(JobStatus.State state) {
-        return Counter.builder("ballast.realign.jobs").tag("state", state.name())
+        return Counter.builder("ballast.realign.jobs.finished").tag("state", state.name())
                 .description("Re-alignment jobs finished, by final state").register(registry);
     }
 

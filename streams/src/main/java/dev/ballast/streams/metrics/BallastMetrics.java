@@ -138,7 +138,7 @@ public final class BallastMetrics {
 
     /** A re-alignment job the trigger created, by reason; the counter exists once the first job of a reason does. */
     public void realignJobCreated(String reason) {
-        Counter.builder("ballast.realign.jobs.created").tag("reason", reason)
+        Counter.builder("ballast.realign.triggered").tag("reason", reason)
                 .description("Re-alignment jobs the trigger created").register(registry).increment();
     }
 
