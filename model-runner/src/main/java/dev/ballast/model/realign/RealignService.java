@@ -71,6 +71,9 @@ public final class RealignService implements AutoCloseable {
         this.registry = registry;
         Gauge.builder("ballast.realign.jobs.running", running, AtomicInteger::get)
                 .description("Re-alignment jobs this executor is running").register(registry);
+        // Both outcomes exist from the start, so "no job failed" reads 0 rather than no data.
+        finishedCounter(JobStatus.State.SUCCEEDED);
+        finishedCounter(JobStatus.State.FAILED);
         this.duration = Timer.builder("ballast.realign.job.duration")
                 .description("Wall time of finished re-alignment jobs, from QUEUED to the final status")
                 .register(registry);

@@ -2,6 +2,7 @@ package dev.ballast.streams.metrics;
 
 import dev.ballast.events.AlertType;
 import dev.ballast.events.GateDecision;
+import dev.ballast.events.RealignJob;
 import dev.ballast.events.TriageDecision;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Counter;
@@ -64,6 +65,9 @@ public final class BallastMetrics {
         Gauge.builder("ballast.triage.rescans.pending", triageRescans, AtomicLong::get)
                 .description("Re-triages of stored preference pairs against a new policy version still running")
                 .register(registry);
+        for (RealignJob.Reason reason : RealignJob.Reason.values()) {
+            triggered(reason.name());
+        }
         gradNorms = DistributionSummary.builder("ballast.gate.grad.norm")
                 .description("Gradient norms of scored candidates reaching the gate").publishPercentileHistogram()
                 .register(registry);
@@ -136,10 +140,14 @@ public final class BallastMetrics {
         return triageRescans.get();
     }
 
-    /** A re-alignment job the trigger created, by reason; the counter exists once the first job of a reason does. */
+    /** A re-alignment job the trigger created, by reason. */
     public void realignJobCreated(String reason) {
-        Counter.builder("ballast.realign.triggered").tag("reason", reason)
-                .description("Re-alignment jobs the trigger created").register(registry).increment();
+        triggered(reason).increment();
+    }
+
+    private Counter triggered(String reason) {
+        return Counter.builder("ballast.realign.triggered").tag("reason", reason)
+                .description("Re-alignment jobs the trigger created").register(registry);
     }
 
     public double triageCount(TriageDecision.Action action) {
