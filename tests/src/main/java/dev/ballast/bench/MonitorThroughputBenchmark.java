@@ -148,7 +148,7 @@ public final class MonitorThroughputBenchmark {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         try (Admin admin = Admin.create(p);
-             ProcessingWatcher watcher = new ProcessingWatcher(admin, servers, config.applicationId())) {
+             ProcessingWatcher watcher = new ProcessingWatcher(admin, servers, Map.of(), config.applicationId())) {
             List<String> sources = List.of(config.topics().interactions(), config.topics().policies());
             while (!watcher.caughtUp(sources)) {
                 Thread.sleep(50);

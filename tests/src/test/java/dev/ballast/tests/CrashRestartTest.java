@@ -142,7 +142,7 @@ class CrashRestartTest {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         try (Admin admin = Admin.create(p);
-             ProcessingWatcher watcher = new ProcessingWatcher(admin, servers, config.applicationId())) {
+             ProcessingWatcher watcher = new ProcessingWatcher(admin, servers, Map.of(), config.applicationId())) {
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (!watcher.caughtUp(topics)) {
                 assertTrue(System.nanoTime() < deadline, "monitor did not catch up after the restart");

@@ -52,8 +52,10 @@ public final class MonitorService implements AutoCloseable {
         streamsMetrics.bindTo(metrics.registry());
     }
 
-    static Properties adminProps(BallastConfig config) {
+    /** An admin client's settings: the cluster and its security settings. */
+    public static Properties adminProps(BallastConfig config) {
         Properties p = new Properties();
+        p.putAll(config.clientOverrides());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         return p;
     }

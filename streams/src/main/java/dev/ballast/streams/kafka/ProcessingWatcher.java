@@ -40,10 +40,12 @@ public final class ProcessingWatcher implements AutoCloseable {
         }
     }
 
-    public ProcessingWatcher(Admin admin, String bootstrapServers, String groupId) {
+    /** {@code clientOverrides}: the cluster's security settings, for the probing consumer. */
+    public ProcessingWatcher(Admin admin, String bootstrapServers, Map<String, String> clientOverrides, String groupId) {
         this.admin = admin;
         this.groupId = groupId;
         Properties p = new Properties();
+        p.putAll(clientOverrides);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -38,7 +38,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -157,15 +156,16 @@ public final class ReplayRunner {
         if (gating) {
             ScoringService.prepareModel(scoring, line -> log.println("model-runner: " + line));
         }
-        Properties adminProps = new Properties();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, run.bootstrapServers());
+        Properties adminProps = MonitorService.adminProps(run);
         long started = System.nanoTime();
         try (MonitorService monitor = new MonitorService(run, metrics);
              ScoringService scorer = gating ? new ScoringService(scoring, metrics.registry()) : null;
              Admin admin = Admin.create(adminProps);
-             ProcessingWatcher watcher = new ProcessingWatcher(admin, run.bootstrapServers(), run.applicationId());
-             ProcessingWatcher scoringWatcher = new ProcessingWatcher(admin, run.bootstrapServers(), scoring.groupId());
-             KafkaProducer<String, byte[]> producer = producer(run.bootstrapServers())) {
+             ProcessingWatcher watcher = new ProcessingWatcher(admin, run.bootstrapServers(), run.clientOverrides(),
+                     run.applicationId());
+             ProcessingWatcher scoringWatcher = new ProcessingWatcher(admin, run.bootstrapServers(),
+                     run.clientOverrides(), scoring.groupId());
+             KafkaProducer<String, byte[]> producer = producer(run)) {
             monitor.start(Duration.ofSeconds(60));
             if (scorer != null) {
                 scorer.start(Duration.ofSeconds(120));
@@ -396,9 +396,10 @@ public final class ReplayRunner {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    private static KafkaProducer<String, byte[]> producer(String servers) {
+    private static KafkaProducer<String, byte[]> producer(BallastConfig run) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        p.putAll(run.clientOverrides());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, run.bootstrapServers());
         // Replay is a bulk load: bigger batches, a short linger, compression.
         p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
