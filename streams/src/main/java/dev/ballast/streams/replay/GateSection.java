@@ -98,7 +98,7 @@ final class GateSection {
         String[] colours = {ACCEPTED, HIGH, OTHER};
         String[] names = {"accepted", "quarantined: high gradient", "quarantined: other reasons only"};
         StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
-                "<svg width=\"%d\" height=\"%d\" role=\"img\"><title>gradNorm histogram</title>", w, hgt + 40));
+                "<svg class=\"plot gradnorm\" width=\"%d\" height=\"%d\" role=\"img\"><title>gradNorm histogram</title>", w, hgt + 40));
         for (int b = 0; b < bins; b++) {
             double y = hgt;
             for (int series = 0; series < 3; series++) {
@@ -132,7 +132,8 @@ final class GateSection {
                     names[series]));
             x += 250;
         }
-        return svg.append("<text x=\"").append(w).append("\" y=\"12\" font-size=\"12\" text-anchor=\"end\">dashed: each "
-                + "dataset's last threshold</text></svg>").toString();
+        return svg.append("<text class=\"axis-label\" x=\"").append(w).append("\" y=\"12\" font-size=\"12\" "
+                + "text-anchor=\"end\">candidates per gradNorm bin (max ").append(top).append("); dashed: each "
+                + "dataset's last gate threshold</text></svg>").toString();
     }
 }

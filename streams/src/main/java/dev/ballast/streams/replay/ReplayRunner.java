@@ -72,9 +72,10 @@ public final class ReplayRunner {
      * Everything a replay produced, and where each valid interaction sits in its agent's stream
      * (for scoring against ground truth).
      */
+    /** {@code agentViolations}: the plotted agents' violation flags per event ({@link AgentTimelines}). */
     public record Result(ReplaySummary summary, List<Alert> alerts, List<DeadLetterLine> deadLetters,
                          EventPositions positions, List<GateDecision> gateDecisions, List<TriageDecision> triage,
-                         List<RealignJob> jobs, List<JobStatus> jobStatuses) {
+                         List<RealignJob> jobs, List<JobStatus> jobStatuses, Map<String, boolean[]> agentViolations) {
     }
 
     public ReplayRunner(BallastConfig config, PrintStream log) {
@@ -258,7 +259,9 @@ public final class ReplayRunner {
                     (long) metrics.interactionsCount(true), byType, dead.size(),
                     processors, List.of(), Math.round(elapsed * 100) / 100.0, Math.round(valid / elapsed), decisions,
                     scorer == null ? null : scorer.modelVersion(), triageByAction, jobsByState);
-            return new Result(summary, alerts, dead, positions, gate, triage, jobs, statuses);
+            Map<String, boolean[]> timelines = AgentTimelines.of(alerts, inputs.lines(ReplayInputs.POLICIES),
+                    inputs.lines(ReplayInputs.INTERACTIONS), ReportWriter.PLOTTED_AGENTS);
+            return new Result(summary, alerts, dead, positions, gate, triage, jobs, statuses, timelines);
         }
     }
 
