@@ -164,6 +164,47 @@ class ReplayEndToEndTest {
         }
     }
 
+    /**
+     * report.html opens offline and the browser draws its plots: headless Chromium (Debian's
+     * package) screenshots it, and the screenshot holds the colours of the alert timeline, the
+     * flagged agents' violation rates, a group's spread and the gradNorm histogram.
+     */
+    @Test
+    void reportRendersItsPlotsOfflineInHeadlessChromium() throws Exception {
+        PrometheusRulesTest.require("chromium");
+        Path out = dir.resolve("rendered");
+        ReplayOutputs.write(out, result, null, null, null, null);
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("<script"),
+                "self-contained: nothing fetched, nothing run");
+        for (String plot : List.of("plot timeline", "plot agent", "plot spread", "plot gradnorm")) {
+            assertTrue(html.contains("class=\"" + plot), plot);
+        }
+        Path png = out.resolve("report.png");
+        Process chromium = new ProcessBuilder("chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                "--hide-scrollbars", "--window-size=1400,12000", "--screenshot=" + png,
+                out.resolve("report.html").toUri().toString()).redirectErrorStream(true)
+                .redirectOutput(out.resolve("chromium.log").toFile()).start();
+        assertTrue(chromium.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "chromium finished");
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertTrue(image != null, Files.readString(out.resolve("chromium.log")));
+        Map<String, Integer> drawn = new java.util.TreeMap<>(Map.of("TIPPING bars", 0xd1495b,
+                "agent violation rate", 0x2e6f9e, "group spread", 0x6a4c93, "gradNorm accepted", 0x2a9d8f));
+        for (Map.Entry<String, Integer> colour : drawn.entrySet()) {
+            assertTrue(pixels(image, colour.getValue()) > 50, colour.getKey() + " drawn");
+        }
+    }
+
+    private static long pixels(java.awt.image.BufferedImage image, int rgb) {
+        long n = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                n += (image.getRGB(x, y) & 0xffffff) == rgb ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
     @Test
     void summaryCountsAndOutDirectoryFollowTheContract() throws Exception {
         int agents = 60 + 5 * 12;
