@@ -106,11 +106,34 @@ public final class BallastMetrics {
         policiesAccepted.increment();
     }
 
-    /** Counts a record sent to the dead-letter topic, by the topic it came from. */
-    public void deadLetter(String sourceTopic) {
-        deadLetters.computeIfAbsent(sourceTopic, t -> Counter.builder("ballast.dlq.records")
-                .tag("source_topic", t).description("Records dead-lettered, by source topic")
-                .register(registry)).increment();
+    /**
+     * Counts a record sent to the dead-letter topic, by the topic it came from and the kind of
+     * its reason ({@link #reasonKind}: a handful of values, where the reason text itself is
+     * unbounded).
+     */
+    public void deadLetter(String sourceTopic, String reason) {
+        String kind = reasonKind(reason);
+        deadLetters.computeIfAbsent(sourceTopic + "\u0000" + kind, k -> Counter.builder("ballast.dlq.records")
+                .tag("source_topic", sourceTopic).tag("reason", kind)
+                .description("Records dead-lettered, by source topic and kind of reason").register(registry)).increment();
+    }
+
+    /** policy_rejected, invalid_json, empty, missing_field, wrong_type or invalid_value. */
+    static String reasonKind(String reason) {
+        String r = reason == null ? "" : reason;
+        if (r.startsWith("policy ")) {
+            return "policy_rejected";
+        }
+        if (r.contains("not valid JSON")) {
+            return "invalid_json";
+        }
+        if (r.contains("empty record") || r.contains("JSON null")) {
+            return "empty";
+        }
+        if (r.contains("required")) {
+            return "missing_field";
+        }
+        return r.contains("expected") ? "wrong_type" : "invalid_value";
     }
 
     /** Counts a gate decision, its quarantine reasons (rule ids folded into POLICY_CONFLICT) and its gradNorm. */

@@ -52,7 +52,7 @@ public final class IntakeProcessor<T> implements Processor<byte[], byte[], Strin
         headers.add(DeadLetterHeaders.SOURCE_TOPIC, utf8(meta.topic()));
         headers.add(DeadLetterHeaders.SOURCE_PARTITION, utf8(Integer.toString(meta.partition())));
         headers.add(DeadLetterHeaders.SOURCE_OFFSET, utf8(Long.toString(meta.offset())));
-        metrics.deadLetter(meta.topic());
+        metrics.deadLetter(meta.topic(), reason);
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         context.forward(new Record<String, Intake<T>>(key, new Intake.Invalid<>(record.key(), record.value(), reason),
                 record.timestamp(), headers));

@@ -1,0 +1,25 @@
+package dev.ballast.streams.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+class BallastMetricsTest {
+    @Test
+    void deadLettersAreCountedByTopicAndABoundedKindOfReason() {
+        assertEquals("invalid_json", BallastMetrics.reasonKind("value: not valid JSON: Unexpected end-of-input"));
+        assertEquals("missing_field", BallastMetrics.reasonKind("agentId: required"));
+        assertEquals("wrong_type", BallastMetrics.reasonKind("reward: expected a number (got 'lots')"));
+        assertEquals("empty", BallastMetrics.reasonKind("value: empty record"));
+        assertEquals("policy_rejected", BallastMetrics.reasonKind("policy p@3 rejected, the previous version stays"));
+        assertEquals("invalid_value", BallastMetrics.reasonKind("timestamp: not ISO-8601 (got 'yesterday')"));
+
+        BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
+        metrics.deadLetter("agent.interactions", "agentId: required");
+        metrics.deadLetter("agent.interactions", "agentId: required");
+        metrics.deadLetter("agent.interactions", "value: not valid JSON: x");
+        assertEquals(2.0, metrics.registry().get("ballast.dlq.records").tag("reason", "missing_field").counter().count());
+        assertEquals(3.0, metrics.deadLetterCount());
+    }
+}
