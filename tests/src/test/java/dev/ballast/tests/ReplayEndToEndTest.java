@@ -181,8 +181,9 @@ class ReplayEndToEndTest {
             assertTrue(html.contains("class=\"" + plot), plot);
         }
         Path png = out.resolve("report.png");
+        // Root in a container: no sandbox; a small /dev/shm there: keep shared memory in /tmp.
         Process chromium = new ProcessBuilder("chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                "--hide-scrollbars", "--window-size=1400,12000", "--screenshot=" + png,
+                "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=1400,12000", "--screenshot=" + png,
                 out.resolve("report.html").toUri().toString()).redirectErrorStream(true)
                 .redirectOutput(out.resolve("chromium.log").toFile()).start();
         assertTrue(chromium.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "chromium finished");
