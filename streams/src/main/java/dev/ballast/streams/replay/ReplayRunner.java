@@ -182,13 +182,13 @@ public final class ReplayRunner {
             Map<String, ReplaySummary.InputFile> produced = new LinkedHashMap<>();
             EventPositions positions = new EventPositions();
             for (String file : ReplayInputs.ORDER) {
-                List<String> lines = inputs.lines(file);
+                List<byte[]> lines = inputs.records(file);
                 if (!inputs.files().containsKey(file)) {
                     continue;
                 }
                 String topic = topicOf.get(file);
-                for (String line : lines) {
-                    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+                for (byte[] bytes : lines) {
+                    String line = new String(bytes, StandardCharsets.UTF_8);
                     String key;
                     if (file.equals(ReplayInputs.INTERACTIONS)
                             && EventJson.readInteraction(bytes) instanceof Decoded.Ok<Interaction> ok) {
