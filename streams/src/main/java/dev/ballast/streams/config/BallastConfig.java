@@ -65,6 +65,7 @@ public record BallastConfig(
         TriggerSettings trigger,
         RealignConfig realign,
         int metricsPort,
+        int maxRecordBytes,
         Map<String, String> streamsOverrides,
         Map<String, String> settings) {
 
@@ -89,6 +90,7 @@ public record BallastConfig(
         k.put("topic.status", new String[]{Topics.REALIGN_STATUS, "Re-alignment job status from model-runner"});
         k.put("topic.alerts", new String[]{Topics.ALERTS, "Alerts out"});
         k.put("topic.dlq", new String[]{Topics.DLQ, "Dead letters out"});
+        k.put("max.record.bytes", new String[]{"1048576", "Largest input record accepted; larger ones are dead-lettered (their first 64 KiB kept) with the reason"});
         k.put("topic.partitions", new String[]{"4", "Partitions for topics Ballast creates when missing"});
         k.put("topic.replication.factor", new String[]{"-1", "Replication for topics Ballast creates; -1 = broker default"});
         k.put("drift.detector", new String[]{"cusum", "Change detector on the violation indicator: cusum or page-hinkley"});
@@ -234,6 +236,7 @@ public record BallastConfig(
                         (long) reader.decimal("trigger.cooldown.ms", 0, 1e13)),
                 realignConfig(reader, values),
                 reader.integer("metrics.port", -1, 65_535),
+                reader.integer("max.record.bytes", 1_024, 100 * 1_048_576),
                 Map.copyOf(streams),
                 Map.copyOf(values));
         if (!problems.isEmpty()) {

@@ -118,11 +118,14 @@ public final class BallastMetrics {
                 .description("Records dead-lettered, by source topic and kind of reason").register(registry)).increment();
     }
 
-    /** policy_rejected, invalid_json, empty, missing_field, wrong_type or invalid_value. */
+    /** policy_rejected, too_large, invalid_json, empty, missing_field, wrong_type or invalid_value. */
     static String reasonKind(String reason) {
         String r = reason == null ? "" : reason;
         if (r.startsWith("policy ")) {
             return "policy_rejected";
+        }
+        if (r.contains("more than max.record.bytes")) {
+            return "too_large";
         }
         if (r.contains("not valid JSON")) {
             return "invalid_json";

@@ -4,6 +4,7 @@ import dev.ballast.events.DeadLetterHeaders;
 import dev.ballast.events.Decoded;
 import dev.ballast.streams.metrics.BallastMetrics;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.Function;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -20,14 +21,19 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * @param <T> the event type
  */
 public final class IntakeProcessor<T> implements Processor<byte[], byte[], String, Intake<T>> {
+    static final int KEPT_BYTES = 64 * 1024;
     private final Function<byte[], Decoded<T>> decoder;
     private final Function<T, String> keyOf;
+    private final int maxRecordBytes;
     private final BallastMetrics metrics;
     private ProcessorContext<String, Intake<T>> context;
 
-    public IntakeProcessor(Function<byte[], Decoded<T>> decoder, Function<T, String> keyOf, BallastMetrics metrics) {
+    /** {@code maxRecordBytes}: larger values are dead-lettered unread, their first {@value #KEPT_BYTES} bytes kept. */
+    public IntakeProcessor(Function<byte[], Decoded<T>> decoder, Function<T, String> keyOf, int maxRecordBytes,
+                           BallastMetrics metrics) {
         this.decoder = decoder;
         this.keyOf = keyOf;
+        this.maxRecordBytes = maxRecordBytes;
         this.metrics = metrics;
     }
 
@@ -38,7 +44,11 @@ public final class IntakeProcessor<T> implements Processor<byte[], byte[], Strin
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        Decoded<T> decoded = decoder.apply(record.value());
+        byte[] value = record.value();
+        Decoded<T> decoded = value != null && value.length > maxRecordBytes
+                ? Decoded.rejected(String.format("value: %d bytes, more than max.record.bytes (%d); its first %d "
+                        + "bytes are kept here", value.length, maxRecordBytes, Math.min(value.length, KEPT_BYTES)))
+                : decoder.apply(value);
         if (decoded instanceof Decoded.Ok<T> ok) {
             String key = keyOf.apply(ok.value());
             boolean sameKey = record.key() != null && java.util.Arrays.equals(record.key(), utf8(key));
@@ -54,7 +64,9 @@ public final class IntakeProcessor<T> implements Processor<byte[], byte[], Strin
         headers.add(DeadLetterHeaders.SOURCE_OFFSET, utf8(Long.toString(meta.offset())));
         metrics.deadLetter(meta.topic(), reason);
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        context.forward(new Record<String, Intake<T>>(key, new Intake.Invalid<>(record.key(), record.value(), reason),
+        // A dead letter as large as the record could exceed the producer's or the broker's limit.
+        byte[] kept = value != null && value.length > maxRecordBytes ? Arrays.copyOf(value, KEPT_BYTES) : value;
+        context.forward(new Record<String, Intake<T>>(key, new Intake.Invalid<>(record.key(), kept, reason),
                 record.timestamp(), headers));
     }
 

@@ -3,6 +3,7 @@ package dev.ballast.streams.monitor;
 import dev.ballast.events.Decoded;
 import dev.ballast.events.JsonSerde;
 import dev.ballast.events.Policy;
+import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.metrics.BallastMetrics;
 import java.util.Map;
 import java.util.function.Function;
@@ -30,14 +31,14 @@ public final class KeyedIntake {
      */
     public static <T> KStream<String, T> byId(StreamsBuilder builder, String topic, String kind,
                                               Function<byte[], Decoded<T>> reader, Function<T, String> id,
-                                              Class<T> type, String rekeyTopic, int partitions, String dlq,
+                                              Class<T> type, String rekeyTopic, int partitions, BallastConfig config,
                                               BallastMetrics metrics) {
-        Map<String, KStream<String, Intake<T>>> routes = intake(builder, topic, kind, reader, id, metrics)
+        Map<String, KStream<String, Intake<T>>> routes = intake(builder, topic, kind, reader, id, config, metrics)
                 .split(Named.as(kind + "-"))
                 .branch((k, v) -> v instanceof Intake.Invalid<T>, Branched.as("invalid"))
                 .branch((k, v) -> ((Intake.Valid<T>) v).arrivedKeyedByValue(), Branched.as("keyed"))
                 .defaultBranch(Branched.as("rekey"));
-        DeadLetters.to(routes.get(kind + "-invalid"), dlq, kind);
+        DeadLetters.to(routes.get(kind + "-invalid"), config.topics().dlq(), kind);
         KStream<String, T> keyed = routes.get(kind + "-keyed")
                 .mapValues(v -> ((Intake.Valid<T>) v).value(), Named.as(kind + "-value"));
         KStream<String, T> rekeyed = routes.get(kind + "-rekey")
@@ -54,21 +55,22 @@ public final class KeyedIntake {
      */
     public static <T> KStream<String, T> decoded(StreamsBuilder builder, String topic, String kind,
                                                  Function<byte[], Decoded<T>> reader, Function<T, String> id,
-                                                 String dlq, BallastMetrics metrics) {
-        Map<String, KStream<String, Intake<T>>> routes = intake(builder, topic, kind, reader, id, metrics)
+                                                 BallastConfig config, BallastMetrics metrics) {
+        Map<String, KStream<String, Intake<T>>> routes = intake(builder, topic, kind, reader, id, config, metrics)
                 .split(Named.as(kind + "-"))
                 .branch((k, v) -> v instanceof Intake.Invalid<T>, Branched.as("invalid"))
                 .defaultBranch(Branched.as("valid"));
-        DeadLetters.to(routes.get(kind + "-invalid"), dlq, kind);
+        DeadLetters.to(routes.get(kind + "-invalid"), config.topics().dlq(), kind);
         return routes.get(kind + "-valid").mapValues(v -> ((Intake.Valid<T>) v).value(), Named.as(kind + "-value"));
     }
 
     private static <T> KStream<String, Intake<T>> intake(StreamsBuilder builder, String topic, String kind,
                                                        Function<byte[], Decoded<T>> reader, Function<T, String> id,
-                                                       BallastMetrics metrics) {
+                                                       BallastConfig config, BallastMetrics metrics) {
         return builder
                 .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(kind + "s-source"))
-                .process(() -> new IntakeProcessor<>(reader, id, metrics), Named.as(kind + "-intake"));
+                .process(() -> new IntakeProcessor<>(reader, id, config.maxRecordBytes(), metrics),
+                        Named.as(kind + "-intake"));
     }
 
     /**

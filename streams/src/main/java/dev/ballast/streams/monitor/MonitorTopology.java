@@ -71,7 +71,7 @@ public final class MonitorTopology {
 
         KStream<String, Intake<Policy>> policyIntake = builder
                 .stream(topics.policies(), raw.withName("policies-source"))
-                .process(() -> new IntakeProcessor<>(new PolicyDecoder(compiler), Policy::policyId, metrics),
+                .process(() -> new IntakeProcessor<>(new PolicyDecoder(compiler), Policy::policyId, config.maxRecordBytes(), metrics),
                         Named.as("policy-intake"));
         Map<String, KStream<String, Intake<Policy>>> policyRoutes = policyIntake.split(Named.as("policy-"))
                 .branch((k, v) -> v instanceof Intake.Valid<Policy>, Branched.as("valid"))
@@ -84,7 +84,7 @@ public final class MonitorTopology {
 
         KStream<String, Interaction> interactions = KeyedIntake.byId(builder, topics.interactions(), "interaction",
                 EventJson::readInteraction, Interaction::agentId, Interaction.class, REKEYED_INTERACTIONS, partitions,
-                topics.dlq(), metrics);
+                config, metrics);
 
         builder.addStateStore(agentStore());
         builder.addStateStore(policyStore());

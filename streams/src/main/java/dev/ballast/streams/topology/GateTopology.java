@@ -72,12 +72,12 @@ public final class GateTopology {
 
         KStream<String, PairingInput> candidates = KeyedIntake.byId(builder, topics.candidates(), "candidate",
                         EventJson::readCandidate, Candidate::sampleId, Candidate.class, CANDIDATES_BY_SAMPLE,
-                        candidatePartitions, topics.dlq(), metrics)
+                        candidatePartitions, config, metrics)
                 .mapValues(PairingInput.OfCandidate::new, Named.as("candidate-input"));
 
         Map<String, KStream<String, Intake<ScoredCandidate>>> scores = builder
                 .stream(topics.scored(), raw.withName("scored-source"))
-                .process(() -> new IntakeProcessor<>(EventJson::readScoredCandidate, ScoredCandidate::sampleId,
+                .process(() -> new IntakeProcessor<>(EventJson::readScoredCandidate, ScoredCandidate::sampleId, config.maxRecordBytes(),
                         metrics), Named.as("score-intake"))
                 .split(Named.as("score-"))
                 .branch((k, v) -> v instanceof Intake.Invalid<ScoredCandidate>, Branched.as("invalid"))

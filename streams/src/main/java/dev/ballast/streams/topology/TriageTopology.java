@@ -51,7 +51,7 @@ public final class TriageTopology {
         BallastConfig.TopicNames topics = config.topics();
         KStream<String, TriageInput> pairs = KeyedIntake.byId(builder, topics.preferences(), "preference",
                         EventJson::readPreferencePair, PreferencePair::pairId, PreferencePair.class, PAIRS_BY_ID,
-                        partitions, topics.dlq(), metrics)
+                        partitions, config, metrics)
                 .mapValues(TriageInput.OfPair::new, Named.as("preference-input"));
         KStream<String, TriageInput> policies = KeyedIntake.broadcast(validPolicies, POLICY_BROADCAST, partitions)
                 .mapValues(TriageInput.OfPolicy::new, Named.as("triage-policy-input"));

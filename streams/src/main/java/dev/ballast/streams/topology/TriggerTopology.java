@@ -39,10 +39,10 @@ public final class TriggerTopology {
     public static void addTo(StreamsBuilder builder, BallastConfig config, BallastMetrics metrics) {
         BallastConfig.TopicNames topics = config.topics();
         KStream<String, TriggerInput> decisions = KeyedIntake.decoded(builder, topics.triage(), "trigger-decision",
-                        EventJson::readTriageDecision, TriageDecision::pairId, topics.dlq(), metrics)
+                        EventJson::readTriageDecision, TriageDecision::pairId, config, metrics)
                 .mapValues(TriggerInput.OfDecision::new, Named.as("trigger-decision-input"));
         KStream<String, TriggerInput> alerts = KeyedIntake.decoded(builder, topics.alerts(), "trigger-alert",
-                        EventJson::readAlert, TriggerTopology::subject, topics.dlq(), metrics)
+                        EventJson::readAlert, TriggerTopology::subject, config, metrics)
                 .mapValues(TriggerInput.OfAlert::new, Named.as("trigger-alert-input"));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRIGGER_STORE),
                 Serdes.String(), JsonSerde.of(TriggerState.class)));
