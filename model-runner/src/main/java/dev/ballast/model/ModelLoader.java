@@ -23,17 +23,19 @@ public final class ModelLoader {
         this.modelClass = modelClass == null ? "" : modelClass.trim();
     }
 
-    /** The version in force, training the built-in model first if the store holds none. */
+    /**
+     * The version in force. With the built-in model, {@link BuiltinLm#ensureBuiltin} runs every
+     * time: it trains the model on first use and moves a store off an earlier build's built-in.
+     */
     public String currentVersion(Consumer<String> progress) {
-        return store.current().orElseGet(() -> {
-            if (!modelClass.isEmpty()) {
-                throw new IllegalStateException("model.class is " + modelClass + " but " + store.dir()
-                        + " has no published version: copy your model into " + store.dir() + "/<version>/ and write "
-                        + "<version> into " + store.dir() + "/CURRENT");
-            }
+        if (modelClass.isEmpty()) {
             BuiltinLm.ensureBuiltin(store, device, progress);
-            return store.current().orElseThrow();
-        });
+        } else if (store.current().isEmpty()) {
+            throw new IllegalStateException("model.class is " + modelClass + " but " + store.dir()
+                    + " has no published version: copy your model into " + store.dir() + "/<version>/ and write "
+                    + "<version> into " + store.dir() + "/CURRENT");
+        }
+        return store.current().orElseThrow();
     }
 
     public ScoringModel open(String version) {

@@ -116,11 +116,13 @@ class BuiltinLmTest {
                 }
             });
         }
+        // Through the loader, as the scoring service and replay open the model in force.
+        ModelLoader loader = new ModelLoader(own, Device.cpu(), 1, null);
         own.publish("builtin-000000000000");
-        BuiltinLm.ensureBuiltin(own, Device.cpu(), s -> { });
+        loader.currentVersion(s -> { });
         assertEquals(version, own.current().orElseThrow());
         own.publish("builtin-000000000000-r0123456789");
-        BuiltinLm.ensureBuiltin(own, Device.cpu(), s -> { });
+        loader.currentVersion(s -> { });
         assertEquals("builtin-000000000000-r0123456789", own.current().orElseThrow());
     }
 
