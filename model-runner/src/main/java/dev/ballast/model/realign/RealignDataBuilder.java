@@ -42,7 +42,7 @@ public final class RealignDataBuilder {
         double heldOutShare = settings.heldOutShare();
         Map<String, Long> counts = new TreeMap<>();
         List<TriageDecision> usable = new ArrayList<>(decisions.size());
-        List<PreferenceExample> asAnnotated = new ArrayList<>(decisions.size());
+        List<PreferencePair> usablePairs = new ArrayList<>(decisions.size());
         for (TriageDecision d : decisions) {
             PreferencePair pair = pairs.get(d.pairId());
             if (pair == null) {
@@ -51,9 +51,13 @@ public final class RealignDataBuilder {
             }
             counts.merge(d.action().name(), 1L, Long::sum);
             usable.add(d);
-            asAnnotated.add(new PreferenceExample(pair.pairId(), pair.prompt(), pair.chosen(), pair.rejected(), 1));
+            usablePairs.add(pair);
         }
-        float[][] lp = asAnnotated.isEmpty() ? new float[2][0] : PreferenceFigures.margins(model, asAnnotated);
+        // The reference's log-probabilities, once: they rank conflicts here and anchor the trainer.
+        float[] chosenLp = SequenceLogProbs.compute(model, usablePairs.stream()
+                .map(p -> new TextSample(p.prompt(), p.chosen())).toList());
+        float[] rejectedLp = SequenceLogProbs.compute(model, usablePairs.stream()
+                .map(p -> new TextSample(p.prompt(), p.rejected())).toList());
         List<PreferenceExample> train = new ArrayList<>();
         List<UnlearnExample> unlearn = new ArrayList<>();
         List<TextSample> neutral = new ArrayList<>();
@@ -63,14 +67,14 @@ public final class RealignDataBuilder {
         List<Conflict> ranked = new ArrayList<>();
         for (int i = 0; i < usable.size(); i++) {
             TriageDecision d = usable.get(i);
-            PreferenceExample annotated = asAnnotated.get(i);
-            double margin = lp[0][i] - lp[1][i];
+            PreferencePair pair = usablePairs.get(i);
+            double margin = chosenLp[i] - rejectedLp[i];
             double impact = ImpactScore.of(d.impact(), margin);
             boolean held = heldOut(d.pairId(), heldOutShare);
             switch (d.action()) {
                 case INVERT -> {
-                    PreferenceExample swapped = new PreferenceExample(d.pairId(), annotated.prompt(),
-                            annotated.dispreferred(), annotated.preferred(), impact);
+                    PreferenceExample swapped = new PreferenceExample(d.pairId(), pair.prompt(), pair.rejected(),
+                            pair.chosen(), impact, rejectedLp[i], chosenLp[i]);
                     (held ? heldOut : train).add(swapped);
                     if (held) {
                         heldOutConflicts.add(swapped);
@@ -79,15 +83,15 @@ public final class RealignDataBuilder {
                 }
                 case DISCARD -> {
                     if (!held) {
-                        unlearn.add(new UnlearnExample(d.pairId(), annotated.prompt(), annotated.preferred(), impact));
+                        unlearn.add(new UnlearnExample(d.pairId(), pair.prompt(), pair.chosen(), impact, chosenLp[i]));
                     }
                     ranked.add(new Conflict(d.pairId(), d.action(), d.impact(), margin, impact));
                 }
                 case PRESERVE -> {
-                    (held ? heldOut : train).add(new PreferenceExample(annotated.pairId(), annotated.prompt(),
-                            annotated.preferred(), annotated.dispreferred(), settings.preserveWeight()));
+                    (held ? heldOut : train).add(new PreferenceExample(d.pairId(), pair.prompt(), pair.chosen(),
+                            pair.rejected(), settings.preserveWeight(), chosenLp[i], rejectedLp[i]));
                     if (d.chosenViolates().isEmpty() && d.rejectedViolates().isEmpty()) {
-                        (held ? heldOutNeutral : neutral).add(new TextSample(annotated.prompt(), annotated.preferred()));
+                        (held ? heldOutNeutral : neutral).add(new TextSample(pair.prompt(), pair.chosen()));
                     }
                 }
             }

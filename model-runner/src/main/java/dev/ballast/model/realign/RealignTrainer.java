@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  * Trains a copy of the model in force with the {@link HybridObjective} against a frozen reference
  * (the same version, loaded once more). Each step draws a batch of preference pairs, half as many
  * discarded responses and half as many neutral responses, with replacement, so the job's length is
- * its step count whatever the data's size. Reference log-probabilities are computed once up front.
+ * its step count whatever the data's size. Reference log-probabilities come with the data
+ * ({@link RealignDataBuilder} computes them once); the reference model runs only for the anchor.
  */
 public final class RealignTrainer {
     /** Progress of a running job: called every {@code every} steps and after the last one. */
@@ -52,9 +53,6 @@ public final class RealignTrainer {
         if (data.preferences().isEmpty() && data.unlearn().isEmpty()) {
             throw new IllegalArgumentException("nothing to train on: no inverted, preserved or discarded pairs");
         }
-        float[][] refPairs = data.preferences().isEmpty() ? new float[2][0]
-                : PreferenceFigures.margins(reference, data.preferences());
-        float[] refUnlearn = SequenceLogProbs.compute(reference, unlearnSamples(data.unlearn()));
         ai.djl.nn.ParameterList params = policy.block().getParameters();
         // Cosine decay to 5% of the rate: the late steps settle the preferences instead of trading
         // one batch's pairs against the next one's.
@@ -80,13 +78,12 @@ public final class RealignTrainer {
                 });
                 NDArray loss = m.zeros(new Shape());
                 if (!data.preferences().isEmpty()) {
-                    NDArray dpo = dpoTerm(draw(rng, data.preferences().size(), b), refPairs, weights, m);
+                    NDArray dpo = dpoTerm(draw(rng, data.preferences().size(), b), weights, m);
                     terms[0] = dpo.getFloat();
                     loss = loss.add(dpo);
                 }
                 if (!data.unlearn().isEmpty() && settings.unlearnWeight() > 0) {
-                    NDArray npo = unlearnTerm(draw(rng, data.unlearn().size(), Math.max(1, b / 2)), refUnlearn,
-                            weights, m);
+                    NDArray npo = unlearnTerm(draw(rng, data.unlearn().size(), Math.max(1, b / 2)), weights, m);
                     terms[1] = npo.getFloat();
                     loss = loss.add(npo.mul(HybridObjective.constant(npo, settings.unlearnWeight())));
                 }
@@ -114,7 +111,7 @@ public final class RealignTrainer {
         }
     }
 
-    private NDArray dpoTerm(int[] picks, float[][] ref, ContextLm.Weights current, NDManager m) {
+    private NDArray dpoTerm(int[] picks, ContextLm.Weights current, NDManager m) {
         List<TextSample> samples = new ArrayList<>(2 * picks.length);
         float[] refW = new float[picks.length];
         float[] refL = new float[picks.length];
@@ -122,8 +119,8 @@ public final class RealignTrainer {
         for (int i = 0; i < picks.length; i++) {
             PreferenceExample p = data.preferences().get(picks[i]);
             samples.add(new TextSample(p.prompt(), p.preferred()));
-            refW[i] = ref[0][picks[i]];
-            refL[i] = ref[1][picks[i]];
+            refW[i] = p.refPreferred();
+            refL[i] = p.refDispreferred();
             weights[i] = (float) p.weight();
         }
         for (int pick : picks) {
@@ -138,14 +135,14 @@ public final class RealignTrainer {
                 settings.beta());
     }
 
-    private NDArray unlearnTerm(int[] picks, float[] ref, ContextLm.Weights current, NDManager m) {
+    private NDArray unlearnTerm(int[] picks, ContextLm.Weights current, NDManager m) {
         List<TextSample> samples = new ArrayList<>(picks.length);
         float[] refs = new float[picks.length];
         float[] weights = new float[picks.length];
         for (int i = 0; i < picks.length; i++) {
             UnlearnExample u = data.unlearn().get(picks[i]);
             samples.add(new TextSample(u.prompt(), u.response()));
-            refs[i] = ref[picks[i]];
+            refs[i] = u.reference();
             weights[i] = (float) u.weight();
         }
         EncodedBatch batch = SequenceLogProbs.encode(policy, samples);
@@ -162,10 +159,6 @@ public final class RealignTrainer {
         NDArray referenceLogits = SequenceLogProbs.logits(reference, batch, m).stopGradient();
         return HybridObjective.anchor(SequenceLogProbs.logits(policy, current, batch, m), referenceLogits, batch.weights(m),
                 batch.samples());
-    }
-
-    private static List<TextSample> unlearnSamples(List<UnlearnExample> unlearn) {
-        return unlearn.stream().map(u -> new TextSample(u.prompt(), u.response())).toList();
     }
 
     private static int[] draw(SplittableRandom rng, int size, int n) {
