@@ -11,9 +11,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
@@ -28,9 +30,11 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -59,7 +63,7 @@ public final class RealignService implements AutoCloseable {
     private final MeterRegistry registry;
     private final Timer duration;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final List<JobStatus> finished = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<JobStatus> finished = Collections.synchronizedList(new ArrayList<>());
     private Thread thread;
 
     public RealignService(Settings settings, JobLauncher launcher, Consumer<String> log, Clock clock,
@@ -120,12 +124,10 @@ public final class RealignService implements AutoCloseable {
             while (active.get()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     handle(record, producer);
-                    consumer.commitSync(Map.of(new org.apache.kafka.common.TopicPartition(record.topic(),
-                            record.partition()), new org.apache.kafka.clients.consumer.OffsetAndMetadata(record.offset() + 1)));
+                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+                            new OffsetAndMetadata(record.offset() + 1)));
                 }
             }
-        } catch (org.apache.kafka.common.errors.WakeupException e) {
-            // Closing.
         } catch (RuntimeException e) {
             failure.set(e);
             log.accept("realign: stopped: " + e.getMessage());
@@ -134,15 +136,10 @@ public final class RealignService implements AutoCloseable {
 
     private void handle(ConsumerRecord<byte[], byte[]> record, KafkaProducer<String, byte[]> producer) {
         Decoded<RealignJob> decoded = EventJson.readRealignJob(record.value());
-        String key = record.key() == null ? "unknown" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+        String key = record.key() == null ? "unknown" : new String(record.key(), StandardCharsets.UTF_8);
         if (!(decoded instanceof Decoded.Ok<RealignJob> ok)) {
-            JobStatus failed = new JobStatus(key, JobStatus.State.FAILED, launcher.device(), Map.of(), null,
-                    "unreadable job: " + ((Decoded.Rejected<RealignJob>) decoded).reason(), clock.instant());
-            report(producer, failed);
-            producer.flush();
-            finished.add(failed);
-            finishedCounter(JobStatus.State.FAILED).increment();
-            log.accept("realign: record at offset " + record.offset() + " FAILED: " + failed.error());
+            finish(producer, new JobStatus(key, JobStatus.State.FAILED, launcher.device(), Map.of(), null,
+                    "unreadable job: " + ((Decoded.Rejected<RealignJob>) decoded).reason(), clock.instant()));
             return;
         }
         RealignJob job = ok.value();
@@ -177,15 +174,19 @@ public final class RealignService implements AutoCloseable {
         } catch (RuntimeException e) {
             result = JobResult.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        JobStatus last = status(job, result.succeeded() ? JobStatus.State.SUCCEEDED : JobStatus.State.FAILED,
-                result.metrics(), result.modelVersion(), result.error());
         running.decrementAndGet();
         duration.record(System.nanoTime() - startedAt, TimeUnit.NANOSECONDS);
-        finishedCounter(last.state()).increment();
+        finish(producer, status(job, result.succeeded() ? JobStatus.State.SUCCEEDED : JobStatus.State.FAILED,
+                result.metrics(), result.modelVersion(), result.error()));
+    }
+
+    /** Reports a job's final status, counts it and logs it; the job's offset is committed after this. */
+    private void finish(KafkaProducer<String, byte[]> producer, JobStatus last) {
         report(producer, last);
         producer.flush();
         finished.add(last);
-        log.accept("realign: " + job.jobId() + " " + last.state() + (last.modelVersion() != null
+        finishedCounter(last.state()).increment();
+        log.accept("realign: " + last.jobId() + " " + last.state() + (last.modelVersion() != null
                 ? ", model " + last.modelVersion() : "") + (last.error() != null ? ": " + last.error() : ""));
     }
 
