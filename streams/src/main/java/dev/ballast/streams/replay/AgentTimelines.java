@@ -7,51 +7,57 @@ import dev.ballast.events.EventJson;
 import dev.ballast.events.Interaction;
 import dev.ballast.streams.eval.OfflineRun;
 import dev.ballast.streams.policy.PolicyEngine;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The violation history of the agents a report plots: those with a TIPPING or DRIFT alert, the
- * earliest alerted first, at most {@code max}. Each agent's events are judged, in the order of
- * the input, by the same policy engine the monitor uses.
+ * earliest alerted first, at most {@code max}. Their events are judged by the same policy engine
+ * the monitor uses; the replay notes which input lines are whose as it produces them
+ * ({@link #add}), so only the plotted agents' lines are read again.
  */
 public final class AgentTimelines {
-    private AgentTimelines() {
+    private final Map<String, int[]> lines = new HashMap<>();
+    private final Map<String, Integer> counts = new HashMap<>();
+
+    /** Notes that input line {@code line} (0-based) is an event of {@code agentId}. */
+    public void add(String agentId, int line) {
+        int n = counts.merge(agentId, 1, Integer::sum);
+        int[] own = lines.computeIfAbsent(agentId, a -> new int[8]);
+        if (n > own.length) {
+            own = Arrays.copyOf(own, own.length * 2);
+            lines.put(agentId, own);
+        }
+        own[n - 1] = line;
     }
 
     /** Violation flag per event, in the agent's event order, for each plotted agent. */
-    public static Map<String, boolean[]> of(List<Alert> alerts, List<String> policyLines, List<String> interactionLines,
-                                            int max) {
-        Map<String, List<Boolean>> flags = new LinkedHashMap<>();
+    public Map<String, boolean[]> of(List<Alert> alerts, List<String> policyLines, List<byte[]> interactionLines,
+                                     int max) {
+        Map<String, boolean[]> out = new LinkedHashMap<>();
+        PolicyEngine engine = null;
         for (Alert a : alerts) {
-            if ((a.type() == AlertType.TIPPING || a.type() == AlertType.DRIFT) && a.agentId() != null
-                    && flags.size() < max) {
-                flags.putIfAbsent(a.agentId(), new ArrayList<>());
+            if ((a.type() != AlertType.TIPPING && a.type() != AlertType.DRIFT) || a.agentId() == null
+                    || out.containsKey(a.agentId()) || !lines.containsKey(a.agentId())) {
+                continue;
             }
-        }
-        if (flags.isEmpty()) {
-            return Map.of();
-        }
-        PolicyEngine engine = OfflineRun.policies(policyLines);
-        for (String line : interactionLines) {
-            if (EventJson.readInteraction(line.getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Ok<Interaction> ok) {
-                List<Boolean> agent = flags.get(ok.value().agentId());
-                if (agent != null) {
-                    agent.add(engine.evaluate(ok.value()).violation());
+            if (out.size() == max) {
+                break;
+            }
+            engine = engine == null ? OfflineRun.policies(policyLines) : engine;
+            int n = counts.get(a.agentId());
+            int[] own = lines.get(a.agentId());
+            boolean[] flags = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                if (EventJson.readInteraction(interactionLines.get(own[i])) instanceof Decoded.Ok<Interaction> ok) {
+                    flags[i] = engine.evaluate(ok.value()).violation();
                 }
             }
+            out.put(a.agentId(), flags);
         }
-        Map<String, boolean[]> out = new LinkedHashMap<>();
-        flags.forEach((agentId, list) -> {
-            boolean[] f = new boolean[list.size()];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = list.get(i);
-            }
-            out.put(agentId, f);
-        });
         return out;
     }
 }

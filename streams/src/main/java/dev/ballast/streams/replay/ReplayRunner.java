@@ -21,6 +21,7 @@ import dev.ballast.streams.kafka.EmbeddedKafka;
 import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.ProcessingWatcher;
 import dev.ballast.streams.metrics.BallastMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -61,18 +62,19 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * since it then sees agents' turns out of event-time order.
  */
 public final class ReplayRunner {
-    /** Longest time without any committed progress before a replay is declared stuck. */
+    /** Time for the Streams commit that makes a finished re-triage's last decisions visible. */
     private static final Duration RESCAN_COMMIT_WAIT = Duration.ofSeconds(1);
+    /** Longest time without any committed progress before a replay is declared stuck. */
     private static final Duration STALL = Duration.ofMinutes(2);
     private final BallastConfig config;
     private final PrintStream log;
     private Path jobModels;
 
     /**
-     * Everything a replay produced, and where each valid interaction sits in its agent's stream
-     * (for scoring against ground truth).
+     * Everything a replay produced, where each valid interaction sits in its agent's stream (for
+     * scoring against ground truth), and the plotted agents' violation flags per event
+     * ({@link AgentTimelines}).
      */
-    /** {@code agentViolations}: the plotted agents' violation flags per event ({@link AgentTimelines}). */
     public record Result(ReplaySummary summary, List<Alert> alerts, List<DeadLetterLine> deadLetters,
                          EventPositions positions, List<GateDecision> gateDecisions, List<TriageDecision> triage,
                          List<RealignJob> jobs, List<JobStatus> jobStatuses, Map<String, boolean[]> agentViolations) {
@@ -181,21 +183,23 @@ public final class ReplayRunner {
             Map<TopicPartition, Long> jobsFrom = endOffsets(run, t.jobs());
             Map<String, ReplaySummary.InputFile> produced = new LinkedHashMap<>();
             EventPositions positions = new EventPositions();
+            AgentTimelines timelines = new AgentTimelines();
             for (String file : ReplayInputs.ORDER) {
                 List<byte[]> lines = inputs.records(file);
                 if (!inputs.files().containsKey(file)) {
                     continue;
                 }
                 String topic = topicOf.get(file);
-                for (byte[] bytes : lines) {
-                    String line = new String(bytes, StandardCharsets.UTF_8);
+                for (int i = 0; i < lines.size(); i++) {
+                    byte[] bytes = lines.get(i);
                     String key;
                     if (file.equals(ReplayInputs.INTERACTIONS)
                             && EventJson.readInteraction(bytes) instanceof Decoded.Ok<Interaction> ok) {
                         key = ok.value().agentId();
                         positions.add(key, ok.value().eventId());
+                        timelines.add(key, i);
                     } else {
-                        key = keyOf(line, keyField.get(file));
+                        key = keyOf(new String(bytes, StandardCharsets.UTF_8), keyField.get(file));
                     }
                     producer.send(new ProducerRecord<>(topic, key, bytes));
                 }
@@ -259,9 +263,9 @@ public final class ReplayRunner {
                     (long) metrics.interactionsCount(true), byType, dead.size(),
                     processors, List.of(), Math.round(elapsed * 100) / 100.0, Math.round(valid / elapsed), decisions,
                     scorer == null ? null : scorer.modelVersion(), triageByAction, jobsByState);
-            Map<String, boolean[]> timelines = AgentTimelines.of(alerts, inputs.lines(ReplayInputs.POLICIES),
-                    inputs.lines(ReplayInputs.INTERACTIONS), ReportWriter.PLOTTED_AGENTS);
-            return new Result(summary, alerts, dead, positions, gate, triage, jobs, statuses, timelines);
+            return new Result(summary, alerts, dead, positions, gate, triage, jobs, statuses,
+                    timelines.of(alerts, inputs.lines(ReplayInputs.POLICIES), inputs.records(ReplayInputs.INTERACTIONS),
+                            ReportWriter.PLOTTED_AGENTS));
         }
     }
 
@@ -338,7 +342,7 @@ public final class ReplayRunner {
     }
 
     private List<JobStatus> runJobs(BallastConfig run, String runId, List<RealignJob> jobs, ScoringSettings scoring,
-                                    io.micrometer.core.instrument.MeterRegistry registry)
+                                    MeterRegistry registry)
             throws InterruptedException {
         if (jobs.isEmpty()) {
             return List.of();
