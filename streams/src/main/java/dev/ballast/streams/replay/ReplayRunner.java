@@ -62,8 +62,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * since it then sees agents' turns out of event-time order.
  */
 public final class ReplayRunner {
-    /** Time for the Streams commit that makes a finished re-triage's last decisions visible. */
-    private static final Duration RESCAN_COMMIT_WAIT = Duration.ofSeconds(1);
     /** Longest time without any committed progress before a replay is declared stuck. */
     private static final Duration STALL = Duration.ofMinutes(2);
     private final BallastConfig config;
@@ -207,6 +205,8 @@ public final class ReplayRunner {
                 produced.put(file, new ReplaySummary.InputFile(topic, lines.size()));
                 log.printf("replay: produced %,d records of %s to %s%n", lines.size(), file, topic);
                 if (file.equals(ReplayInputs.POLICIES)) {
+                    // Every version is in force before any pair arrives: no re-triage of stored
+                    // pairs (which runs on the clock, out of sight of input offsets) is ever pending.
                     await(pipeline, watcher, List.of(t.policies()));
                 }
             }
@@ -215,10 +215,6 @@ public final class ReplayRunner {
                         scoringWatcher, List.of(t.candidates()));
             }
             await(pipeline, watcher, watched);
-            if (metrics.triageRescansPending() > 0) {
-                awaitRescans(pipeline, metrics);
-                await(pipeline, watcher, watched);
-            }
             List<TriageDecision> triage = read(run, t.triage(), triageFrom, TriageDecision.class);
             List<RealignJob> jobs = read(run, t.jobs(), jobsFrom, RealignJob.class);
             List<JobStatus> statuses = runJobs(run, runId, jobs, scoring, metrics.registry());
@@ -301,28 +297,6 @@ public final class ReplayRunner {
             }
             Thread.sleep(100);
         }
-    }
-
-    /**
-     * Waits for re-triages of stored pairs, which run on the monitor's clock rather than on input
-     * records, so input offsets do not show them; then for the Streams commit that makes the last
-     * step's decisions visible (every 100 ms under exactly-once; a second is ample).
-     */
-    private void awaitRescans(Progressing service, BallastMetrics metrics) throws InterruptedException {
-        long lastPrint = System.nanoTime();
-        while (metrics.triageRescansPending() > 0) {
-            Throwable failed = service.failure().get();
-            if (failed != null) {
-                throw new IllegalStateException(service.name() + " failed: " + failed.getMessage(), failed);
-            }
-            if (System.nanoTime() - lastPrint > 2_000_000_000L) {
-                lastPrint = System.nanoTime();
-                log.printf("replay: %d re-triage(s) of stored preference pairs still running%n",
-                        metrics.triageRescansPending());
-            }
-            Thread.sleep(100);
-        }
-        Thread.sleep(RESCAN_COMMIT_WAIT.toMillis());
     }
 
     private static String keyOf(String line, String field) {
