@@ -73,14 +73,12 @@ class OperatorsViewTest {
             PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
             new ReplayRunner(BallastConfig.defaults(), quiet).jobModels(dir.resolve("models"))
                     .run(ReplayInputs.read(dir.resolve("in")), new BallastMetrics(registry));
-            // The last scrapes and one evaluation of the 30 s recording group after the run.
-            Thread.sleep(Duration.ofSeconds(35).toMillis());
-
-            List<String> empty = new ArrayList<>();
-            for (Map.Entry<String, String> e : expressions.entrySet()) {
-                if (query(api, "max_over_time((" + e.getValue() + ")[15m:1s])").isEmpty()) {
-                    empty.add(e.getKey() + ": " + e.getValue());
-                }
+            // Recording rules evaluate every 30 s: poll until every expression has had data, or give up.
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            List<String> empty = emptyExpressions(api, expressions);
+            while (!empty.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(1_000);
+                empty = emptyExpressions(api, expressions);
             }
             assertEquals(List.of(), empty, "expressions that returned no data");
             assertTrue(!query(api, "max_over_time(ALERTS{alertname=\"BallastAgentTipping\",alertstate=\"firing\"}[15m])")
@@ -91,6 +89,18 @@ class OperatorsViewTest {
                 prometheus.waitFor();
             }
         }
+    }
+
+    /** The expressions (by name) that have returned no data in the last 15 minutes. */
+    private List<String> emptyExpressions(String api, Map<String, String> expressions)
+            throws IOException, InterruptedException {
+        List<String> empty = new ArrayList<>();
+        for (Map.Entry<String, String> e : expressions.entrySet()) {
+            if (query(api, "max_over_time((" + e.getValue() + ")[15m:1s])").isEmpty()) {
+                empty.add(e.getKey() + ": " + e.getValue());
+            }
+        }
+        return empty;
     }
 
     /** Every expression of the dashboards' panels and the rules, named by where it comes from. */
