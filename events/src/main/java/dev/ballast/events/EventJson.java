@@ -1,6 +1,10 @@
 package dev.ballast.events;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,14 +36,40 @@ public final class EventJson {
     public static final ObjectMapper STRICT = base()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .build();
+
+    /**
+     * Deepest nesting of objects and arrays accepted in any record, counted from the record itself.
+     * Far beyond any event's shape; it bounds the parser's stack on hostile input.
+     */
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    /** Longest number literal accepted, in characters: a double needs at most 24. */
+    public static final int MAX_NUMBER_LENGTH = 100;
+
+    /** Reason text for a record with the same key twice in one object; the metrics key on it. */
+    public static final String DUPLICATE_FIELD = "duplicate field";
+
+    /** Reason text for a record nested deeper than {@link #MAX_NESTING_DEPTH}; the metrics key on it. */
+    public static final String TOO_DEEP = "nested deeper than";
+
+    /** Reason text for a number longer than {@link #MAX_NUMBER_LENGTH}; the metrics key on it. */
+    public static final String NUMBER_TOO_LONG = "number longer than";
 
     private EventJson() {
     }
 
     private static JsonMapper.Builder base() {
-        return JsonMapper.builder()
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
+                        .maxNumberLength(MAX_NUMBER_LENGTH)
+                        .build())
+                // A key given twice is ambiguous (which one did the agent mean?), so it is refused
+                // rather than silently resolved to the last one.
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        return JsonMapper.builder(factory)
                 .addModule(new JavaTimeModule())
                 .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("ballast-time")
                         .addDeserializer(Instant.class, new IsoInstantDeserializer()))
@@ -157,7 +187,25 @@ public final class EventJson {
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             return path(m) + ": " + firstLine(m.getOriginalMessage());
         }
-        return "value: not valid JSON: " + firstLine(e.getOriginalMessage());
+        if (e instanceof StreamConstraintsException c) {
+            return limitExceeded(c);
+        }
+        String message = firstLine(e.getOriginalMessage());
+        if (message.startsWith("Duplicate field")) {
+            return "value: " + DUPLICATE_FIELD + message.substring("Duplicate field".length());
+        }
+        return "value: not valid JSON: " + message;
+    }
+
+    private static String limitExceeded(StreamConstraintsException c) {
+        String message = c.getOriginalMessage() == null ? "" : c.getOriginalMessage();
+        if (message.contains("nesting depth")) {
+            return "value: " + TOO_DEEP + " " + MAX_NESTING_DEPTH + " levels of objects and arrays";
+        }
+        if (message.contains("Number value length") || message.contains("number value length")) {
+            return "value: " + NUMBER_TOO_LONG + " " + MAX_NUMBER_LENGTH + " characters";
+        }
+        return "value: beyond the parser's limits: " + firstLine(message);
     }
 
     private static String path(JsonMappingException e) {

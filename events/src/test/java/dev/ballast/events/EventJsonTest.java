@@ -80,4 +80,33 @@ class EventJsonTest {
         assertTrue(new String(bytes, StandardCharsets.UTF_8).contains("\"eventTimestamp\":\"2026-01-05T10:00:00Z\""));
         assertEquals(alert, serde.deserializer().deserialize("t", bytes));
     }
+
+    private static final String VALID = "\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\"";
+
+    @Test
+    void refusesNestingBeyondTheLimitEvenInFieldsItDoesNotRead() {
+        int depth = EventJson.MAX_NESTING_DEPTH;
+        String fits = "{" + VALID + ",\"context\":" + "[".repeat(depth - 1) + "]".repeat(depth - 1) + "}";
+        assertInstanceOf(Decoded.Ok.class, interaction(fits));
+        String deep = "{" + VALID + ",\"context\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        assertEquals("value: nested deeper than 64 levels of objects and arrays", reason(interaction(deep)));
+    }
+
+    @Test
+    void refusesHugeNumbersAndNonFiniteRewards() {
+        assertEquals("value: number longer than 100 characters",
+                reason(interaction("{" + VALID + ",\"reward\":" + "9".repeat(5000) + "}")));
+        assertEquals("value: number longer than 100 characters",
+                reason(interaction("{" + VALID + ",\"unread\":" + "1".repeat(200) + ".5}")));
+        assertEquals("reward: must be a finite number", reason(interaction("{" + VALID + ",\"reward\":1e999}")));
+    }
+
+    @Test
+    void refusesDuplicateKeysInEventsAndPolicies() {
+        assertEquals("value: duplicate field 'agentId'", reason(interaction("{" + VALID + ",\"agentId\":\"b\"}")));
+        assertEquals("value: duplicate field 'x'", reason(interaction("{" + VALID + ",\"ctx\":{\"x\":1,\"x\":2}}")));
+        String policy = "{\"policyId\":\"p\",\"policyId\":\"q\",\"version\":1,\"effectiveAt\":\"2026-01-05T10:00:00Z\",\"rules\":[]}";
+        assertEquals("value: duplicate field 'policyId'",
+                reason(EventJson.readPolicy(policy.getBytes(StandardCharsets.UTF_8))));
+    }
 }

@@ -46,7 +46,34 @@ class HostileInputReplayTest {
         hostile.write(bytes("\"}\n"));
         hostile.write(bytes("{\"eventId\":\"nul\",\"agentId\":\"agent-0001\",\"note\":\"a\u0000b\"}\r\n"));
         hostile.write(bytes("\n   \n\r\n"));
+        String valid = "\"eventId\":\"%s\",\"agentId\":\"agent-0001\",\"timestamp\":\"2026-01-05T10:00:00Z\"";
+        List<String> refused = List.of(
+                "{" + valid.formatted("deep") + ",\"ctx\":" + "[".repeat(50_000) + "]".repeat(50_000) + "}",
+                "{" + valid.formatted("huge-number") + ",\"reward\":" + "7".repeat(10_000) + "}",
+                "{" + valid.formatted("infinite") + ",\"reward\":1e400}",
+                "{" + valid.formatted("duplicate") + ",\"agentId\":\"agent-0002\"}",
+                "{" + valid.formatted("too-large") + ",\"note\":\"" + "x".repeat(2 * 1_048_576) + "\"}",
+                "{" + valid.formatted("truncated"));
+        for (String line : refused) {
+            hostile.write(bytes(line + "\n"));
+        }
         Files.write(interactions, hostile.toByteArray());
+
+        Path policies = dir.resolve(ReplayInputs.POLICIES);
+        long plantedPolicies = scenario.truth().policies().stream().filter(p -> !p.valid()).count();
+        String head = "{\"policyId\":\"hostile\",\"version\":%d,\"effectiveAt\":\"2026-01-01T00:00:00Z\",\"rules\":[%s]}";
+        String rule = "{\"id\":\"r%d\",\"severity\":\"high\",\"description\":\"d\",\"when\":{\"responseMatch\":\"%s\"}}";
+        List<String> badPolicies = List.of(
+                head.formatted(1, rule.formatted(1, "(unclosed")),
+                head.formatted(2, rule.formatted(1, "a".repeat(5_000))),
+                head.formatted(3, java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> rule.formatted(i, "x"))
+                        .collect(java.util.stream.Collectors.joining(","))),
+                head.formatted(4, rule.formatted(1, "x")).replace("\"version\"", "\"policyId\":\"again\",\"version\""),
+                head.formatted(5, rule.formatted(1, "x")).replace("\"rules\"", "\"rulez\""),
+                "{\"policyId\":\"hostile\",\"version\":" + "9".repeat(500) + "}",
+                "{\"policyId\":\"hostile\",\"version\":6,\"rules\":" + "[".repeat(10_000));
+        Files.write(policies, (Files.readString(policies) + String.join("\n", badPolicies) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
 
         BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
         ReplayRunner.Result result = new ReplayRunner(BallastConfig.defaults(),
@@ -54,12 +81,31 @@ class HostileInputReplayTest {
 
         List<DeadLetterLine> fromInteractions = result.deadLetters().stream()
                 .filter(d -> "agent.interactions".equals(d.sourceTopic())).toList();
-        assertEquals(planted + 2, fromInteractions.size(), fromInteractions.toString());
-        assertEquals(1, fromInteractions.stream().filter(d -> d.value().contains("bad-utf8")).count());
-        assertEquals(1, fromInteractions.stream().filter(d -> d.value().contains("\"nul\"")).count());
-        assertTrue(fromInteractions.stream().filter(d -> d.value().contains("bad-utf8"))
-                .allMatch(d -> d.error().contains("UTF-8")), "the reason names the encoding");
+        assertEquals(planted + 2 + refused.size(), fromInteractions.size(), fromInteractions.toString());
+        for (String id : List.of("bad-utf8", "nul", "deep", "huge-number", "infinite", "duplicate", "too-large", "truncated")) {
+            assertEquals(1, fromInteractions.stream().filter(d -> d.value().contains("\"" + id + "\"")).count(), id);
+        }
+        assertReason(fromInteractions, "bad-utf8", "UTF-8");
+        assertReason(fromInteractions, "deep", "nested deeper than 64 levels");
+        assertReason(fromInteractions, "huge-number", "number longer than 100 characters");
+        assertReason(fromInteractions, "infinite", "reward: must be a finite number");
+        assertReason(fromInteractions, "duplicate", "duplicate field 'agentId'");
+        assertReason(fromInteractions, "too-large", "more than max.record.bytes");
         assertEquals(4L * 100, result.summary().interactions(), "every valid line judged");
+
+        List<DeadLetterLine> fromPolicies = result.deadLetters().stream()
+                .filter(d -> "policy.changes".equals(d.sourceTopic())).toList();
+        assertEquals(plantedPolicies + badPolicies.size(), fromPolicies.size(), fromPolicies.toString());
+        for (String line : badPolicies) {
+            String start = line.substring(0, Math.min(line.length(), 200));
+            assertEquals(1, fromPolicies.stream().filter(d -> d.value().startsWith(start)).count(), start);
+        }
+        assertTrue(result.summary().alerts() > 0, "the valid policy versions stayed in force and judged");
+    }
+
+    private static void assertReason(List<DeadLetterLine> letters, String eventId, String reason) {
+        DeadLetterLine letter = letters.stream().filter(d -> d.value().contains("\"" + eventId + "\"")).findFirst().orElseThrow();
+        assertTrue(letter.error().contains(reason), eventId + ": " + letter.error());
     }
 
     private static byte[] bytes(String s) {

@@ -370,6 +370,16 @@ public record BallastConfig(
         return parse(props, Map.of());
     }
 
+    /**
+     * Largest request any Ballast producer sends and largest message its input and dead-letter
+     * topics accept: {@code max.record.bytes} plus room for the key and headers, so that a record
+     * at the limit reaches the intake (and a dead letter of it the DLQ) instead of failing at the
+     * producer.
+     */
+    public int maxRequestBytes() {
+        return maxRecordBytes + 64 * 1024;
+    }
+
     /** The security settings among the {@code streams.*} keys, which every plain Kafka client also needs. */
     public Map<String, String> clientOverrides() {
         Map<String, String> clients = new TreeMap<>();

@@ -44,21 +44,26 @@ public final class TopicAdmin {
         Optional<Short> rf = config.topicReplicationFactor() < 0 ? Optional.empty()
                 : Optional.of(config.topicReplicationFactor());
         Optional<Integer> partitions = Optional.of(config.topicPartitions());
+        // Topics users write to, and the one their bad records land on, take records up to
+        // max.record.bytes: larger ones are Ballast's to dead-letter, not the broker's to refuse.
+        Map<String, String> userRecords = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Integer.toString(config.maxRequestBytes()));
         List<NewTopic> wanted = new ArrayList<>();
-        wanted.add(new NewTopic(t.interactions(), partitions, rf));
+        wanted.add(new NewTopic(t.interactions(), partitions, rf).configs(userRecords));
         // One partition keeps a policy's versions in publication order; compaction keeps the newest per policy.
-        wanted.add(new NewTopic(t.policies(), Optional.of(1), rf)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-        wanted.add(new NewTopic(t.candidates(), partitions, rf));
+        wanted.add(new NewTopic(t.policies(), Optional.of(1), rf).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(config.maxRequestBytes()))));
+        wanted.add(new NewTopic(t.candidates(), partitions, rf).configs(userRecords));
         wanted.add(new NewTopic(t.scored(), partitions, rf));
         wanted.add(new NewTopic(t.accepted(), partitions, rf));
         wanted.add(new NewTopic(t.quarantined(), partitions, rf));
-        wanted.add(new NewTopic(t.preferences(), partitions, rf));
+        wanted.add(new NewTopic(t.preferences(), partitions, rf).configs(userRecords));
         wanted.add(new NewTopic(t.triage(), partitions, rf));
         wanted.add(new NewTopic(t.jobs(), partitions, rf));
         wanted.add(new NewTopic(t.status(), partitions, rf));
         wanted.add(new NewTopic(t.alerts(), partitions, rf));
-        wanted.add(new NewTopic(t.dlq(), partitions, rf));
+        wanted.add(new NewTopic(t.dlq(), partitions, rf).configs(userRecords));
         try {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).toList();

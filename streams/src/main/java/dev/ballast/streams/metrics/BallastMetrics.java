@@ -1,6 +1,7 @@
 package dev.ballast.streams.metrics;
 
 import dev.ballast.events.AlertType;
+import dev.ballast.events.EventJson;
 import dev.ballast.events.GateDecision;
 import dev.ballast.events.RealignJob;
 import dev.ballast.events.TriageDecision;
@@ -25,6 +26,7 @@ public final class BallastMetrics {
     private final Counter compliant;
     private final Counter violations;
     private final Counter policiesAccepted;
+    private final Counter untrackedGroupSignals;
     private final Map<AlertType, Counter> alerts = new EnumMap<>(AlertType.class);
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<GateDecision.Decision, Counter> gateDecisions = new EnumMap<>(GateDecision.Decision.class);
@@ -42,6 +44,9 @@ public final class BallastMetrics {
         this.violations = interactions(registry, "violation");
         this.policiesAccepted = Counter.builder("ballast.policy.versions.accepted")
                 .description("Policy versions put in force (each accepted version once)")
+                .register(registry);
+        this.untrackedGroupSignals = Counter.builder("ballast.diffusion.untracked.signals")
+                .description("Group signals of agents beyond diffusion.max.agents in their group (counted, not tracked)")
                 .register(registry);
         for (AlertType type : AlertType.values()) {
             alerts.put(type, Counter.builder("ballast.alerts").tag("type", type.name())
@@ -102,6 +107,11 @@ public final class BallastMetrics {
         groupsInDiffusion.addAndGet(delta);
     }
 
+    /** A group signal from an agent its group had no room left to track. */
+    public void untrackedGroupSignal() {
+        untrackedGroupSignals.increment();
+    }
+
     public void policyAccepted() {
         policiesAccepted.increment();
     }
@@ -118,7 +128,10 @@ public final class BallastMetrics {
                 .description("Records dead-lettered, by source topic and kind of reason").register(registry)).increment();
     }
 
-    /** policy_rejected, too_large, invalid_json, empty, missing_field, wrong_type or invalid_value. */
+    /**
+     * policy_rejected, too_large, too_deep, number_too_long, duplicate_field, invalid_utf8,
+     * invalid_json, empty, missing_field, wrong_type or invalid_value.
+     */
     static String reasonKind(String reason) {
         String r = reason == null ? "" : reason;
         if (r.startsWith("policy ")) {
@@ -126,6 +139,18 @@ public final class BallastMetrics {
         }
         if (r.contains("more than max.record.bytes")) {
             return "too_large";
+        }
+        if (r.contains(EventJson.TOO_DEEP)) {
+            return "too_deep";
+        }
+        if (r.contains(EventJson.NUMBER_TOO_LONG)) {
+            return "number_too_long";
+        }
+        if (r.contains(EventJson.DUPLICATE_FIELD)) {
+            return "duplicate_field";
+        }
+        if (r.contains("Invalid UTF-8")) {
+            return "invalid_utf8";
         }
         if (r.contains("not valid JSON")) {
             return "invalid_json";

@@ -37,6 +37,17 @@ public final class IntakeProcessor<T> implements Processor<byte[], byte[], Strin
         this.metrics = metrics;
     }
 
+    /** The dead-letter reason of a record of {@code size} bytes over {@code maxRecordBytes}. */
+    public static String tooLarge(int size, int maxRecordBytes) {
+        return String.format("value: %d bytes, more than max.record.bytes (%d); its first %d bytes are kept here",
+                size, maxRecordBytes, Math.min(size, KEPT_BYTES));
+    }
+
+    /** What a dead letter keeps of an oversized value: small enough for any producer and broker limit. */
+    public static byte[] kept(byte[] value) {
+        return Arrays.copyOf(value, Math.min(value.length, KEPT_BYTES));
+    }
+
     @Override
     public void init(ProcessorContext<String, Intake<T>> context) {
         this.context = context;
@@ -46,8 +57,7 @@ public final class IntakeProcessor<T> implements Processor<byte[], byte[], Strin
     public void process(Record<byte[], byte[]> record) {
         byte[] value = record.value();
         Decoded<T> decoded = value != null && value.length > maxRecordBytes
-                ? Decoded.rejected(String.format("value: %d bytes, more than max.record.bytes (%d); its first %d "
-                        + "bytes are kept here", value.length, maxRecordBytes, Math.min(value.length, KEPT_BYTES)))
+                ? Decoded.rejected(tooLarge(value.length, maxRecordBytes))
                 : decoder.apply(value);
         if (decoded instanceof Decoded.Ok<T> ok) {
             String key = keyOf.apply(ok.value());
@@ -65,7 +75,7 @@ public final class IntakeProcessor<T> implements Processor<byte[], byte[], Strin
         metrics.deadLetter(meta.topic(), reason);
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         // A dead letter as large as the record could exceed the producer's or the broker's limit.
-        byte[] kept = value != null && value.length > maxRecordBytes ? Arrays.copyOf(value, KEPT_BYTES) : value;
+        byte[] kept = value != null && value.length > maxRecordBytes ? kept(value) : value;
         context.forward(new Record<String, Intake<T>>(key, new Intake.Invalid<>(record.key(), kept, reason),
                 record.timestamp(), headers));
     }

@@ -21,6 +21,7 @@ import dev.ballast.streams.kafka.EmbeddedKafka;
 import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.ProcessingWatcher;
 import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.IntakeProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,12 +38,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -180,6 +184,7 @@ public final class ReplayRunner {
             Map<TopicPartition, Long> triageFrom = endOffsets(run, t.triage());
             Map<TopicPartition, Long> jobsFrom = endOffsets(run, t.jobs());
             Map<String, ReplaySummary.InputFile> produced = new LinkedHashMap<>();
+            SendFailures sends = new SendFailures(run.bootstrapServers());
             EventPositions positions = new EventPositions();
             AgentTimelines timelines = new AgentTimelines();
             for (String file : ReplayInputs.ORDER) {
@@ -190,6 +195,10 @@ public final class ReplayRunner {
                 String topic = topicOf.get(file);
                 for (int i = 0; i < lines.size(); i++) {
                     byte[] bytes = lines.get(i);
+                    if (bytes.length > run.maxRecordBytes()) {
+                        deadLetterTooLarge(producer, run, topic, bytes, metrics, sends);
+                        continue;
+                    }
                     String key;
                     if (file.equals(ReplayInputs.INTERACTIONS)
                             && EventJson.readInteraction(bytes) instanceof Decoded.Ok<Interaction> ok) {
@@ -198,10 +207,17 @@ public final class ReplayRunner {
                         timelines.add(key, i);
                     } else {
                         key = keyOf(new String(bytes, StandardCharsets.UTF_8), keyField.get(file));
+                        if (key == null && file.equals(ReplayInputs.POLICIES)) {
+                            // The compacted policy topic refuses unkeyed records (and the batch
+                            // around them); a line with no readable policyId must still reach the
+                            // intake to be dead-lettered.
+                            key = "unreadable-line-" + (i + 1);
+                        }
                     }
-                    producer.send(new ProducerRecord<>(topic, key, bytes));
+                    producer.send(new ProducerRecord<>(topic, key, bytes), sends);
                 }
                 producer.flush();
+                sends.check();
                 produced.put(file, new ReplaySummary.InputFile(topic, lines.size()));
                 log.printf("replay: produced %,d records of %s to %s%n", lines.size(), file, topic);
                 if (file.equals(ReplayInputs.POLICIES)) {
@@ -377,6 +393,47 @@ public final class ReplayRunner {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
+    /**
+     * A line over {@code max.record.bytes} goes straight to the dead-letter topic, as the intake
+     * would have sent it: the producer and broker limits are sized for records up to that bound,
+     * and a line the producer refused would otherwise vanish without a trace.
+     */
+    private static void deadLetterTooLarge(KafkaProducer<String, byte[]> producer, BallastConfig run, String topic,
+                                           byte[] line, BallastMetrics metrics, SendFailures sends) {
+        String reason = IntakeProcessor.tooLarge(line.length, run.maxRecordBytes());
+        ProducerRecord<String, byte[]> letter = new ProducerRecord<>(run.topics().dlq(), null,
+                IntakeProcessor.kept(line));
+        letter.headers().add(DeadLetterHeaders.ERROR, reason.getBytes(StandardCharsets.UTF_8));
+        letter.headers().add(DeadLetterHeaders.SOURCE_TOPIC, topic.getBytes(StandardCharsets.UTF_8));
+        producer.send(letter, sends);
+        metrics.deadLetter(topic, reason);
+    }
+
+    /** Remembers the first failed send, so that no record is lost without the replay saying so. */
+    private static final class SendFailures implements Callback {
+        private final String servers;
+        private final AtomicReference<Exception> first = new AtomicReference<>();
+
+        SendFailures(String servers) {
+            this.servers = servers;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception exception) {
+            if (exception != null) {
+                first.compareAndSet(null, exception);
+            }
+        }
+
+        void check() {
+            Exception failed = first.get();
+            if (failed != null) {
+                throw new IllegalStateException("could not write input records to " + servers + ": "
+                        + failed.getMessage(), failed);
+            }
+        }
+    }
+
     private static KafkaProducer<String, byte[]> producer(BallastConfig run) {
         Properties p = new Properties();
         p.putAll(run.clientOverrides());
@@ -385,6 +442,7 @@ public final class ReplayRunner {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, run.maxRequestBytes());
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 

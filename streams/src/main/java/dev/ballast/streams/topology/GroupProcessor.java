@@ -58,6 +58,9 @@ public final class GroupProcessor implements Processor<String, GroupSignal, Stri
                     inDiffusion += header.alerted ? 1 : -1;
                     metrics.groupsInDiffusion(header.alerted ? 1 : -1);
                 }
+                if (header.untracked > (before == null ? 0 : before.untracked)) {
+                    metrics.untrackedGroupSignal();
+                }
                 kv.put(groupId, EventJson.write(header));
             }
 

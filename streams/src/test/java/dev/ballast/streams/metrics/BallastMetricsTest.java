@@ -2,10 +2,17 @@ package dev.ballast.streams.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ballast.events.Decoded;
+import dev.ballast.events.EventJson;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class BallastMetricsTest {
+    private static String reason(String json) {
+        return ((Decoded.Rejected<?>) EventJson.readInteraction(json.getBytes(StandardCharsets.UTF_8))).reason();
+    }
+
     @Test
     void deadLettersAreCountedByTopicAndABoundedKindOfReason() {
         assertEquals("invalid_json", BallastMetrics.reasonKind("value: not valid JSON: Unexpected end-of-input"));
@@ -14,6 +21,11 @@ class BallastMetricsTest {
         assertEquals("empty", BallastMetrics.reasonKind("value: empty record"));
         assertEquals("policy_rejected", BallastMetrics.reasonKind("policy p@3 rejected, the previous version stays"));
         assertEquals("invalid_value", BallastMetrics.reasonKind("timestamp: not ISO-8601 (got 'yesterday')"));
+        assertEquals("too_deep", BallastMetrics.reasonKind(reason("{\"a\":" + "[".repeat(5_000))));
+        assertEquals("number_too_long", BallastMetrics.reasonKind(reason("{\"a\":" + "1".repeat(5_000) + "}")));
+        assertEquals("duplicate_field", BallastMetrics.reasonKind(reason("{\"a\":1,\"a\":2}")));
+        assertEquals("invalid_utf8", BallastMetrics.reasonKind(
+                ((Decoded.Rejected<?>) EventJson.readInteraction(new byte[]{'{', '"', (byte) 0xff, '"'})).reason()));
 
         BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
         metrics.deadLetter("agent.interactions", "agentId: required");
