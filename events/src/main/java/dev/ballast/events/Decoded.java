@@ -10,6 +10,12 @@ import java.util.Objects;
  */
 public sealed interface Decoded<T> {
 
+    /**
+     * Longest reason kept, in characters. Reasons quote the input (field names, values, patterns)
+     * and travel as a dead letter's header, so hostile input must not make them large.
+     */
+    int MAX_REASON_LENGTH = 4_096;
+
     /** A usable value. */
     record Ok<T>(T value) implements Decoded<T> {
         public Ok {
@@ -17,8 +23,14 @@ public sealed interface Decoded<T> {
         }
     }
 
-    /** A rejected record and a human-readable, field-level reason. */
+    /** A rejected record and a human-readable, field-level reason, cut to {@link #MAX_REASON_LENGTH}. */
     record Rejected<T>(String reason) implements Decoded<T> {
+        public Rejected {
+            Objects.requireNonNull(reason, "reason");
+            if (reason.length() > MAX_REASON_LENGTH) {
+                reason = reason.substring(0, MAX_REASON_LENGTH - 1) + "\u2026";
+            }
+        }
     }
 
     static <T> Decoded<T> ok(T value) {

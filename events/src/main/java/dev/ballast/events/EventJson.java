@@ -167,7 +167,11 @@ public final class EventJson {
         }
         if (e instanceof InvalidFormatException f) {
             if (f.getTargetType() == Instant.class) {
-                return path(f) + ": not ISO-8601 (got '" + f.getValue() + "')";
+                String message = f.getOriginalMessage();
+                return path(f) + (message != null && message.endsWith(IsoInstantDeserializer.OUT_OF_RANGE)
+                        ? ": out of range, must be from " + IsoInstantDeserializer.EARLIEST + " to "
+                                + IsoInstantDeserializer.LATEST
+                        : ": not ISO-8601") + " (got '" + f.getValue() + "')";
             }
             if (f.getTargetType() != null && f.getTargetType().isEnum()) {
                 return path(f) + ": must be one of " + java.util.Arrays.toString(f.getTargetType().getEnumConstants())

@@ -16,6 +16,14 @@ import java.time.format.DateTimeParseException;
  * misread unit would silently move an event by decades and select the wrong policy version.
  */
 final class IsoInstantDeserializer extends StdScalarDeserializer<Instant> {
+    /**
+     * Kafka record timestamps are milliseconds since the epoch and never negative; an instant
+     * outside this range cannot be one (and overflows on conversion, which stopped the stream).
+     */
+    static final Instant EARLIEST = Instant.EPOCH;
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+    static final String OUT_OF_RANGE = "out of range";
+
     IsoInstantDeserializer() {
         super(Instant.class);
     }
@@ -26,10 +34,15 @@ final class IsoInstantDeserializer extends StdScalarDeserializer<Instant> {
             return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
         }
         String text = p.getText().trim();
+        Instant at;
         try {
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            at = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
             return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "not ISO-8601");
         }
+        if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+            return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, OUT_OF_RANGE);
+        }
+        return at;
     }
 }

@@ -22,10 +22,10 @@ record CompiledRule(
 
     boolean matches(Interaction interaction) {
         var action = interaction.action();
-        if (actionTypes != null && (action == null || !actionTypes.contains(action.type()))) {
+        if (actionTypes != null && !in(actionTypes, action == null ? null : action.type())) {
             return false;
         }
-        if (actionNames != null && (action == null || !actionNames.contains(action.name()))) {
+        if (actionNames != null && !in(actionNames, action == null ? null : action.name())) {
             return false;
         }
         if (!find(responseMatches, interaction.response())) {
@@ -40,8 +40,12 @@ record CompiledRule(
         if (labelViolation != null && labelViolation != interaction.judgedViolation()) {
             return false;
         }
-        return categoryIn == null
-                || (interaction.labels() != null && categoryIn.contains(interaction.labels().category()));
+        return categoryIn == null || in(categoryIn, interaction.labels() == null ? null : interaction.labels().category());
+    }
+
+    /** Membership that tolerates an absent value: immutable sets throw on {@code contains(null)}. */
+    private static boolean in(Set<String> values, String value) {
+        return value != null && values.contains(value);
     }
 
     private static boolean find(Pattern pattern, String text) {

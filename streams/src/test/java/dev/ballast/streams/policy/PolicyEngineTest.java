@@ -87,6 +87,19 @@ class PolicyEngineTest {
         assertTrue(v.violatedRules().isEmpty(), "category differs, so the rule itself does not match");
     }
 
+    /** Found by PolicyFuzzTest: an action without a type (or labels without a category) threw and killed the task. */
+    @Test
+    void absentFieldsNeverMatchExactConditions() {
+        PolicyEngine engine = new PolicyEngine();
+        engine.add(compile("p", 1, T0,
+                new Rule("types", Severity.LOW, "", new RuleCondition(List.of("tool_call"), null, null, null, null, null, null)),
+                new Rule("names", Severity.LOW, "", names("wire")),
+                new Rule("cats", Severity.LOW, "", new RuleCondition(null, null, null, null, null, null, List.of("fraud")))));
+        Interaction bare = new Interaction("e", "a", null, T0, null, null, "r", new Action(null, null, null), null, null,
+                new Labels(null, null, null), null);
+        assertFalse(engine.evaluate(bare).violation());
+    }
+
     @Test
     void rejectsBadRegexWithItsLocation() {
         String reason = rejection(new Policy("p", 1, T0, null,
