@@ -1,6 +1,9 @@
 package dev.ballast.streams.cli;
 
 import dev.ballast.streams.config.ConfigException;
+import dev.ballast.streams.kafka.ClusterException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,6 +15,8 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, ReplayCommand.class, SimulateCommand.class, MonitorCommand.class,
                 ModelRunnerCommand.class, CommandLine.HelpCommand.class})
 public final class BallastCli {
+    private static final Logger LOG = LoggerFactory.getLogger(BallastCli.class);
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -26,6 +31,12 @@ public final class BallastCli {
                     if (e instanceof IllegalArgumentException) {
                         cmd.getErr().println("error: " + e.getMessage());
                         return 2;
+                    }
+                    if (e instanceof ClusterException) {
+                        // Expected: the sentence says what to check; the client's trace is for debugging.
+                        cmd.getErr().println("error: " + e.getMessage());
+                        LOG.debug("cluster failure", e);
+                        return 1;
                     }
                     cmd.getErr().println("error: " + e.getMessage());
                     e.printStackTrace(cmd.getErr());

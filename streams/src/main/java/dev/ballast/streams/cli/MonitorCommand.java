@@ -1,6 +1,7 @@
 package dev.ballast.streams.cli;
 
 import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.kafka.ClusterCheck;
 import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.metrics.MetricsServer;
@@ -22,6 +23,7 @@ final class MonitorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         BallastConfig config = configOptions.loadForCluster("monitor", "");
+        ClusterCheck.require(MonitorService.adminProps(config), config.bootstrapServers());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MetricsServer server = config.metricsPort() < 0 ? null : MetricsServer.start(registry, config.metricsPort());
         MonitorService monitor = new MonitorService(config, new BallastMetrics(registry));

@@ -17,6 +17,8 @@ import dev.ballast.model.service.ScoringService;
 import dev.ballast.model.service.ScoringSettings;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.eval.EventPositions;
+import dev.ballast.streams.kafka.ClusterCheck;
+import dev.ballast.streams.kafka.ClusterException;
 import dev.ballast.streams.kafka.EmbeddedKafka;
 import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.ProcessingWatcher;
@@ -101,6 +103,9 @@ public final class ReplayRunner {
     }
 
     public Result run(ReplayInputs inputs, BallastMetrics metrics) {
+        if (!config.embedded()) {
+            ClusterCheck.require(MonitorService.adminProps(config), config.bootstrapServers());
+        }
         EmbeddedKafka kafka = config.embedded() ? EmbeddedKafka.start() : null;
         Path stateDir = null;
         try {
@@ -428,7 +433,7 @@ public final class ReplayRunner {
         void check() {
             Exception failed = first.get();
             if (failed != null) {
-                throw new IllegalStateException("could not write input records to " + servers + ": "
+                throw new ClusterException("Kafka at " + servers + " did not take the input records: "
                         + failed.getMessage(), failed);
             }
         }

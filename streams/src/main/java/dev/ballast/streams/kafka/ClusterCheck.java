@@ -1,0 +1,80 @@
+package dev.ballast.streams.kafka;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+
+/**
+ * One round trip to the cluster before a command starts anything else, so that a wrong address
+ * or credentials fail in seconds with a sentence naming the servers, instead of a minute of
+ * silence and a client's stack trace from deep inside start-up.
+ */
+public final class ClusterCheck {
+    /** Long enough for a slow but healthy cluster (a TLS handshake, a metadata round trip); short enough to wait for. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(12);
+
+    private ClusterCheck() {
+    }
+
+    /**
+     * Returns when a broker at {@code servers} answered with the cluster's metadata; otherwise
+     * throws {@link ClusterException} saying what was tried and what to check.
+     */
+    public static void require(Properties adminProps, String servers) {
+        Properties props = new Properties();
+        props.putAll(adminProps);
+        int ms = (int) TIMEOUT.toMillis();
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        Admin admin;
+        try {
+            admin = Admin.create(props);
+        } catch (KafkaException e) {
+            // Unresolvable host names and malformed addresses fail here, before any connection.
+            throw new ClusterException("cannot use Kafka at " + servers + ": " + rootMessage(e)
+                    + "; check bootstrap.servers (host:port, comma-separated)", e);
+        }
+        try (admin) {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).clusterId()
+                    .get(ms + 2_000L, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw failure(servers, e.getCause());
+        } catch (TimeoutException e) {
+            throw failure(servers, new org.apache.kafka.common.errors.TimeoutException("no answer"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted while contacting Kafka at " + servers, e);
+        }
+    }
+
+    private static ClusterException failure(String servers, Throwable cause) {
+        if (cause instanceof AuthenticationException) {
+            return new ClusterException("Kafka at " + servers + " refused to authenticate this client: "
+                    + rootMessage(cause) + "; check streams.security.protocol, streams.sasl.* and streams.ssl.*", cause);
+        }
+        if (cause instanceof AuthorizationException) {
+            return new ClusterException("Kafka at " + servers + " denied this client: " + rootMessage(cause)
+                    + "; check the ACLs of its principal", cause);
+        }
+        return new ClusterException("cannot reach Kafka at " + servers + " within " + TIMEOUT.toSeconds() + " s ("
+                + rootMessage(cause) + "); check bootstrap.servers (or --bootstrap-servers, BALLAST_BOOTSTRAP_SERVERS), "
+                + "that a broker listens there, and that streams.security.protocol matches its listener", cause);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null ? root.getClass().getSimpleName() : message;
+    }
+}
