@@ -5,6 +5,7 @@ import dev.ballast.events.EventJson;
 import dev.ballast.events.JobStatus;
 import dev.ballast.events.PreferencePair;
 import dev.ballast.events.RealignJob;
+import dev.ballast.events.RedactedSettings;
 import dev.ballast.events.TopicDrain;
 import dev.ballast.events.TriageDecision;
 import io.micrometer.core.instrument.Counter;
@@ -51,6 +52,13 @@ public final class RealignService implements AutoCloseable {
     /** Where jobs come from and statuses go. */
     public record Settings(String bootstrapServers, String groupId, String jobsTopic, String statusTopic,
                            Map<String, String> clientOverrides, String modelDir, RealignSettings training) {
+        /** Every setting, with the secrets among the client overrides hidden. */
+        @Override
+        public String toString() {
+            return "Settings[bootstrapServers=" + bootstrapServers + ", groupId=" + groupId + ", jobsTopic=" + jobsTopic
+                    + ", statusTopic=" + statusTopic + ", clientOverrides=" + RedactedSettings.of(clientOverrides)
+                    + ", modelDir=" + modelDir + ", training=" + training + "]";
+        }
     }
 
     private static final Duration READ_TIMEOUT = Duration.ofMinutes(5);

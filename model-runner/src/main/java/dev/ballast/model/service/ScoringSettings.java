@@ -1,5 +1,6 @@
 package dev.ballast.model.service;
 
+import dev.ballast.events.RedactedSettings;
 import dev.ballast.model.DeviceChoice;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,4 +22,14 @@ public record ScoringSettings(String bootstrapServers, String groupId, String tr
                               String candidatesTopic, String scoredTopic, int batchSize, Duration pollTimeout,
                               Path modelDir, DeviceChoice device, int gradLayers, String modelClass,
                               Map<String, String> clientOverrides) {
+
+    /** Every setting, with the secrets among the client overrides hidden. */
+    @Override
+    public String toString() {
+        return "ScoringSettings[bootstrapServers=" + bootstrapServers + ", groupId=" + groupId + ", transactionalId="
+                + transactionalId + ", candidatesTopic=" + candidatesTopic + ", scoredTopic=" + scoredTopic
+                + ", batchSize=" + batchSize + ", pollTimeout=" + pollTimeout + ", modelDir=" + modelDir + ", device="
+                + device + ", gradLayers=" + gradLayers + ", modelClass=" + modelClass + ", clientOverrides="
+                + RedactedSettings.of(clientOverrides) + "]";
+    }
 }

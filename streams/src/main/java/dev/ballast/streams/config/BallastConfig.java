@@ -1,5 +1,6 @@
 package dev.ballast.streams.config;
 
+import dev.ballast.events.RedactedSettings;
 import dev.ballast.events.Topics;
 import dev.ballast.model.DeviceChoice;
 import ai.djl.Device;
@@ -378,6 +379,12 @@ public record BallastConfig(
      */
     public int maxRequestBytes() {
         return maxRecordBytes + 64 * 1024;
+    }
+
+    /** Every resolved setting, secrets hidden: a configuration may be printed, its credentials never. */
+    @Override
+    public String toString() {
+        return "BallastConfig" + RedactedSettings.of(settings);
     }
 
     /** The security settings among the {@code streams.*} keys, which every plain Kafka client also needs. */

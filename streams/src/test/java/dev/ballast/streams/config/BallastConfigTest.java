@@ -1,6 +1,7 @@
 package dev.ballast.streams.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,5 +57,22 @@ class BallastConfigTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> BallastConfig.load(Path.of("/nonexistent/ballast.properties"), Map.of()));
         assertTrue(e.getMessage().contains("not found or not readable"));
+    }
+
+    @Test
+    void printingAConfigurationHidesItsSecrets() {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", "broker:9093");
+        p.setProperty("streams.security.protocol", "SASL_SSL");
+        p.setProperty("streams.sasl.jaas.config", "ScramLoginModule required username=\"u\" password=\"pw-canary\";");
+        p.setProperty("streams.ssl.keystore.password", "ks-canary");
+        p.setProperty("streams.ssl.keystore.key", "key-canary");
+        BallastConfig config = BallastConfig.parse(p, Map.of());
+        for (String printed : java.util.List.of(config.toString(), config.scoringSettings().toString())) {
+            assertFalse(printed.contains("canary"), printed);
+            assertTrue(printed.contains("SASL_SSL") && printed.contains("[hidden]"), printed);
+        }
+        assertEquals("ScramLoginModule required username=\"u\" password=\"pw-canary\";",
+                config.clientOverrides().get("sasl.jaas.config"), "the clients still get the value");
     }
 }
