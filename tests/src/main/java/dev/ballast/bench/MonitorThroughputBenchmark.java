@@ -1,27 +1,37 @@
 package dev.ballast.bench;
 
+import dev.ballast.events.Alert;
+import dev.ballast.events.AlertType;
+import dev.ballast.events.Decoded;
 import dev.ballast.events.EventJson;
+import dev.ballast.events.Interaction;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.drift.AgentStateCodec;
 import dev.ballast.streams.kafka.EmbeddedKafka;
 import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.ProcessingWatcher;
 import dev.ballast.streams.metrics.BallastMetrics;
-import dev.ballast.streams.sim.Scenario;
+import dev.ballast.streams.monitor.MonitorTopology;
 import dev.ballast.streams.sim.CandidateSpec;
 import dev.ballast.streams.sim.PreferenceSpec;
+import dev.ballast.streams.sim.Scenario;
 import dev.ballast.streams.sim.ScenarioSpec;
 import dev.ballast.streams.sim.Simulator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,89 +46,172 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Monitor throughput against a raw kafka-clients consumer reading the same topic on the same
- * embedded broker, in one run. The raw consumer only fetches bytes (the floor any Kafka reader
- * pays); the monitor decodes, judges against the policy, updates RocksDB-backed detector state and
- * commits exactly-once. Writes {@code monitor-throughput.json}; it never fails on a timing.
+ * Monitor throughput and latency against a raw kafka-clients consumer reading the same topic on
+ * the same embedded broker, in one run. The raw consumer only fetches bytes (the floor any Kafka
+ * reader pays); the monitor decodes, judges against the policy, updates RocksDB-backed detector
+ * state and commits exactly-once.
+ *
+ * <p>Two phases. Throughput: {@code bench.agents} agents (default 100,000) times
+ * {@code bench.rounds} events (default 10) are produced first; the monitor then starts, and its
+ * start-up (to RUNNING and its first commit) is reported apart from its steady state, the rate
+ * between 10% and 90% of the records committed, compared with the raw consumer's rate over the
+ * same share. Latency: a drifting population (300 agents, 300 rounds) is then produced at a fixed
+ * rate below capacity, and each alert's latency is the time from its trigger event's send to the
+ * alert being readable (read_committed). Heap and state-store bytes per agent close the figures.
+ * Writes {@code monitor-throughput.json}; it never fails on a timing.
  *
  * <p>Run: {@code mvn -B -Pbench -pl tests -am verify -DskipTests} (figures in {@code tests/target/bench}).
  */
 public final class MonitorThroughputBenchmark {
+    private static final String LATE_AGENT = "late-agent-";
+
     private MonitorThroughputBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        int agents = Integer.parseInt(System.getProperty("bench.agents", "500"));
-        int rounds = Integer.parseInt(System.getProperty("bench.rounds", "400"));
+        int agents = Integer.parseInt(System.getProperty("bench.agents", "100000"));
+        int rounds = Integer.parseInt(System.getProperty("bench.rounds", "10"));
+        int paceRate = Integer.parseInt(System.getProperty("bench.latency.rate", "5000"));
         Path out = Path.of(System.getProperty("bench.out", "target/bench"));
-        Scenario scenario = new Simulator(new ScenarioSpec(agents, rounds, 1, 0.2, 0.1, 0.1, 0, ScenarioSpec.DEFAULT_START,
-                ScenarioSpec.GroupSpec.NONE, CandidateSpec.NONE, PreferenceSpec.NONE))
-                .generate();
+        List<String> interactions = manyAgents(agents, rounds);
+        Scenario drifting = new Simulator(new ScenarioSpec(300, 300, 2, 0.3, 0.3, 0, 0,
+                ScenarioSpec.DEFAULT_START.plus(Duration.ofDays(30)), ScenarioSpec.GroupSpec.NONE, CandidateSpec.NONE,
+                PreferenceSpec.NONE)).generate();
+        Path stateDir = Files.createTempDirectory("bench-state");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             BallastConfig config = BallastConfig.defaults();
             // -Dbench.streams.commit.interval.ms=1000 and the like compare Streams settings in one go.
             for (String name : System.getProperties().stringPropertyNames()) {
-                if (name.startsWith("bench.streams.")) {
+                if (name.startsWith("bench.streams.") || name.startsWith("bench.topic.")) {
                     config = config.with(name.substring("bench.".length()), System.getProperty(name));
                 }
             }
             config = config.with("bootstrap.servers", kafka.bootstrapServers())
-                    .with("application.id", "bench-monitor")
-                    .with("state.dir", Files.createTempDirectory("bench-state").toString());
+                    .with("application.id", "bench-monitor").with("state.dir", stateDir.toString())
+                    .with("metrics.port", "-1");
             BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
-            try (MonitorService monitor = new MonitorService(config, metrics)) {
-                long records = produce(kafka.bootstrapServers(), config, scenario);
-                double rawSeconds = Math.min(rawConsume(kafka.bootstrapServers(), config.topics().interactions(), records),
-                        rawConsume(kafka.bootstrapServers(), config.topics().interactions(), records));
-                long t0 = System.nanoTime();
-                monitor.start(Duration.ofSeconds(60));
-                awaitCaughtUp(kafka.bootstrapServers(), config);
-                double monitorSeconds = (System.nanoTime() - t0) / 1e9;
-                Map<String, Object> figures = new LinkedHashMap<>();
-                figures.put("measuredAt", Instant.now().toString());
-                figures.put("cores", Runtime.getRuntime().availableProcessors());
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("measuredAt", Instant.now().toString());
+            figures.put("cores", Runtime.getRuntime().availableProcessors());
+            figures.put("streamsOverrides", config.streamsOverrides());
+            try (MonitorService monitor = new MonitorService(config, metrics);
+                 Admin admin = Admin.create(adminProps(kafka.bootstrapServers()));
+                 ProcessingWatcher watcher = new ProcessingWatcher(admin, kafka.bootstrapServers(), Map.of(),
+                         config.applicationId())) {
+                List<String> sources = List.of(config.topics().interactions(), config.topics().policies());
+                long records;
+                try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+                    for (String line : drifting.policyLines()) {
+                        producer.send(new ProducerRecord<>(config.topics().policies(), Simulator.POLICY_ID, bytes(line)));
+                    }
+                    records = 0;
+                    for (String line : interactions) {
+                        producer.send(new ProducerRecord<>(config.topics().interactions(), agentOf(line), bytes(line)));
+                        records++;
+                    }
+                }
                 figures.put("records", records);
-                figures.put("agents", agents);
-                figures.put("rawConsumerRecordsPerSecond", Math.round(records / rawSeconds));
-                figures.put("monitorRecordsPerSecond", Math.round(records / monitorSeconds));
-                figures.put("monitorToRawRatio", Math.round(rawSeconds / monitorSeconds * 10_000) / 10_000.0);
-                figures.put("monitorSecondsIncludingStartup", Math.round(monitorSeconds * 100) / 100.0);
-                figures.put("streamsOverrides", config.streamsOverrides());
-                figures.put("agentStateBytes", AgentStateCodec.SIZE);
-                figures.put("agentStoreBytesPerAgentWithKey", AgentStateCodec.SIZE + "agent-0000".length());
-                figures.put("alerts", metrics.alertCount(dev.ballast.events.AlertType.TIPPING)
-                        + metrics.alertCount(dev.ballast.events.AlertType.DRIFT));
-                Files.createDirectories(out);
-                Path file = out.resolve("monitor-throughput.json");
-                Files.writeString(file, EventJson.LENIENT.writerWithDefaultPrettyPrinter().writeValueAsString(figures) + "\n");
-                System.out.println(Files.readString(file));
-                System.out.println("written to " + file.toAbsolutePath());
+                figures.put("agents", interactions.stream().map(MonitorThroughputBenchmark::agentOf).distinct().count());
+                // The inputs are on the broker now; keep them out of the heap figure.
+                interactions.clear();
+                System.gc();
+                long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                Rate raw = rawConsume(kafka.bootstrapServers(), config.topics().interactions(), records);
+                raw = better(raw, rawConsume(kafka.bootstrapServers(), config.topics().interactions(), records));
+
+                long t0 = System.nanoTime();
+                monitor.start(Duration.ofSeconds(120));
+                double running = (System.nanoTime() - t0) / 1e9;
+                Rate steady = steadyState(watcher, config.topics().interactions(), t0);
+                while (!watcher.caughtUp(sources)) {
+                    Thread.sleep(50);
+                }
+                double total = (System.nanoTime() - t0) / 1e9;
+                figures.put("startupSecondsToRunning", round(running));
+                figures.put("startupSecondsToFirstCommit", round(steady.firstCommitSeconds()));
+                figures.put("monitorSecondsIncludingStartup", round(total));
+                figures.put("rawConsumerRecordsPerSecond", Math.round(raw.perSecond()));
+                figures.put("monitorSteadyRecordsPerSecond", Math.round(steady.perSecond()));
+                figures.put("monitorToRawSteadyRatio", Math.round(steady.perSecond() / raw.perSecond() * 10_000) / 10_000.0);
+                figures.put("monitorRecordsPerSecondIncludingStartup", Math.round(records / total));
+
+                Map<String, Object> latency = latency(kafka.bootstrapServers(), config, drifting, paceRate, watcher, sources);
+                figures.put("latency", latency);
+
+                System.gc();
+                MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+                long totalAgents = agents + 300L;
+                figures.put("heapUsedBytesAfterGc", heap.getUsed());
+                figures.put("heapGrowthBytesPerAgent", Math.max(0, heap.getUsed() - heapBefore) / totalAgents);
+                figures.put("agentStateBytesEncoded", AgentStateCodec.SIZE);
+                long storeBytes = directoryBytes(stateDir, MonitorTopology.AGENT_STORE);
+                figures.put("agentStoreBytesOnDisk", storeBytes);
+                figures.put("agentStoreBytesOnDiskPerAgent", storeBytes / totalAgents);
+                figures.put("alerts", metrics.alertCount(AlertType.TIPPING) + metrics.alertCount(AlertType.DRIFT));
             }
+            Files.createDirectories(out);
+            Path file = out.resolve("monitor-throughput.json");
+            Files.writeString(file, EventJson.LENIENT.writerWithDefaultPrettyPrinter().writeValueAsString(figures) + "\n");
+            System.out.println(Files.readString(file));
+            System.out.println("written to " + file.toAbsolutePath());
         }
     }
 
-    private static long produce(String servers, BallastConfig config, Scenario scenario) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            for (String line : scenario.policyLines()) {
-                producer.send(new ProducerRecord<>(config.topics().policies(), Simulator.POLICY_ID, line.getBytes(StandardCharsets.UTF_8)));
+    /**
+     * {@code agents} agents with {@code rounds} events each. The simulator's agents need a long
+     * history to tip, so its agents' histories are cut into spans of {@code rounds} events, each
+     * span an agent of its own: realistic events, as many agents as asked.
+     */
+    private static List<String> manyAgents(int agents, int rounds) {
+        int spans = Math.max(1, 1_000 / rounds);
+        int simulated = (agents + spans - 1) / spans;
+        Scenario scenario = new Simulator(new ScenarioSpec(simulated, spans * rounds, 1, 0.2, 0.1, 0.1, 0,
+                ScenarioSpec.DEFAULT_START, ScenarioSpec.GroupSpec.NONE, CandidateSpec.NONE, PreferenceSpec.NONE)).generate();
+        List<String> out = new ArrayList<>(agents * rounds);
+        for (String line : scenario.interactionLines()) {
+            if (EventJson.readInteraction(bytes(line)) instanceof Decoded.Ok<Interaction> ok && ok.value().round() != null) {
+                Interaction i = ok.value();
+                String agent = i.agentId() + "-span" + i.round() / rounds;
+                out.add(EventJson.writeString(new Interaction(i.eventId(), agent, i.groupId(), i.timestamp(), i.round(),
+                        i.prompt(), i.response(), i.action(), i.reward(), i.observedAgents(), i.labels(),
+                        i.policyVersion())));
             }
-            long n = 0;
-            for (String line : scenario.interactionLines()) {
-                String agent = line.substring(line.indexOf("\"agentId\":\"") + 11, line.indexOf("\"agentId\":\"") + 21);
-                producer.send(new ProducerRecord<>(config.topics().interactions(), agent, line.getBytes(StandardCharsets.UTF_8)));
-                n++;
+        }
+        return out;
+    }
+
+    /** Records per second between two shares of a run, and when the first commit came. */
+    private record Rate(double perSecond, double firstCommitSeconds) {
+    }
+
+    private static Rate better(Rate a, Rate b) {
+        return a.perSecond() >= b.perSecond() ? a : b;
+    }
+
+    /** The monitor's rate between 10% and 90% of the interactions committed, polled from the group's offsets. */
+    private static Rate steadyState(ProcessingWatcher watcher, String topic, long t0) throws Exception {
+        double first = -1;
+        long atLow = 0;
+        long lowCount = 0;
+        while (true) {
+            ProcessingWatcher.Progress p = watcher.progress(List.of(topic));
+            long now = System.nanoTime();
+            if (first < 0 && p.processed() > 0) {
+                first = (now - t0) / 1e9;
             }
-            producer.flush();
-            return n;
+            if (atLow == 0 && p.fraction() >= 0.1) {
+                atLow = now;
+                lowCount = p.processed();
+            }
+            if (p.fraction() >= 0.9) {
+                return new Rate((p.processed() - lowCount) / ((now - atLow) / 1e9), first);
+            }
+            Thread.sleep(20);
         }
     }
 
-    /** Seconds for a plain consumer to read every record of {@code topic} from the beginning. */
-    private static double rawConsume(String servers, String topic, long expected) {
+    /** A plain consumer reading {@code topic} from the beginning; its rate between 10% and 90% of the records. */
+    private static Rate rawConsume(String servers, String topic, long expected) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
@@ -131,28 +224,134 @@ public final class MonitorThroughputBenchmark {
             consumer.seekToBeginning(parts);
             long seen = 0;
             long bytes = 0;
+            long atLow = 0;
+            long atHigh = 0;
+            double first = -1;
             while (seen < expected) {
                 for (var r : consumer.poll(Duration.ofMillis(200))) {
                     seen++;
                     bytes += r.value().length;
+                    if (seen == 1) {
+                        first = (System.nanoTime() - t0) / 1e9;
+                    } else if (seen == expected / 10) {
+                        atLow = System.nanoTime();
+                    } else if (seen == expected * 9 / 10) {
+                        atHigh = System.nanoTime();
+                    }
                 }
             }
             if (bytes == 0) {
                 throw new IllegalStateException("raw consumer read no bytes");
             }
+            return new Rate((expected * 9 / 10 - expected / 10) / ((atHigh - atLow) / 1e9), first);
         }
-        return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static void awaitCaughtUp(String servers, BallastConfig config) throws Exception {
+    /**
+     * Produces {@code scenario} at {@code rate} events per second and times each alert from its
+     * trigger event's send to the alert being readable by a read_committed consumer.
+     */
+    private static Map<String, Object> latency(String servers, BallastConfig config, Scenario scenario, int rate,
+                                               ProcessingWatcher watcher, List<String> sources) throws Exception {
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        List<Double> latencies = new ArrayList<>();
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        try (Admin admin = Admin.create(p);
-             ProcessingWatcher watcher = new ProcessingWatcher(admin, servers, Map.of(), config.applicationId())) {
-            List<String> sources = List.of(config.topics().interactions(), config.topics().policies());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> alerts = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             KafkaProducer<String, byte[]> producer = producer(servers)) {
+            List<TopicPartition> parts = alerts.partitionsFor(config.topics().alerts()).stream()
+                    .map(i -> new TopicPartition(config.topics().alerts(), i.partition())).toList();
+            alerts.assign(parts);
+            alerts.seekToEnd(parts);
+            parts.forEach(alerts::position);
+            Thread reader = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    for (var r : alerts.poll(Duration.ofMillis(20))) {
+                        long now = System.nanoTime();
+                        if (EventJson.readAlert(r.value()) instanceof Decoded.Ok<Alert> ok && ok.value().triggerEventId() != null) {
+                            Long sent = sentAt.get(ok.value().triggerEventId());
+                            if (sent != null) {
+                                synchronized (latencies) {
+                                    latencies.add((now - sent) / 1e6);
+                                }
+                            }
+                        }
+                    }
+                }
+            }, "bench-alert-reader");
+            List<String> lines = scenario.interactionLines().stream().map(l -> l.replace("agent-", LATE_AGENT)).toList();
+            long start = System.nanoTime();
+            reader.start();
+            for (int i = 0; i < lines.size(); i++) {
+                long due = start + (long) (i * 1e9 / rate);
+                while (System.nanoTime() < due) {
+                    Thread.onSpinWait();
+                }
+                String line = lines.get(i);
+                String eventId = EventJson.readInteraction(bytes(line)) instanceof Decoded.Ok<Interaction> ok
+                        ? ok.value().eventId() : null;
+                if (eventId != null) {
+                    sentAt.put(eventId, System.nanoTime());
+                }
+                producer.send(new ProducerRecord<>(config.topics().interactions(), agentOf(line), bytes(line)));
+            }
+            producer.flush();
             while (!watcher.caughtUp(sources)) {
                 Thread.sleep(50);
             }
+            Thread.sleep(1_000);
+            reader.interrupt();
+            reader.join();
         }
+        List<Double> sorted = latencies.stream().sorted().toList();
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("events", scenario.interactionLines().size());
+        figures.put("eventsPerSecond", rate);
+        figures.put("alerts", sorted.size());
+        if (!sorted.isEmpty()) {
+            figures.put("p50Millis", round(percentile(sorted, 0.5)));
+            figures.put("p99Millis", round(percentile(sorted, 0.99)));
+            figures.put("maxMillis", round(sorted.get(sorted.size() - 1)));
+        }
+        return figures;
+    }
+
+    private static double percentile(List<Double> sorted, double q) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+
+    private static long directoryBytes(Path root, String name) throws java.io.IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(f -> f.toString().contains("/" + name + "/") && Files.isRegularFile(f))
+                    .mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    private static String agentOf(String line) {
+        return EventJson.readInteraction(bytes(line)) instanceof Decoded.Ok<Interaction> ok ? ok.value().agentId() : null;
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String servers) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static Properties adminProps(String servers) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        return p;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
     }
 }

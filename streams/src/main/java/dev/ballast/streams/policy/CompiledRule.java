@@ -28,19 +28,16 @@ record CompiledRule(
         if (actionNames != null && !in(actionNames, action == null ? null : action.name())) {
             return false;
         }
-        if (!find(responseMatches, interaction.response())) {
-            return false;
-        }
-        if (!find(contentMatches, action == null ? null : action.content())) {
-            return false;
-        }
-        if (!find(promptMatches, interaction.prompt())) {
-            return false;
-        }
         if (labelViolation != null && labelViolation != interaction.judgedViolation()) {
             return false;
         }
-        return categoryIn == null || in(categoryIn, interaction.labels() == null ? null : interaction.labels().category());
+        if (categoryIn != null && !in(categoryIn, interaction.labels() == null ? null : interaction.labels().category())) {
+            return false;
+        }
+        // Patterns last: a rule whose exact conditions already fail never runs its regexes.
+        return find(responseMatches, interaction.response())
+                && find(contentMatches, action == null ? null : action.content())
+                && find(promptMatches, interaction.prompt());
     }
 
     /** Membership that tolerates an absent value: immutable sets throw on {@code contains(null)}. */
