@@ -19,8 +19,9 @@ import dev.ballast.streams.drift.MonitorSettings;
  * @param rates   baseline rates, cycled over the streams
  * @param budget  expected in-control events per false alarm
  * @param seed    random seed of the calibration streams
+ * @param source  where the baseline rates came from, for the report ({@link InControlRates})
  */
-record Calibration(int streams, int length, int warmup, double[] rates, double budget, long seed) {
+record Calibration(int streams, int length, int warmup, double[] rates, double budget, long seed, String source) {
 
     long countedEvents() {
         return (long) streams * (length - warmup);
@@ -30,17 +31,38 @@ record Calibration(int streams, int length, int warmup, double[] rates, double b
         return (long) Math.floor(countedEvents() / budget);
     }
 
-    /** The calibrated option value and the alarms it gave. */
-    record Result(double value, long alarms) {
+    /**
+     * The calibrated option value and the alarms it gave.
+     *
+     * @param meetsBudget false when even the quietest value in range gives too many alarms (then
+     *                    {@code value} is that quietest value, the best there is)
+     * @param atEdge      the search ended at an end of the option's range: the quietest value (budget
+     *                    not met) or the loudest (the budget would allow a more sensitive setting)
+     */
+    record Result(double value, long alarms, boolean meetsBudget, boolean atEdge) {
+        /** How the setting came about, for tables. */
+        String note() {
+            if (!meetsBudget) {
+                return "cannot meet the budget; quietest setting in range";
+            }
+            return atEdge ? "most sensitive setting in range" : "";
+        }
     }
 
     Result calibrate(MoaDetector detector) {
         double lo = Math.log(detector.low());
         double hi = Math.log(detector.high());
-        // Invariant: the quiet end meets the budget; search for the most sensitive value that does.
         double quiet = detector.quieterUp() ? hi : lo;
         double loud = detector.quieterUp() ? lo : hi;
         long quietAlarms = alarms(detector, Math.exp(quiet));
+        if (quietAlarms > allowedAlarms()) {
+            return new Result(Math.exp(quiet), quietAlarms, false, true);
+        }
+        long loudAlarms = alarms(detector, Math.exp(loud));
+        if (loudAlarms <= allowedAlarms()) {
+            return new Result(Math.exp(loud), loudAlarms, true, true);
+        }
+        // Invariant: the quiet end meets the budget; search for the most sensitive value that does.
         for (int i = 0; i < 18; i++) {
             double mid = (quiet + loud) / 2;
             long a = alarms(detector, Math.exp(mid));
@@ -51,12 +73,17 @@ record Calibration(int streams, int length, int warmup, double[] rates, double b
                 loud = mid;
             }
         }
-        return new Result(Math.exp(quiet), quietAlarms);
+        return new Result(Math.exp(quiet), quietAlarms, true, false);
     }
 
+    /** Alarms at {@code value}; a value the detector refuses counts as too many, so the search moves away from it. */
     private long alarms(MoaDetector detector, double value) {
-        return DetectorRuns.alarmsInControl(DetectorRuns.of(detector.factory().apply(value)), rates, streams, length,
-                warmup, seed);
+        try {
+            return DetectorRuns.alarmsInControl(DetectorRuns.of(detector.factory().apply(value)), rates, streams, length,
+                    warmup, seed);
+        } catch (RuntimeException refused) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Ballast's alarms on the same streams. */

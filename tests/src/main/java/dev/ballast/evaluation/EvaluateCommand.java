@@ -83,10 +83,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("agents' streams (" + length + " events) are no longer than the warm-up ("
                     + settings.warmupEvents() + "); nothing to evaluate");
         }
-        double[] rates = groundTruth.agents().stream().mapToDouble(GroundTruth.AgentTruth::baselineRate).toArray();
+        InControlRates inControl = InControlRates.of(streams, groundTruth, settings.warmupEvents());
+        System.err.println("evaluate: calibrating on " + inControl.source());
         int calibrationStreams = (int) Math.max(1, calibrationEvents / (length - settings.warmupEvents()));
-        Calibration calibration = new Calibration(calibrationStreams, length, settings.warmupEvents(), rates,
-                settings.falseAlarmBudgetEvents(), 2026);
+        Calibration calibration = new Calibration(calibrationStreams, length, settings.warmupEvents(), inControl.rates(),
+                settings.falseAlarmBudgetEvents(), 2026, inControl.source());
         DetectionScorer scorer = new DetectionScorer(groundTruth, streams.positions);
 
         List<DetectorResult> results = new ArrayList<>();
@@ -99,11 +100,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             Calibration.Result tuned = calibration.calibrate(detector);
             List<Alert> alarms = DetectorRuns.run(detector, tuned.value(), streams, settings.warmupEvents());
-            results.add(DetectorResult.of(detector.name(), String.format(Locale.ROOT, "%s=%.4g", detector.option(),
-                    tuned.value()), tuned.alarms(), scorer.score(alarms)));
-            System.err.printf(Locale.ROOT, "evaluate: %s calibrated to %s=%.4g (%d alarms on %,d in-control events) in %.1f s%n",
-                    detector.name(), detector.option(), tuned.value(), tuned.alarms(), calibration.countedEvents(),
-                    (System.nanoTime() - t0) / 1e9);
+            String note = tuned.note().isEmpty() ? "" : " (" + tuned.note() + ")";
+            results.add(DetectorResult.of(detector.name(), String.format(Locale.ROOT, "%s=%.4g%s", detector.option(),
+                    tuned.value(), note), tuned.alarms(), scorer.score(alarms)));
+            System.err.printf(Locale.ROOT, "evaluate: %s calibrated to %s=%.4g%s (%d alarms on %,d in-control events, "
+                    + "%d allowed) in %.1f s%n", detector.name(), detector.option(), tuned.value(), note, tuned.alarms(),
+                    calibration.countedEvents(), calibration.allowedAlarms(), (System.nanoTime() - t0) / 1e9);
         }
         DiffusionScore diffusion = groundTruth.groups() == null || groundTruth.groups().isEmpty() ? null
                 : new DiffusionScorer(groundTruth).score(ballastAlerts);

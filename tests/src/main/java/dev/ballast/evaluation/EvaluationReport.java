@@ -22,8 +22,8 @@ final class EvaluationReport {
     static String markdown(List<DetectorResult> results, Calibration calibration) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "False-alarm budget: %,.0f in-control events per false alarm; every detector "
-                + "calibrated to at most %d alarms on %,d in-control calibration events.%n%n", calibration.budget(),
-                calibration.allowedAlarms(), calibration.countedEvents()));
+                + "calibrated to at most %d alarms on %,d in-control calibration events, Bernoulli at the %s.%n%n",
+                calibration.budget(), calibration.allowedAlarms(), calibration.countedEvents(), calibration.source()));
         md.append("| detector | setting | calibration alarms | scenario | recall | median delay | p90 delay | missed "
                 + "| false alarms per 100k | events between false alarms |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (DetectorResult r : results) {
@@ -49,7 +49,8 @@ final class EvaluationReport {
         json.put("budgetEventsPerFalseAlarm", calibration.budget());
         json.put("calibration", Map.of("streams", calibration.streams(), "eventsPerStream", calibration.length(),
                 "warmupEvents", calibration.warmup(), "countedEvents", calibration.countedEvents(),
-                "allowedAlarms", calibration.allowedAlarms(), "seed", calibration.seed()));
+                "allowedAlarms", calibration.allowedAlarms(), "seed", calibration.seed(), "baselineRatesFrom",
+                calibration.source()));
         json.put("ballastTypedTippingRecall", ballastTypedTippingRecall);
         json.put("detectors", results);
         if (diffusion != null) {

@@ -44,7 +44,8 @@ record MoaDetector(String name, String option, double low, double high, boolean 
     static final MoaDetector DDM_DETECTOR = new MoaDetector("MOA DDM", "outcontrolLevel", 1, 5, true, v -> {
         DDM d = new DDM();
         d.outcontrolLevelOption.setValue(v);
-        d.warningLevelOption.setValue(Math.min(d.warningLevelOption.getValue(), v * 2 / 3));
+        // MOA refuses a warning level under 1.0; below outcontrol 1.5 the warning sits at that floor.
+        d.warningLevelOption.setValue(Math.max(1.0, Math.min(d.warningLevelOption.getValue(), v * 2 / 3)));
         d.prepareForUse();
         return d;
     });

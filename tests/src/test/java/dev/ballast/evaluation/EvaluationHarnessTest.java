@@ -1,6 +1,7 @@
 package dev.ballast.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.events.Alert;
@@ -9,17 +10,20 @@ import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.eval.DetectionScore;
 import dev.ballast.streams.eval.DetectionScorer;
 import dev.ballast.streams.eval.OfflineRun;
+import dev.ballast.streams.sim.AgentKind;
+import dev.ballast.streams.sim.GroundTruth;
 import dev.ballast.streams.sim.Scenario;
 import dev.ballast.streams.sim.ScenarioSpec;
 import dev.ballast.streams.sim.Simulator;
 import java.util.List;
+import moa.classifiers.core.driftdetection.PageHinkleyDM;
 import org.junit.jupiter.api.Test;
 
 class EvaluationHarnessTest {
 
     @Test
     void calibrationFindsTheMostSensitiveSettingWithinTheBudget() {
-        Calibration c = new Calibration(1_000, 400, 50, new double[]{0.01, 0.03, 0.05}, 50_000, 1);
+        Calibration c = new Calibration(1_000, 400, 50, new double[]{0.01, 0.03, 0.05}, 50_000, 1, "test rates");
         assertEquals(7, c.allowedAlarms());
         for (MoaDetector d : List.of(MoaDetector.PAGE_HINKLEY, MoaDetector.CUSUM)) {
             Calibration.Result r = c.calibrate(d);
@@ -47,5 +51,49 @@ class EvaluationHarnessTest {
         assertTrue(alarms.stream().allMatch(a -> streams.positions.position(a.triggerEventId()) >= config.warmupEvents()),
                 "no alarm counted inside the warm-up");
         assertTrue(scorer.score(alarms).kinds().get("TIPPING").recall() > 0.5);
+    }
+
+    @Test
+    void zeroRatesAndUnreachableBudgetsAreReportedNotThrown() {
+        // A truth without baseline rates once gave zeros here, and DDM's search threw at the loud end.
+        Calibration silent = new Calibration(50, 400, 50, new double[]{0.0}, 50_000, 1, "zeros");
+        for (MoaDetector d : MoaDetector.ALL) {
+            Calibration.Result r = silent.calibrate(d);
+            assertTrue(r.meetsBudget() && r.atEdge(), d.name() + " " + r);
+            assertEquals("most sensitive setting in range", r.note());
+        }
+        MoaDetector alwaysAlarms = new MoaDetector("always", "lambda", 1, 2, true, v -> {
+            PageHinkleyDM d = new PageHinkleyDM();
+            d.lambdaOption.setValue(0.0);
+            d.minNumInstancesOption.setValue(1);
+            d.prepareForUse();
+            return d;
+        });
+        Calibration tight = new Calibration(50, 400, 50, new double[]{0.5}, 1e9, 1, "halves");
+        Calibration.Result r = tight.calibrate(alwaysAlarms);
+        assertFalse(r.meetsBudget(), r.toString());
+        assertEquals(2.0, r.value(), "its best setting: the quietest in range");
+        assertEquals("cannot meet the budget; quietest setting in range", r.note());
+    }
+
+    @Test
+    void inControlRatesComeFromTheInputNeverFromStatedRates() {
+        Scenario s = new Simulator(ScenarioSpec.defaults(30, 300, 9)).generate();
+        AgentStreams streams = AgentStreams.of(s.policyLines(), s.interactionLines());
+        int warmup = BallastConfig.defaults().warmupEvents();
+        InControlRates warm = InControlRates.of(streams, null, warmup);
+        assertEquals(30, warm.rates().length);
+        assertTrue(warm.source().contains("first " + warmup + " events (warm-up)"), warm.source());
+        List<GroundTruth.AgentTruth> unstated = s.truth().agents().stream().map(a -> new GroundTruth.AgentTruth(
+                a.agentId(), a.groupId(), a.kind(), 0.0, a.changeRound(), a.changeEventId())).toList();
+        long stable = unstated.stream().filter(a -> a.kind() == AgentKind.STABLE).count();
+        GroundTruth t = s.truth();
+        InControlRates labelled = InControlRates.of(streams, new GroundTruth(t.seed(), t.rounds(), t.start(),
+                t.roundSeconds(), unstated, t.policies(), t.malformedLines(), t.groups(), t.candidates(), t.datasets(),
+                t.preferences()), warmup);
+        assertEquals(stable, labelled.rates().length);
+        assertTrue(labelled.source().contains("labelled STABLE"), labelled.source());
+        assertTrue(java.util.Arrays.stream(labelled.rates()).anyMatch(rate -> rate > 0),
+                "measured on the input, not the truth's zeros");
     }
 }
