@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.events.Alert;
+import dev.ballast.events.EventJson;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.eval.DetectionScore;
@@ -13,11 +14,16 @@ import dev.ballast.streams.eval.OfflineRun;
 import dev.ballast.streams.sim.AgentKind;
 import dev.ballast.streams.sim.GroundTruth;
 import dev.ballast.streams.sim.Scenario;
+import dev.ballast.streams.sim.ScenarioFiles;
 import dev.ballast.streams.sim.ScenarioSpec;
 import dev.ballast.streams.sim.Simulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import moa.classifiers.core.driftdetection.PageHinkleyDM;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class EvaluationHarnessTest {
 
@@ -95,5 +101,28 @@ class EvaluationHarnessTest {
         assertTrue(labelled.source().contains("labelled STABLE"), labelled.source());
         assertTrue(java.util.Arrays.stream(labelled.rates()).anyMatch(rate -> rate > 0),
                 "measured on the input, not the truth's zeros");
+    }
+
+    @Test
+    void evaluateRunsWithoutStatedRatesAndSaysWhatItCalibratedOn(@TempDir Path dir) throws Exception {
+        Scenario s = new Simulator(ScenarioSpec.defaults(20, 300, 13)).generate();
+        GroundTruth t = s.truth();
+        List<GroundTruth.AgentTruth> unstated = t.agents().stream().map(a -> new GroundTruth.AgentTruth(
+                a.agentId(), a.groupId(), a.kind(), 0.0, a.changeRound(), a.changeEventId())).toList();
+        Path input = dir.resolve("in");
+        ScenarioFiles.write(new Scenario(s.policyLines(), s.interactionLines(), s.candidateLines(), s.preferenceLines(),
+                new GroundTruth(t.seed(), t.rounds(), t.start(), t.roundSeconds(), unstated, t.policies(),
+                        t.malformedLines(), t.groups(), t.candidates(), t.datasets(), t.preferences())), input);
+        BallastConfig config = BallastConfig.defaults();
+        Path alerts = dir.resolve("alerts.jsonl");
+        Files.write(alerts, OfflineRun.run(s.policyLines(), s.interactionLines(), new AgentMonitor(config.monitorSettings()),
+                config.diffusion()).alerts().stream().map(EventJson::writeString).toList());
+        Path out = dir.resolve("out");
+        int exit = new CommandLine(new EvaluateCommand()).execute("--input", input.toString(), "--alerts", alerts.toString(),
+                "--out", out.toString(), "--calibration-events", "200000");
+        assertEquals(0, exit);
+        String md = Files.readString(out.resolve("evaluation.md"));
+        assertTrue(md.contains("agents labelled STABLE in the truth"), md);
+        assertTrue(md.contains("MOA DDM | outcontrolLevel=5.000 (cannot meet the budget; quietest setting in range)"), md);
     }
 }
