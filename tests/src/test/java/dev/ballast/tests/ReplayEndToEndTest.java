@@ -136,11 +136,18 @@ class ReplayEndToEndTest {
         assertEquals(PreferenceSimulation.NEW_VERSION, conflicts.get(0).policyVersion());
         JobStatus status = TriageSection.statusOf(conflicts.get(0), result.jobStatuses());
         assertEquals(JobStatus.State.SUCCEEDED, status.state(), String.valueOf(status));
-        Map<String, Double> m = status.metrics();
+        assertTrue(status.metrics().get("preferenceAccuracyAfter") >= 0.95, "conflicts fixed: " + status.metrics());
+        // The scenario's alert surge triggers a job on the same triage data too. Jobs run one at a
+        // time, each from the model the one before published, and which of the two the trigger
+        // emits first depends on timing; the gain is measured on the job that started from the
+        // replay's model, the first to finish.
+        JobStatus first = result.jobStatuses().get(0);
+        Map<String, Double> m = first.metrics();
+        assertEquals(JobStatus.State.SUCCEEDED, first.state(), String.valueOf(first));
         assertTrue(m.get("preferenceAccuracyAfter") - m.get("preferenceAccuracyBefore") >= 0.30,
                 "held-out preference accuracy rises by 30 points: " + m);
         assertTrue(m.get("perplexityAfter") <= 1.10 * m.get("perplexityBefore"), "utility kept: " + m);
-        assertTrue(status.modelVersion().startsWith(result.summary().modelVersion() + "-r"), status.modelVersion());
+        assertTrue(first.modelVersion().startsWith(result.summary().modelVersion() + "-r"), first.modelVersion());
         assertEquals(result.jobStatuses().size(), metrics.registry().find("ballast.realign.jobs.finished").counters().stream()
                 .mapToDouble(c -> c.count()).sum(), "each finished job counted once");
         assertEquals(result.jobStatuses().size(), metrics.registry().get("ballast.realign.job.duration").timer().count());
