@@ -12,6 +12,7 @@ import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.ProcessingWatcher;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.monitor.MonitorTopology;
+import dev.ballast.streams.replay.ReplayRunner;
 import dev.ballast.streams.sim.CandidateSpec;
 import dev.ballast.streams.sim.PreferenceSpec;
 import dev.ballast.streams.sim.Scenario;
@@ -102,7 +103,7 @@ public final class MonitorThroughputBenchmark {
                 long records;
                 try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
                     for (String line : drifting.policyLines()) {
-                        producer.send(new ProducerRecord<>(config.topics().policies(), Simulator.POLICY_ID, bytes(line)));
+                        producer.send(new ProducerRecord<>(config.topics().policies(), ReplayRunner.policyKey(bytes(line), 0), bytes(line)));
                     }
                     records = 0;
                     for (String line : interactions) {

@@ -15,6 +15,7 @@ import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.ProcessingWatcher;
 
 import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.replay.ReplayRunner;
 import dev.ballast.streams.sim.Scenario;
 import dev.ballast.streams.sim.ScenarioSpec;
 import dev.ballast.streams.sim.Simulator;
@@ -125,7 +126,7 @@ class CrashRestartTest {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             for (String line : scenario.policyLines()) {
-                producer.send(new ProducerRecord<>(config.topics().policies(), "workplace-conduct", bytes(line)));
+                producer.send(new ProducerRecord<>(config.topics().policies(), ReplayRunner.policyKey(bytes(line), 0), bytes(line)));
             }
             producer.flush();
             for (String line : scenario.interactionLines()) {

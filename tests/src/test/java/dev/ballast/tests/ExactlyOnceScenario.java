@@ -16,6 +16,7 @@ import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.eval.OfflineRun;
 import dev.ballast.streams.kafka.ProcessingWatcher;
+import dev.ballast.streams.replay.ReplayRunner;
 import dev.ballast.streams.sim.CandidateSpec;
 import dev.ballast.streams.sim.GroundTruth;
 import dev.ballast.streams.sim.PreferenceSpec;
@@ -74,7 +75,7 @@ final class ExactlyOnceScenario {
     void producePolicies() throws Exception {
         try (KafkaProducer<String, byte[]> producer = producer()) {
             for (String line : scenario.policyLines()) {
-                producer.send(new ProducerRecord<>(config.topics().policies(), keyOf(line, "policyId"), bytes(line)));
+                producer.send(new ProducerRecord<>(config.topics().policies(), ReplayRunner.policyKey(bytes(line), 0), bytes(line)));
             }
         }
         awaitCaughtUp(Duration.ofMinutes(2));

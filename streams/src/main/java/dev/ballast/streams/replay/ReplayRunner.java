@@ -8,6 +8,7 @@ import dev.ballast.events.Decoded;
 import dev.ballast.events.EventJson;
 import dev.ballast.events.GateDecision;
 import dev.ballast.events.JobStatus;
+import dev.ballast.events.Policy;
 import dev.ballast.events.RealignJob;
 import dev.ballast.events.TriageDecision;
 import dev.ballast.events.Interaction;
@@ -153,7 +154,7 @@ public final class ReplayRunner {
         Map<String, String> topicOf = Map.of(ReplayInputs.POLICIES, t.policies(),
                 ReplayInputs.INTERACTIONS, t.interactions(), ReplayInputs.CANDIDATES, t.candidates(),
                 ReplayInputs.PREFERENCES, t.preferences());
-        Map<String, String> keyField = Map.of(ReplayInputs.POLICIES, "policyId", ReplayInputs.INTERACTIONS, "agentId",
+        Map<String, String> keyField = Map.of(ReplayInputs.INTERACTIONS, "agentId",
                 ReplayInputs.CANDIDATES, "sampleId", ReplayInputs.PREFERENCES, "pairId");
         boolean gating = inputs.files().containsKey(ReplayInputs.CANDIDATES);
         List<String> watched = new ArrayList<>(List.of(t.policies(), t.interactions()));
@@ -210,14 +211,10 @@ public final class ReplayRunner {
                         key = ok.value().agentId();
                         positions.add(key, ok.value().eventId());
                         timelines.add(key, i);
+                    } else if (file.equals(ReplayInputs.POLICIES)) {
+                        key = policyKey(bytes, i + 1);
                     } else {
                         key = keyOf(new String(bytes, StandardCharsets.UTF_8), keyField.get(file));
-                        if (key == null && file.equals(ReplayInputs.POLICIES)) {
-                            // The compacted policy topic refuses unkeyed records (and the batch
-                            // around them); a line with no readable policyId must still reach the
-                            // intake to be dead-lettered.
-                            key = "unreadable-line-" + (i + 1);
-                        }
                     }
                     producer.send(new ProducerRecord<>(topic, key, bytes), sends);
                 }
@@ -318,6 +315,18 @@ public final class ReplayRunner {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * A policy line's key on the compacted policy topic: one per version ({@link Policy#versionKey}),
+     * so that compaction keeps every version and a monitor started later still judges old
+     * interactions by the version then in force. The topic refuses unkeyed records (and the batch
+     * around them), so a line with no readable id and version is keyed by its line number and
+     * still reaches the intake to be dead-lettered.
+     */
+    public static String policyKey(byte[] line, int lineNumber) {
+        return EventJson.readPolicy(line) instanceof Decoded.Ok<Policy> ok && ok.value().policyId() != null
+                && ok.value().version() != null ? ok.value().versionKey() : "unreadable-line-" + lineNumber;
     }
 
     private static String keyOf(String line, String field) {

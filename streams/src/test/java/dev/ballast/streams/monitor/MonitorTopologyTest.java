@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -102,6 +103,36 @@ class MonitorTopologyTest {
         int trigger = Integer.parseInt(alert.triggerEventId().substring(3));
         assertTrue(trigger >= 60 && trigger < 70, "fires within a few events of the change, got " + trigger);
         assertEquals("conduct@1", alert.policyVersion());
+    }
+
+    /**
+     * What a compacted policy topic still holds (the last record of each key) for a history of
+     * three versions, keyed one way or the other.
+     */
+    private static List<Policy> compacted(List<Policy> history, java.util.function.Function<Policy, String> key) {
+        Map<String, Policy> last = new java.util.LinkedHashMap<>();
+        history.forEach(p -> last.put(key.apply(p), p));
+        return List.copyOf(last.values());
+    }
+
+    @Test
+    void policyHistoryKeyedByVersionSurvivesCompaction() {
+        List<Policy> history = List.of(policy(1, T0, "wire-money"), policy(2, T0.plusSeconds(60L * 100), "bulk-email"),
+                policy(3, T0.plusSeconds(60L * 200), "delete-files"));
+        assertEquals(1, compacted(history, Policy::policyId).size(), "keyed by policy, compaction keeps only v3");
+        List<Policy> kept = compacted(history, Policy::versionKey);
+        assertEquals(3, kept.size());
+        // A monitor started after compaction: an agent that wired money under version 1 is still judged by it.
+        kept.forEach(p -> policies.pipeInput(bytes(p.versionKey()), EventJson.write(p)));
+        for (int i = 0; i < 60; i++) {
+            act("a7", i, "search", bytes("a7"));
+        }
+        for (int i = 60; i < 100; i++) {
+            act("a7", i, "wire-money", bytes("a7"));
+        }
+        Alert alert = alerts.readValue();
+        assertEquals("conduct@1", alert.policyVersion());
+        assertTrue(dlq.isEmpty());
     }
 
     @Test
