@@ -1,7 +1,9 @@
 package dev.ballast.events;
 
+import java.util.AbstractMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -12,8 +14,8 @@ import org.apache.kafka.common.config.ConfigDef;
  * Settings made safe to print: every value Kafka itself treats as a password (its configuration
  * type {@code PASSWORD}: {@code sasl.jaas.config}, {@code ssl.*.password}, keys and
  * certificates) and anything whose name says secret or password shows as {@code [hidden]}, as
- * Kafka's own configuration log does. For the {@code toString} of every settings type that
- * carries client overrides, so an exception or a debug line cannot print a credential.
+ * Kafka's own configuration log does. Every settings type that carries client overrides holds
+ * them as {@link #hiding} maps, so an exception or a debug line cannot print a credential.
  */
 public final class RedactedSettings {
     public static final String HIDDEN = "[hidden]";
@@ -26,6 +28,37 @@ public final class RedactedSettings {
         Map<String, String> out = new TreeMap<>();
         settings.forEach((key, value) -> out.put(key, secret(key) ? HIDDEN : value));
         return out;
+    }
+
+    /**
+     * An unmodifiable copy of {@code settings} that prints as {@link #of}: the values stay for the
+     * clients, the secrets stay out of every {@code toString} that includes the map.
+     */
+    public static Map<String, String> hiding(Map<String, String> settings) {
+        return settings instanceof Hiding ? settings : new Hiding(Map.copyOf(settings));
+    }
+
+    private static final class Hiding extends AbstractMap<String, String> {
+        private final Map<String, String> settings;
+
+        Hiding(Map<String, String> settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public Set<Entry<String, String>> entrySet() {
+            return settings.entrySet();
+        }
+
+        @Override
+        public String get(Object key) {
+            return settings.get(key);
+        }
+
+        @Override
+        public String toString() {
+            return of(settings).toString();
+        }
     }
 
     static boolean secret(String key) {

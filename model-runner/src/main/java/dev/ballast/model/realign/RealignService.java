@@ -52,12 +52,8 @@ public final class RealignService implements AutoCloseable {
     /** Where jobs come from and statuses go. */
     public record Settings(String bootstrapServers, String groupId, String jobsTopic, String statusTopic,
                            Map<String, String> clientOverrides, String modelDir, RealignSettings training) {
-        /** Every setting, with the secrets among the client overrides hidden. */
-        @Override
-        public String toString() {
-            return "Settings[bootstrapServers=" + bootstrapServers + ", groupId=" + groupId + ", jobsTopic=" + jobsTopic
-                    + ", statusTopic=" + statusTopic + ", clientOverrides=" + RedactedSettings.of(clientOverrides)
-                    + ", modelDir=" + modelDir + ", training=" + training + "]";
+        public Settings {
+            clientOverrides = RedactedSettings.hiding(clientOverrides);
         }
     }
 

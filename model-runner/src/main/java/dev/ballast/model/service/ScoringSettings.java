@@ -23,13 +23,7 @@ public record ScoringSettings(String bootstrapServers, String groupId, String tr
                               Path modelDir, DeviceChoice device, int gradLayers, String modelClass,
                               Map<String, String> clientOverrides) {
 
-    /** Every setting, with the secrets among the client overrides hidden. */
-    @Override
-    public String toString() {
-        return "ScoringSettings[bootstrapServers=" + bootstrapServers + ", groupId=" + groupId + ", transactionalId="
-                + transactionalId + ", candidatesTopic=" + candidatesTopic + ", scoredTopic=" + scoredTopic
-                + ", batchSize=" + batchSize + ", pollTimeout=" + pollTimeout + ", modelDir=" + modelDir + ", device="
-                + device + ", gradLayers=" + gradLayers + ", modelClass=" + modelClass + ", clientOverrides="
-                + RedactedSettings.of(clientOverrides) + "]";
+    public ScoringSettings {
+        clientOverrides = RedactedSettings.hiding(clientOverrides);
     }
 }

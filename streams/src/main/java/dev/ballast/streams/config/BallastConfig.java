@@ -395,7 +395,7 @@ public record BallastConfig(
                 clients.put(k, v);
             }
         });
-        return Map.copyOf(clients);
+        return RedactedSettings.hiding(clients);
     }
 
     /** The scoring service's settings, with the Kafka client overrides. */

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.model.realign.RealignService;
 import dev.ballast.streams.drift.PageHinkley;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -68,7 +70,9 @@ class BallastConfigTest {
         p.setProperty("streams.ssl.keystore.password", "ks-canary");
         p.setProperty("streams.ssl.keystore.key", "key-canary");
         BallastConfig config = BallastConfig.parse(p, Map.of());
-        for (String printed : java.util.List.of(config.toString(), config.scoringSettings().toString())) {
+        RealignService.Settings jobs = new RealignService.Settings(
+                "broker:9093", "g", "jobs", "status", config.clientOverrides(), "models", config.realign().training());
+        for (String printed : List.of(config.toString(), config.scoringSettings().toString(), jobs.toString())) {
             assertFalse(printed.contains("canary"), printed);
             assertTrue(printed.contains("SASL_SSL") && printed.contains("[hidden]"), printed);
         }
