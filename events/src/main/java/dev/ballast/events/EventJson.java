@@ -47,6 +47,9 @@ public final class EventJson {
     /** Longest number literal accepted, in characters: a double needs at most 24. */
     public static final int MAX_NUMBER_LENGTH = 100;
 
+    /** Reason text for a record over the intake's {@code max.record.bytes}; the metrics key on it. */
+    public static final String TOO_LARGE = "more than max.record.bytes";
+
     /** Reason text for a record with the same key twice in one object; the metrics key on it. */
     public static final String DUPLICATE_FIELD = "duplicate field";
 

@@ -7,7 +7,6 @@ import dev.ballast.model.service.ScoringService;
 import dev.ballast.model.service.ScoringSettings;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.kafka.ClusterCheck;
-import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.metrics.MetricsServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -37,7 +36,7 @@ final class ModelRunnerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         BallastConfig config = configOptions.loadForCluster("model-runner", " (demo and replay run it in-process)");
         // Before the model is prepared (a first run trains it for a minute): a wrong address must fail at once.
-        ClusterCheck.require(MonitorService.adminProps(config), config.bootstrapServers());
+        ClusterCheck.require(config);
         ScoringSettings settings = config.scoringSettings();
         String version = ScoringService.prepareModel(settings, line -> System.out.println("model: " + line));
         // The scored topic must exist with the candidates' partition count before anything is written to it.

@@ -23,7 +23,7 @@ final class MonitorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         BallastConfig config = configOptions.loadForCluster("monitor", "");
-        ClusterCheck.require(MonitorService.adminProps(config), config.bootstrapServers());
+        ClusterCheck.require(config);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MetricsServer server = config.metricsPort() < 0 ? null : MetricsServer.start(registry, config.metricsPort());
         MonitorService monitor = new MonitorService(config, new BallastMetrics(registry));

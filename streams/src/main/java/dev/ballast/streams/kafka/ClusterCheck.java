@@ -1,5 +1,6 @@
 package dev.ballast.streams.kafka;
 
+import dev.ballast.streams.config.BallastConfig;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -25,12 +26,12 @@ public final class ClusterCheck {
     }
 
     /**
-     * Returns when a broker at {@code servers} answered with the cluster's metadata; otherwise
-     * throws {@link ClusterException} saying what was tried and what to check.
+     * Returns when a broker of {@code config}'s cluster answered with the cluster's metadata;
+     * otherwise throws {@link ClusterException} saying what was tried and what to check.
      */
-    public static void require(Properties adminProps, String servers) {
-        Properties props = new Properties();
-        props.putAll(adminProps);
+    public static void require(BallastConfig config) {
+        String servers = config.bootstrapServers();
+        Properties props = MonitorService.adminProps(config);
         int ms = (int) TIMEOUT.toMillis();
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);

@@ -137,7 +137,7 @@ public final class BallastMetrics {
         if (r.startsWith("policy ")) {
             return "policy_rejected";
         }
-        if (r.contains("more than max.record.bytes")) {
+        if (r.contains(EventJson.TOO_LARGE)) {
             return "too_large";
         }
         if (r.contains(EventJson.TOO_DEEP)) {

@@ -2,6 +2,7 @@ package dev.ballast.streams.monitor;
 
 import dev.ballast.events.DeadLetterHeaders;
 import dev.ballast.events.Decoded;
+import dev.ballast.events.EventJson;
 import dev.ballast.streams.metrics.BallastMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -39,8 +40,8 @@ public final class IntakeProcessor<T> implements Processor<byte[], byte[], Strin
 
     /** The dead-letter reason of a record of {@code size} bytes over {@code maxRecordBytes}. */
     public static String tooLarge(int size, int maxRecordBytes) {
-        return String.format("value: %d bytes, more than max.record.bytes (%d); its first %d bytes are kept here",
-                size, maxRecordBytes, Math.min(size, KEPT_BYTES));
+        return String.format("value: %d bytes, %s (%d); its first %d bytes are kept here",
+                size, EventJson.TOO_LARGE, maxRecordBytes, Math.min(size, KEPT_BYTES));
     }
 
     /** What a dead letter keeps of an oversized value: small enough for any producer and broker limit. */
@@ -56,26 +57,22 @@ public final class IntakeProcessor<T> implements Processor<byte[], byte[], Strin
     @Override
     public void process(Record<byte[], byte[]> record) {
         byte[] value = record.value();
-        Decoded<T> decoded = value != null && value.length > maxRecordBytes
-                ? Decoded.rejected(tooLarge(value.length, maxRecordBytes))
-                : decoder.apply(value);
+        boolean oversized = value != null && value.length > maxRecordBytes;
+        Decoded<T> decoded = oversized ? Decoded.rejected(tooLarge(value.length, maxRecordBytes)) : decoder.apply(value);
         if (decoded instanceof Decoded.Ok<T> ok) {
             String key = keyOf.apply(ok.value());
-            boolean sameKey = record.key() != null && java.util.Arrays.equals(record.key(), utf8(key));
+            boolean sameKey = record.key() != null && Arrays.equals(record.key(), utf8(key));
             context.forward(record.withKey(key).withValue(new Intake.Valid<>(ok.value(), sameKey)));
             return;
         }
         String reason = ((Decoded.Rejected<T>) decoded).reason();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        headers.add(DeadLetterHeaders.ERROR, utf8(reason));
-        headers.add(DeadLetterHeaders.SOURCE_TOPIC, utf8(meta.topic()));
-        headers.add(DeadLetterHeaders.SOURCE_PARTITION, utf8(Integer.toString(meta.partition())));
-        headers.add(DeadLetterHeaders.SOURCE_OFFSET, utf8(Long.toString(meta.offset())));
+        Headers headers = DeadLetterHeaders.add(new RecordHeaders(record.headers().toArray()), reason, meta.topic(),
+                meta.partition(), meta.offset());
         metrics.deadLetter(meta.topic(), reason);
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         // A dead letter as large as the record could exceed the producer's or the broker's limit.
-        byte[] kept = value != null && value.length > maxRecordBytes ? kept(value) : value;
+        byte[] kept = oversized ? kept(value) : value;
         context.forward(new Record<String, Intake<T>>(key, new Intake.Invalid<>(record.key(), kept, reason),
                 record.timestamp(), headers));
     }

@@ -105,7 +105,7 @@ public final class ReplayRunner {
 
     public Result run(ReplayInputs inputs, BallastMetrics metrics) {
         if (!config.embedded()) {
-            ClusterCheck.require(MonitorService.adminProps(config), config.bootstrapServers());
+            ClusterCheck.require(config);
         }
         EmbeddedKafka kafka = config.embedded() ? EmbeddedKafka.start() : null;
         Path stateDir = null;
@@ -214,7 +214,7 @@ public final class ReplayRunner {
                     } else if (file.equals(ReplayInputs.POLICIES)) {
                         key = policyKey(bytes, i + 1);
                     } else {
-                        key = keyOf(new String(bytes, StandardCharsets.UTF_8), keyField.get(file));
+                        key = keyOf(bytes, keyField.get(file));
                     }
                     producer.send(new ProducerRecord<>(topic, key, bytes), sends);
                 }
@@ -329,7 +329,7 @@ public final class ReplayRunner {
                 && ok.value().version() != null ? ok.value().versionKey() : "unreadable-line-" + lineNumber;
     }
 
-    private static String keyOf(String line, String field) {
+    private static String keyOf(byte[] line, String field) {
         try {
             JsonNode node = EventJson.LENIENT.readTree(line);
             JsonNode key = node == null ? null : node.get(field);
@@ -417,8 +417,7 @@ public final class ReplayRunner {
         String reason = IntakeProcessor.tooLarge(line.length, run.maxRecordBytes());
         ProducerRecord<String, byte[]> letter = new ProducerRecord<>(run.topics().dlq(), null,
                 IntakeProcessor.kept(line));
-        letter.headers().add(DeadLetterHeaders.ERROR, reason.getBytes(StandardCharsets.UTF_8));
-        letter.headers().add(DeadLetterHeaders.SOURCE_TOPIC, topic.getBytes(StandardCharsets.UTF_8));
+        DeadLetterHeaders.add(letter.headers(), reason, topic, null, null);
         producer.send(letter, sends);
         metrics.deadLetter(topic, reason);
     }
