@@ -74,7 +74,7 @@ public final class MonitorThroughputBenchmark {
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "10"));
         int paceRate = Integer.parseInt(System.getProperty("bench.latency.rate", "5000"));
         Path out = Path.of(System.getProperty("bench.out", "target/bench"));
-        List<String> interactions = manyAgents(agents, rounds);
+        List<Event> interactions = manyAgents(agents, rounds);
         Scenario drifting = new Simulator(new ScenarioSpec(300, 300, 2, 0.3, 0.3, 0, 0,
                 ScenarioSpec.DEFAULT_START.plus(Duration.ofDays(30)), ScenarioSpec.GroupSpec.NONE, CandidateSpec.NONE,
                 PreferenceSpec.NONE)).generate();
@@ -106,13 +106,13 @@ public final class MonitorThroughputBenchmark {
                         producer.send(new ProducerRecord<>(config.topics().policies(), ReplayRunner.policyKey(bytes(line), 0), bytes(line)));
                     }
                     records = 0;
-                    for (String line : interactions) {
-                        producer.send(new ProducerRecord<>(config.topics().interactions(), agentOf(line), bytes(line)));
+                    for (Event e : interactions) {
+                        producer.send(new ProducerRecord<>(config.topics().interactions(), e.agentId(), e.value()));
                         records++;
                     }
                 }
                 figures.put("records", records);
-                figures.put("agents", interactions.stream().map(MonitorThroughputBenchmark::agentOf).distinct().count());
+                figures.put("agents", interactions.stream().map(Event::agentId).distinct().count());
                 // The inputs are on the broker now; keep them out of the heap figure.
                 interactions.clear();
                 System.gc();
@@ -163,19 +163,34 @@ public final class MonitorThroughputBenchmark {
      * history to tip, so its agents' histories are cut into spans of {@code rounds} events, each
      * span an agent of its own: realistic events, as many agents as asked.
      */
-    private static List<String> manyAgents(int agents, int rounds) {
+    private static List<Event> manyAgents(int agents, int rounds) {
         int spans = Math.max(1, 1_000 / rounds);
         int simulated = (agents + spans - 1) / spans;
         Scenario scenario = new Simulator(new ScenarioSpec(simulated, spans * rounds, 1, 0.2, 0.1, 0.1, 0,
                 ScenarioSpec.DEFAULT_START, ScenarioSpec.GroupSpec.NONE, CandidateSpec.NONE, PreferenceSpec.NONE)).generate();
-        List<String> out = new ArrayList<>(agents * rounds);
+        List<Event> out = new ArrayList<>(agents * rounds);
         for (String line : scenario.interactionLines()) {
             if (EventJson.readInteraction(bytes(line)) instanceof Decoded.Ok<Interaction> ok && ok.value().round() != null) {
                 Interaction i = ok.value();
                 String agent = i.agentId() + "-span" + i.round() / rounds;
-                out.add(EventJson.writeString(new Interaction(i.eventId(), agent, i.groupId(), i.timestamp(), i.round(),
-                        i.prompt(), i.response(), i.action(), i.reward(), i.observedAgents(), i.labels(),
-                        i.policyVersion())));
+                out.add(new Event(agent, i.eventId(), EventJson.write(new Interaction(i.eventId(), agent, i.groupId(),
+                        i.timestamp(), i.round(), i.prompt(), i.response(), i.action(), i.reward(), i.observedAgents(),
+                        i.labels(), i.policyVersion()))));
+            }
+        }
+        return out;
+    }
+
+    /** An interaction ready to produce: its key, its id (to time its alert) and its bytes. */
+    private record Event(String agentId, String eventId, byte[] value) {
+    }
+
+    /** The valid lines of {@code lines} as events, each read once, before any timing starts. */
+    private static List<Event> events(List<String> lines) {
+        List<Event> out = new ArrayList<>(lines.size());
+        for (String line : lines) {
+            if (EventJson.readInteraction(bytes(line)) instanceof Decoded.Ok<Interaction> ok) {
+                out.add(new Event(ok.value().agentId(), ok.value().eventId(), bytes(line)));
             }
         }
         return out;
@@ -282,21 +297,18 @@ public final class MonitorThroughputBenchmark {
                     }
                 }
             }, "bench-alert-reader");
-            List<String> lines = scenario.interactionLines().stream().map(l -> l.replace("agent-", LATE_AGENT)).toList();
+            List<Event> events = events(scenario.interactionLines().stream()
+                    .map(l -> l.replace("agent-", LATE_AGENT)).toList());
             long start = System.nanoTime();
             reader.start();
-            for (int i = 0; i < lines.size(); i++) {
+            for (int i = 0; i < events.size(); i++) {
                 long due = start + (long) (i * 1e9 / rate);
                 while (System.nanoTime() < due) {
                     Thread.onSpinWait();
                 }
-                String line = lines.get(i);
-                String eventId = EventJson.readInteraction(bytes(line)) instanceof Decoded.Ok<Interaction> ok
-                        ? ok.value().eventId() : null;
-                if (eventId != null) {
-                    sentAt.put(eventId, System.nanoTime());
-                }
-                producer.send(new ProducerRecord<>(config.topics().interactions(), agentOf(line), bytes(line)));
+                Event e = events.get(i);
+                sentAt.put(e.eventId(), System.nanoTime());
+                producer.send(new ProducerRecord<>(config.topics().interactions(), e.agentId(), e.value()));
             }
             producer.flush();
             while (!watcher.caughtUp(sources)) {
@@ -328,10 +340,6 @@ public final class MonitorThroughputBenchmark {
             return files.filter(f -> f.toString().contains("/" + name + "/") && Files.isRegularFile(f))
                     .mapToLong(f -> f.toFile().length()).sum();
         }
-    }
-
-    private static String agentOf(String line) {
-        return EventJson.readInteraction(bytes(line)) instanceof Decoded.Ok<Interaction> ok ? ok.value().agentId() : null;
     }
 
     private static KafkaProducer<String, byte[]> producer(String servers) {
