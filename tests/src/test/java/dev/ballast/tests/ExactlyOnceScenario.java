@@ -15,6 +15,7 @@ import dev.ballast.events.TopicDrain;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.eval.OfflineRun;
+import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.ProcessingWatcher;
 import dev.ballast.streams.replay.ReplayRunner;
 import dev.ballast.streams.sim.CandidateSpec;
@@ -31,7 +32,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -108,27 +108,32 @@ final class ExactlyOnceScenario {
     }
 
     void awaitCaughtUp(Duration timeout) throws Exception {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         List<String> inputs = List.of(config.topics().policies(), config.topics().interactions(),
                 config.topics().candidates(), config.topics().scored());
-        try (Admin admin = Admin.create(p);
-             ProcessingWatcher watcher = new ProcessingWatcher(admin, servers, Map.of(), config.applicationId())) {
+        watching(watcher -> {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!watcher.caughtUp(inputs)) {
                 assertTrue(System.nanoTime() < deadline, "the monitor did not catch up within " + timeout);
                 Thread.sleep(200);
             }
-        }
+            return null;
+        });
     }
 
     /** Fraction of the interactions whose processing the application has committed. */
     double committedShare() throws Exception {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        try (Admin admin = Admin.create(p);
+        return watching(watcher -> watcher.progress(List.of(config.topics().interactions())).fraction());
+    }
+
+    /** What a watch on the application's committed offsets returns. */
+    private interface Watch<T> {
+        T on(ProcessingWatcher watcher) throws Exception;
+    }
+
+    private <T> T watching(Watch<T> watch) throws Exception {
+        try (Admin admin = Admin.create(MonitorService.adminProps(config));
              ProcessingWatcher watcher = new ProcessingWatcher(admin, servers, Map.of(), config.applicationId())) {
-            return watcher.progress(List.of(config.topics().interactions())).fraction();
+            return watch.on(watcher);
         }
     }
 
