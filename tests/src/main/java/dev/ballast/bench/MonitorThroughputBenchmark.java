@@ -18,6 +18,7 @@ import dev.ballast.streams.sim.PreferenceSpec;
 import dev.ballast.streams.sim.Scenario;
 import dev.ballast.streams.sim.ScenarioSpec;
 import dev.ballast.streams.sim.Simulator;
+import dev.ballast.streams.sim.TippingSpec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -77,7 +78,8 @@ public final class MonitorThroughputBenchmark {
         List<Event> interactions = manyAgents(agents, rounds);
         Scenario drifting = new Simulator(new ScenarioSpec(300, 300, 2, 0.3, 0.3, 0, 0,
                 ScenarioSpec.DEFAULT_START.plus(Duration.ofDays(30)), ScenarioSpec.GroupSpec.NONE, CandidateSpec.NONE,
-                PreferenceSpec.NONE)).generate();
+                PreferenceSpec.NONE,
+                TippingSpec.DEFAULT)).generate();
         Path stateDir = Files.createTempDirectory("bench-state");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             BallastConfig config = BallastConfig.defaults();
@@ -167,7 +169,8 @@ public final class MonitorThroughputBenchmark {
         int spans = Math.max(1, 1_000 / rounds);
         int simulated = (agents + spans - 1) / spans;
         Scenario scenario = new Simulator(new ScenarioSpec(simulated, spans * rounds, 1, 0.2, 0.1, 0.1, 0,
-                ScenarioSpec.DEFAULT_START, ScenarioSpec.GroupSpec.NONE, CandidateSpec.NONE, PreferenceSpec.NONE)).generate();
+                ScenarioSpec.DEFAULT_START, ScenarioSpec.GroupSpec.NONE, CandidateSpec.NONE, PreferenceSpec.NONE,
+                TippingSpec.DEFAULT)).generate();
         List<Event> out = new ArrayList<>(agents * rounds);
         for (String line : scenario.interactionLines()) {
             if (EventJson.readInteraction(bytes(line)) instanceof Decoded.Ok<Interaction> ok && ok.value().round() != null) {

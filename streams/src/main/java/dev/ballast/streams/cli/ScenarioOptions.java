@@ -3,6 +3,7 @@ package dev.ballast.streams.cli;
 import dev.ballast.streams.sim.CandidateSpec;
 import dev.ballast.streams.sim.PreferenceSpec;
 import dev.ballast.streams.sim.ScenarioSpec;
+import dev.ballast.streams.sim.TippingSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,6 +22,26 @@ final class ScenarioOptions {
 
     @Option(names = "--tipping-share", defaultValue = "0.2", description = "Share of tipping agents (default ${DEFAULT-VALUE}).")
     double tippingShare;
+
+    @Option(names = "--tipping-onset-rise", paramLabel = "MIN[:MAX]", defaultValue = "0.02:0.15",
+            description = "Rise of a tipping agent's deviation probability at its onset (default ${DEFAULT-VALUE}).")
+    String onsetRise;
+
+    @Option(names = "--tipping-growth", paramLabel = "MIN[:MAX]", defaultValue = "0.01:0.05",
+            description = "Rise per round after onset; 0.01 is gradual, 0.05 fast (default ${DEFAULT-VALUE}).")
+    String growth;
+
+    @Option(names = "--tipping-reinforcement", paramLabel = "MIN[:MAX]", defaultValue = "0.02:0.15",
+            description = "Rise after each deviation that paid (default ${DEFAULT-VALUE}).")
+    String reinforcement;
+
+    @Option(names = "--reward-ratio", paramLabel = "MIN[:MAX]", defaultValue = "1.1:10",
+            description = "Forbidden option's reward over the required one's, log-uniform per agent (default ${DEFAULT-VALUE}).")
+    String rewardRatio;
+
+    @Option(names = "--base-reward", paramLabel = "MIN[:MAX]", defaultValue = "1:10000",
+            description = "Required option's reward, log-uniform per agent (default ${DEFAULT-VALUE}).")
+    String baseReward;
 
     @Option(names = "--drift-share", defaultValue = "0.1", description = "Share of abrupt-drift agents (default ${DEFAULT-VALUE}).")
     double driftShare;
@@ -87,6 +108,31 @@ final class ScenarioOptions {
             description = "Share of preference pairs whose chosen response the policy change forbids (default ${DEFAULT-VALUE}).")
     double conflictShare;
 
+    private TippingSpec tipping() {
+        double[] rise = range("--tipping-onset-rise", onsetRise);
+        double[] perRound = range("--tipping-growth", growth);
+        double[] paid = range("--tipping-reinforcement", reinforcement);
+        double[] ratio = range("--reward-ratio", rewardRatio);
+        double[] reward = range("--base-reward", baseReward);
+        return new TippingSpec(rise[0], rise[1], perRound[0], perRound[1], paid[0], paid[1], ratio[0], ratio[1],
+                reward[0], reward[1]);
+    }
+
+    /** {@code MIN:MAX}, or one number for a fixed value. */
+    private static double[] range(String option, String value) {
+        String[] parts = value.split(":", -1);
+        String message = option + " takes MIN:MAX or one number, not '" + value + "'";
+        if (parts.length > 2) {
+            throw new IllegalArgumentException(message);
+        }
+        try {
+            double min = Double.parseDouble(parts[0].trim());
+            return new double[]{min, parts.length == 1 ? min : Double.parseDouble(parts[1].trim())};
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(message, e);
+        }
+    }
+
     /** The scenario, with the calling command's defaults for the options left unset. */
     ScenarioSpec spec(long defaultSeed, int defaultAgents, int defaultContagious, int defaultControl) {
         return new ScenarioSpec(agents != null ? agents : defaultAgents, rounds, seed != null ? seed : defaultSeed,
@@ -95,6 +141,7 @@ final class ScenarioOptions {
                         controlGroups != null ? controlGroups : defaultControl, groupSize, observedPeers,
                         copyProbability, controlDeviants, controlSeesDeviants),
                 new CandidateSpec(candidates, harmfulShare, ruleBreakingShare, surgeHarmfulShare, malformedCandidates),
-                new PreferenceSpec(preferences, conflictShare, preferences > 0 ? 2 : 0));
+                new PreferenceSpec(preferences, conflictShare, preferences > 0 ? 2 : 0),
+                tipping());
     }
 }

@@ -14,6 +14,7 @@ import dev.ballast.streams.drift.BernoulliCusum;
 import dev.ballast.streams.drift.ChangeDetector;
 import dev.ballast.streams.drift.MonitorSettings;
 import dev.ballast.streams.drift.PageHinkley;
+import dev.ballast.streams.drift.RewardDetection;
 import dev.ballast.streams.drift.TippingRule;
 import dev.ballast.streams.diffusion.DiffusionSettings;
 import dev.ballast.streams.gate.GateSettings;
@@ -57,6 +58,8 @@ public record BallastConfig(
         double pageHinkleyDelta,
         double tippingMinRewardT,
         int tippingMinObservations,
+        double tippingPaidShift,
+        double tippingPaidSigma,
         PolicyLimits policyLimits,
         DiffusionSettings diffusion,
         GateSettings gate,
@@ -101,6 +104,8 @@ public record BallastConfig(
         k.put("drift.page.hinkley.delta", new String[]{"0.15", "Page-Hinkley tolerance above the baseline rate"});
         k.put("tipping.min.reward.t", new String[]{"3.0", "Welch t of violating over compliant reward needed to call drift tipping"});
         k.put("tipping.min.observations", new String[]{"3", "Rewarded violating and compliant events needed for the reward test"});
+        k.put("tipping.paid.shift", new String[]{"0.2", "Rise in the rate of paid violations (violations paying more than complying) the reward-aware CUSUM catches fastest; 0 turns it off and the violation-rate CUSUM keeps the whole budget"});
+        k.put("tipping.paid.sigma", new String[]{"2.0", "Compliant-reward standard deviations a violation's reward must exceed the compliant mean by to count as paid"});
         k.put("diffusion.suspicion.budget.events", new String[]{"1000", "False-alarm budget at which an agent counts as a suspected deviant for its group (no alert of its own)"});
         k.put("diffusion.confirm.events", new String[]{"1", "Consecutive suspected events before an agent counts as deviant for its group"});
         k.put("diffusion.window.events", new String[]{"8", "Exposure window: a peer observed this many of the target's events before it turned can be the source"});
@@ -210,6 +215,8 @@ public record BallastConfig(
                 reader.decimal("drift.page.hinkley.delta", 0.01, 0.5),
                 reader.decimal("tipping.min.reward.t", 0.1, 100),
                 reader.integer("tipping.min.observations", 2, 10_000),
+                reader.decimal("tipping.paid.shift", 0, 0.95),
+                reader.decimal("tipping.paid.sigma", 0, 100),
                 new PolicyLimits(reader.integer("policy.max.rules", 1, 100_000),
                         reader.integer("policy.max.pattern.length", 1, 100_000)),
                 new DiffusionSettings(reader.decimal("diffusion.suspicion.budget.events", 20, 1e12),
@@ -418,9 +425,19 @@ public record BallastConfig(
                 : new BernoulliCusum(cusumShift, budgetEvents);
     }
 
+    /**
+     * How the monitor judges agents. With reward-aware detection on, the rate CUSUM and the
+     * paid-violation CUSUM each get twice the budget, so that together they keep it
+     * ({@link RewardDetection}).
+     */
     public MonitorSettings monitorSettings() {
-        return MonitorSettings.of(changeDetector(), warmupEvents,
+        MonitorSettings rateOnly = MonitorSettings.of(changeDetector(), warmupEvents,
                 new TippingRule(tippingMinRewardT, tippingMinObservations),
                 changeDetector(Math.min(diffusion.suspicionBudgetEvents(), falseAlarmBudgetEvents)));
+        if (tippingPaidShift == 0) {
+            return rateOnly;
+        }
+        return rateOnly.withReward(new RewardDetection(changeDetector(2 * falseAlarmBudgetEvents),
+                new BernoulliCusum(tippingPaidShift, 2 * falseAlarmBudgetEvents), tippingPaidSigma));
     }
 }

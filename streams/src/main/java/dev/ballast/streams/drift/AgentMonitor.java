@@ -14,6 +14,10 @@ import java.util.Optional;
  * opens and exactly one {@link Detection} is returned: TIPPING if the ATP signature holds, DRIFT
  * otherwise. The episode closes (the agent re-arms) when a mirror statistic, accumulating
  * evidence for the baseline over the shifted rate, crosses the same threshold.
+ *
+ * <p>With {@link RewardDetection} configured, a second statistic runs on the agent's rewarded
+ * events, counting violations that paid more than complying; either statistic can open the
+ * episode, and the false-alarm budget is split between them.
  */
 public final class AgentMonitor {
     private final MonitorSettings settings;
@@ -40,12 +44,16 @@ public final class AgentMonitor {
             state.fastRate += settings.fastAlpha() * (x - state.fastRate);
             state.slowRate += settings.slowAlpha() * (x - state.slowRate);
         }
+        Boolean paid = paid(state, violation, reward);
         if (state.events <= settings.warmupEvents()) {
             learnBaseline(state, violation);
+            if (paid != null) {
+                learnPaidBaseline(state, paid);
+            }
             recordReward(state, violation, reward);
             return Optional.empty();
         }
-        DetectorDesign design = settings.detector().design(state.baselineRate());
+        DetectorDesign design = rateDetector(state).design(state.baselineRate());
         double step = design.increment(violation);
         if (state.inEpisode) {
             recordReward(state, violation, reward);
@@ -65,17 +73,61 @@ public final class AgentMonitor {
         }
         recordReward(state, violation, reward);
         state.statistic = Math.max(0, state.statistic + step);
-        if (state.statistic == 0) {
-            return Optional.empty();
+        if (state.statistic > 0) {
+            state.eventsSinceChange++;
+            if (violation) {
+                state.violationsSinceChange++;
+            }
         }
-        state.eventsSinceChange++;
-        if (violation) {
-            state.violationsSinceChange++;
+        DetectorDesign paidDesign = paid == null ? null : observePaid(state, violation, paid, eventTimeMillis);
+        if (state.statistic > design.threshold()) {
+            return Optional.of(openEpisode(state, design, paidDesign, false));
         }
-        if (state.statistic <= design.threshold()) {
-            return Optional.empty();
+        if (paidDesign != null && state.paidStatistic > paidDesign.threshold()) {
+            return Optional.of(openEpisode(state, design, paidDesign, true));
         }
-        return Optional.of(openEpisode(state, design));
+        return Optional.empty();
+    }
+
+    /**
+     * Whether this event is a paid violation, or null when the paid statistic cannot judge it: no
+     * reward detection configured, no reward on the event, or too few compliant rewards yet to
+     * know what complying pays.
+     */
+    private Boolean paid(AgentState state, boolean violation, Double reward) {
+        RewardDetection r = settings.reward();
+        if (r == null || reward == null || state.complianceRewards.count() < settings.tipping().minObservations()) {
+            return null;
+        }
+        return violation && r.paid(reward, state.complianceRewards);
+    }
+
+    /** The rate detector at the full budget, or at its share once the agent's rewards are judged too. */
+    private ChangeDetector rateDetector(AgentState state) {
+        RewardDetection r = settings.reward();
+        return r != null && state.paidBaselineEvents > 0 ? r.rateDetector() : settings.detector();
+    }
+
+    /** One step of the paid-violation CUSUM, mirroring the rate statistic's baseline learning. */
+    private DetectorDesign observePaid(AgentState state, boolean violation, boolean paid, long eventTimeMillis) {
+        DetectorDesign design = settings.reward().paidDetector().design(state.paidBaselineRate());
+        if (state.paidStatistic == 0) {
+            learnPaidBaseline(state, paid);
+            state.paidStart = state.events;
+            state.paidStartMillis = eventTimeMillis;
+            state.paidViolationsSinceStart = 0;
+            state.violationsSincePaidStart = 0;
+        }
+        state.paidStatistic = Math.max(0, state.paidStatistic + design.increment(paid));
+        if (state.paidStatistic > 0) {
+            if (paid) {
+                state.paidViolationsSinceStart++;
+            }
+            if (violation) {
+                state.violationsSincePaidStart++;
+            }
+        }
+        return design;
     }
 
     /**
@@ -95,15 +147,35 @@ public final class AgentMonitor {
         }
     }
 
-    private Detection openEpisode(AgentState state, DetectorDesign design) {
+    private static void learnPaidBaseline(AgentState state, boolean paid) {
+        state.paidBaselineEvents++;
+        if (paid) {
+            state.paidBaselineViolations++;
+        }
+    }
+
+    /**
+     * Opens an episode. When the paid statistic opened it, the change point is that statistic's:
+     * deviance that pays is the ATP signature itself, so the alert is TIPPING. When the rate
+     * statistic opened it, the alert is TIPPING if the Welch test of {@link TippingRule} holds or
+     * the paid statistic has gathered at least half the evidence its own alarm needs.
+     */
+    private Detection openEpisode(AgentState state, DetectorDesign design, DetectorDesign paidDesign, boolean byPaid) {
         state.inEpisode = true;
         state.episodes++;
         state.recoveryStatistic = 0;
+        if (byPaid) {
+            state.changeStart = state.paidStart;
+            state.changeStartMillis = state.paidStartMillis;
+            state.eventsSinceChange = state.events - state.paidStart + 1;
+            state.violationsSinceChange = state.violationsSincePaidStart;
+        }
         TippingRule tipping = settings.tipping();
-        boolean tipped = tipping.holds(state);
+        boolean tipped = byPaid || tipping.holds(state)
+                || paidDesign != null && state.paidStatistic >= paidDesign.threshold() / 2;
         return new Detection(
                 tipped ? AlertType.TIPPING : AlertType.DRIFT,
-                settings.detector().name(),
+                byPaid ? RewardDetection.NAME : settings.detector().name(),
                 state.statistic,
                 design.threshold(),
                 state.baselineRate(),
@@ -113,6 +185,8 @@ public final class AgentMonitor {
                 state.violationsSinceChange,
                 tipping.rewardEvidence(state),
                 tipping.rising(state),
+                paidDesign == null ? null : new Detection.PaidEvidence(state.paidStatistic, paidDesign.threshold(),
+                        state.paidBaselineRate(), state.paidViolationsSinceStart),
                 state.episodes,
                 state.events);
     }
@@ -136,5 +210,6 @@ public final class AgentMonitor {
         state.inEpisode = false;
         state.statistic = 0;
         state.recoveryStatistic = 0;
+        state.paidStatistic = 0;
     }
 }

@@ -28,6 +28,15 @@ public final class AgentState {
     /** Rewards of violating events since {@link #changeStart}, and of compliant events ever. */
     final RewardStats violationRewards = new RewardStats();
     final RewardStats complianceRewards = new RewardStats();
+    /** Rewarded events and paid violations among them that form the paid-violation baseline. */
+    long paidBaselineEvents;
+    long paidBaselineViolations;
+    /** The paid-violation statistic, the event at which it last left zero, and what followed. */
+    double paidStatistic;
+    long paidStart;
+    long paidStartMillis;
+    long paidViolationsSinceStart;
+    long violationsSincePaidStart;
 
     public long events() {
         return events;
@@ -43,6 +52,15 @@ public final class AgentState {
 
     public long changeStartMillis() {
         return changeStartMillis;
+    }
+
+    public double paidStatistic() {
+        return paidStatistic;
+    }
+
+    /** Baseline rate of paid violations among rewarded events, with the same prior as {@link #baselineRate}. */
+    public double paidBaselineRate() {
+        return (paidBaselineViolations + 1.0) / (paidBaselineEvents + 2.0);
     }
 
     /** Baseline violation rate with a Laplace prior, so a clean warm-up does not yield zero. */

@@ -4,12 +4,14 @@ import java.nio.ByteBuffer;
 
 /**
  * Fixed-width binary form of {@link AgentState} for the state store. A version byte leads so a
- * later layout can still read this one.
+ * later layout can still read this one: layout 1 (before the paid-violation statistic) decodes
+ * with that statistic at its start, as if the agent had reported no reward yet.
  */
 public final class AgentStateCodec {
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    private static final int SIZE_V1 = 1 + 9 * 8 + 1 + 3 * 8 + 2 * (8 + 8 + 8);
     /** Serialised size of one agent's state, in bytes. */
-    public static final int SIZE = 1 + 9 * 8 + 1 + 3 * 8 + 2 * (8 + 8 + 8);
+    public static final int SIZE = SIZE_V1 + 7 * 8;
 
     private AgentStateCodec() {
     }
@@ -24,15 +26,20 @@ public final class AgentStateCodec {
         b.putDouble(s.recoveryStatistic).putDouble(s.fastRate).putDouble(s.slowRate);
         putRewards(b, s.violationRewards);
         putRewards(b, s.complianceRewards);
+        b.putLong(s.paidBaselineEvents).putLong(s.paidBaselineViolations).putDouble(s.paidStatistic)
+                .putLong(s.paidStart).putLong(s.paidStartMillis).putLong(s.paidViolationsSinceStart)
+                .putLong(s.violationsSincePaidStart);
         return b.array();
     }
 
     public static AgentState decode(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         byte version = b.get();
-        if (version != VERSION || bytes.length != SIZE) {
+        boolean v1 = version == 1 && bytes.length == SIZE_V1;
+        if (!v1 && (version != VERSION || bytes.length != SIZE)) {
             throw new IllegalStateException("agent state layout " + version + " of " + bytes.length
-                    + " bytes is not readable by this version (expects " + VERSION + ", " + SIZE + ")");
+                    + " bytes is not readable by this version (reads 1 of " + SIZE_V1 + " bytes and " + VERSION
+                    + " of " + SIZE + ")");
         }
         AgentState s = new AgentState();
         s.events = b.getLong();
@@ -50,6 +57,15 @@ public final class AgentStateCodec {
         s.slowRate = b.getDouble();
         getRewards(b, s.violationRewards);
         getRewards(b, s.complianceRewards);
+        if (!v1) {
+            s.paidBaselineEvents = b.getLong();
+            s.paidBaselineViolations = b.getLong();
+            s.paidStatistic = b.getDouble();
+            s.paidStart = b.getLong();
+            s.paidStartMillis = b.getLong();
+            s.paidViolationsSinceStart = b.getLong();
+            s.violationsSincePaidStart = b.getLong();
+        }
         return s;
     }
 

@@ -20,8 +20,17 @@ public record Detection(
         long violationsSinceChange,
         TippingRule.RewardEvidence reward,
         boolean rising,
+        PaidEvidence paid,
         long episode,
         long eventsObserved) {
+
+    /**
+     * The paid-violation statistic when the agent's rewards are judged; {@code null} otherwise.
+     *
+     * @param paidViolations paid violations since that statistic last left zero
+     */
+    public record PaidEvidence(double statistic, double threshold, double baselineRate, long paidViolations) {
+    }
 
     /** Evidence as a JSON-friendly map; NaN reward figures are left out. */
     public Map<String, Object> evidence() {
@@ -40,6 +49,12 @@ public record Detection(
         e.put("violatingEventsWithReward", reward.violations());
         e.put("compliantEventsWithReward", reward.compliant());
         e.put("rateRising", rising);
+        if (paid != null) {
+            e.put("paidStatistic", round(paid.statistic()));
+            e.put("paidThreshold", round(paid.threshold()));
+            e.put("paidBaselineRate", round(paid.baselineRate()));
+            e.put("paidViolations", paid.paidViolations());
+        }
         e.put("episode", episode);
         e.put("eventsObserved", eventsObserved);
         return e;

@@ -10,9 +10,11 @@ package dev.ballast.streams.drift;
  * @param slowAlpha     weight of the slow violation-rate average
  * @param suspicion     the same test at a smaller false-alarm budget, marking agents as suspected
  *                      deviants for group-level detection (no alert of its own)
+ * @param reward        the paid-violation statistic and the budget it shares, or null to judge
+ *                      on the violation rate alone
  */
 public record MonitorSettings(ChangeDetector detector, int warmupEvents, TippingRule tipping,
-                              double fastAlpha, double slowAlpha, ChangeDetector suspicion) {
+                              double fastAlpha, double slowAlpha, ChangeDetector suspicion, RewardDetection reward) {
     public MonitorSettings {
         if (warmupEvents < 10) {
             throw new IllegalArgumentException("warm-up must be at least 10 events");
@@ -28,6 +30,11 @@ public record MonitorSettings(ChangeDetector detector, int warmupEvents, Tipping
 
     public static MonitorSettings of(ChangeDetector detector, int warmupEvents, TippingRule tipping,
                                      ChangeDetector suspicion) {
-        return new MonitorSettings(detector, warmupEvents, tipping, 0.15, 0.03, suspicion);
+        return new MonitorSettings(detector, warmupEvents, tipping, 0.15, 0.03, suspicion, null);
+    }
+
+    /** These settings with reward-aware tipping detection on. */
+    public MonitorSettings withReward(RewardDetection reward) {
+        return new MonitorSettings(detector, warmupEvents, tipping, fastAlpha, slowAlpha, suspicion, reward);
     }
 }

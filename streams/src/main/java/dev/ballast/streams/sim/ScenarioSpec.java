@@ -16,10 +16,11 @@ import java.time.Instant;
  * @param groups              multi-agent groups (imitative diffusion and independent controls)
  * @param candidates          fine-tuning candidates for the gate
  * @param preferences         preference pairs for triage, and the policy change they meet
+ * @param tipping             how tipping agents tip, and the reward scales and ratios of all agents
  */
 public record ScenarioSpec(int agents, int rounds, long seed, double tippingShare, double driftShare,
                            double policySensitiveShare, int malformedLines, Instant start, GroupSpec groups,
-                           CandidateSpec candidates, PreferenceSpec preferences) {
+                           CandidateSpec candidates, PreferenceSpec preferences, TippingSpec tipping) {
 
     /**
      * ATP imitative-diffusion groups.
@@ -68,21 +69,26 @@ public record ScenarioSpec(int agents, int rounds, long seed, double tippingShar
 
     public static ScenarioSpec defaults(int agents, int rounds, long seed) {
         return new ScenarioSpec(agents, rounds, seed, 0.2, 0.1, 0.1, 5, DEFAULT_START, GroupSpec.NONE,
-                CandidateSpec.defaults(), PreferenceSpec.defaults());
+                CandidateSpec.defaults(), PreferenceSpec.defaults(), TippingSpec.DEFAULT);
     }
 
     public ScenarioSpec withGroups(GroupSpec spec) {
         return new ScenarioSpec(agents, rounds, seed, tippingShare, driftShare, policySensitiveShare, malformedLines,
-                start, spec, candidates, preferences);
+                start, spec, candidates, preferences, tipping);
     }
 
     public ScenarioSpec withCandidates(CandidateSpec spec) {
         return new ScenarioSpec(agents, rounds, seed, tippingShare, driftShare, policySensitiveShare, malformedLines,
-                start, groups, spec, preferences);
+                start, groups, spec, preferences, tipping);
     }
 
     public ScenarioSpec withPreferences(PreferenceSpec spec) {
         return new ScenarioSpec(agents, rounds, seed, tippingShare, driftShare, policySensitiveShare, malformedLines,
-                start, groups, candidates, spec);
+                start, groups, candidates, spec, tipping);
+    }
+
+    public ScenarioSpec withTipping(TippingSpec spec) {
+        return new ScenarioSpec(agents, rounds, seed, tippingShare, driftShare, policySensitiveShare, malformedLines,
+                start, groups, candidates, preferences, spec);
     }
 }

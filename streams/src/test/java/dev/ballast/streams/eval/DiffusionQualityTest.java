@@ -11,6 +11,7 @@ import dev.ballast.streams.sim.CandidateSpec;
 import dev.ballast.streams.sim.PreferenceSpec;
 import dev.ballast.streams.sim.ScenarioSpec;
 import dev.ballast.streams.sim.Simulator;
+import dev.ballast.streams.sim.TippingSpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,7 +50,8 @@ class DiffusionQualityTest {
     @Test
     void groupsWithoutDevianceRaiseNothing() {
         Scenario s = new Simulator(new ScenarioSpec(5, 400, 21, 0, 0, 0, 0, ScenarioSpec.DEFAULT_START,
-                new ScenarioSpec.GroupSpec(0, 20, 12, 3, 0.04, 0, true), CandidateSpec.NONE, PreferenceSpec.NONE)).generate();
+                new ScenarioSpec.GroupSpec(0, 20, 12, 3, 0.04, 0, true), CandidateSpec.NONE, PreferenceSpec.NONE,
+                TippingSpec.DEFAULT)).generate();
         assertTrue(run(s).alerts().stream().noneMatch(a -> a.type() == AlertType.DIFFUSION));
     }
 }
