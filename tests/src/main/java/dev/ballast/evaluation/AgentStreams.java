@@ -17,8 +17,8 @@ import java.util.Map;
  * input every detector in the comparison sees.
  */
 final class AgentStreams {
-    /** One event of one agent. */
-    record Step(String eventId, boolean violation) {
+    /** One event of one agent: whether it violated the policy in force, and its reward if it had one. */
+    record Step(String eventId, boolean violation, Double reward) {
     }
 
     final Map<String, List<Step>> byAgent = new LinkedHashMap<>();
@@ -32,7 +32,7 @@ final class AgentStreams {
                 Interaction i = ok.value();
                 streams.positions.add(i.agentId(), i.eventId());
                 streams.byAgent.computeIfAbsent(i.agentId(), a -> new ArrayList<>())
-                        .add(new Step(i.eventId(), engine.evaluate(i).violation()));
+                        .add(new Step(i.eventId(), engine.evaluate(i).violation(), i.reward()));
             }
         }
         return streams;

@@ -3,6 +3,8 @@ package dev.ballast.evaluation;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.drift.AgentState;
 import dev.ballast.streams.drift.MonitorSettings;
+import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Puts every detector on the false-alarm budget Ballast is configured with. The budget is
@@ -10,8 +12,11 @@ import dev.ballast.streams.drift.MonitorSettings;
  * scenario's own baseline rates, as long as its agents' streams, with the warm-up excluded. Each
  * MOA detector gets the most sensitive value of its option whose alarms on these streams stay
  * within {@code events / budget} (bisection in log space; alarms fall monotonically with the
- * option in its direction). Ballast's own alarms on the same streams are counted too, so its
- * threshold derivation is checked on the data the others are tuned on.
+ * option in its direction). Ballast's own alarms are counted too, so its threshold derivation is
+ * checked on the data the others are tuned on. Ballast also reads rewards (its paid-violation
+ * statistic), which Bernoulli streams lack, so when in-control {@code segments} are given its
+ * calibration streams are drawn from them instead: each event a random event, violation and reward
+ * together, of one in-control agent (the same agents, so the same violation rates).
  *
  * @param streams number of calibration streams
  * @param length  events per stream
@@ -20,8 +25,11 @@ import dev.ballast.streams.drift.MonitorSettings;
  * @param budget  expected in-control events per false alarm
  * @param seed    random seed of the calibration streams
  * @param source  where the baseline rates came from, for the report ({@link InControlRates})
+ * @param segments in-control events per agent to draw Ballast's streams from; empty for Bernoulli
+ *                streams without rewards
  */
-record Calibration(int streams, int length, int warmup, double[] rates, double budget, long seed, String source) {
+record Calibration(int streams, int length, int warmup, double[] rates, double budget, long seed, String source,
+                   List<List<AgentStreams.Step>> segments) {
 
     long countedEvents() {
         return (long) streams * (length - warmup);
@@ -86,21 +94,36 @@ record Calibration(int streams, int length, int warmup, double[] rates, double b
         }
     }
 
-    /** Ballast's alarms on the same streams. */
+    /** Ballast's alarms on in-control streams: drawn from {@code segments}, or Bernoulli without them. */
     long ballastAlarms(MonitorSettings settings) {
         AgentMonitor monitor = new AgentMonitor(settings);
-        return DetectorRuns.alarmsInControl(new DetectorRuns.StreamDetector() {
-            private AgentState state;
+        if (segments.isEmpty()) {
+            return DetectorRuns.alarmsInControl(new DetectorRuns.StreamDetector() {
+                private AgentState state;
 
-            @Override
-            public void reset() {
-                state = new AgentState();
-            }
+                @Override
+                public void reset() {
+                    state = new AgentState();
+                }
 
-            @Override
-            public boolean observe(boolean violation, int index) {
-                return monitor.observe(state, violation, null, index).isPresent();
+                @Override
+                public boolean observe(boolean violation, int index) {
+                    return monitor.observe(state, violation, null, index).isPresent();
+                }
+            }, rates, streams, length, warmup, seed);
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        long alarms = 0;
+        for (int s = 0; s < streams; s++) {
+            List<AgentStreams.Step> agent = segments.get(s % segments.size());
+            AgentState state = new AgentState();
+            for (int i = 0; i < length; i++) {
+                AgentStreams.Step step = agent.get(rng.nextInt(agent.size()));
+                if (monitor.observe(state, step.violation(), step.reward(), i).isPresent() && i >= warmup) {
+                    alarms++;
+                }
             }
-        }, rates, streams, length, warmup, seed);
+        }
+        return alarms;
     }
 }

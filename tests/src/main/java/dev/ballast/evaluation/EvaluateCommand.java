@@ -6,6 +6,7 @@ import dev.ballast.events.Decoded;
 import dev.ballast.events.EventJson;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.config.ConfigException;
+import dev.ballast.streams.drift.RewardDetection;
 import dev.ballast.streams.eval.DetectionScore;
 import dev.ballast.streams.eval.DetectionScorer;
 import dev.ballast.streams.eval.DiffusionScore;
@@ -87,14 +88,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         System.err.println("evaluate: calibrating on " + inControl.source());
         int calibrationStreams = (int) Math.max(1, calibrationEvents / (length - settings.warmupEvents()));
         Calibration calibration = new Calibration(calibrationStreams, length, settings.warmupEvents(), inControl.rates(),
-                settings.falseAlarmBudgetEvents(), 2026, inControl.source());
+                settings.falseAlarmBudgetEvents(), 2026, inControl.source(), inControl.segments());
         DetectionScorer scorer = new DetectionScorer(groundTruth, streams.positions);
 
         List<DetectorResult> results = new ArrayList<>();
         List<Alert> agentAlerts = ballastAlerts.stream().filter(a -> a.type() != AlertType.DIFFUSION).toList();
         DetectionScore ballastScore = scorer.score(agentAlerts);
         long ballastCalibration = calibration.ballastAlarms(settings.monitorSettings());
-        results.add(DetectorResult.of("Ballast", settings.changeDetector().name() + ", budget "
+        String ballastDetectors = settings.changeDetector().name()
+                + (settings.monitorSettings().reward() == null ? "" : " + " + RewardDetection.NAME);
+        results.add(DetectorResult.of("Ballast", ballastDetectors + ", budget "
                 + String.format(Locale.ROOT, "%.0f", settings.falseAlarmBudgetEvents()), ballastCalibration, ballastScore));
         for (MoaDetector detector : MoaDetector.ALL) {
             long t0 = System.nanoTime();

@@ -22,8 +22,10 @@ final class EvaluationReport {
     static String markdown(List<DetectorResult> results, Calibration calibration) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "False-alarm budget: %,.0f in-control events per false alarm; every detector "
-                + "calibrated to at most %d alarms on %,d in-control calibration events, Bernoulli at the %s.%n%n",
-                calibration.budget(), calibration.allowedAlarms(), calibration.countedEvents(), calibration.source()));
+                + "calibrated to at most %d alarms on %,d in-control calibration events, Bernoulli at the %s%s.%n%n",
+                calibration.budget(), calibration.allowedAlarms(), calibration.countedEvents(), calibration.source(),
+                calibration.segments().isEmpty() ? ""
+                        : " (Ballast, which also reads rewards: events drawn from those agents' own events, rewards included)"));
         md.append("| detector | setting | calibration alarms | scenario | recall | median delay | p90 delay | missed "
                 + "| false alarms per 100k | events between false alarms |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (DetectorResult r : results) {

@@ -14,45 +14,43 @@ import java.util.stream.Collectors;
  * events of agents the truth labels STABLE when it labels any, otherwise each agent's warm-up
  * events, the stretch the monitor itself learns its baseline from.
  *
- * @param rates  one rate per agent used
- * @param source what they were measured on, for the report
+ * @param rates    one rate per agent used
+ * @param segments the in-control events each rate was measured on, rewards included
+ * @param source   what they were measured on, for the report
  */
-record InControlRates(double[] rates, String source) {
+record InControlRates(double[] rates, List<List<AgentStreams.Step>> segments, String source) {
 
     static InControlRates of(AgentStreams streams, GroundTruth truth, int warmup) {
         Set<String> stable = truth == null || truth.agents() == null ? Set.of() : truth.agents().stream()
                 .filter(a -> a.kind() == AgentKind.STABLE).map(GroundTruth.AgentTruth::agentId).collect(Collectors.toSet());
-        List<Double> rates = new ArrayList<>();
+        List<List<AgentStreams.Step>> segments = new ArrayList<>();
         if (!stable.isEmpty()) {
             streams.byAgent.forEach((agent, steps) -> {
                 if (stable.contains(agent) && !steps.isEmpty()) {
-                    rates.add(share(steps, steps.size()));
+                    segments.add(steps);
                 }
             });
         }
-        if (!rates.isEmpty()) {
-            return new InControlRates(toArray(rates), String.format(Locale.ROOT,
-                    "violation rates of %d agents labelled STABLE in the truth, over all their events", rates.size()));
+        if (!segments.isEmpty()) {
+            return new InControlRates(rates(segments), segments, String.format(Locale.ROOT,
+                    "violation rates of %d agents labelled STABLE in the truth, over all their events", segments.size()));
         }
         streams.byAgent.values().forEach(steps -> {
             if (steps.size() >= warmup && warmup > 0) {
-                rates.add(share(steps, warmup));
+                segments.add(steps.subList(0, warmup));
             }
         });
-        if (rates.isEmpty()) {
+        if (segments.isEmpty()) {
             throw new IllegalArgumentException("no agent has " + warmup + " events (the warm-up) to measure an in-control "
                     + "violation rate on; nothing to calibrate with");
         }
-        return new InControlRates(toArray(rates), String.format(Locale.ROOT,
-                "violation rates of %d agents over their first %d events (warm-up), in the input", rates.size(), warmup));
+        return new InControlRates(rates(segments), segments, String.format(Locale.ROOT,
+                "violation rates of %d agents over their first %d events (warm-up), in the input", segments.size(), warmup));
     }
 
-    private static double share(List<AgentStreams.Step> steps, int first) {
-        long violations = steps.subList(0, first).stream().filter(AgentStreams.Step::violation).count();
-        return (double) violations / first;
-    }
-
-    private static double[] toArray(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    private static double[] rates(List<List<AgentStreams.Step>> segments) {
+        return segments.stream()
+                .mapToDouble(steps -> (double) steps.stream().filter(AgentStreams.Step::violation).count() / steps.size())
+                .toArray();
     }
 }

@@ -29,7 +29,7 @@ class EvaluationHarnessTest {
 
     @Test
     void calibrationFindsTheMostSensitiveSettingWithinTheBudget() {
-        Calibration c = new Calibration(1_000, 400, 50, new double[]{0.01, 0.03, 0.05}, 50_000, 1, "test rates");
+        Calibration c = new Calibration(1_000, 400, 50, new double[]{0.01, 0.03, 0.05}, 50_000, 1, "test rates", List.of());
         assertEquals(7, c.allowedAlarms());
         for (MoaDetector d : List.of(MoaDetector.PAGE_HINKLEY, MoaDetector.CUSUM)) {
             Calibration.Result r = c.calibrate(d);
@@ -62,7 +62,7 @@ class EvaluationHarnessTest {
     @Test
     void zeroRatesAndUnreachableBudgetsAreReportedNotThrown() {
         // A truth without baseline rates once gave zeros here, and DDM's search threw at the loud end.
-        Calibration silent = new Calibration(50, 400, 50, new double[]{0.0}, 50_000, 1, "zeros");
+        Calibration silent = new Calibration(50, 400, 50, new double[]{0.0}, 50_000, 1, "zeros", List.of());
         for (MoaDetector d : MoaDetector.ALL) {
             Calibration.Result r = silent.calibrate(d);
             assertTrue(r.meetsBudget() && r.atEdge(), d.name() + " " + r);
@@ -75,7 +75,7 @@ class EvaluationHarnessTest {
             d.prepareForUse();
             return d;
         });
-        Calibration tight = new Calibration(50, 400, 50, new double[]{0.5}, 1e9, 1, "halves");
+        Calibration tight = new Calibration(50, 400, 50, new double[]{0.5}, 1e9, 1, "halves", List.of());
         Calibration.Result r = tight.calibrate(alwaysAlarms);
         assertFalse(r.meetsBudget(), r.toString());
         assertEquals(2.0, r.value(), "its best setting: the quietest in range");

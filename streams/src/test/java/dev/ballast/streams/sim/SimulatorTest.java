@@ -90,4 +90,53 @@ class SimulatorTest {
         assertEquals(s.interactionLines(), without.interactionLines());
         assertTrue(without.candidateLines().isEmpty());
     }
+    /**
+     * Tipping is a process: right after onset the forbidden option is chosen far less often than
+     * 30 rounds on, and every such choice pays; before onset and for stable agents most
+     * deviations are caught and pay nothing. Reward scales span orders of magnitude.
+     */
+    @Test
+    void tippingGrowsAfterOnsetAndOnlyUncheckedDeviancePays() {
+        Scenario s = new Simulator(ScenarioSpec.defaults(200, 400, 8)).generate();
+        java.util.Map<String, GroundTruth.AgentTruth> truth = new java.util.HashMap<>();
+        s.truth().agents().forEach(a -> truth.put(a.agentId(), a));
+        int[] early = new int[2];
+        int[] late = new int[2];
+        int[] inControl = new int[2];
+        double minReward = Double.MAX_VALUE;
+        double maxReward = 0;
+        for (String line : s.interactionLines()) {
+            if (!(EventJson.readInteraction(line.getBytes(StandardCharsets.UTF_8))
+                    instanceof Decoded.Ok<dev.ballast.events.Interaction> ok) || ok.value().action() == null) {
+                continue;
+            }
+            var i = ok.value();
+            GroundTruth.AgentTruth agent = truth.get(i.agentId());
+            boolean forbidden = i.response().contains("pays more");
+            if (!forbidden && i.reward() != null && i.reward() > 0) {
+                minReward = Math.min(minReward, i.reward());
+                maxReward = Math.max(maxReward, i.reward());
+            }
+            if (agent.kind() == AgentKind.STABLE && forbidden) {
+                inControl[i.reward() == 0 ? 0 : 1]++;
+            }
+            if (agent.kind() == AgentKind.TIPPING) {
+                long sinceOnset = i.round() - agent.changeRound();
+                int[] bucket = sinceOnset >= 0 && sinceOnset < 5 ? early : sinceOnset >= 30 && sinceOnset < 35 ? late : null;
+                if (bucket != null) {
+                    bucket[0]++;
+                    if (forbidden) {
+                        bucket[1]++;
+                        assertTrue(i.reward() > 0, "unchecked deviance pays: " + line);
+                    }
+                }
+            }
+        }
+        double earlyRate = (double) early[1] / early[0];
+        double lateRate = (double) late[1] / late[0];
+        assertTrue(earlyRate < 0.35 && lateRate > 2 * earlyRate, "deviation rate " + earlyRate + " then " + lateRate);
+        assertTrue(inControl[0] > 2 * inControl[1], "stable agents' deviations caught " + inControl[0] + ", paid "
+                + inControl[1]);
+        assertTrue(minReward < 2 && maxReward > 5_000, "reward scale " + minReward + " to " + maxReward);
+    }
 }

@@ -1,0 +1,174 @@
+package dev.ballast.streams.drift;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.events.AlertType;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The paid-violation statistic beside the rate statistic: budget, scale, and what it adds. */
+class RewardDetectionTest {
+    private static final int WARMUP = 50;
+
+    private static MonitorSettings rateOnly(double budget) {
+        return MonitorSettings.of(new BernoulliCusum(0.45, budget), WARMUP, TippingRule.DEFAULT);
+    }
+
+    private static MonitorSettings withReward(double budget) {
+        return rateOnly(budget).withReward(new RewardDetection(new BernoulliCusum(0.45, 2 * budget),
+                new BernoulliCusum(0.2, 2 * budget), 2.0));
+    }
+
+    /** One event: whether it violated and its reward (null: the agent reports none). */
+    private record Event(boolean violation, Double reward) {
+    }
+
+    /**
+     * In control, then from {@code onset} a deviation probability that grows by {@code growth}
+     * per event; violations pay {@code ratio} times the compliant reward, times {@code scale}.
+     */
+    private static List<Event> stream(long seed, int onset, int length, double p0, double growth, double ratio,
+                                      double scale, boolean rewards) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<Event> events = new ArrayList<>(length);
+        double p = p0;
+        for (int i = 0; i < length; i++) {
+            if (i >= onset) {
+                p = Math.min(0.95, p + growth);
+            }
+            boolean v = rng.nextDouble() < p;
+            double noise = 1 + 0.1 * (rng.nextDouble() - 0.5) * 3.46;
+            double reward = scale * noise * (v ? ratio : 1);
+            events.add(new Event(v, rewards ? reward : null));
+        }
+        return events;
+    }
+
+    /** Event index (1-based) and detection of every alert. */
+    private static List<Object[]> run(MonitorSettings settings, List<Event> events) {
+        AgentMonitor m = new AgentMonitor(settings);
+        AgentState s = new AgentState();
+        List<Object[]> out = new ArrayList<>();
+        for (Event e : events) {
+            Optional<Detection> d = m.observe(s, e.violation(), e.reward(), s.events() * 60_000L);
+            d.ifPresent(detection -> out.add(new Object[]{s.events(), detection}));
+        }
+        return out;
+    }
+
+    private static long firstAlertAt(MonitorSettings settings, List<Event> events) {
+        List<Object[]> alerts = run(settings, events);
+        return alerts.isEmpty() ? Long.MAX_VALUE : (long) alerts.get(0)[0];
+    }
+
+    /**
+     * The worst case for the shared budget: every in-control violation pays, so both statistics
+     * react to the same events. The whole monitor's mean run to a false alarm must still reach
+     * the budget (runs are censored at 20x the budget, which only lowers the mean).
+     */
+    @Test
+    void bothStatisticsTogetherKeepTheFalseAlarmBudget() {
+        double budget = 5_000;
+        int agents = 300;
+        double total = 0;
+        for (int a = 0; a < agents; a++) {
+            double p0 = 0.01 + 0.09 * a / agents;
+            List<Event> events = stream(a + 1, Integer.MAX_VALUE, (int) (20 * budget) + WARMUP, p0, 0, 4, 10, true);
+            long at = firstAlertAt(withReward(budget), events);
+            total += Math.min(at, events.size()) - WARMUP;
+        }
+        double mean = total / agents;
+        assertTrue(mean >= budget, "mean in-control run " + mean + " below the budget " + budget);
+    }
+
+    @Test
+    void rewardsOfOneAndOfTenThousandGiveTheSameAlerts() {
+        for (long seed = 1; seed <= 20; seed++) {
+            List<Object[]> small = run(withReward(1e6), stream(seed, 200, 400, 0.03, 0.02, 3, 1, true));
+            List<Object[]> large = run(withReward(1e6), stream(seed, 200, 400, 0.03, 0.02, 3, 10_000, true));
+            assertEquals(small.size(), large.size(), "seed " + seed);
+            for (int i = 0; i < small.size(); i++) {
+                assertEquals(small.get(i)[0], large.get(i)[0], "seed " + seed);
+                assertEquals(((Detection) small.get(i)[1]).detector(), ((Detection) large.get(i)[1]).detector());
+            }
+        }
+    }
+
+    @Test
+    void agentsWithoutRewardsKeepTheRateDetectorAtTheFullBudget() {
+        for (long seed = 1; seed <= 20; seed++) {
+            List<Event> events = stream(seed, 200, 400, 0.03, 0.02, 3, 10, false);
+            List<Object[]> with = run(withReward(1e6), events);
+            List<Object[]> without = run(rateOnly(1e6), events);
+            assertEquals(without.size(), with.size(), "seed " + seed);
+            for (int i = 0; i < with.size(); i++) {
+                Detection d = (Detection) with.get(i)[1];
+                assertEquals(without.get(i)[0], with.get(i)[0], "seed " + seed);
+                assertEquals(((Detection) without.get(i)[1]).threshold(), d.threshold());
+                assertNull(d.paid(), "no paid evidence without rewards");
+            }
+        }
+    }
+
+    /** Gradual tipping (about +1.5 points per event) with paying violations, 60 seeds. */
+    @Test
+    void paidViolationsCatchGradualTippingSoonerAndTypeItTipping() {
+        List<Long> withDelays = new ArrayList<>();
+        List<Long> withoutDelays = new ArrayList<>();
+        int byPaid = 0;
+        for (long seed = 1; seed <= 60; seed++) {
+            // A stable agent's violations are mostly caught: earn nothing before the onset.
+            List<Event> events = new ArrayList<>(stream(seed, 200, 400, 0.03, 0.015, 3, 10, true));
+            for (int i = 0; i < 200; i++) {
+                if (events.get(i).violation() && i % 4 != 0) {
+                    events.set(i, new Event(true, 0.0));
+                }
+            }
+            List<Object[]> alerts = run(withReward(1e6), events);
+            Detection first = (Detection) alerts.get(0)[1];
+            assertTrue((long) alerts.get(0)[0] > 200, "no alert before the onset, seed " + seed);
+            assertEquals(AlertType.TIPPING, first.type(), "seed " + seed);
+            byPaid += first.detector().equals(RewardDetection.NAME) ? 1 : 0;
+            withDelays.add((long) alerts.get(0)[0] - 200);
+            withoutDelays.add(firstAlertAt(rateOnly(1e6), events) - 200);
+        }
+        withDelays.sort(null);
+        withoutDelays.sort(null);
+        assertTrue(byPaid >= 30, byPaid + " of 60 opened by the paid statistic");
+        assertTrue(withDelays.get(30) < withoutDelays.get(30),
+                "median delay " + withDelays.get(30) + " with rewards, " + withoutDelays.get(30) + " without");
+    }
+
+    /** Abrupt drift whose violations pay what complying pays: the paid statistic stays out of it. */
+    @Test
+    void violationsThatDoNotPayStayDrift() {
+        int drift = 0;
+        for (long seed = 1; seed <= 40; seed++) {
+            List<Object[]> alerts = run(withReward(1e6), stream(seed, 200, 400, 0.03, 0.6, 1, 10, true));
+            Detection d = (Detection) alerts.get(0)[1];
+            assertEquals(BernoulliCusum.NAME, d.detector(), "seed " + seed);
+            assertEquals(0, d.paid().paidViolations(), "seed " + seed);
+            drift += d.type() == AlertType.DRIFT ? 1 : 0;
+        }
+        // The Welch test of TippingRule can still fire by chance on a handful of violations.
+        assertTrue(drift >= 36, drift + " of 40 typed DRIFT");
+    }
+
+    @Test
+    void stateWrittenBeforeThePaidStatisticStillDecodes() {
+        ByteBuffer v1 = ByteBuffer.allocate(AgentStateCodec.SIZE - 7 * 8);
+        v1.put((byte) 1).putLong(120).putLong(100).putLong(3);
+        byte[] bytes = v1.array();
+        AgentState s = AgentStateCodec.decode(bytes);
+        assertEquals(120, s.events());
+        assertEquals(4.0 / 102, s.baselineRate(), 1e-12);
+        assertEquals(0, s.paidStatistic());
+        assertEquals(AgentStateCodec.SIZE, AgentStateCodec.encode(s).length);
+    }
+}
