@@ -2,6 +2,7 @@ package dev.ballast.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.events.Alert;
@@ -101,6 +102,26 @@ class EvaluationHarnessTest {
         assertTrue(labelled.source().contains("labelled STABLE"), labelled.source());
         assertTrue(java.util.Arrays.stream(labelled.rates()).anyMatch(rate -> rate > 0),
                 "measured on the input, not the truth's zeros");
+    }
+
+    /**
+     * Ballast reads rewards, so its calibration streams are drawn from in-control events with
+     * their rewards: same violation rates as the Bernoulli streams, and its paid-violation
+     * statistic exercised. At a budget of 20,000 events it stays within the allowance.
+     */
+    @Test
+    void ballastCalibratesOnInControlEventsWithTheirRewards() {
+        Scenario s = new Simulator(ScenarioSpec.defaults(60, 400, 17)).generate();
+        AgentStreams streams = AgentStreams.of(s.policyLines(), s.interactionLines());
+        InControlRates stable = InControlRates.of(streams, s.truth(), 50);
+        assertTrue(stable.segments().stream().flatMap(List::stream).anyMatch(step -> step.reward() != null));
+        Calibration drawn = new Calibration(1_000, 400, 50, stable.rates(), 20_000, 3, stable.source(), stable.segments());
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("drift.false.alarm.budget.events", "20000");
+        BallastConfig config = BallastConfig.parse(props, java.util.Map.of());
+        assertNotNull(config.monitorSettings().reward(), "reward-aware detection is on by default");
+        long alarms = drawn.ballastAlarms(config.monitorSettings());
+        assertTrue(alarms <= drawn.allowedAlarms(), alarms + " alarms, " + drawn.allowedAlarms() + " allowed");
     }
 
     @Test
