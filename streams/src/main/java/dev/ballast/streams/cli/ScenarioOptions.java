@@ -114,8 +114,13 @@ final class ScenarioOptions {
         double[] paid = range("--tipping-reinforcement", reinforcement);
         double[] ratio = range("--reward-ratio", rewardRatio);
         double[] reward = range("--base-reward", baseReward);
-        return new TippingSpec(rise[0], rise[1], perRound[0], perRound[1], paid[0], paid[1], ratio[0], ratio[1],
-                reward[0], reward[1]);
+        try {
+            return new TippingSpec(rise[0], rise[1], perRound[0], perRound[1], paid[0], paid[1], ratio[0], ratio[1],
+                    reward[0], reward[1]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tipping options (--tipping-onset-rise, --tipping-growth, "
+                    + "--tipping-reinforcement, --reward-ratio, --base-reward): " + e.getMessage(), e);
+        }
     }
 
     /** {@code MIN:MAX}, or one number for a fixed value. */

@@ -1,0 +1,50 @@
+package dev.ballast.streams.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.streams.sim.ScenarioFiles;
+import dev.ballast.streams.sim.TippingSpec;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tipping options of {@code simulate}: ranges parsed once, bad ones refused with the flag named. */
+class SimulateOptionsTest {
+
+    private static int run(StringWriter err, String... args) {
+        return BallastCli.commandLine().setErr(new PrintWriter(err, true)).setOut(new PrintWriter(new StringWriter()))
+                .execute(args);
+    }
+
+    @Test
+    void defaultsAreTheDocumentedProcessAndOneNumberFixesAValue() {
+        ScenarioOptions defaults = new ScenarioOptions();
+        picocli.CommandLine.populateCommand(defaults);
+        assertEquals(TippingSpec.DEFAULT, defaults.spec(1, 10, 0, 0).tipping());
+
+        ScenarioOptions fixed = new ScenarioOptions();
+        picocli.CommandLine.populateCommand(fixed, "--tipping-growth", "0.02", "--reward-ratio", "2:3");
+        TippingSpec t = fixed.spec(1, 10, 0, 0).tipping();
+        assertEquals(0.02, t.minGrowth());
+        assertEquals(0.02, t.maxGrowth());
+        assertEquals(2, t.minRewardRatio());
+        assertEquals(3, t.maxRewardRatio());
+    }
+
+    @Test
+    void badRangesStopWithTheOptionNamed(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(err, "simulate", "--out", dir.resolve("a").toString(), "--reward-ratio", "abc"));
+        assertTrue(err.toString().contains("--reward-ratio takes MIN:MAX or one number"), err.toString());
+
+        StringWriter reversed = new StringWriter();
+        assertEquals(2, run(reversed, "simulate", "--out", dir.resolve("b").toString(), "--tipping-growth", "0.05:0.01"));
+        assertTrue(reversed.toString().contains("--tipping-growth") && reversed.toString().contains("growth range"),
+                reversed.toString());
+        assertTrue(!Files.exists(dir.resolve("b").resolve(ScenarioFiles.TRUTH)), "nothing written");
+    }
+}
