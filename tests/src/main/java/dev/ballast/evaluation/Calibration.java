@@ -14,9 +14,9 @@ import java.util.SplittableRandom;
  * within {@code events / budget} (bisection in log space; alarms fall monotonically with the
  * option in its direction). Ballast's own alarms are counted too, so its threshold derivation is
  * checked on the data the others are tuned on. Ballast also reads rewards (its paid-violation
- * statistic), which Bernoulli streams lack, so when in-control {@code segments} are given its
- * calibration streams are drawn from them instead: each event a random event, violation and reward
- * together, of one in-control agent (the same agents, so the same violation rates).
+ * statistic), which Bernoulli streams lack, so its calibration streams are drawn from the
+ * in-control {@code segments} instead: each event a random event, violation and reward together,
+ * of one in-control agent (the same agents, so the same violation rates).
  *
  * @param streams number of calibration streams
  * @param length  events per stream
@@ -25,8 +25,8 @@ import java.util.SplittableRandom;
  * @param budget  expected in-control events per false alarm
  * @param seed    random seed of the calibration streams
  * @param source  where the baseline rates came from, for the report ({@link InControlRates})
- * @param segments in-control events per agent to draw Ballast's streams from; empty for Bernoulli
- *                streams without rewards
+ * @param segments in-control events per agent to draw Ballast's streams from; may be empty when
+ *                only MOA's detectors are calibrated
  */
 record Calibration(int streams, int length, int warmup, double[] rates, double budget, long seed, String source,
                    List<List<AgentStreams.Step>> segments) {
@@ -94,24 +94,12 @@ record Calibration(int streams, int length, int warmup, double[] rates, double b
         }
     }
 
-    /** Ballast's alarms on in-control streams: drawn from {@code segments}, or Bernoulli without them. */
+    /** Ballast's alarms on in-control streams drawn from {@code segments}. */
     long ballastAlarms(MonitorSettings settings) {
-        AgentMonitor monitor = new AgentMonitor(settings);
         if (segments.isEmpty()) {
-            return DetectorRuns.alarmsInControl(new DetectorRuns.StreamDetector() {
-                private AgentState state;
-
-                @Override
-                public void reset() {
-                    state = new AgentState();
-                }
-
-                @Override
-                public boolean observe(boolean violation, int index) {
-                    return monitor.observe(state, violation, null, index).isPresent();
-                }
-            }, rates, streams, length, warmup, seed);
+            throw new IllegalStateException("no in-control events to draw Ballast's calibration streams from");
         }
+        AgentMonitor monitor = new AgentMonitor(settings);
         SplittableRandom rng = new SplittableRandom(seed);
         long alarms = 0;
         for (int s = 0; s < streams; s++) {

@@ -6,6 +6,7 @@ import dev.ballast.events.Decoded;
 import dev.ballast.events.EventJson;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.config.ConfigException;
+import dev.ballast.streams.drift.MonitorSettings;
 import dev.ballast.streams.drift.RewardDetection;
 import dev.ballast.streams.eval.DetectionScore;
 import dev.ballast.streams.eval.DetectionScorer;
@@ -94,9 +95,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<DetectorResult> results = new ArrayList<>();
         List<Alert> agentAlerts = ballastAlerts.stream().filter(a -> a.type() != AlertType.DIFFUSION).toList();
         DetectionScore ballastScore = scorer.score(agentAlerts);
-        long ballastCalibration = calibration.ballastAlarms(settings.monitorSettings());
-        String ballastDetectors = settings.changeDetector().name()
-                + (settings.monitorSettings().reward() == null ? "" : " + " + RewardDetection.NAME);
+        MonitorSettings monitorSettings = settings.monitorSettings();
+        long ballastCalibration = calibration.ballastAlarms(monitorSettings);
+        String ballastDetectors = monitorSettings.detector().name()
+                + (monitorSettings.reward() == null ? "" : " + " + RewardDetection.NAME);
         results.add(DetectorResult.of("Ballast", ballastDetectors + ", budget "
                 + String.format(Locale.ROOT, "%.0f", settings.falseAlarmBudgetEvents()), ballastCalibration, ballastScore));
         for (MoaDetector detector : MoaDetector.ALL) {

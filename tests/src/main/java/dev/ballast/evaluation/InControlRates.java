@@ -14,11 +14,10 @@ import java.util.stream.Collectors;
  * events of agents the truth labels STABLE when it labels any, otherwise each agent's warm-up
  * events, the stretch the monitor itself learns its baseline from.
  *
- * @param rates    one rate per agent used
- * @param segments the in-control events each rate was measured on, rewards included
+ * @param segments the in-control events of each agent used, rewards included
  * @param source   what they were measured on, for the report
  */
-record InControlRates(double[] rates, List<List<AgentStreams.Step>> segments, String source) {
+record InControlRates(List<List<AgentStreams.Step>> segments, String source) {
 
     static InControlRates of(AgentStreams streams, GroundTruth truth, int warmup) {
         Set<String> stable = truth == null || truth.agents() == null ? Set.of() : truth.agents().stream()
@@ -32,7 +31,7 @@ record InControlRates(double[] rates, List<List<AgentStreams.Step>> segments, St
             });
         }
         if (!segments.isEmpty()) {
-            return new InControlRates(rates(segments), segments, String.format(Locale.ROOT,
+            return new InControlRates(segments, String.format(Locale.ROOT,
                     "violation rates of %d agents labelled STABLE in the truth, over all their events", segments.size()));
         }
         streams.byAgent.values().forEach(steps -> {
@@ -44,11 +43,12 @@ record InControlRates(double[] rates, List<List<AgentStreams.Step>> segments, St
             throw new IllegalArgumentException("no agent has " + warmup + " events (the warm-up) to measure an in-control "
                     + "violation rate on; nothing to calibrate with");
         }
-        return new InControlRates(rates(segments), segments, String.format(Locale.ROOT,
+        return new InControlRates(segments, String.format(Locale.ROOT,
                 "violation rates of %d agents over their first %d events (warm-up), in the input", segments.size(), warmup));
     }
 
-    private static double[] rates(List<List<AgentStreams.Step>> segments) {
+    /** One violation rate per agent used. */
+    double[] rates() {
         return segments.stream()
                 .mapToDouble(steps -> (double) steps.stream().filter(AgentStreams.Step::violation).count() / steps.size())
                 .toArray();

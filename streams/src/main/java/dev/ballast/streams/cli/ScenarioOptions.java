@@ -2,9 +2,12 @@ package dev.ballast.streams.cli;
 
 import dev.ballast.streams.sim.CandidateSpec;
 import dev.ballast.streams.sim.PreferenceSpec;
+import dev.ballast.streams.sim.Range;
 import dev.ballast.streams.sim.ScenarioSpec;
 import dev.ballast.streams.sim.TippingSpec;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The simulator's knobs, shared by {@code simulate} and {@code demo}. Options a command wants a
@@ -23,25 +26,30 @@ final class ScenarioOptions {
     @Option(names = "--tipping-share", defaultValue = "0.2", description = "Share of tipping agents (default ${DEFAULT-VALUE}).")
     double tippingShare;
 
-    @Option(names = "--tipping-onset-rise", paramLabel = "MIN[:MAX]", defaultValue = "0.02:0.15",
+    @Option(names = "--tipping-onset-rise", paramLabel = "MIN[:MAX]", converter = RangeConverter.class,
+            defaultValue = "0.02:0.15",
             description = "Rise of a tipping agent's deviation probability at its onset (default ${DEFAULT-VALUE}).")
-    String onsetRise;
+    Range onsetRise;
 
-    @Option(names = "--tipping-growth", paramLabel = "MIN[:MAX]", defaultValue = "0.01:0.05",
+    @Option(names = "--tipping-growth", paramLabel = "MIN[:MAX]", converter = RangeConverter.class,
+            defaultValue = "0.01:0.05",
             description = "Rise per round after onset; 0.01 is gradual, 0.05 fast (default ${DEFAULT-VALUE}).")
-    String growth;
+    Range growth;
 
-    @Option(names = "--tipping-reinforcement", paramLabel = "MIN[:MAX]", defaultValue = "0.02:0.15",
+    @Option(names = "--tipping-reinforcement", paramLabel = "MIN[:MAX]", converter = RangeConverter.class,
+            defaultValue = "0.02:0.15",
             description = "Rise after each deviation that paid (default ${DEFAULT-VALUE}).")
-    String reinforcement;
+    Range reinforcement;
 
-    @Option(names = "--reward-ratio", paramLabel = "MIN[:MAX]", defaultValue = "1.1:10",
+    @Option(names = "--reward-ratio", paramLabel = "MIN[:MAX]", converter = RangeConverter.class,
+            defaultValue = "1.1:10",
             description = "Forbidden option's reward over the required one's, log-uniform per agent (default ${DEFAULT-VALUE}).")
-    String rewardRatio;
+    Range rewardRatio;
 
-    @Option(names = "--base-reward", paramLabel = "MIN[:MAX]", defaultValue = "1:10000",
+    @Option(names = "--base-reward", paramLabel = "MIN[:MAX]", converter = RangeConverter.class,
+            defaultValue = "1:10000",
             description = "Required option's reward, log-uniform per agent (default ${DEFAULT-VALUE}).")
-    String baseReward;
+    Range baseReward;
 
     @Option(names = "--drift-share", defaultValue = "0.1", description = "Share of abrupt-drift agents (default ${DEFAULT-VALUE}).")
     double driftShare;
@@ -109,32 +117,23 @@ final class ScenarioOptions {
     double conflictShare;
 
     private TippingSpec tipping() {
-        double[] rise = range("--tipping-onset-rise", onsetRise);
-        double[] perRound = range("--tipping-growth", growth);
-        double[] paid = range("--tipping-reinforcement", reinforcement);
-        double[] ratio = range("--reward-ratio", rewardRatio);
-        double[] reward = range("--base-reward", baseReward);
         try {
-            return new TippingSpec(rise[0], rise[1], perRound[0], perRound[1], paid[0], paid[1], ratio[0], ratio[1],
-                    reward[0], reward[1]);
+            return new TippingSpec(onsetRise, growth, reinforcement, rewardRatio, baseReward);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("tipping options (--tipping-onset-rise, --tipping-growth, "
                     + "--tipping-reinforcement, --reward-ratio, --base-reward): " + e.getMessage(), e);
         }
     }
 
-    /** {@code MIN:MAX}, or one number for a fixed value. */
-    private static double[] range(String option, String value) {
-        String[] parts = value.split(":", -1);
-        String message = option + " takes MIN:MAX or one number, not '" + value + "'";
-        if (parts.length > 2) {
-            throw new IllegalArgumentException(message);
-        }
-        try {
-            double min = Double.parseDouble(parts[0].trim());
-            return new double[]{min, parts.length == 1 ? min : Double.parseDouble(parts[1].trim())};
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(message, e);
+    /** Reads {@code MIN:MAX} or one number; picocli names the option in the error. */
+    static final class RangeConverter implements ITypeConverter<Range> {
+        @Override
+        public Range convert(String value) {
+            try {
+                return Range.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 

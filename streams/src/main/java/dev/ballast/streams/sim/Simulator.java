@@ -173,22 +173,14 @@ public final class Simulator {
             this.rng = rng;
             this.changeRound = changeRound;
             this.baseRate = 0.005 + rng.nextDouble() * 0.055;
-            this.rewardRatio = logUniform(t.minRewardRatio(), t.maxRewardRatio());
-            this.baseReward = logUniform(t.minBaseReward(), t.maxBaseReward());
+            this.rewardRatio = t.rewardRatio().logUniform(rng);
+            this.baseReward = t.baseReward().logUniform(rng);
             this.driftRate = 0.35 + rng.nextDouble() * 0.3;
             this.toolRate = 0.25 + rng.nextDouble() * 0.25;
-            this.onsetRise = uniform(t.minOnsetRise(), t.maxOnsetRise());
-            this.growth = uniform(t.minGrowth(), t.maxGrowth());
-            this.reinforcement = uniform(t.minReinforcement(), t.maxReinforcement());
+            this.onsetRise = t.onsetRise().uniform(rng);
+            this.growth = t.growth().uniform(rng);
+            this.reinforcement = t.reinforcement().uniform(rng);
             this.propensity = baseRate;
-        }
-
-        private double uniform(double min, double max) {
-            return min + rng.nextDouble() * (max - min);
-        }
-
-        private double logUniform(double min, double max) {
-            return Math.exp(uniform(Math.log(min), Math.log(max)));
         }
 
         boolean changed(int round) {
@@ -257,7 +249,7 @@ public final class Simulator {
         }
     }
 
-    /** Two decimals for rewards of order 1, four significant digits for large ones. */
+    /** Four significant digits, whatever the agent's reward scale. */
     private static double round(double reward) {
         return reward == 0 ? 0 : new java.math.BigDecimal(reward).round(new java.math.MathContext(4)).doubleValue();
     }

@@ -3,6 +3,7 @@ package dev.ballast.streams.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.streams.sim.Range;
 import dev.ballast.streams.sim.ScenarioFiles;
 import dev.ballast.streams.sim.TippingSpec;
 import java.io.PrintWriter;
@@ -29,17 +30,15 @@ class SimulateOptionsTest {
         ScenarioOptions fixed = new ScenarioOptions();
         picocli.CommandLine.populateCommand(fixed, "--tipping-growth", "0.02", "--reward-ratio", "2:3");
         TippingSpec t = fixed.spec(1, 10, 0, 0).tipping();
-        assertEquals(0.02, t.minGrowth());
-        assertEquals(0.02, t.maxGrowth());
-        assertEquals(2, t.minRewardRatio());
-        assertEquals(3, t.maxRewardRatio());
+        assertEquals(new Range(0.02, 0.02), t.growth());
+        assertEquals(new Range(2, 3), t.rewardRatio());
     }
 
     @Test
     void badRangesStopWithTheOptionNamed(@TempDir Path dir) {
         StringWriter err = new StringWriter();
         assertEquals(2, run(err, "simulate", "--out", dir.resolve("a").toString(), "--reward-ratio", "abc"));
-        assertTrue(err.toString().contains("--reward-ratio takes MIN:MAX or one number"), err.toString());
+        assertTrue(err.toString().contains("'--reward-ratio': takes MIN:MAX or one number"), err.toString());
 
         StringWriter reversed = new StringWriter();
         assertEquals(2, run(reversed, "simulate", "--out", dir.resolve("b").toString(), "--tipping-growth", "0.05:0.01"));
