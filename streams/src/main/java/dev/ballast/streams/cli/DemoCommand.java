@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.printf("metrics: http://localhost:%d/metrics%n", server.port());
             }
             ReplayInputs inputs = ReplayInputs.read(inputDir);
-            ReplayRunner.Result result = new ReplayRunner(config, System.err, replayOptions.partitions)
+            ReplayRunner.Result result = new ReplayRunner(replayOptions.applyTo(config), System.err)
                 .jobModels(out.resolve("models")).run(inputs, new BallastMetrics(registry));
             RunReport.finish(result, scenario.truth(), out, System.out);
             System.out.println("  report          " + out.resolve("report.html").toAbsolutePath());

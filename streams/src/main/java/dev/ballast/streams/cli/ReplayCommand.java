@@ -47,7 +47,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         GroundTruth groundTruth = Files.isRegularFile(truthFile) ? ScenarioFiles.readTruth(truthFile) : null;
         BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
-        ReplayRunner.Result result = new ReplayRunner(config, System.err, replayOptions.partitions)
+        ReplayRunner.Result result = new ReplayRunner(replayOptions.applyTo(config), System.err)
                 .jobModels(out.resolve("models")).run(inputs, metrics);
         RunReport.finish(result, groundTruth, out, System.out);
         return 0;

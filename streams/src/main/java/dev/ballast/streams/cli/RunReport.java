@@ -52,6 +52,11 @@ final class RunReport {
         o.printf(Locale.ROOT, "  dead letters    %d%n", s.deadLetters());
         o.printf(Locale.ROOT, "  elapsed         %.1f s (%,.0f interactions/s through the embedded pipeline)%n",
                 s.elapsedSeconds(), s.interactionsPerSecond());
+        long outOfOrder = s.groupSignalsOutOfOrder().values().stream().mapToLong(Long::longValue).sum();
+        if (outOfOrder > 0) {
+            o.printf(Locale.ROOT, "  group order     %,d group signals judged out of event-time order %s%n", outOfOrder,
+                    s.groupSignalsOutOfOrder());
+        }
         if (!s.notProcessed().isEmpty()) {
             o.printf("  not processed   %s (produced; no processor in this build consumes them)%n", s.notProcessed());
         }

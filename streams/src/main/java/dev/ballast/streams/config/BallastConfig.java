@@ -17,6 +17,7 @@ import dev.ballast.streams.drift.PageHinkley;
 import dev.ballast.streams.drift.RewardDetection;
 import dev.ballast.streams.drift.TippingRule;
 import dev.ballast.streams.diffusion.DiffusionSettings;
+import dev.ballast.streams.diffusion.ReorderSettings;
 import dev.ballast.streams.gate.GateSettings;
 import dev.ballast.streams.policy.PolicyLimits;
 import dev.ballast.streams.trigger.TriggerSettings;
@@ -62,6 +63,7 @@ public record BallastConfig(
         double tippingPaidSigma,
         PolicyLimits policyLimits,
         DiffusionSettings diffusion,
+        ReorderSettings reorder,
         GateSettings gate,
         long gateScoreTimeoutMs,
         ModelRunnerSettings modelRunner,
@@ -114,6 +116,10 @@ public record BallastConfig(
         k.put("diffusion.min.reproduction", new String[]{"1.0", "Reproduction estimate the group must exceed for a DIFFUSION alert"});
         k.put("diffusion.observation.memory", new String[]{"64", "Most recent peer observations remembered per agent"});
         k.put("diffusion.max.agents", new String[]{"1000", "Most agents tracked per group; later agents are counted but not tracked"});
+        k.put("diffusion.watermark.interval.ms", new String[]{"250", "Longest wall-clock time between a monitor task's event-time progress reports to the group monitor"});
+        k.put("diffusion.idle.ms", new String[]{"2000", "Wall-clock time without interactions after which a monitor task reports itself idle to the group monitor"});
+        k.put("diffusion.max.hold.ms", new String[]{"30000", "Wall-clock time the group monitor holds signals without progress before it stops waiting for idle monitor tasks; 0 = wait for every task (replay always does)"});
+        k.put("diffusion.max.held.signals", new String[]{"1000000", "Most group signals held for event-time order per task; beyond it the oldest is judged early (counted)"});
         k.put("gate.keep.ratio", new String[]{"0.9", "Share of a dataset's candidates the gradient test keeps: accepted at or below this quantile of its gradNorm"});
         k.put("gate.warmup.samples", new String[]{"100", "Scores a dataset needs (per model version) before the gradient test runs; until then candidates are quarantined (WARMUP)"});
         k.put("gate.sketch.k", new String[]{"200", "KLL sketch size per dataset and model version (rank error about 1.65/k)"});
@@ -227,6 +233,10 @@ public record BallastConfig(
                         reader.decimal("diffusion.min.reproduction", 0, 1_000),
                         reader.integer("diffusion.observation.memory", 4, 10_000),
                         reader.integer("diffusion.max.agents", 2, 1_000_000)),
+                new ReorderSettings(reader.integer("diffusion.watermark.interval.ms", 10, 60_000),
+                        reader.integer("diffusion.idle.ms", 100, 3_600_000),
+                        reader.integer("diffusion.max.hold.ms", 0, 86_400_000),
+                        reader.integer("diffusion.max.held.signals", 100, 100_000_000)),
                 gateSettings(reader),
                 (long) reader.decimal("gate.score.timeout.ms", 1_000, 7 * 24 * 3_600_000.0),
                 new ModelRunnerSettings(Path.of(reader.nonBlank("model.dir")),

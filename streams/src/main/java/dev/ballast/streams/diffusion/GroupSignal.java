@@ -2,6 +2,7 @@ package dev.ballast.streams.diffusion;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -14,5 +15,8 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GroupSignal(String groupId, String agentId, String eventId, Instant timestamp, boolean deviant,
-                          Instant turnedAt, List<String> observedAgents, String policyVersion) {
+                          Instant turnedAt, List<String> observedAgents, String policyVersion) implements GroupFeed {
+    /** The order the group monitor judges signals in: event time, then agentId. */
+    public static final Comparator<GroupSignal> EVENT_TIME_ORDER =
+            Comparator.comparing(GroupSignal::timestamp).thenComparing(GroupSignal::agentId);
 }

@@ -9,6 +9,7 @@ import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.drift.AgentState;
 import dev.ballast.streams.diffusion.DiffusionSettings;
 import dev.ballast.streams.diffusion.GroupMonitor;
+import dev.ballast.streams.diffusion.GroupSignal;
 import dev.ballast.streams.diffusion.InMemoryGroupStore;
 import dev.ballast.streams.monitor.InteractionMonitor;
 import dev.ballast.streams.policy.CompiledPolicy;
@@ -56,6 +57,7 @@ public final class OfflineRun {
         Map<String, AgentState> states = new HashMap<>();
         EventPositions positions = new EventPositions();
         List<Alert> alerts = new ArrayList<>();
+        List<GroupSignal> signals = new ArrayList<>();
         for (String line : interactionLines) {
             if (EventJson.readInteraction(line.getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Ok<Interaction> ok) {
                 Interaction i = ok.value();
@@ -63,9 +65,13 @@ public final class OfflineRun {
                 InteractionMonitor.Outcome outcome = interactions.observe(i,
                         states.computeIfAbsent(i.agentId(), a -> new AgentState()));
                 outcome.alert().ifPresent(alerts::add);
-                outcome.groupSignal().flatMap(signal -> groups.observe(groupStore, signal)).ifPresent(alerts::add);
+                outcome.groupSignal().ifPresent(signals::add);
             }
         }
+        // The pipeline's group monitor judges signals in event-time order, agentId breaking ties
+        // and each agent's own order kept (a stable sort); so does the reference.
+        signals.sort(GroupSignal.EVENT_TIME_ORDER);
+        signals.forEach(signal -> groups.observe(groupStore, signal).ifPresent(alerts::add));
         return new Result(alerts, positions);
     }
 }

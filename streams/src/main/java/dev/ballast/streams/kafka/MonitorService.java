@@ -2,6 +2,7 @@ package dev.ballast.streams.kafka;
 
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.InputEnd;
 import dev.ballast.streams.monitor.MonitorTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
@@ -29,6 +30,7 @@ public final class MonitorService implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final CountDownLatch failed = new CountDownLatch(1);
     private volatile Throwable failure;
+    private final InputEnd inputEnd = new InputEnd();
 
     public MonitorService(BallastConfig config, BallastMetrics metrics) {
         this(config, metrics, Clock.systemUTC());
@@ -40,7 +42,7 @@ public final class MonitorService implements AutoCloseable {
         try (Admin admin = Admin.create(adminProps(config))) {
             layout = TopicAdmin.ensureTopics(admin, config);
         }
-        streams = new KafkaStreams(MonitorTopology.build(config, layout, metrics, clock),
+        streams = new KafkaStreams(MonitorTopology.build(config, layout, metrics, clock, inputEnd),
                 streamsProps(config));
         streams.setUncaughtExceptionHandler(e -> {
             // Bad input never gets here (it is dead-lettered); what does is a bug or a broken
@@ -97,6 +99,14 @@ public final class MonitorService implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the monitor", e);
         }
+    }
+
+    /**
+     * For a bounded run, once every input record has been processed: group signals still held
+     * for event-time order are judged without waiting for the idle timeouts.
+     */
+    public void endOfInput() {
+        inputEnd.end();
     }
 
     public KafkaStreams.State state() {

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,8 @@ public final class BallastMetrics {
     private final AtomicLong triageRescans = new AtomicLong();
     private final AtomicLong agentsInEpisode = new AtomicLong();
     private final AtomicLong groupsInDiffusion = new AtomicLong();
+    private final AtomicLong groupSignalsHeld = new AtomicLong();
+    private final Map<String, Counter> groupSignalsOutOfOrder = new ConcurrentHashMap<>();
     private final Timer alertLatency;
 
     public BallastMetrics(MeterRegistry registry) {
@@ -64,6 +67,11 @@ public final class BallastMetrics {
                 .description("Agents alerted and not yet back to their baseline").register(registry);
         Gauge.builder("ballast.groups.in.diffusion", groupsInDiffusion, AtomicLong::get)
                 .description("Groups with a DIFFUSION alert in their current episode").register(registry);
+        Gauge.builder("ballast.diffusion.signals.held", groupSignalsHeld, AtomicLong::get)
+                .description("Group signals held until every monitor task has passed their event time").register(registry);
+        for (String reason : List.of("late", "buffer_full")) {
+            groupSignalOutOfOrderCounter(reason);
+        }
         alertLatency = Timer.builder("ballast.alert.latency")
                 .description("From the triggering record's timestamp to the alert leaving its processor")
                 .publishPercentileHistogram().register(registry);
@@ -105,6 +113,36 @@ public final class BallastMetrics {
     /** Groups entering or leaving a diffusion episode, or handed to another instance. */
     public void groupsInDiffusion(long delta) {
         groupsInDiffusion.addAndGet(delta);
+    }
+
+    /** Group signals entering ({@code delta} > 0) or leaving the event-time order buffer. */
+    public void groupSignalsHeld(long delta) {
+        groupSignalsHeld.addAndGet(delta);
+    }
+
+    /** Group signals still held for event-time order, over every task of this instance. */
+    public long groupSignalsHeld() {
+        return groupSignalsHeld.get();
+    }
+
+    /**
+     * A group signal judged out of event-time order: {@code late} (it arrived after a monitor task
+     * that had gone idle woke with older data) or {@code buffer_full}.
+     */
+    public void groupSignalOutOfOrder(String reason) {
+        groupSignalOutOfOrderCounter(reason).increment();
+    }
+
+    /** Group signals judged out of event-time order so far, by reason. */
+    public Map<String, Long> groupSignalsOutOfOrder() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        groupSignalsOutOfOrder.forEach((reason, c) -> out.put(reason, (long) c.count()));
+        return out;
+    }
+
+    private Counter groupSignalOutOfOrderCounter(String reason) {
+        return groupSignalsOutOfOrder.computeIfAbsent(reason, r -> Counter.builder("ballast.diffusion.signals.out.of.order")
+                .tag("reason", r).description("Group signals judged out of event-time order").register(registry));
     }
 
     /** A group signal from an agent its group had no room left to track. */

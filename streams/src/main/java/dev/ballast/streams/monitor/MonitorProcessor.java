@@ -5,11 +5,16 @@ import dev.ballast.events.Policy;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.drift.AgentState;
 import dev.ballast.streams.drift.AgentStateCodec;
+import dev.ballast.streams.diffusion.ReorderSettings;
+import dev.ballast.streams.diffusion.Watermark;
+import dev.ballast.streams.diffusion.WatermarkSchedule;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.policy.CompiledPolicy;
 import dev.ballast.streams.policy.PolicyCompiler;
 import dev.ballast.streams.policy.PolicyEngine;
 import java.time.Clock;
+import java.time.Duration;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -19,14 +24,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Per-task glue around {@link InteractionMonitor}: keeps every policy version in the
  * {@value MonitorTopology#POLICY_STORE} store (and compiled in memory), and each agent's detector
- * state in the {@value MonitorTopology#AGENT_STORE} store. Emits alerts keyed by agentId and, for
- * grouped agents, signals keyed by groupId.
+ * state in the {@value MonitorTopology#AGENT_STORE} store. Emits alerts keyed by agentId, for
+ * grouped agents signals keyed by groupId, and the task's progress in event time
+ * ({@link Watermark}s, on a {@link WatermarkSchedule}) for the group monitor to restore event-time
+ * order across tasks.
  */
 final class MonitorProcessor implements Processor<String, MonitorInput, String, MonitorOutput> {
     private final AgentMonitor agentMonitor;
     private final PolicyCompiler compiler;
     private final BallastMetrics metrics;
     private final Clock clock;
+    private final ReorderSettings reorder;
+    private final InputEnd inputEnd;
+    private WatermarkSchedule watermarks;
     private ProcessorContext<String, MonitorOutput> context;
     private KeyValueStore<String, byte[]> agents;
     private KeyValueStore<String, Policy> policies;
@@ -34,8 +44,11 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
     /** This task's agents in an episode, as reported to the gauge. */
     private long inEpisode;
 
-    MonitorProcessor(AgentMonitor agentMonitor, PolicyCompiler compiler, BallastMetrics metrics, Clock clock) {
+    MonitorProcessor(AgentMonitor agentMonitor, PolicyCompiler compiler, ReorderSettings reorder, InputEnd inputEnd,
+                     BallastMetrics metrics, Clock clock) {
         this.agentMonitor = agentMonitor;
+        this.reorder = reorder;
+        this.inputEnd = inputEnd;
         this.compiler = compiler;
         this.metrics = metrics;
         this.clock = clock;
@@ -56,6 +69,20 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
             all.forEachRemaining(kv -> inEpisode += AgentStateCodec.decode(kv.value).inEpisode() ? 1 : 0);
         }
         metrics.agentsInEpisode(inEpisode);
+        watermarks = new WatermarkSchedule(context.taskId().partition(), reorder.watermarkIntervalMs(), reorder.idleMs(),
+                context.currentSystemTimeMs());
+        context.schedule(Duration.ofMillis(reorder.watermarkIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
+                now -> (inputEnd.ended() ? watermarks.onEnd() : watermarks.onTick(now))
+                        .ifPresent(mark -> toGroups(mark, Math.max(0, context.currentStreamTimeMs()))));
+    }
+
+    /**
+     * Sends a watermark stamped like the records around it (never with its event time: a user's
+     * far-future timestamp would be refused by the broker).
+     */
+    private void toGroups(Watermark mark, long recordTimestamp) {
+        context.forward(new Record<>(Integer.toString(mark.partition()), new MonitorOutput.ToGroups(mark),
+                recordTimestamp));
     }
 
     @Override
@@ -76,6 +103,8 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
             }
         } else if (record.value() instanceof MonitorInput.OfInteraction in) {
             String agentId = in.interaction().agentId();
+            watermarks.onInteraction(in.interaction().timestamp().toEpochMilli(), context.currentSystemTimeMs())
+                    .ifPresent(mark -> toGroups(mark, record.timestamp()));
             byte[] stored = agents.get(agentId);
             AgentState state = stored == null ? new AgentState() : AgentStateCodec.decode(stored);
             boolean wasInEpisode = state.inEpisode();
@@ -91,7 +120,7 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
                 context.forward(new Record<>(agentId, new MonitorOutput.OfAlert(alert), record.timestamp()));
             });
             outcome.groupSignal().ifPresent(signal -> context.forward(
-                    new Record<>(signal.groupId(), new MonitorOutput.OfSignal(signal), record.timestamp())));
+                    new Record<>(signal.groupId(), new MonitorOutput.ToGroups(signal), record.timestamp())));
         }
     }
 

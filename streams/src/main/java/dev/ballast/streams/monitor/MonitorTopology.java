@@ -6,7 +6,7 @@ import dev.ballast.events.JsonSerde;
 import dev.ballast.events.Policy;
 import dev.ballast.events.Alert;
 import dev.ballast.streams.config.BallastConfig;
-import dev.ballast.streams.diffusion.GroupSignal;
+import dev.ballast.streams.diffusion.GroupFeed;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.topology.GroupProcessor;
@@ -41,9 +41,11 @@ import org.apache.kafka.streams.state.Stores;
  * topics: {@value #POLICY_BROADCAST} (every accepted policy version copied to every partition),
  * {@value #REKEYED_INTERACTIONS} (interactions whose record key was not their agentId, re-keyed so
  * one task owns each agent) and {@value #GROUP_SIGNALS} (per-interaction signals of grouped agents,
- * keyed by groupId). State stores: {@value #AGENT_STORE} (agentId to fixed-size detector state),
- * {@value #POLICY_STORE} (every accepted policy version) and {@value #GROUP_STORE} (group headers
- * and members).
+ * keyed by groupId, and every monitor task's watermarks on every partition). State stores:
+ * {@value #AGENT_STORE} (agentId to fixed-size detector state), {@value #POLICY_STORE} (every
+ * accepted policy version), {@value #GROUP_STORE} (group headers and members) and
+ * {@value #GROUP_ORDER_STORE} (group signals held until every monitor task has passed their event
+ * time, and the tasks' watermarks).
  */
 public final class MonitorTopology {
     public static final String AGENT_STORE = "agent-detector-state";
@@ -52,6 +54,7 @@ public final class MonitorTopology {
     public static final String REKEYED_INTERACTIONS = "interactions-by-agent";
     public static final String GROUP_STORE = "group-state";
     public static final String GROUP_SIGNALS = "group-signals";
+    public static final String GROUP_ORDER_STORE = "group-event-order";
 
     private MonitorTopology() {
     }
@@ -59,10 +62,12 @@ public final class MonitorTopology {
     /**
      * The monitor and the fine-tuning gate ({@link GateTopology}) in one topology.
      *
-     * @param layout partition counts of the input topics; the monitor's internal topics get the
-     *               interactions topic's count so that each monitor task reads matching partitions
+     * @param layout   partition counts of the input topics; the monitor's internal topics get the
+     *                 interactions topic's count so that each monitor task reads matching partitions
+     * @param inputEnd how a bounded run says its input has ended (a live monitor never does)
      */
-    public static Topology build(BallastConfig config, TopicAdmin.Layout layout, BallastMetrics metrics, Clock clock) {
+    public static Topology build(BallastConfig config, TopicAdmin.Layout layout, BallastMetrics metrics, Clock clock,
+                                 InputEnd inputEnd) {
         int partitions = layout.interactions();
         BallastConfig.TopicNames topics = config.topics();
         StreamsBuilder builder = new StreamsBuilder();
@@ -93,7 +98,7 @@ public final class MonitorTopology {
         Map<String, KStream<String, MonitorOutput>> outputs = interactions
                 .<MonitorInput>mapValues(MonitorInput.OfInteraction::new, Named.as("interaction-input"))
                 .merge(policies, Named.as("monitor-input"))
-                .process(() -> new MonitorProcessor(agentMonitor, compiler, metrics, clock),
+                .process(() -> new MonitorProcessor(agentMonitor, compiler, config.reorder(), inputEnd, metrics, clock),
                         Named.as("monitor"), AGENT_STORE, POLICY_STORE)
                 .split(Named.as("monitor-"))
                 .branch((k, v) -> v instanceof MonitorOutput.OfAlert, Branched.as("alert"))
@@ -103,12 +108,15 @@ public final class MonitorTopology {
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GROUP_STORE),
                 Serdes.String(), Serdes.ByteArray()));
-        outputs.get("monitor-signal").mapValues(v -> ((MonitorOutput.OfSignal) v).signal(), Named.as("group-signal"))
-                .repartition(Repartitioned.<String, GroupSignal>as(GROUP_SIGNALS)
-                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(GroupSignal.class))
-                        .withNumberOfPartitions(partitions))
-                .process(() -> new GroupProcessor(GROUP_STORE, config.diffusion(), metrics, clock),
-                        Named.as("group-monitor"), GROUP_STORE)
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GROUP_ORDER_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()));
+        outputs.get("monitor-signal").mapValues(v -> ((MonitorOutput.ToGroups) v).feed(), Named.as("group-feed"))
+                .repartition(Repartitioned.<String, GroupFeed>as(GROUP_SIGNALS)
+                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(GroupFeed.class))
+                        .withNumberOfPartitions(partitions).withStreamPartitioner(new GroupFeedPartitioner()))
+                .process(() -> new GroupProcessor(GROUP_STORE, GROUP_ORDER_STORE, config.diffusion(), config.reorder(),
+                                partitions, metrics, clock),
+                        Named.as("group-monitor"), GROUP_STORE, GROUP_ORDER_STORE)
                 .to(topics.alerts(), toAlerts.withName("group-alerts-sink"));
         GateTopology.addTo(builder, config, validPolicies, layout.candidates(), partitions, metrics, clock);
         TriageTopology.addTo(builder, config, validPolicies, layout.preferences(), metrics);

@@ -63,10 +63,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Against an external cluster every topic name gets a {@code replay.<run>.} prefix and the
  * application id is unique per run, so a replay never mixes with live traffic or earlier replays.
  *
- * <p>Replay topics have {@code partitions} partitions, one by default: a single partition processes
- * a backlog in exactly its file order. With several, monitor tasks run ahead of each other by
- * thousands of records, which per-agent detection does not notice but group-level detection does,
- * since it then sees agents' turns out of event-time order.
+ * <p>Replay topics have {@code topic.partitions} partitions. Monitor tasks then run ahead of each
+ * other by thousands of records; the group monitor restores event-time order from their
+ * watermarks, and a replay is complete only once it holds no signal any more: when every record
+ * has been processed, the replay tells the monitor its input has ended, and the last held signals
+ * are judged.
  */
 public final class ReplayRunner {
     /** Longest time without any committed progress before a replay is declared stuck. */
@@ -86,11 +87,7 @@ public final class ReplayRunner {
     }
 
     public ReplayRunner(BallastConfig config, PrintStream log) {
-        this(config, log, 1);
-    }
-
-    public ReplayRunner(BallastConfig config, PrintStream log, int partitions) {
-        this.config = config.with("topic.partitions", Integer.toString(partitions));
+        this.config = config;
         this.log = log;
     }
 
@@ -130,7 +127,10 @@ public final class ReplayRunner {
     }
 
     private BallastConfig runConfig(EmbeddedKafka kafka, String runId, Path stateDir) {
+        // A bounded input ends explicitly (InputEnd), so the group monitor never needs to stop
+        // waiting for an idle task, which in a backlog is more often starved than done.
         BallastConfig run = config.with("application.id", "ballast-replay-" + runId)
+                .with("diffusion.max.hold.ms", "0")
                 .with("state.dir", stateDir.toString())
                 .with("model.group.id", "ballast-model-runner-replay-" + runId)
                 .with("model.transactional.id", "ballast-model-runner-replay-" + runId);
@@ -233,6 +233,10 @@ public final class ReplayRunner {
                         scoringWatcher, List.of(t.candidates()));
             }
             await(pipeline, watcher, watched);
+            monitor.endOfInput();
+            awaitGroupOrder(pipeline, metrics);
+            // Signals released at the end may raise alerts, which the trigger reads in turn.
+            await(pipeline, watcher, watched);
             List<TriageDecision> triage = read(run, t.triage(), triageFrom, TriageDecision.class);
             List<RealignJob> jobs = read(run, t.jobs(), jobsFrom, RealignJob.class);
             List<JobStatus> statuses = runJobs(run, runId, jobs, scoring, metrics.registry());
@@ -276,7 +280,8 @@ public final class ReplayRunner {
             ReplaySummary summary = new ReplaySummary(clusterName, produced, perTopic, positions.agents(), valid,
                     (long) metrics.interactionsCount(true), byType, dead.size(),
                     processors, List.of(), Math.round(elapsed * 100) / 100.0, Math.round(valid / elapsed), decisions,
-                    scorer == null ? null : scorer.modelVersion(), triageByAction, jobsByState);
+                    scorer == null ? null : scorer.modelVersion(), triageByAction, jobsByState,
+                    metrics.groupSignalsOutOfOrder());
             return new Result(summary, alerts, dead, positions, gate, triage, jobs, statuses,
                     timelines.of(alerts, inputs.lines(ReplayInputs.POLICIES), inputs.records(ReplayInputs.INTERACTIONS),
                             ReportWriter.PLOTTED_AGENTS));
@@ -312,6 +317,25 @@ public final class ReplayRunner {
                 lastPrint = now;
                 log.printf("replay: %s processed %,d / %,d records (%.0f%%), %,.0f records/s%n", service.name(),
                         p.processed(), p.total(), 100 * p.fraction(), (p.processed() - startedAt) / Math.max(1e-9, (now - t0) / 1e9));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * Waits until the group monitor holds no signal. Committed offsets cannot show this, since a
+     * held signal's record is already consumed.
+     */
+    private void awaitGroupOrder(Progressing service, BallastMetrics metrics) throws InterruptedException {
+        long since = System.nanoTime();
+        while (metrics.groupSignalsHeld() > 0) {
+            Throwable failed = service.failure().get();
+            if (failed != null) {
+                throw new IllegalStateException(service.name() + " failed: " + failed.getMessage(), failed);
+            }
+            if (System.nanoTime() - since > STALL.toNanos()) {
+                throw new IllegalStateException(metrics.groupSignalsHeld() + " group signals still held after "
+                        + STALL.toMinutes() + " minutes (" + service.state().get() + ")");
             }
             Thread.sleep(100);
         }

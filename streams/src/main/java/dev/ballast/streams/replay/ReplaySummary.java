@@ -22,12 +22,15 @@ import java.util.Map;
  * @param modelVersion         the model the model-runner scored candidates with, when it ran
  * @param triageDecisions      triage decisions, by action (one per pair and policy version)
  * @param jobs                 re-alignment jobs, by final state
+ * @param groupSignalsOutOfOrder group signals judged outside event-time order, by reason
+ *                             ({@code late}, {@code buffer_full}); zero when the order held
  */
 public record ReplaySummary(String cluster, Map<String, InputFile> inputs, Map<String, Long> recordsPerTopic,
                             long agents, long interactions, long violations, Map<String, Long> alertsByType,
                             long deadLetters, List<String> processors, List<String> notProcessed,
                             double elapsedSeconds, double interactionsPerSecond, Map<String, Long> gateDecisions,
-                            String modelVersion, Map<String, Long> triageDecisions, Map<String, Long> jobs) {
+                            String modelVersion, Map<String, Long> triageDecisions, Map<String, Long> jobs,
+                            Map<String, Long> groupSignalsOutOfOrder) {
 
     /** An input file, the topic its lines went to, and how many lines it had. */
     public record InputFile(String topic, long records) {

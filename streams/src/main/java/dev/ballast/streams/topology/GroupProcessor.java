@@ -6,37 +6,76 @@ import dev.ballast.events.EventJson;
 import dev.ballast.streams.diffusion.DiffusionSettings;
 import dev.ballast.streams.diffusion.GroupHeader;
 import dev.ballast.streams.diffusion.GroupMember;
+import dev.ballast.streams.diffusion.GroupFeed;
 import dev.ballast.streams.diffusion.GroupMonitor;
 import dev.ballast.streams.diffusion.GroupSignal;
 import dev.ballast.streams.diffusion.GroupStore;
+import dev.ballast.streams.diffusion.ReorderSettings;
+import dev.ballast.streams.diffusion.Watermark;
+import dev.ballast.streams.diffusion.Watermarks;
 import dev.ballast.streams.metrics.BallastMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Kafka glue around {@link GroupMonitor}: group headers and members live in one key-value store,
- * the header under the groupId, each member under groupId, NUL, agentId. Emits DIFFUSION alerts
- * keyed by groupId.
+ * Kafka glue around {@link GroupMonitor}. Signals from many monitor tasks arrive in whatever order
+ * those tasks ran; they are held in the order store, sorted by event time, agentId and arrival,
+ * until every monitor task's watermark has passed them ({@link Watermarks}), then judged in that
+ * order, so group verdicts do not depend on the partition count. Group headers and members live
+ * in the group store, the header under the groupId, each member under groupId, NUL, agentId.
+ * Emits DIFFUSION alerts keyed by groupId.
  */
-public final class GroupProcessor implements Processor<String, GroupSignal, String, Alert> {
+public final class GroupProcessor implements Processor<String, GroupFeed, String, Alert> {
     private static final ObjectMapper JSON = EventJson.LENIENT;
+    /** Order-store keys: the watermarks under one byte, held signals under a prefix that sorts after it. */
+    private static final Bytes WATERMARKS_KEY = Bytes.wrap(new byte[]{0});
+    private static final byte HELD = 1;
+    private static final Bytes HELD_FROM = Bytes.wrap(new byte[]{HELD});
+    private static final Bytes HELD_TO = Bytes.wrap(new byte[]{HELD + 1});
     private final String storeName;
+    private final String orderStoreName;
     private final GroupMonitor monitor;
+    private final ReorderSettings reorder;
+    private final int upstreamPartitions;
     private final BallastMetrics metrics;
     private ProcessorContext<String, Alert> context;
     private GroupStore store;
+    private KeyValueStore<Bytes, byte[]> order;
+    private Watermarks watermarks;
+    /** Signals this task holds, as reported to the gauge. */
+    private long held;
+    /** Wall-clock time the release point last moved, or the first signal was held after it did. */
+    private long progressAtMs;
+    /** Arrival order when the record has no offset (never on a real topic). */
+    private long arrivals;
     /** This task's groups in a diffusion episode, as reported to the gauge. */
     private long inDiffusion;
 
-    public GroupProcessor(String storeName, DiffusionSettings settings, BallastMetrics metrics, Clock clock) {
+    /**
+     * @param upstreamPartitions monitor tasks feeding the group topic, one per interactions
+     *                           partition: signals are held until each has passed them
+     */
+    public GroupProcessor(String storeName, String orderStoreName, DiffusionSettings settings, ReorderSettings reorder,
+                          int upstreamPartitions, BallastMetrics metrics, Clock clock) {
         this.storeName = storeName;
+        this.orderStoreName = orderStoreName;
         this.monitor = new GroupMonitor(settings, clock);
+        this.reorder = reorder;
+        this.upstreamPartitions = upstreamPartitions;
         this.metrics = metrics;
     }
 
@@ -83,11 +122,40 @@ public final class GroupProcessor implements Processor<String, GroupSignal, Stri
             });
         }
         metrics.groupsInDiffusion(inDiffusion);
+        order = context.getStateStore(orderStoreName);
+        Watermarks restored = read(order.get(WATERMARKS_KEY), Watermarks.class);
+        watermarks = (restored == null ? new Watermarks() : restored).resize(upstreamPartitions);
+        try (KeyValueIterator<Bytes, byte[]> all = order.range(HELD_FROM, HELD_TO)) {
+            all.forEachRemaining(e -> held++);
+        }
+        metrics.groupSignalsHeld(held);
+        progressAtMs = context.currentSystemTimeMs();
+        if (reorder.maxHoldMs() > 0) {
+            context.schedule(Duration.ofMillis(Math.max(10, reorder.maxHoldMs() / 4)), PunctuationType.WALL_CLOCK_TIME,
+                    this::passIdleIfStalled);
+        }
+    }
+
+    /**
+     * A partition without traffic reports itself idle but still holds its groups' signals back; once
+     * nothing has moved for {@code maxHoldMs}, stop waiting for it. Idle is not caught up: a task
+     * starved of records during a catch-up also goes idle, and its signals then arrive late.
+     */
+    private void passIdleIfStalled(long nowMs) {
+        if (held > 0 && nowMs - progressAtMs >= reorder.maxHoldMs()) {
+            long before = watermarks.releasedBefore;
+            if (watermarks.passIdle() > before) {
+                order.put(WATERMARKS_KEY, EventJson.write(watermarks));
+                release(watermarks.releasedBefore);
+            }
+            progressAtMs = nowMs;
+        }
     }
 
     @Override
     public void close() {
         metrics.groupsInDiffusion(-inDiffusion);
+        metrics.groupSignalsHeld(-held);
     }
 
     private static <T> T read(byte[] bytes, Class<T> type) {
@@ -103,10 +171,87 @@ public final class GroupProcessor implements Processor<String, GroupSignal, Stri
     }
 
     @Override
-    public void process(Record<String, GroupSignal> record) {
-        monitor.observe(store, record.value()).ifPresent(alert -> {
-            metrics.alert(alert.type(), context.currentSystemTimeMs() - record.timestamp());
-            context.forward(new Record<>(alert.groupId(), alert, record.timestamp()));
+    public void process(Record<String, GroupFeed> record) {
+        if (record.value() instanceof Watermark mark) {
+            long before = watermarks.releasedBefore;
+            watermarks.advance(mark);
+            order.put(WATERMARKS_KEY, EventJson.write(watermarks));
+            if (watermarks.releasedBefore > before) {
+                progressAtMs = context.currentSystemTimeMs();
+                release(watermarks.releasedBefore);
+            }
+        } else if (record.value() instanceof GroupSignal signal) {
+            long at = signal.timestamp().toEpochMilli();
+            if (watermarks.late(at)) {
+                metrics.groupSignalOutOfOrder("late");
+                judge(signal);
+                return;
+            }
+            if (held == 0) {
+                progressAtMs = context.currentSystemTimeMs();
+            }
+            long arrival = context.recordMetadata().map(RecordMetadata::offset).orElse(arrivals++);
+            order.put(Bytes.wrap(heldKey(at, signal.agentId(), arrival)), EventJson.write(signal));
+            metrics.groupSignalsHeld(1);
+            if (++held > reorder.maxHeldSignals()) {
+                releaseOldest();
+            }
+        }
+    }
+
+    /** Judges, in key order, every held signal with an event time before {@code releasedBefore}. */
+    private void release(long releasedBefore) {
+        Bytes to = Bytes.wrap(heldPrefix(releasedBefore));
+        List<Bytes> done = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> due = order.range(HELD_FROM, to)) {
+            // The bound is a bare 9-byte prefix: no held key equals it, and those at releasedBefore sort after it.
+            while (due.hasNext()) {
+                var e = due.next();
+                done.add(e.key);
+                judge(read(e.value, GroupSignal.class));
+            }
+        }
+        forget(done);
+    }
+
+    private void releaseOldest() {
+        try (KeyValueIterator<Bytes, byte[]> oldest = order.range(HELD_FROM, HELD_TO)) {
+            var e = oldest.next();
+            GroupSignal signal = read(e.value, GroupSignal.class);
+            watermarks.force(signal.timestamp().toEpochMilli());
+            order.put(WATERMARKS_KEY, EventJson.write(watermarks));
+            metrics.groupSignalOutOfOrder("buffer_full");
+            judge(signal);
+            forget(List.of(e.key));
+        }
+    }
+
+    private void forget(List<Bytes> keys) {
+        keys.forEach(order::delete);
+        held -= keys.size();
+        metrics.groupSignalsHeld(-keys.size());
+    }
+
+    private void judge(GroupSignal signal) {
+        long at = signal.timestamp().toEpochMilli();
+        monitor.observe(store, signal).ifPresent(alert -> {
+            metrics.alert(alert.type(), context.currentSystemTimeMs() - at);
+            context.forward(new Record<>(alert.groupId(), alert, at));
         });
+    }
+
+    /** Event time with the sign bit flipped, so that unsigned byte order is time order. */
+    private static byte[] heldPrefix(long eventTime) {
+        return ByteBuffer.allocate(9).put(HELD).putLong(eventTime ^ Long.MIN_VALUE).array();
+    }
+
+    /**
+     * Event time, then agentId (a deterministic order for signals at the same instant, whatever
+     * partition they came through), then arrival (one agent's signals keep their order).
+     */
+    private static byte[] heldKey(long eventTime, String agentId, long arrival) {
+        byte[] agent = agentId.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(9 + agent.length + 1 + 8).put(heldPrefix(eventTime)).put(agent).put((byte) 0)
+                .putLong(arrival).array();
     }
 }

@@ -4,6 +4,7 @@ import dev.ballast.events.JsonSerde;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.InputEnd;
 import dev.ballast.streams.monitor.MonitorTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ final class ApplicationDriver {
             props.put(StreamsConfig.STATE_DIR_CONFIG, SHM.resolve("ballast-" + name).toString());
         }
         return new TopologyTestDriver(
-                MonitorTopology.build(config, new TopicAdmin.Layout(1, 1, 1), metrics, Clock.systemUTC()), props);
+                MonitorTopology.build(config, new TopicAdmin.Layout(1, 1, 1), metrics, Clock.systemUTC(), new InputEnd()), props);
     }
 
     /** A user topic, written as raw bytes as producers write it. */
