@@ -51,6 +51,7 @@ public record BallastConfig(
         Path stateDir,
         TopicNames topics,
         int topicPartitions,
+        int gateTopicPartitions,
         short topicReplicationFactor,
         String detector,
         double falseAlarmBudgetEvents,
@@ -98,6 +99,7 @@ public record BallastConfig(
         k.put("topic.dlq", new String[]{Topics.DLQ, "Dead letters out"});
         k.put("max.record.bytes", new String[]{"1048576", "Largest input record accepted; larger ones are dead-lettered (their first 64 KiB kept) with the reason"});
         k.put("topic.partitions", new String[]{"4", "Partitions for topics Ballast creates when missing"});
+        k.put("topic.gate.partitions", new String[]{"0", "Partitions for the gate's topics (candidates, scored, accepted, quarantined) Ballast creates; 0 = topic.partitions. The gate's surge detection follows arrival order, which one partition keeps (replay uses 1)"});
         k.put("topic.replication.factor", new String[]{"-1", "Replication for topics Ballast creates; -1 = broker default"});
         k.put("drift.detector", new String[]{"cusum", "Change detector on the violation indicator: cusum or page-hinkley"});
         k.put("drift.false.alarm.budget.events", new String[]{"1000000", "Expected in-control events per agent between false alarms; thresholds derive from it"});
@@ -213,6 +215,7 @@ public record BallastConfig(
                         reader.nonBlank("topic.alerts"),
                         reader.nonBlank("topic.dlq")),
                 reader.integer("topic.partitions", 1, 10_000),
+                reader.integer("topic.gate.partitions", 0, 10_000),
                 (short) reader.integer("topic.replication.factor", -1, 32),
                 detector,
                 reader.decimal("drift.false.alarm.budget.events", 100, 1e12),

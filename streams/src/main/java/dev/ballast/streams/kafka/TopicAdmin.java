@@ -44,6 +44,8 @@ public final class TopicAdmin {
         Optional<Short> rf = config.topicReplicationFactor() < 0 ? Optional.empty()
                 : Optional.of(config.topicReplicationFactor());
         Optional<Integer> partitions = Optional.of(config.topicPartitions());
+        Optional<Integer> gatePartitions = config.gateTopicPartitions() > 0 ? Optional.of(config.gateTopicPartitions())
+                : partitions;
         // Topics users write to, and the one their bad records land on, take records up to
         // max.record.bytes: larger ones are Ballast's to dead-letter, not the broker's to refuse.
         Map<String, String> userRecords = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
@@ -54,10 +56,10 @@ public final class TopicAdmin {
         wanted.add(new NewTopic(t.policies(), Optional.of(1), rf).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(config.maxRequestBytes()))));
-        wanted.add(new NewTopic(t.candidates(), partitions, rf).configs(userRecords));
-        wanted.add(new NewTopic(t.scored(), partitions, rf));
-        wanted.add(new NewTopic(t.accepted(), partitions, rf));
-        wanted.add(new NewTopic(t.quarantined(), partitions, rf));
+        wanted.add(new NewTopic(t.candidates(), gatePartitions, rf).configs(userRecords));
+        wanted.add(new NewTopic(t.scored(), gatePartitions, rf));
+        wanted.add(new NewTopic(t.accepted(), gatePartitions, rf));
+        wanted.add(new NewTopic(t.quarantined(), gatePartitions, rf));
         wanted.add(new NewTopic(t.preferences(), partitions, rf).configs(userRecords));
         wanted.add(new NewTopic(t.triage(), partitions, rf));
         wanted.add(new NewTopic(t.jobs(), partitions, rf));
