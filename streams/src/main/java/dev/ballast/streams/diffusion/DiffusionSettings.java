@@ -10,10 +10,12 @@ package dev.ballast.streams.diffusion;
  * @param reproductionWindowEvents window of the reproduction estimate, in the same units
  * @param minTransmissions      attributed transmissions needed before a DIFFUSION alert
  * @param minReproduction       the reproduction estimate must exceed this
+ * @param maxSpontaneousP       the turns while deviants were present must be this unlikely under
+ *                              the group's own spontaneous turning hazard (1 turns the test off)
  * @param observationMemory     most recent peer observations kept per agent
  * @param maxAgents             most agents tracked per group
  */
 public record DiffusionSettings(double suspicionBudgetEvents, int confirmEvents, int windowEvents, int reproductionWindowEvents,
                                 int minTransmissions,
-                                double minReproduction, int observationMemory, int maxAgents) {
+                                double minReproduction, double maxSpontaneousP, int observationMemory, int maxAgents) {
 }

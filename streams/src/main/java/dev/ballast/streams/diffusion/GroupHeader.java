@@ -37,9 +37,64 @@ public final class GroupHeader {
 
     public int members;
     public int untracked;
+    /**
+     * Person-time at risk of turning, in member-milliseconds of event time, accrued up to
+     * {@code riskSince}: while no member was deviant (whole history) and while some were (this
+     * episode); with the turns seen in each state, the group's own spontaneous turning hazard and
+     * its hazard under exposure.
+     */
+    public long riskSince = Long.MIN_VALUE;
+    public double quietMemberMillis;
+    public double exposedMemberMillis;
+    public int quietTurns;
+    public int exposedTurns;
     public long episode;
     public boolean alerted;
     public List<Deviant> deviants = new ArrayList<>();
+
+    /** Adds the person-time at risk since the last change, under the state that held in it. */
+    void accrue(long now) {
+        if (riskSince != Long.MIN_VALUE && now > riskSince) {
+            double memberMillis = (double) (members - currentDeviants()) * (now - riskSince);
+            if (currentDeviants() > 0) {
+                exposedMemberMillis += memberMillis;
+            } else {
+                quietMemberMillis += memberMillis;
+            }
+        }
+        riskSince = Math.max(riskSince, now);
+    }
+
+    /**
+     * How likely at least {@code exposedTurns} of this episode's turns fell in its exposed
+     * person-time if turning had nothing to do with deviant peers: the binomial tail with the
+     * exposed share of all person-time at risk. Small when deviants make their peers turn faster
+     * than the group turns on its own; near 1 when deviants merely coexist.
+     */
+    double spontaneousP() {
+        int k = quietTurns + exposedTurns;
+        double total = quietMemberMillis + exposedMemberMillis;
+        if (exposedTurns == 0 || total <= 0) {
+            return 1.0;
+        }
+        double share = exposedMemberMillis / total;
+        if (share <= 0) {
+            return 0.0;
+        }
+        double tail = 0;
+        for (int x = exposedTurns; x <= k; x++) {
+            tail += Math.exp(logChoose(k, x) + x * Math.log(share) + (k - x) * Math.log1p(-share));
+        }
+        return Math.min(1.0, tail);
+    }
+
+    private static double logChoose(int n, int k) {
+        double sum = 0;
+        for (int i = 1; i <= k; i++) {
+            sum += Math.log(n - k + i) - Math.log(i);
+        }
+        return sum;
+    }
 
     Deviant deviant(String agentId) {
         return deviants.stream().filter(d -> d.agentId.equals(agentId)).findFirst().orElse(null);

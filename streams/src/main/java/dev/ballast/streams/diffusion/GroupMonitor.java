@@ -58,6 +58,7 @@ public final class GroupMonitor {
         GroupHeader header = null;
         if (member == null) {
             header = header(store, groupId);
+            header.accrue(now);
             if (header.members >= settings.maxAgents()) {
                 header.untracked++;
                 store.putHeader(groupId, header);
@@ -72,11 +73,13 @@ public final class GroupMonitor {
         Optional<Alert> alert = Optional.empty();
         if (!member.deviant && member.suspectedStreak >= settings.confirmEvents()) {
             header = header != null ? header : header(store, groupId);
+            header.accrue(now);
             member.deviant = true;
             long turnedAt = signal.turnedAt() == null ? now : signal.turnedAt().toEpochMilli();
             alert = turned(store, header, signal, member, turnedAt);
         } else if (member.deviant && member.clearStreak >= settings.confirmEvents()) {
             header = header != null ? header : header(store, groupId);
+            header.accrue(now);
             member.deviant = false;
             recovered(header, agentId, now);
         }
@@ -98,6 +101,11 @@ public final class GroupMonitor {
             header.episode++;
             header.alerted = false;
             header.deviants.clear();
+            header.exposedMemberMillis = 0;
+            header.exposedTurns = 0;
+            header.quietTurns++;
+        } else {
+            header.exposedTurns++;
         }
         long window = member.span(settings.windowEvents());
         GroupHeader.Deviant target = header.deviant(signal.agentId());
@@ -176,7 +184,7 @@ public final class GroupMonitor {
             return Optional.empty();
         }
         double r = reproduction(header, signal.timestamp().toEpochMilli(), window);
-        if (!(r > settings.minReproduction())) {
+        if (!(r > settings.minReproduction()) || header.spontaneousP() > settings.maxSpontaneousP()) {
             return Optional.empty();
         }
         header.alerted = true;
@@ -227,6 +235,9 @@ public final class GroupMonitor {
         evidence.put("deviantShare", Math.round(10_000.0 * deviants / Math.max(1, header.members)) / 10_000.0);
         evidence.put("reproduction", Math.round(r * 1000) / 1000.0);
         evidence.put("transmissions", header.transmissions());
+        evidence.put("spontaneousP", Math.round(header.spontaneousP() * 1e6) / 1e6);
+        evidence.put("turnsWhileDeviantsPresent", header.exposedTurns);
+        evidence.put("turnsWithoutDeviants", header.quietTurns);
         evidence.put("timeline", timeline);
         evidence.put("episode", header.episode);
         String identity = "DIFFUSION|" + signal.groupId() + "|" + header.episode;

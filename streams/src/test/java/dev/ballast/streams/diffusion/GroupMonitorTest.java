@@ -110,17 +110,52 @@ class GroupMonitorTest {
         assertTrue(alerts.isEmpty(), alerts.toString());
     }
 
+    /** A quick chain a1, a2 (saw a1), a3 (saw a2) after {@code priorSoloTurns} members turned and recovered alone. */
+    private List<Alert> chainAfterSoloTurns(int priorSoloTurns) {
+        List<String> group = agents(12);
+        for (int i = 0; i < priorSoloTurns; i++) {
+            turns.put("a" + (4 + i), 10 + 12 * i);
+            clears.put("a" + (4 + i), 18 + 12 * i);
+        }
+        turns.put("a1", 100);
+        turns.put("a2", 104);
+        turns.put("a3", 108);
+        for (int r = 0; r < 140; r++) {
+            round(r, group, Map.of("a2", List.of(r == 103 ? "a1" : "a12"), "a3", List.of(r == 107 ? "a2" : "a12")));
+        }
+        return alerts;
+    }
+
+    @Test
+    void aChainStandsOutInAQuietGroup() {
+        List<Alert> raised = chainAfterSoloTurns(0);
+        assertEquals(1, raised.size());
+        assertTrue((double) raised.get(0).evidence().get("spontaneousP") <= settings.maxSpontaneousP());
+        assertEquals(2, raised.get(0).evidence().get("turnsWhileDeviantsPresent"));
+    }
+
+    @Test
+    void theSameChainIsCoincidenceWhereMembersOftenTurnOnTheirOwn() {
+        assertTrue(chainAfterSoloTurns(6).isEmpty(), "six solo turns before: two more while deviants were present "
+                + "are what the group's own hazard predicts");
+        GroupHeader header = store.header("g");
+        assertEquals(7, header.quietTurns, "six solo turns and a1's, each with no deviant present");
+        assertEquals(2, header.exposedTurns, "a2 and a3 turned while a deviant was present");
+    }
+
     @Test
     void reArmsWhenTheGroupRecoversAndAlertsOnTheNextEpisode() {
         List<String> group = agents(8);
-        turns.put("a1", 40);
-        turns.put("a2", 45);
-        turns.put("a3", 48);
-        clears.put("a1", 70);
-        clears.put("a2", 70);
-        clears.put("a3", 70);
+        // Onset after 60 quiet rounds: enough of the group's own history for two quick turns
+        // after exposure to stand out from its spontaneous turning hazard.
+        turns.put("a1", 60);
+        turns.put("a2", 65);
+        turns.put("a3", 68);
+        clears.put("a1", 85);
+        clears.put("a2", 85);
+        clears.put("a3", 85);
         for (int r = 0; r < 100; r++) {
-            round(r, group, Map.of("a2", List.of(r == 44 ? "a1" : "a8"), "a3", List.of(r == 47 ? "a2" : "a8")));
+            round(r, group, Map.of("a2", List.of(r == 64 ? "a1" : "a8"), "a3", List.of(r == 67 ? "a2" : "a8")));
         }
         assertEquals(1, alerts.size());
         GroupHeader header = store.header("g");
@@ -162,7 +197,7 @@ class GroupMonitorTest {
 
     @Test
     void membersBeyondTheLimitAreCountedNotTracked() {
-        DiffusionSettings tiny = new DiffusionSettings(1000, 1, 8, 30, 2, 1.0, 8, 3);
+        DiffusionSettings tiny = new DiffusionSettings(1000, 1, 8, 30, 2, 1.0, 1.0, 8, 3);
         GroupMonitor small = new GroupMonitor(tiny, Clock.systemUTC());
         for (String a : agents(5)) {
             small.observe(store, new GroupSignal("g", a, a, T0, false, null, List.of(), "p@1"));

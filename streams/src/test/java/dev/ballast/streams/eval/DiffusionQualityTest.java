@@ -47,6 +47,31 @@ class DiffusionQualityTest {
         assertEquals(0, controlAlerts);
     }
 
+    /**
+     * Control agents that see their group's independent deviants: exposure then precedes most
+     * turns by chance, and only the group's own turning hazard tells coincidence from contagion.
+     * Without that test 23 of 100 such control groups alarmed.
+     */
+    @Test
+    void visibleButIndependentDeviantsRarelyReadAsContagion() {
+        int contagious = 0;
+        int early = 0;
+        int controls = 0;
+        int controlAlerts = 0;
+        for (long seed = 51; seed <= 60; seed++) {
+            Scenario s = new Simulator(ScenarioSpec.defaults(10, 400, seed)
+                    .withGroups(new ScenarioSpec.GroupSpec(10, 10, 12, 3, 0.04, 3, true))).generate();
+            DiffusionScore score = new DiffusionScorer(s.truth()).score(run(s).alerts());
+            contagious += score.contagiousGroups();
+            early += score.detectedBeforeHalf();
+            controls += score.controlGroups();
+            controlAlerts += score.controlAlerts();
+        }
+        assertEquals(100, controls);
+        assertTrue(controlAlerts <= 5, "control groups alarmed: " + controlAlerts + "/100");
+        assertTrue(early >= 90, "contagious groups caught before half: " + early + "/" + contagious);
+    }
+
     @Test
     void groupsWithoutDevianceRaiseNothing() {
         Scenario s = new Simulator(new ScenarioSpec(5, 400, 21, 0, 0, 0, 0, ScenarioSpec.DEFAULT_START,
