@@ -36,7 +36,7 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
     private final Clock clock;
     private final ReorderSettings reorder;
     private final InputEnd inputEnd;
-    private WatermarkSchedule watermarks;
+    private WatermarkSchedule watermarkSchedule;
     private ProcessorContext<String, MonitorOutput> context;
     private KeyValueStore<String, byte[]> agents;
     private KeyValueStore<String, Policy> policies;
@@ -69,10 +69,10 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
             all.forEachRemaining(kv -> inEpisode += AgentStateCodec.decode(kv.value).inEpisode() ? 1 : 0);
         }
         metrics.agentsInEpisode(inEpisode);
-        watermarks = new WatermarkSchedule(context.taskId().partition(), reorder.watermarkIntervalMs(), reorder.idleMs(),
+        watermarkSchedule = new WatermarkSchedule(context.taskId().partition(), reorder.watermarkIntervalMs(), reorder.idleMs(),
                 context.currentSystemTimeMs());
         context.schedule(Duration.ofMillis(reorder.watermarkIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
-                now -> (inputEnd.ended() ? watermarks.onEnd() : watermarks.onTick(now))
+                now -> (inputEnd.ended() ? watermarkSchedule.onEnd() : watermarkSchedule.onTick(now))
                         .ifPresent(mark -> toGroups(mark, Math.max(0, context.currentStreamTimeMs()))));
     }
 
@@ -103,7 +103,7 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
             }
         } else if (record.value() instanceof MonitorInput.OfInteraction in) {
             String agentId = in.interaction().agentId();
-            watermarks.onInteraction(in.interaction().timestamp().toEpochMilli(), context.currentSystemTimeMs())
+            watermarkSchedule.onInteraction(in.interaction().timestamp().toEpochMilli(), context.currentSystemTimeMs())
                     .ifPresent(mark -> toGroups(mark, record.timestamp()));
             byte[] stored = agents.get(agentId);
             AgentState state = stored == null ? new AgentState() : AgentStateCodec.decode(stored);

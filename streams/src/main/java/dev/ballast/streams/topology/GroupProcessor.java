@@ -144,10 +144,8 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
     private void passIdleIfStalled(long nowMs) {
         if (held > 0 && nowMs - progressAtMs >= reorder.maxHoldMs()) {
             long before = watermarks.releasedBefore;
-            if (watermarks.passIdle() > before) {
-                order.put(WATERMARKS_KEY, EventJson.write(watermarks));
-                release(watermarks.releasedBefore);
-            }
+            watermarks.passIdle();
+            releaseIfMoved(before);
             progressAtMs = nowMs;
         }
     }
@@ -175,11 +173,7 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
         if (record.value() instanceof Watermark mark) {
             long before = watermarks.releasedBefore;
             watermarks.advance(mark);
-            order.put(WATERMARKS_KEY, EventJson.write(watermarks));
-            if (watermarks.releasedBefore > before) {
-                progressAtMs = context.currentSystemTimeMs();
-                release(watermarks.releasedBefore);
-            }
+            releaseIfMoved(before);
         } else if (record.value() instanceof GroupSignal signal) {
             long at = signal.timestamp().toEpochMilli();
             if (watermarks.late(at)) {
@@ -196,6 +190,15 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
             if (++held > reorder.maxHeldSignals()) {
                 releaseOldest();
             }
+        }
+    }
+
+    /** Stores the watermarks and, if the release point moved past {@code before}, judges what it passed. */
+    private void releaseIfMoved(long before) {
+        order.put(WATERMARKS_KEY, EventJson.write(watermarks));
+        if (watermarks.releasedBefore > before) {
+            progressAtMs = context.currentSystemTimeMs();
+            release(watermarks.releasedBefore);
         }
     }
 
