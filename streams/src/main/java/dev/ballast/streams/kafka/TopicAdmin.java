@@ -1,6 +1,7 @@
 package dev.ballast.streams.kafka;
 
 import dev.ballast.streams.config.BallastConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates Ballast's topics when they are missing and reads the partition layout back. */
 public final class TopicAdmin {
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(10);
     private TopicAdmin() {
     }
 
@@ -96,6 +99,18 @@ public final class TopicAdmin {
     }
 
     private static int partitionCount(Admin admin, String topic) throws ExecutionException, InterruptedException {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        // A topic just created can be unknown to the broker answering for a moment, until the
+        // new metadata reaches it.
+        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 }
