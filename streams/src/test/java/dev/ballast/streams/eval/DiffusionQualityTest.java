@@ -26,25 +26,27 @@ class DiffusionQualityTest {
         return OfflineRun.run(s.policyLines(), s.interactionLines(), new AgentMonitor(c.monitorSettings()), c.diffusion());
     }
 
+    /** Scores summed over seeds {@code from} to {@code to}, 10 agents, 400 rounds, {@code groups}. */
+    private static DiffusionScore scoreSeeds(long from, long to, ScenarioSpec.GroupSpec groups) {
+        DiffusionScore sum = new DiffusionScore(0, 0, 0, 0, 0, 0, 0, 0);
+        for (long seed = from; seed <= to; seed++) {
+            Scenario s = new Simulator(ScenarioSpec.defaults(10, 400, seed).withGroups(groups)).generate();
+            DiffusionScore d = new DiffusionScorer(s.truth()).score(run(s).alerts());
+            sum = new DiffusionScore(sum.contagiousGroups() + d.contagiousGroups(), sum.detected() + d.detected(),
+                    sum.detectedBeforeHalf() + d.detectedBeforeHalf(), sum.patientZeroCorrect() + d.patientZeroCorrect(),
+                    sum.controlGroups() + d.controlGroups(), sum.controlAlerts() + d.controlAlerts(),
+                    sum.alertsBeforeOnset() + d.alertsBeforeOnset(), sum.ungroupedAlerts() + d.ungroupedAlerts());
+        }
+        return sum;
+    }
+
     @Test
     void contagiousGroupsAreCaughtEarlyAndControlsAreLeftAlone() {
-        int contagious = 0;
-        int early = 0;
-        int zero = 0;
-        int controlAlerts = 0;
-        for (long seed = 11; seed <= 14; seed++) {
-            Scenario s = new Simulator(ScenarioSpec.defaults(10, 400, seed)
-                    .withGroups(ScenarioSpec.GroupSpec.NONE.withCounts(10, 10))).generate();
-            DiffusionScore score = new DiffusionScorer(s.truth()).score(run(s).alerts());
-            contagious += score.contagiousGroups();
-            early += score.detectedBeforeHalf();
-            zero += score.patientZeroCorrect();
-            controlAlerts += score.controlAlerts() + score.alertsBeforeOnset() + score.ungroupedAlerts();
-        }
-        assertEquals(40, contagious);
-        assertTrue(early >= 36, "early in " + early + "/40");
-        assertTrue(zero >= 32, "patient zero in " + zero + "/40");
-        assertEquals(0, controlAlerts);
+        DiffusionScore score = scoreSeeds(11, 14, ScenarioSpec.GroupSpec.NONE.withCounts(10, 10));
+        assertEquals(40, score.contagiousGroups());
+        assertTrue(score.detectedBeforeHalf() >= 36, "early: " + score);
+        assertTrue(score.patientZeroCorrect() >= 32, "patient zero: " + score);
+        assertEquals(0, score.controlAlerts() + score.alertsBeforeOnset() + score.ungroupedAlerts(), score.toString());
     }
 
     /**
@@ -54,22 +56,10 @@ class DiffusionQualityTest {
      */
     @Test
     void visibleButIndependentDeviantsRarelyReadAsContagion() {
-        int contagious = 0;
-        int early = 0;
-        int controls = 0;
-        int controlAlerts = 0;
-        for (long seed = 51; seed <= 60; seed++) {
-            Scenario s = new Simulator(ScenarioSpec.defaults(10, 400, seed)
-                    .withGroups(new ScenarioSpec.GroupSpec(10, 10, 12, 3, 0.04, 3, true))).generate();
-            DiffusionScore score = new DiffusionScorer(s.truth()).score(run(s).alerts());
-            contagious += score.contagiousGroups();
-            early += score.detectedBeforeHalf();
-            controls += score.controlGroups();
-            controlAlerts += score.controlAlerts();
-        }
-        assertEquals(100, controls);
-        assertTrue(controlAlerts <= 5, "control groups alarmed: " + controlAlerts + "/100");
-        assertTrue(early >= 90, "contagious groups caught before half: " + early + "/" + contagious);
+        DiffusionScore score = scoreSeeds(51, 60, new ScenarioSpec.GroupSpec(10, 10, 12, 3, 0.04, 3, true));
+        assertEquals(100, score.controlGroups());
+        assertTrue(score.controlAlerts() <= 5, "control groups alarmed: " + score);
+        assertTrue(score.detectedBeforeHalf() >= 90, "contagious groups caught before half: " + score);
     }
 
     @Test
