@@ -75,6 +75,9 @@ public final class MonitorService implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
         // Dead letters carry records up to max.record.bytes plus their headers.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), config.maxRequestBytes());
+        // No global stores here, so this changes nothing but silences a start-up warning Kafka
+        // 4.3 prints for every client that leaves it unset.
+        p.put("processing.exception.handler.global.enabled", true);
         p.putAll(config.streamsOverrides());
         return p;
     }
