@@ -55,8 +55,9 @@ public final class GroupHeader {
     /** Adds the person-time at risk since the last change, under the state that held in it. */
     void accrue(long now) {
         if (riskSince != Long.MIN_VALUE && now > riskSince) {
-            double memberMillis = (double) (members - currentDeviants()) * (now - riskSince);
-            if (currentDeviants() > 0) {
+            long deviantNow = currentDeviants();
+            double memberMillis = (double) (members - deviantNow) * (now - riskSince);
+            if (deviantNow > 0) {
                 exposedMemberMillis += memberMillis;
             } else {
                 quietMemberMillis += memberMillis;

@@ -184,11 +184,15 @@ public final class GroupMonitor {
             return Optional.empty();
         }
         double r = reproduction(header, signal.timestamp().toEpochMilli(), window);
-        if (!(r > settings.minReproduction()) || header.spontaneousP() > settings.maxSpontaneousP()) {
+        if (!(r > settings.minReproduction())) {
+            return Optional.empty();
+        }
+        double spontaneousP = header.spontaneousP();
+        if (spontaneousP > settings.maxSpontaneousP()) {
             return Optional.empty();
         }
         header.alerted = true;
-        return Optional.of(alert(header, signal, r));
+        return Optional.of(alert(header, signal, r, spontaneousP));
     }
 
     /** The root of the largest transmission tree; the earliest turn breaks ties. */
@@ -210,7 +214,7 @@ public final class GroupMonitor {
                 .map(d -> d.agentId).orElse(null);
     }
 
-    private Alert alert(GroupHeader header, GroupSignal signal, double r) {
+    private Alert alert(GroupHeader header, GroupSignal signal, double r, double spontaneousP) {
         List<GroupHeader.Deviant> byTurn = new ArrayList<>(header.deviants);
         byTurn.sort(Comparator.comparingLong(d -> d.turnedAt));
         List<Map<String, Object>> edges = new ArrayList<>();
@@ -235,7 +239,7 @@ public final class GroupMonitor {
         evidence.put("deviantShare", Math.round(10_000.0 * deviants / Math.max(1, header.members)) / 10_000.0);
         evidence.put("reproduction", Math.round(r * 1000) / 1000.0);
         evidence.put("transmissions", header.transmissions());
-        evidence.put("spontaneousP", Math.round(header.spontaneousP() * 1e6) / 1e6);
+        evidence.put("spontaneousP", Math.round(spontaneousP * 1e6) / 1e6);
         evidence.put("turnsWhileDeviantsPresent", header.exposedTurns);
         evidence.put("turnsWithoutDeviants", header.quietTurns);
         evidence.put("timeline", timeline);

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -135,7 +136,7 @@ public final class BallastMetrics {
 
     /** Group signals judged out of event-time order so far, by reason. */
     public Map<String, Long> groupSignalsOutOfOrder() {
-        Map<String, Long> out = new java.util.TreeMap<>();
+        Map<String, Long> out = new TreeMap<>();
         groupSignalsOutOfOrder.forEach((reason, c) -> out.put(reason, (long) c.count()));
         return out;
     }

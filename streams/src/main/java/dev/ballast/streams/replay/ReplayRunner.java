@@ -303,10 +303,7 @@ public final class ReplayRunner {
         long t0 = lastPrint;
         long startedAt = watcher.progress(sources).processed();
         while (!watcher.caughtUp(sources)) {
-            Throwable failed = service.failure().get();
-            if (failed != null) {
-                throw new IllegalStateException(service.name() + " failed: " + failed.getMessage(), failed);
-            }
+            failIfStopped(service);
             ProcessingWatcher.Progress p = watcher.progress(sources);
             long now = System.nanoTime();
             if (p.processed() != lastProcessed) {
@@ -325,6 +322,13 @@ public final class ReplayRunner {
         }
     }
 
+    private static void failIfStopped(Progressing service) {
+        Throwable failed = service.failure().get();
+        if (failed != null) {
+            throw new IllegalStateException(service.name() + " failed: " + failed.getMessage(), failed);
+        }
+    }
+
     /**
      * Waits until the group monitor holds no signal. Committed offsets cannot show this, since a
      * held signal's record is already consumed.
@@ -332,10 +336,7 @@ public final class ReplayRunner {
     private void awaitGroupOrder(Progressing service, BallastMetrics metrics) throws InterruptedException {
         long since = System.nanoTime();
         while (metrics.groupSignalsHeld() > 0) {
-            Throwable failed = service.failure().get();
-            if (failed != null) {
-                throw new IllegalStateException(service.name() + " failed: " + failed.getMessage(), failed);
-            }
+            failIfStopped(service);
             if (System.nanoTime() - since > STALL.toNanos()) {
                 throw new IllegalStateException(metrics.groupSignalsHeld() + " group signals still held after "
                         + STALL.toMinutes() + " minutes (" + service.state().get() + ")");
