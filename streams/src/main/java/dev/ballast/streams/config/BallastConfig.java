@@ -108,9 +108,9 @@ public record BallastConfig(
         k.put("drift.page.hinkley.delta", new String[]{"0.15", "Page-Hinkley tolerance above the baseline rate"});
         k.put("tipping.min.reward.t", new String[]{"3.0", "Welch t of violating over compliant reward needed to call drift tipping"});
         k.put("tipping.min.observations", new String[]{"3", "Rewarded violating and compliant events needed for the reward test"});
-        k.put("tipping.paid.shift", new String[]{"0.2", "Rise in the rate of paid violations (violations paying more than complying) the reward-aware CUSUM catches fastest; 0 turns it off and the violation-rate CUSUM keeps the whole budget"});
+        k.put("tipping.paid.shift", new String[]{"0.3", "Rise in the rate of paid violations (violations paying more than complying) the reward-aware CUSUM catches fastest; 0 turns it off and the violation-rate CUSUM keeps the whole budget"});
         k.put("tipping.paid.sigma", new String[]{"2.0", "Compliant-reward standard deviations a violation's reward must exceed the compliant mean by to count as paid"});
-        k.put("diffusion.suspicion.budget.events", new String[]{"1000", "False-alarm budget at which an agent counts as a suspected deviant for its group (no alert of its own)"});
+        k.put("diffusion.suspicion.budget.events", new String[]{"5000", "False-alarm budget at which an agent counts as a suspected deviant for its group (no alert of its own)"});
         k.put("diffusion.confirm.events", new String[]{"1", "Consecutive suspected events before an agent counts as deviant for its group"});
         k.put("diffusion.window.events", new String[]{"8", "Exposure window: a peer observed this many of the target's events before it turned can be the source"});
         k.put("diffusion.reproduction.window.events", new String[]{"30", "Window of the reproduction estimate (new attributed deviants per deviant present before it)"});

@@ -4,20 +4,30 @@ package dev.ballast.streams.drift;
  * Derives a CUSUM threshold from a false-alarm budget, the expected number of in-control events
  * between false alarms (ARL0), instead of asking users for raw thresholds.
  *
- * <p>For increments {@code up} (probability p0) and {@code down} (probability 1-p0) with
- * negative in-control mean mu0, let theta be the positive root of
- * {@code p0 e^(theta up) + (1-p0) e^(theta down) = 1} (theta is 1 for log-likelihood-ratio
- * increments). Siegmund's approximation gives
- * {@code ARL0(h) ~ (e^(theta h) - theta h - 1) / (theta |mu0|)}. It ignores the overshoot of the
- * statistic past h, which makes it underestimate ARL0; solving it for h therefore errs toward
- * fewer false alarms than budgeted, never more. The unit tests check the achieved run length
- * against the budget by simulation.
+ * <p>The run length is computed, not approximated. Siegmund's approximation
+ * {@code ARL0(h) ~ (e^(theta h) - theta h - 1) / (theta |mu0|)} ignores the overshoot of the
+ * statistic past h; with 0/1 data a violation moves the statistic by two to four units at once, so
+ * the approximation underestimates ARL0 by a factor of two to four and the thresholds it gives
+ * cost detection one to one and a half units of evidence for nothing. It only seeds the search
+ * here. The exact figure comes from the Markov chain of Brook and Evans (1972): the statistic on a
+ * grid of step {@code |down| / GRID_STEPS_PER_DOWN}, the violation increment rounded <em>up</em>
+ * to the grid. The rounded statistic is never below the true one (both recursions are monotone),
+ * so it alarms no later, and the budget met by the chain is met by the detector: the error of the
+ * grid only ever costs a little speed, never false alarms. The unit tests check the achieved run
+ * length against the budget by simulation.
  */
 public final class ThresholdCalibrator {
+    /** Grid points per compliant-event decrement: finer grids are closer to exact and cost the cube. */
+    private static final int GRID_STEPS_PER_DOWN = 8;
+
     private ThresholdCalibrator() {
     }
 
-    /** The threshold h at which the approximate in-control run length equals {@code budgetEvents}. */
+    /**
+     * The smallest threshold h (on the grid) at which the in-control run length of the recursion
+     * {@code S = max(0, S + (violation ? up : down))}, alarming when {@code S > h}, with violations
+     * at rate {@code p0}, is at least {@code budgetEvents}.
+     */
     public static double threshold(double p0, double up, double down, double budgetEvents) {
         double mu0 = p0 * up + (1 - p0) * down;
         if (!(mu0 < 0)) {
@@ -25,6 +35,94 @@ public final class ThresholdCalibrator {
                     + " is at or above the detector's reference value)");
         }
         double theta = theta(p0, up, down);
+        double step = -down / GRID_STEPS_PER_DOWN;
+        int upSteps = (int) Math.ceil(up / step - 1e-9);
+        // The chain alarms once its grid statistic reaches states * step; the detector's statistic
+        // is at most the chain's, so h = (states - 1) * step alarms no earlier than the chain.
+        int guess = Math.max(2, (int) Math.ceil(approximateThreshold(theta, mu0, budgetEvents) / step));
+        double atGuess = runLength(p0, upSteps, GRID_STEPS_PER_DOWN, guess);
+        int jump = Math.max(1, (int) Math.floor(Math.abs(Math.log(atGuess / budgetEvents)) / (theta * step)));
+        int lo;
+        int hi;
+        if (atGuess >= budgetEvents) {
+            hi = guess;
+            lo = Math.max(1, guess - jump);
+            while (lo > 1 && runLength(p0, upSteps, GRID_STEPS_PER_DOWN, lo) >= budgetEvents) {
+                hi = lo;
+                lo = Math.max(1, lo - jump);
+            }
+        } else {
+            lo = guess;
+            hi = guess + jump;
+            while (runLength(p0, upSteps, GRID_STEPS_PER_DOWN, hi) < budgetEvents) {
+                lo = hi;
+                hi += jump;
+            }
+        }
+        // Invariant: run length at lo is below the budget (or lo is 1), at hi it meets it.
+        while (hi - lo > 1) {
+            int mid = (lo + hi) >>> 1;
+            if (runLength(p0, upSteps, GRID_STEPS_PER_DOWN, mid) >= budgetEvents) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return (hi - 1) * step;
+    }
+
+    /**
+     * Expected events until the grid chain alarms, from zero: states 0..states-1, a violation
+     * (probability p0) moves up {@code upSteps}, anything else down {@code downSteps} (stopping
+     * at 0), reaching {@code states} alarms. Solves {@code (I - P) L = 1} by banded elimination;
+     * I - P is a diagonally dominant M-matrix, so no pivoting is needed.
+     */
+    static double runLength(double p0, int upSteps, int downSteps, int states) {
+        int n = states;
+        int lower = downSteps;
+        int width = lower + upSteps + 1;
+        // band[i][j - i + lower] holds M[i][j] for i - lower <= j <= i + upSteps
+        double[][] band = new double[n][width];
+        double[] rhs = new double[n];
+        for (int i = 0; i < n; i++) {
+            band[i][lower] = 1;
+            if (i + upSteps < n) {
+                band[i][lower + upSteps] -= p0;
+            }
+            int to = Math.max(0, i - downSteps);
+            band[i][to - i + lower] -= 1 - p0;
+            rhs[i] = 1;
+        }
+        for (int k = 0; k < n; k++) {
+            double pivot = band[k][lower];
+            int lastRow = Math.min(n - 1, k + lower);
+            int lastCol = Math.min(n - 1, k + upSteps);
+            for (int i = k + 1; i <= lastRow; i++) {
+                double factor = band[i][k - i + lower] / pivot;
+                if (factor == 0) {
+                    continue;
+                }
+                band[i][k - i + lower] = 0;
+                for (int j = k + 1; j <= lastCol; j++) {
+                    band[i][j - i + lower] -= factor * band[k][j - k + lower];
+                }
+                rhs[i] -= factor * rhs[k];
+            }
+        }
+        double[] x = new double[n];
+        for (int i = n - 1; i >= 0; i--) {
+            double sum = rhs[i];
+            int lastCol = Math.min(n - 1, i + upSteps);
+            for (int j = i + 1; j <= lastCol; j++) {
+                sum -= band[i][j - i + lower] * x[j];
+            }
+            x[i] = sum / band[i][lower];
+        }
+        return x[0];
+    }
+
+    /** Siegmund's approximation solved for h: the starting point of the exact search. */
+    static double approximateThreshold(double theta, double mu0, double budgetEvents) {
         double lo = 0;
         double hi = 1;
         while (arl(hi, theta, mu0) < budgetEvents) {
