@@ -55,7 +55,7 @@ class OperatorsViewTest {
 
     @Test
     void everyPanelAndRuleReturnsDataAndTheTippingAlertFires(@TempDir Path dir) throws Exception {
-        PrometheusRulesTest.require("prometheus");
+        PrometheusRulesTest.require("prometheus", "prometheus");
         Map<String, String> expressions = expressions();
         assertTrue(expressions.size() >= 40, "expressions found: " + expressions.size());
 

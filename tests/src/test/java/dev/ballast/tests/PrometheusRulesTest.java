@@ -27,7 +27,7 @@ class PrometheusRulesTest {
 
     @Test
     void rulesAreValidAndTheirUnitTestsPass() throws Exception {
-        require("promtool");
+        require("promtool", "prometheus");
         Result check = promtool("check", "rules", "ballast.rules.yml");
         assertEquals(0, check.exit(), check.output());
         Result test = promtool("test", "rules", "ballast.rules.test.yml");
@@ -54,10 +54,10 @@ class PrometheusRulesTest {
     }
 
     /**
-     * Fails under CI (which installs Debian's prometheus package, bringing both {@code prometheus}
-     * and {@code promtool}) when {@code binary} is missing; elsewhere skips the test with the reason.
+     * Fails under CI (where .ci/run installs the Debian package that brings {@code binary}) when
+     * {@code binary} is missing; elsewhere skips the test with the reason.
      */
-    static void require(String binary) {
+    static void require(String binary, String debianPackage) {
         boolean present;
         try {
             present = new ProcessBuilder(binary, "--version").redirectErrorStream(true).start().waitFor() == 0;
@@ -66,9 +66,9 @@ class PrometheusRulesTest {
         }
         if (!present) {
             if ("true".equals(System.getenv("CI"))) {
-                fail(binary + " is missing: .ci/run installs Debian's prometheus package, which brings it");
+                fail(binary + " is missing: .ci/run installs Debian's " + debianPackage + " package, which brings it");
             }
-            Assumptions.abort(binary + " not installed (apt-get install prometheus); not checked");
+            Assumptions.abort(binary + " not installed (apt-get install " + debianPackage + "); not checked");
         }
     }
 

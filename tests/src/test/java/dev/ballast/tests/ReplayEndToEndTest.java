@@ -178,7 +178,7 @@ class ReplayEndToEndTest {
      */
     @Test
     void reportRendersItsPlotsOfflineInHeadlessChromium() throws Exception {
-        PrometheusRulesTest.require("chromium");
+        PrometheusRulesTest.require("chromium", "chromium");
         Path out = dir.resolve("rendered");
         ReplayOutputs.write(out, result, null, null, null, null);
         String html = Files.readString(out.resolve("report.html"));
