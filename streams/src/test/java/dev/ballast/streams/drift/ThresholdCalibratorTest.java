@@ -36,20 +36,7 @@ class ThresholdCalibratorTest {
     @CsvSource({"cusum,0.02,500", "cusum,0.10,2000", "page-hinkley,0.05,1000", "cusum,0.30,1000", "cusum,0.005,3000"})
     void achievedRunLengthMeetsTheBudget(String kind, double p0, double budget) {
         ChangeDetector detector = kind.equals("cusum") ? new BernoulliCusum(0.45, budget) : new PageHinkley(0.15, budget);
-        DetectorDesign design = detector.design(p0);
-        SplittableRandom rng = new SplittableRandom(11);
-        int runs = 4000;
-        double total = 0;
-        for (int r = 0; r < runs; r++) {
-            double s = 0;
-            long n = 0;
-            do {
-                n++;
-                s = Math.max(0, s + design.increment(rng.nextDouble() < p0));
-            } while (s <= design.threshold());
-            total += n;
-        }
-        double mean = total / runs;
+        double mean = meanRunLength(detector.design(p0), p0, 4000, 11);
         // 4,000 runs of a nearly geometric run length: the mean is known to about 1.6%.
         assertTrue(mean >= 0.95 * budget, "mean in-control run " + mean + " below budget " + budget);
         assertTrue(mean <= 6 * budget, "mean in-control run " + mean + " needlessly above budget " + budget);
@@ -75,20 +62,7 @@ class ThresholdCalibratorTest {
         int upSteps = (int) Math.ceil(up / step);
         int states = 60;
         double chain = ThresholdCalibrator.runLength(p0, upSteps, 16, states);
-        double h = (states - 1) * step;
-        SplittableRandom rng = new SplittableRandom(5);
-        int runs = 20_000;
-        double total = 0;
-        for (int r = 0; r < runs; r++) {
-            double s = 0;
-            long n = 0;
-            do {
-                n++;
-                s = Math.max(0, s + (rng.nextDouble() < p0 ? up : down));
-            } while (s <= h);
-            total += n;
-        }
-        double simulated = total / runs;
+        double simulated = meanRunLength(new DetectorDesign(up, down, (states - 1) * step), p0, 20_000, 5);
         assertTrue(chain <= simulated * 1.02 && chain >= simulated * 0.85, "chain " + chain + ", simulated " + simulated);
     }
 
@@ -101,5 +75,21 @@ class ThresholdCalibratorTest {
         double approximate = ThresholdCalibrator.approximateThreshold(1, mu0, 2_000_000);
         double exact = ThresholdCalibrator.threshold(p0, up, down, 2_000_000);
         assertTrue(exact < approximate - 0.8 && exact > approximate - 2, exact + " against " + approximate);
+    }
+
+    /** Mean events to alarm of {@code design} on in-control data at rate {@code p0}, simulated. */
+    private static double meanRunLength(DetectorDesign design, double p0, int runs, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double total = 0;
+        for (int r = 0; r < runs; r++) {
+            double s = 0;
+            long n = 0;
+            do {
+                n++;
+                s = Math.max(0, s + design.increment(rng.nextDouble() < p0));
+            } while (s <= design.threshold());
+            total += n;
+        }
+        return total / runs;
     }
 }
