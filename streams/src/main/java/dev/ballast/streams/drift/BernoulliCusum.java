@@ -24,6 +24,11 @@ public final class BernoulliCusum extends ChangeDetector {
     }
 
     @Override
+    protected double parameter() {
+        return shift;
+    }
+
+    @Override
     protected DetectorDesign newDesign(double p0) {
         double p1 = Math.min(MAX_RATE, p0 + shift);
         double up = Math.log(p1 / p0);

@@ -5,12 +5,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A change detector for an agent's violation indicator, parameterised by the agent's own baseline
- * rate. Designs are cached by baseline rounded to 1e-4, so per-event cost stays a map lookup.
+ * rate. Designs are cached by baseline rounded to 1e-4, so per-event cost stays a map lookup. The
+ * cache is shared by every detector with the same kind, parameter and budget (each design solves a
+ * Markov chain, about 0.2 ms): runs, tests and replays that build many monitors pay for each once.
  */
 public abstract sealed class ChangeDetector permits BernoulliCusum, PageHinkley {
-    private static final int CACHE_LIMIT = 20_000;
-    private final Map<Long, DetectorDesign> cache = new ConcurrentHashMap<>();
+    private static final int CACHE_LIMIT = 200_000;
+    private static final Map<DesignKey, DetectorDesign> CACHE = new ConcurrentHashMap<>();
     private final double budgetEvents;
+
+    private record DesignKey(String detector, double parameter, double budgetEvents, long rate) {
+    }
 
     protected ChangeDetector(double budgetEvents) {
         if (!(budgetEvents >= 10)) {
@@ -27,18 +32,26 @@ public abstract sealed class ChangeDetector permits BernoulliCusum, PageHinkley 
         return budgetEvents;
     }
 
-    /** The test for an agent whose baseline violation rate is {@code baselineRate}. */
+    /**
+     * The test for an agent whose baseline violation rate is {@code baselineRate}. Rates below
+     * 1e-4 (an agent with tens of thousands of clean events) get the design for 1e-4: a rate of
+     * zero has none, and a lower true rate only lengthens the run to a false alarm.
+     */
     public DetectorDesign design(double baselineRate) {
-        long key = Math.round(baselineRate * 10_000);
-        DetectorDesign design = cache.get(key);
+        long rate = Math.max(1, Math.round(baselineRate * 10_000));
+        DesignKey key = new DesignKey(name(), parameter(), budgetEvents, rate);
+        DetectorDesign design = CACHE.get(key);
         if (design == null) {
-            design = newDesign(key / 10_000.0);
-            if (cache.size() < CACHE_LIMIT) {
-                cache.put(key, design);
+            design = newDesign(rate / 10_000.0);
+            if (CACHE.size() < CACHE_LIMIT) {
+                CACHE.put(key, design);
             }
         }
         return design;
     }
+
+    /** The detector's own tuning (CUSUM shift, Page-Hinkley tolerance): with the budget, what a design depends on. */
+    protected abstract double parameter();
 
     protected abstract DetectorDesign newDesign(double baselineRate);
 }

@@ -24,6 +24,11 @@ public final class PageHinkley extends ChangeDetector {
     }
 
     @Override
+    protected double parameter() {
+        return delta;
+    }
+
+    @Override
     protected DetectorDesign newDesign(double p0) {
         // An agent that already violates almost always has no room to drift upward by delta.
         double mean = Math.min(p0, 0.95 - delta);

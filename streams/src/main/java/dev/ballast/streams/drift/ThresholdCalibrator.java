@@ -36,7 +36,7 @@ public final class ThresholdCalibrator {
         }
         double theta = theta(p0, up, down);
         double step = -down / GRID_STEPS_PER_DOWN;
-        int upSteps = (int) Math.ceil(up / step - 1e-9);
+        int upSteps = (int) Math.ceil(up / step);
         // The chain alarms once its grid statistic reaches states * step; the detector's statistic
         // is at most the chain's, so h = (states - 1) * step alarms no earlier than the chain.
         int guess = Math.max(2, (int) Math.ceil(approximateThreshold(theta, mu0, budgetEvents) / step));

@@ -53,6 +53,25 @@ class AgentMonitorTest {
         }
     }
 
+    /**
+     * An agent with 30,000 clean events has a Laplace baseline under 1e-4; its detectors must
+     * still have a design (a zero rate has none) and catch it when it starts to violate.
+     */
+    @Test
+    void anAgentWithALongCleanHistoryIsStillJudged() {
+        for (ChangeDetector detector : List.of(new BernoulliCusum(0.45, 1_000_000), new PageHinkley(0.15, 1_000_000))) {
+            AgentMonitor m = monitor(detector);
+            AgentState s = new AgentState();
+            List<Detection> detections = new ArrayList<>();
+            SplittableRandom rng = new SplittableRandom(9);
+            assertTrue(feed(m, s, rng, 30_000, 0, 10, 10, detections).isEmpty());
+            assertTrue(s.baselineRate() < 1e-4, "baseline " + s.baselineRate());
+            List<long[]> at = feed(m, s, rng, 50, 0.6, 10, 10, detections);
+            assertEquals(1, at.size(), detector.name());
+            assertTrue(at.get(0)[0] - 30_000 <= 10, detector.name() + " delay " + (at.get(0)[0] - 30_000));
+        }
+    }
+
     @Test
     void rewardedRisingViolationsAreTipping() {
         SplittableRandom rng = new SplittableRandom(3);
