@@ -10,8 +10,9 @@ package dev.ballast.streams.drift;
  * the approximation underestimates ARL0 by a factor of two to four and the thresholds it gives
  * cost detection one to one and a half units of evidence for nothing. It only seeds the search
  * here. The exact figure comes from the Markov chain of Brook and Evans (1972): the statistic on a
- * grid of step {@code |down| / GRID_STEPS_PER_DOWN}, the violation increment rounded <em>up</em>
- * to the grid. The rounded statistic is never below the true one (both recursions are monotone),
+ * grid of step {@code |down| / m} (m = 8, fewer when a violation would span more than
+ * {@value #MAX_UP_STEPS} steps, which bounds the chain's memory for small shifts), the violation
+ * increment rounded <em>up</em> to the grid. The rounded statistic is never below the true one (both recursions are monotone),
  * so it alarms no later, and the budget met by the chain is met by the detector: the error of the
  * grid only ever costs a little speed, never false alarms. The unit tests check the achieved run
  * length against the budget by simulation.
@@ -19,6 +20,11 @@ package dev.ballast.streams.drift;
 public final class ThresholdCalibrator {
     /** Grid points per compliant-event decrement: finer grids are closer to exact and cost the cube. */
     private static final int GRID_STEPS_PER_DOWN = 8;
+    /**
+     * Most grid steps one violation may span: the chain's band is this wide, so with a shift of
+     * 0.01 (a violation worth 460 decrements) a grid of 1/8 would need hundreds of megabytes.
+     */
+    static final int MAX_UP_STEPS = 512;
 
     private ThresholdCalibrator() {
     }
@@ -35,26 +41,27 @@ public final class ThresholdCalibrator {
                     + " is at or above the detector's reference value)");
         }
         double theta = theta(p0, up, down);
-        double step = -down / GRID_STEPS_PER_DOWN;
+        int downSteps = (int) Math.max(1, Math.min(GRID_STEPS_PER_DOWN, Math.floor(MAX_UP_STEPS * -down / up)));
+        double step = -down / downSteps;
         int upSteps = (int) Math.ceil(up / step);
         // The chain alarms once its grid statistic reaches states * step; the detector's statistic
         // is at most the chain's, so h = (states - 1) * step alarms no earlier than the chain.
         int guess = Math.max(2, (int) Math.ceil(approximateThreshold(theta, mu0, budgetEvents) / step));
-        double atGuess = runLength(p0, upSteps, GRID_STEPS_PER_DOWN, guess);
+        double atGuess = runLength(p0, upSteps, downSteps, guess);
         int jump = Math.max(1, (int) Math.floor(Math.abs(Math.log(atGuess / budgetEvents)) / (theta * step)));
         int lo;
         int hi;
         if (atGuess >= budgetEvents) {
             hi = guess;
             lo = Math.max(1, guess - jump);
-            while (lo > 1 && runLength(p0, upSteps, GRID_STEPS_PER_DOWN, lo) >= budgetEvents) {
+            while (lo > 1 && runLength(p0, upSteps, downSteps, lo) >= budgetEvents) {
                 hi = lo;
                 lo = Math.max(1, lo - jump);
             }
         } else {
             lo = guess;
             hi = guess + jump;
-            while (runLength(p0, upSteps, GRID_STEPS_PER_DOWN, hi) < budgetEvents) {
+            while (runLength(p0, upSteps, downSteps, hi) < budgetEvents) {
                 lo = hi;
                 hi += jump;
             }
@@ -62,7 +69,7 @@ public final class ThresholdCalibrator {
         // Invariant: run length at lo is below the budget (or lo is 1), at hi it meets it.
         while (hi - lo > 1) {
             int mid = (lo + hi) >>> 1;
-            if (runLength(p0, upSteps, GRID_STEPS_PER_DOWN, mid) >= budgetEvents) {
+            if (runLength(p0, upSteps, downSteps, mid) >= budgetEvents) {
                 hi = mid;
             } else {
                 lo = mid;

@@ -66,6 +66,24 @@ class ThresholdCalibratorTest {
         assertTrue(chain <= simulated * 1.02 && chain >= simulated * 0.85, "chain " + chain + ", simulated " + simulated);
     }
 
+    /**
+     * The smallest shift and largest budget the configuration accepts, at the lowest baseline a
+     * design is made for: one violation is worth 460 compliant decrements, and the chain must still
+     * be small (a grid of 1/8 of a decrement would need a band of 3,700 x 19,000 doubles).
+     */
+    @Test
+    void extremeSettingsStillGetADesign() {
+        for (double budget : new double[]{1e4, 2e12}) {
+            DetectorDesign design = new BernoulliCusum(0.01, budget).design(0.0001);
+            assertTrue(design.threshold() > 0 && design.threshold() < 40, budget + ": " + design);
+        }
+        DetectorDesign ph = new PageHinkley(0.01, 2e12).design(0.0001);
+        assertTrue(ph.threshold() > 0 && Double.isFinite(ph.threshold()), ph.toString());
+        DetectorDesign small = new BernoulliCusum(0.01, 1e4).design(0.0001);
+        double mean = meanRunLength(small, 0.0001, 200, 3);
+        assertTrue(mean >= 5_000, "200 runs allow only a loose check; mean in-control run " + mean);
+    }
+
     @Test
     void exactThresholdIsBelowTheApproximation() {
         double p0 = 0.03;
