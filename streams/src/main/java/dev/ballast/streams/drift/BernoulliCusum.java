@@ -30,6 +30,9 @@ public final class BernoulliCusum extends ChangeDetector {
 
     @Override
     protected DetectorDesign newDesign(double p0) {
+        if (p0 > MAX_RATE - 0.001) {
+            return DetectorDesign.NEVER;
+        }
         double p1 = Math.min(MAX_RATE, p0 + shift);
         double up = Math.log(p1 / p0);
         double down = Math.log((1 - p1) / (1 - p0));

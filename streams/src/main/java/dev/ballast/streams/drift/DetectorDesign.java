@@ -10,6 +10,9 @@ package dev.ballast.streams.drift;
  * @param threshold alarm level derived from the false-alarm budget
  */
 public record DetectorDesign(double up, double down, double threshold) {
+    /** For an agent that already violates (almost) always: there is no rise left to detect. */
+    public static final DetectorDesign NEVER = new DetectorDesign(1, -1, Double.POSITIVE_INFINITY);
+
     public DetectorDesign {
         if (!(up > 0) || !(down < 0) || !(threshold > 0)) {
             throw new IllegalArgumentException("need up > 0, down < 0, threshold > 0: " + up + ", " + down + ", " + threshold);

@@ -25,6 +25,8 @@ public final class ThresholdCalibrator {
      * 0.01 (a violation worth 460 decrements) a grid of 1/8 would need hundreds of megabytes.
      */
     static final int MAX_UP_STEPS = 512;
+    /** Largest chain solved (states x band width, in doubles): 32 MB, a fraction of a second. */
+    private static final long MAX_CHAIN_CELLS = 4_000_000;
 
     private ThresholdCalibrator() {
     }
@@ -41,30 +43,31 @@ public final class ThresholdCalibrator {
                     + " is at or above the detector's reference value)");
         }
         double theta = theta(p0, up, down);
+        double approximate = approximateThreshold(theta, mu0, budgetEvents);
         int downSteps = (int) Math.max(1, Math.min(GRID_STEPS_PER_DOWN, Math.floor(MAX_UP_STEPS * -down / up)));
         double step = -down / downSteps;
         int upSteps = (int) Math.ceil(up / step);
         // The chain alarms once its grid statistic reaches states * step; the detector's statistic
-        // is at most the chain's, so h = (states - 1) * step alarms no earlier than the chain.
-        int guess = Math.max(2, (int) Math.ceil(approximateThreshold(theta, mu0, budgetEvents) / step));
+        // is at most the chain's, so h = (states - 1) * step alarms no earlier than the chain. The
+        // search only lowers the approximation's threshold, which already errs toward fewer false
+        // alarms. Where a violation is worth less than a compliant event (baselines above about
+        // 0.3), the grid would round it up by a large fraction and the approximation, whose error
+        // is the overshoot of such small steps, stands; so it does where the chain would be too
+        // large or, rounded, cannot confirm it.
+        int guess = Math.max(2, (int) Math.ceil(approximate / step));
+        if (upSteps < GRID_STEPS_PER_DOWN || (long) guess * (downSteps + upSteps + 1) > MAX_CHAIN_CELLS) {
+            return approximate;
+        }
         double atGuess = runLength(p0, upSteps, downSteps, guess);
-        int jump = Math.max(1, (int) Math.floor(Math.abs(Math.log(atGuess / budgetEvents)) / (theta * step)));
-        int lo;
-        int hi;
-        if (atGuess >= budgetEvents) {
-            hi = guess;
-            lo = Math.max(1, guess - jump);
-            while (lo > 1 && runLength(p0, upSteps, downSteps, lo) >= budgetEvents) {
-                hi = lo;
-                lo = Math.max(1, lo - jump);
-            }
-        } else {
-            lo = guess;
-            hi = guess + jump;
-            while (runLength(p0, upSteps, downSteps, hi) < budgetEvents) {
-                lo = hi;
-                hi += jump;
-            }
+        if (!(atGuess >= budgetEvents)) {
+            return approximate;
+        }
+        int jump = Math.max(1, (int) Math.floor(Math.log(atGuess / budgetEvents) / (theta * step)));
+        int hi = guess;
+        int lo = Math.max(1, guess - jump);
+        while (lo > 1 && runLength(p0, upSteps, downSteps, lo) >= budgetEvents) {
+            hi = lo;
+            lo = Math.max(1, lo - jump);
         }
         // Invariant: run length at lo is below the budget (or lo is 1), at hi it meets it.
         while (hi - lo > 1) {

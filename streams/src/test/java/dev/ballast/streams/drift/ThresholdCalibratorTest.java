@@ -84,6 +84,25 @@ class ThresholdCalibratorTest {
         assertTrue(mean >= 5_000, "200 runs allow only a loose check; mean in-control run " + mean);
     }
 
+    /**
+     * Baselines near or above the CUSUM's reference rate (0.99): the chain would be huge or, with
+     * a violation worth a fraction of a grid step, could not confirm any threshold; the
+     * approximation's threshold stands, and an agent already violating always can never alarm.
+     */
+    @Test
+    void baselinesNearTheReferenceRateGetADesignWithoutSolvingAHugeChain() {
+        BernoulliCusum cusum = new BernoulliCusum(0.45, 1_000_000);
+        for (double p0 : new double[]{0.9, 0.95, 0.985}) {
+            DetectorDesign d = cusum.design(p0);
+            double mu0 = p0 * d.up() + (1 - p0) * d.down();
+            assertEquals(ThresholdCalibrator.approximateThreshold(1, mu0, 1_000_000), d.threshold(), 1e-6 * d.threshold(),
+                    "p0 " + p0);
+        }
+        assertEquals(DetectorDesign.NEVER, cusum.design(0.995));
+        assertEquals(DetectorDesign.NEVER, cusum.design(0.99999));
+        assertTrue(Double.isFinite(new PageHinkley(0.15, 1_000_000).design(0.995).threshold()));
+    }
+
     @Test
     void exactThresholdIsBelowTheApproximation() {
         double p0 = 0.03;
