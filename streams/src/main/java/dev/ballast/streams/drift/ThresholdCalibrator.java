@@ -4,18 +4,19 @@ package dev.ballast.streams.drift;
  * Derives a CUSUM threshold from a false-alarm budget, the expected number of in-control events
  * between false alarms (ARL0), instead of asking users for raw thresholds.
  *
- * <p>The run length is computed, not approximated. Siegmund's approximation
- * {@code ARL0(h) ~ (e^(theta h) - theta h - 1) / (theta |mu0|)} ignores the overshoot of the
- * statistic past h; with 0/1 data a violation moves the statistic by two to four units at once, so
- * the approximation underestimates ARL0 by a factor of two to four and the thresholds it gives
- * cost detection one to one and a half units of evidence for nothing. It only seeds the search
- * here. The exact figure comes from the Markov chain of Brook and Evans (1972): the statistic on a
- * grid of step {@code |down| / m} (m = 8, fewer when a violation would span more than
- * {@value #MAX_UP_STEPS} steps, which bounds the chain's memory for small shifts), the violation
- * increment rounded <em>up</em> to the grid. The rounded statistic is never below the true one (both recursions are monotone),
- * so it alarms no later, and the budget met by the chain is met by the detector: the error of the
- * grid only ever costs a little speed, never false alarms. The unit tests check the achieved run
- * length against the budget by simulation.
+ * <p>Siegmund's approximation {@code ARL0(h) ~ (e^(theta h) - theta h - 1) / (theta |mu0|)}
+ * ignores the overshoot of the statistic past h; with 0/1 data a violation moves the statistic by
+ * two to four units at once, so it underestimates ARL0 by a factor of two to four, and its
+ * thresholds cost detection one to one and a half units of evidence for nothing. Its threshold is
+ * therefore only an upper bound here, lowered by computing the run length exactly as the Markov
+ * chain of Brook and Evans (1972): the statistic on a grid of step {@code |down| / m} (m = 8, fewer
+ * when a violation would span more than {@value #MAX_UP_STEPS} steps, which bounds the chain's
+ * memory for small shifts), the violation increment rounded <em>up</em> to the grid. The rounded
+ * statistic is never below the true one (both recursions are monotone), so it alarms no later, and
+ * the budget met by the chain is met by the detector: the grid only ever costs a little speed, never
+ * false alarms. Where the chain cannot be trusted or would be too large (see {@link #threshold}),
+ * the approximation stands. The unit tests check the achieved run length against the budget by
+ * simulation.
  */
 public final class ThresholdCalibrator {
     /** Grid points per compliant-event decrement: finer grids are closer to exact and cost the cube. */
@@ -32,9 +33,12 @@ public final class ThresholdCalibrator {
     }
 
     /**
-     * The smallest threshold h (on the grid) at which the in-control run length of the recursion
+     * A threshold h at which the in-control run length of the recursion
      * {@code S = max(0, S + (violation ? up : down))}, alarming when {@code S > h}, with violations
-     * at rate {@code p0}, is at least {@code budgetEvents}.
+     * at rate {@code p0}, is at least {@code budgetEvents}: the smallest on the chain's grid, or
+     * the approximation's where a violation is worth less than a compliant event (the grid would
+     * round it up by a large fraction), where the chain would exceed {@code MAX_CHAIN_CELLS}, or
+     * where the rounded chain cannot confirm the approximation.
      */
     public static double threshold(double p0, double up, double down, double budgetEvents) {
         double mu0 = p0 * up + (1 - p0) * down;
@@ -48,12 +52,7 @@ public final class ThresholdCalibrator {
         double step = -down / downSteps;
         int upSteps = (int) Math.ceil(up / step);
         // The chain alarms once its grid statistic reaches states * step; the detector's statistic
-        // is at most the chain's, so h = (states - 1) * step alarms no earlier than the chain. The
-        // search only lowers the approximation's threshold, which already errs toward fewer false
-        // alarms. Where a violation is worth less than a compliant event (baselines above about
-        // 0.3), the grid would round it up by a large fraction and the approximation, whose error
-        // is the overshoot of such small steps, stands; so it does where the chain would be too
-        // large or, rounded, cannot confirm it.
+        // is at most the chain's, so h = (states - 1) * step alarms no earlier than the chain.
         int guess = Math.max(2, (int) Math.ceil(approximate / step));
         if (upSteps < GRID_STEPS_PER_DOWN || (long) guess * (downSteps + upSteps + 1) > MAX_CHAIN_CELLS) {
             return approximate;
