@@ -202,7 +202,10 @@ public final class MonitorThroughputBenchmark {
         return out;
     }
 
-    /** Records per second between two shares of a run, and when the first commit came. */
+    /**
+     * Records per second between two shares of a run, when the first commit came, and how busy the
+     * stream threads were meanwhile (NaN for the raw consumer, which has none).
+     */
     private record Rate(double perSecond, double firstCommitSeconds, double streamThreadCpuShare) {
     }
 

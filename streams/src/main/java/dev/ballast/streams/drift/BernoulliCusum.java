@@ -30,6 +30,8 @@ public final class BernoulliCusum extends ChangeDetector {
 
     @Override
     protected DetectorDesign newDesign(double p0) {
+        // Within 0.001 of the cap a violation is worth almost nothing (p1 / p0 near 1), and no
+        // threshold the budget could ask for is reachable in a lifetime.
         if (p0 > MAX_RATE - 0.001) {
             return DetectorDesign.NEVER;
         }
