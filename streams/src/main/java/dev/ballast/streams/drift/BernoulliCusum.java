@@ -30,8 +30,8 @@ public final class BernoulliCusum extends ChangeDetector {
 
     @Override
     protected DetectorDesign newDesign(double p0) {
-        // Within 0.001 of the cap a violation is worth almost nothing (p1 / p0 near 1), and no
-        // threshold the budget could ask for is reachable in a lifetime.
+        // p1 is capped at MAX_RATE: within 0.001 of it the rise left to detect is smaller than the
+        // baseline's own rounding, and at or above it there is none (p1 <= p0 has no design).
         if (p0 > MAX_RATE - 0.001) {
             return DetectorDesign.NEVER;
         }
