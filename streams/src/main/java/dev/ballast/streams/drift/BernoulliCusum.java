@@ -30,8 +30,8 @@ public final class BernoulliCusum extends ChangeDetector {
 
     @Override
     protected DetectorDesign newDesign(double p0) {
-        // p1 is capped at MAX_RATE: within 0.001 of it the rise left to detect is smaller than the
-        // baseline's own rounding, and at or above it there is none (p1 <= p0 has no design).
+        // p1 is capped at MAX_RATE: within 0.001 of it the rise left to detect is under 0.001 (a
+        // violation is worth almost nothing), and at or above it there is none (p1 <= p0).
         if (p0 > MAX_RATE - 0.001) {
             return DetectorDesign.NEVER;
         }
