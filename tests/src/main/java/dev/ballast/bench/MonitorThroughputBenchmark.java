@@ -48,6 +48,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Monitor throughput and latency against a raw kafka-clients consumer reading the same topic on
@@ -55,11 +56,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * reader pays); the monitor decodes, judges against the policy, updates RocksDB-backed detector
  * state and commits exactly-once.
  *
- * <p>Two phases. Throughput: {@code bench.agents} agents (default 100,000) times
- * {@code bench.rounds} events (default 10) are produced first; the monitor then starts, and its
- * start-up (to RUNNING and its first commit) is reported apart from its steady state, the rate
- * between 10% and 90% of the records committed, compared with the raw consumer's rate over the
- * same share. Latency: a drifting population (300 agents, 300 rounds) is then produced at a fixed
+ * <p>Two phases. Throughput: a warm-up of {@code bench.warmup.agents} agents (default as many as
+ * measured), then {@code bench.agents} agents (default 100,000), each with {@code bench.rounds}
+ * events (default 10), are produced first; the monitor then starts, and its start-up (to RUNNING
+ * and its first commit) is reported apart from its steady state, the rate between 10% and 90% of
+ * the measured records committed, compared with the raw consumer's rate over the same share. The
+ * warm-up is there because the JIT compilers, not the monitor, otherwise hold half a core during
+ * the first million records (the broker's code compiles in this JVM too); a long-running monitor
+ * pays that once. Latency: a drifting population (300 agents, 300 rounds) is then produced at a fixed
  * rate below capacity, and each alert's latency is the time from its trigger event's send to the
  * alert being readable (read_committed). Heap and state-store bytes per agent close the figures.
  * Writes {@code monitor-throughput.json}; it never fails on a timing.
@@ -75,9 +79,11 @@ public final class MonitorThroughputBenchmark {
     public static void main(String[] args) throws Exception {
         int agents = Integer.parseInt(System.getProperty("bench.agents", "100000"));
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "10"));
+        int warmupAgents = Integer.parseInt(System.getProperty("bench.warmup.agents", Integer.toString(agents)));
         int paceRate = Integer.parseInt(System.getProperty("bench.latency.rate", "5000"));
         Path out = Path.of(System.getProperty("bench.out", "target/bench"));
-        List<Event> interactions = manyAgents(agents, rounds);
+        List<Event> warmup = manyAgents(warmupAgents, rounds, "warmup-");
+        List<Event> interactions = manyAgents(agents, rounds, "");
         Scenario drifting = new Simulator(new ScenarioSpec(300, 300, 2, 0.3, 0.3, 0, 0,
                 ScenarioSpec.DEFAULT_START.plus(Duration.ofDays(30)), ScenarioSpec.GroupSpec.NONE, CandidateSpec.NONE,
                 PreferenceSpec.NONE,
@@ -99,15 +105,21 @@ public final class MonitorThroughputBenchmark {
             figures.put("measuredAt", Instant.now().toString());
             figures.put("cores", Runtime.getRuntime().availableProcessors());
             figures.put("streamsOverrides", config.streamsOverrides());
+            long warmupRecords = warmup.size();
+            long records;
+            Rate raw;
+            Rate steady;
             try (MonitorService monitor = new MonitorService(config, metrics);
                  Admin admin = Admin.create(adminProps(kafka.bootstrapServers()));
                  ProcessingWatcher watcher = new ProcessingWatcher(admin, kafka.bootstrapServers(), Map.of(),
                          config.applicationId())) {
                 List<String> sources = List.of(config.topics().interactions(), config.topics().policies());
-                long records;
                 try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
                     for (String line : drifting.policyLines()) {
                         producer.send(new ProducerRecord<>(config.topics().policies(), ReplayRunner.policyKey(bytes(line), 0), bytes(line)));
+                    }
+                    for (Event e : warmup) {
+                        producer.send(new ProducerRecord<>(config.topics().interactions(), e.agentId(), e.value()));
                     }
                     records = 0;
                     for (Event e : interactions) {
@@ -115,19 +127,21 @@ public final class MonitorThroughputBenchmark {
                         records++;
                     }
                 }
+                figures.put("warmupRecords", warmup.size());
                 figures.put("records", records);
                 figures.put("agents", interactions.stream().map(Event::agentId).distinct().count());
                 // The inputs are on the broker now; keep them out of the heap figure.
+                warmup.clear();
                 interactions.clear();
                 System.gc();
                 long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-                Rate raw = rawConsume(kafka.bootstrapServers(), config.topics().interactions(), records);
-                raw = better(raw, rawConsume(kafka.bootstrapServers(), config.topics().interactions(), records));
+                raw = rawConsume(kafka.bootstrapServers(), config.topics().interactions(), warmupRecords, records);
+                raw = better(raw, rawConsume(kafka.bootstrapServers(), config.topics().interactions(), warmupRecords, records));
 
                 long t0 = System.nanoTime();
                 monitor.start(Duration.ofSeconds(120));
                 double running = (System.nanoTime() - t0) / 1e9;
-                Rate steady = steadyState(watcher, config.topics().interactions(), t0);
+                steady = steadyState(watcher, config.topics().interactions(), t0, warmupRecords, records);
                 while (!watcher.caughtUp(sources)) {
                     Thread.sleep(50);
                 }
@@ -139,14 +153,14 @@ public final class MonitorThroughputBenchmark {
                 figures.put("monitorSteadyRecordsPerSecond", Math.round(steady.perSecond()));
                 figures.put("monitorToRawSteadyRatio", Math.round(steady.perSecond() / raw.perSecond() * 10_000) / 10_000.0);
                 figures.put("monitorStreamThreadCpuShare", Math.round(steady.streamThreadCpuShare() * 100) / 100.0);
-                figures.put("monitorRecordsPerSecondIncludingStartup", Math.round(records / total));
+                figures.put("monitorRecordsPerSecondIncludingStartup", Math.round((warmupRecords + records) / total));
 
                 Map<String, Object> latency = latency(kafka.bootstrapServers(), config, drifting, paceRate, watcher, sources);
                 figures.put("latency", latency);
 
                 System.gc();
                 MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-                long totalAgents = agents + 300L;
+                long totalAgents = warmupAgents + agents + 300L;
                 figures.put("heapUsedBytesAfterGc", heap.getUsed());
                 figures.put("heapGrowthBytesPerAgent", Math.max(0, heap.getUsed() - heapBefore) / totalAgents);
                 figures.put("agentStateBytesEncoded", AgentStateCodec.SIZE);
@@ -155,6 +169,13 @@ public final class MonitorThroughputBenchmark {
                 figures.put("agentStoreBytesOnDiskPerAgent", storeBytes / totalAgents);
                 figures.put("alerts", metrics.alertCount(AlertType.TIPPING) + metrics.alertCount(AlertType.DRIFT));
             }
+            // After the monitor has closed, so the two never share the cores; after its heap
+            // figures, so the floor's memory is not in them.
+            Rate floor = floor(kafka.bootstrapServers(), config.topics().interactions(), stateDir, warmupRecords, records);
+            figures.put("exactlyOnceFloorRecordsPerSecond", Math.round(floor.perSecond()));
+            figures.put("floorToRawSteadyRatio", Math.round(floor.perSecond() / raw.perSecond() * 10_000) / 10_000.0);
+            figures.put("monitorToFloorSteadyRatio", Math.round(steady.perSecond() / floor.perSecond() * 10_000) / 10_000.0);
+            figures.put("floorStreamThreadCpuShare", Math.round(floor.streamThreadCpuShare() * 100) / 100.0);
             Files.createDirectories(out);
             Path file = out.resolve("monitor-throughput.json");
             Files.writeString(file, EventJson.LENIENT.writerWithDefaultPrettyPrinter().writeValueAsString(figures) + "\n");
@@ -166,9 +187,10 @@ public final class MonitorThroughputBenchmark {
     /**
      * {@code agents} agents with {@code rounds} events each. The simulator's agents need a long
      * history to tip, so its agents' histories are cut into spans of {@code rounds} events, each
-     * span an agent of its own: realistic events, as many agents as asked.
+     * span an agent of its own: realistic events, as many agents as asked, their ids prefixed
+     * with {@code prefix}.
      */
-    private static List<Event> manyAgents(int agents, int rounds) {
+    private static List<Event> manyAgents(int agents, int rounds, String prefix) {
         int spans = Math.max(1, 1_000 / rounds);
         int simulated = (agents + spans - 1) / spans;
         Scenario scenario = new Simulator(new ScenarioSpec(simulated, spans * rounds, 1, 0.2, 0.1, 0.1, 0,
@@ -178,7 +200,7 @@ public final class MonitorThroughputBenchmark {
         for (String line : scenario.interactionLines()) {
             if (EventJson.readInteraction(bytes(line)) instanceof Decoded.Ok<Interaction> ok && ok.value().round() != null) {
                 Interaction i = ok.value();
-                String agent = i.agentId() + "-span" + i.round() / rounds;
+                String agent = prefix + i.agentId() + "-span" + i.round() / rounds;
                 out.add(new Event(agent, i.eventId(), EventJson.write(new Interaction(i.eventId(), agent, i.groupId(),
                         i.timestamp(), i.round(), i.prompt(), i.response(), i.action(), i.reward(), i.observedAgents(),
                         i.labels(), i.policyVersion()))));
@@ -214,11 +236,13 @@ public final class MonitorThroughputBenchmark {
     }
 
     /**
-     * The monitor's rate between 10% and 90% of the interactions committed, polled from the group's
-     * offsets, and how busy its stream threads were meanwhile (CPU time over wall time: near 1 per
-     * thread when the monitor's own work limits it, lower when it waits on the broker).
+     * The monitor's rate between 10% and 90% of the measured interactions committed (those after the
+     * {@code warmup} first ones), polled from the group's offsets, and how busy its stream threads
+     * were meanwhile (CPU time over wall time: near 1 per thread when the monitor's own work limits
+     * it, lower when it waits on the broker).
      */
-    private static Rate steadyState(ProcessingWatcher watcher, String topic, long t0) throws Exception {
+    private static Rate steadyState(ProcessingWatcher watcher, String topic, long t0, long warmup, long measured)
+            throws Exception {
         double first = -1;
         long atLow = 0;
         long lowCount = 0;
@@ -229,12 +253,12 @@ public final class MonitorThroughputBenchmark {
             if (first < 0 && p.processed() > 0) {
                 first = (now - t0) / 1e9;
             }
-            if (atLow == 0 && p.fraction() >= 0.1) {
+            if (atLow == 0 && p.processed() >= warmup + measured / 10) {
                 atLow = now;
                 lowCount = p.processed();
                 cpuAtLow = streamThreadCpuNanos();
             }
-            if (p.fraction() >= 0.9) {
+            if (p.processed() >= warmup + measured * 9 / 10) {
                 return new Rate((p.processed() - lowCount) / ((now - atLow) / 1e9), first,
                         (double) (streamThreadCpuNanos() - cpuAtLow) / (now - atLow));
             }
@@ -242,6 +266,22 @@ public final class MonitorThroughputBenchmark {
             // every 20 ms they cost the monitor several percent. Fine-grained only until the first
             // commit (start-up time); 200 ms keeps the error of a 10%-90% window under 1%.
             Thread.sleep(first < 0 ? 20 : 200);
+        }
+    }
+
+    /** {@link ExactlyOnceFloor}'s steady rate on the same records, measured as the monitor's is. */
+    private static Rate floor(String servers, String topic, Path stateDir, long warmup, long measured)
+            throws Exception {
+        try (Admin admin = Admin.create(adminProps(servers));
+             ProcessingWatcher watcher = new ProcessingWatcher(admin, servers, Map.of(), ExactlyOnceFloor.APPLICATION_ID);
+             KafkaStreams floor = ExactlyOnceFloor.create(servers, topic, stateDir.resolve("floor"))) {
+            long t0 = System.nanoTime();
+            floor.start();
+            Rate rate = steadyState(watcher, topic, t0, warmup, measured);
+            while (!watcher.caughtUp(List.of(topic))) {
+                Thread.sleep(50);
+            }
+            return rate;
         }
     }
 
@@ -257,8 +297,11 @@ public final class MonitorThroughputBenchmark {
         return sum;
     }
 
-    /** A plain consumer reading {@code topic} from the beginning; its rate between 10% and 90% of the records. */
-    private static Rate rawConsume(String servers, String topic, long expected) {
+    /**
+     * A plain consumer reading {@code topic} from the beginning; its rate between 10% and 90% of the
+     * measured records (those after the {@code warmup} first ones).
+     */
+    private static Rate rawConsume(String servers, String topic, long warmup, long measured) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
@@ -274,15 +317,17 @@ public final class MonitorThroughputBenchmark {
             long atLow = 0;
             long atHigh = 0;
             double first = -1;
-            while (seen < expected) {
+            long low = warmup + measured / 10;
+            long high = warmup + measured * 9 / 10;
+            while (seen < high) {
                 for (var r : consumer.poll(Duration.ofMillis(200))) {
                     seen++;
                     bytes += r.value().length;
                     if (seen == 1) {
                         first = (System.nanoTime() - t0) / 1e9;
-                    } else if (seen == expected / 10) {
+                    } else if (seen == low) {
                         atLow = System.nanoTime();
-                    } else if (seen == expected * 9 / 10) {
+                    } else if (seen == high) {
                         atHigh = System.nanoTime();
                     }
                 }
@@ -290,7 +335,7 @@ public final class MonitorThroughputBenchmark {
             if (bytes == 0) {
                 throw new IllegalStateException("raw consumer read no bytes");
             }
-            return new Rate((expected * 9 / 10 - expected / 10) / ((atHigh - atLow) / 1e9), first, Double.NaN);
+            return new Rate((high - low) / ((atHigh - atLow) / 1e9), first, Double.NaN);
         }
     }
 

@@ -1,0 +1,80 @@
+package dev.ballast.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The least an exactly-once Kafka Streams application does per record: parse the JSON value and
+ * count it in a RocksDB store keyed by the record key (so one changelog write per record, as the
+ * monitor makes). Kafka Streams' defaults otherwise, but for the monitor's producer batch size. Run on the same topic as the monitor, it
+ * separates what the platform costs on this machine from what Ballast's own work adds.
+ */
+final class ExactlyOnceFloor {
+    static final String APPLICATION_ID = "bench-floor";
+    private static final String STORE = "counts";
+
+    private ExactlyOnceFloor() {
+    }
+
+    /** A not yet started application reading {@code topic}. */
+    static KafkaStreams create(String servers, String topic, Path stateDir) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // The test broker runs one replica of everything.
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        // The batch size the monitor runs with, so the two differ only in the work per record.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        return new KafkaStreams(topology(topic), p);
+    }
+
+    private static Topology topology(String topic) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+                Serdes.Long()));
+        builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray())).process(Counter::new, STORE);
+        return builder.build();
+    }
+
+    /** Parses each value and counts it under its key; forwards nothing. */
+    private static final class Counter implements Processor<String, byte[], Void, Void> {
+        private static final ObjectMapper JSON = new ObjectMapper();
+        private KeyValueStore<String, Long> counts;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            counts = context.getStateStore(STORE);
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            try {
+                JsonNode parsed = JSON.readTree(record.value());
+                if (parsed.isObject()) {
+                    Long seen = counts.get(record.key());
+                    counts.put(record.key(), seen == null ? 1 : seen + 1);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("the benchmark's input is valid JSON", e);
+            }
+        }
+    }
+}
