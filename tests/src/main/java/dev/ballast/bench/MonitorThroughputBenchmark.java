@@ -191,6 +191,10 @@ public final class MonitorThroughputBenchmark {
      * with {@code prefix}.
      */
     private static List<Event> manyAgents(int agents, int rounds, String prefix) {
+        if (agents == 0) {
+            // -Dbench.warmup.agents=0: a cold run, as the figures before the warm-up were taken.
+            return new ArrayList<>();
+        }
         int spans = Math.max(1, 1_000 / rounds);
         int simulated = (agents + spans - 1) / spans;
         Scenario scenario = new Simulator(new ScenarioSpec(simulated, spans * rounds, 1, 0.2, 0.1, 0.1, 0,
