@@ -4,7 +4,12 @@ import ai.djl.Device;
 import dev.ballast.model.BuiltinLm;
 import dev.ballast.model.ModelStore;
 import dev.ballast.model.lm.ContextLm;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.EnumSet;
@@ -14,15 +19,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.BiConsumer;
 
 /**
  * Runs a job in this JVM with DJL, on the GPU when DJL finds one (see {@code DeviceChoice}):
  * loads the version in force twice (the copy to train and the frozen reference), builds the data,
  * measures the held-out figures, trains, measures again, saves the result as a new version and
- * puts it in force, so the scoring service switches to it between batches.
+ * puts it in force, so the scoring service switches to it between batches. Each version it saves
+ * records the job and a digest of the data it learnt from; a job whose data is exactly what the
+ * version in force was re-aligned on succeeds without training ({@value #ALREADY_ALIGNED}).
  */
 public final class InJvmLauncher implements JobLauncher {
+    /** Metric of a job that found the version in force already re-aligned on its exact data. */
+    public static final String ALREADY_ALIGNED = "alreadyAligned";
+    /** File in a re-aligned version's directory naming the job and the data it was trained on. */
+    static final String LINEAGE = "realign.properties";
     private final ModelStore store;
     private final Device device;
 
@@ -45,6 +57,16 @@ public final class InJvmLauncher implements JobLauncher {
         if (data.decisions().isEmpty()) {
             return JobResult.failed("no triage decisions for policy version " + spec.job().policyVersion()
                     + " on " + spec.job().datasetSelector().get("triageTopic"));
+        }
+        String trainedOn = dataDigest(spec.training(), data);
+        Optional<String> alignedBy = alignedBy(base, trainedOn);
+        if (alignedBy.isPresent()) {
+            // Two triggers (a triage conflict count and an alert surge) often select the same
+            // decisions: training the model that already learnt them again only drifts it.
+            progress.accept(Map.of(), spec.job().jobId() + ": " + base + " was re-aligned on these same "
+                    + data.decisions().size() + " decisions by " + alignedBy.get() + "; nothing new to learn, it stays in force");
+            return new JobResult(true, base, Map.of(ALREADY_ALIGNED, 1.0, "decisions", (double) data.decisions().size()),
+                    null);
         }
         long t0 = System.nanoTime();
         var layers = EnumSet.allOf(ContextLm.Layer.class);
@@ -83,9 +105,17 @@ public final class InJvmLauncher implements JobLauncher {
                 return new JobResult(false, null, metrics, "model not published: " + rejected.get()
                         + "; " + base + " stays in force");
             }
-            String version = versionName(base, spec, data);
-            store.write(version, dir -> BuiltinLm.save(dir, version, policy.model(), policy.block(),
-                    policy.vocabulary(), "realign of " + base + " by " + spec.job().jobId(), seconds));
+            String version = versionName(base, spec.job().jobId(), trainedOn);
+            store.write(version, dir -> {
+                BuiltinLm.save(dir, version, policy.model(), policy.block(), policy.vocabulary(),
+                        "realign of " + base + " by " + spec.job().jobId(), seconds);
+                Properties lineage = new Properties();
+                lineage.setProperty("job", spec.job().jobId());
+                lineage.setProperty("data", trainedOn);
+                try (Writer w = Files.newBufferedWriter(dir.resolve(LINEAGE), StandardCharsets.UTF_8)) {
+                    lineage.store(w, "what this version was re-aligned on");
+                }
+            });
             store.publish(version);
             return new JobResult(true, version, metrics, null);
         } catch (RuntimeException e) {
@@ -94,20 +124,51 @@ public final class InJvmLauncher implements JobLauncher {
     }
 
     /**
-     * {@code <base>-r<digest of job, base, settings and data>}: the same job on the same base and
+     * The job that produced {@code version} from exactly the data {@code digest} names, if it was;
+     * versions without a lineage file (the built-in model, a command launcher's) never match.
+     */
+    private Optional<String> alignedBy(String version, String digest) {
+        Path file = store.versionDir(version).resolve(LINEAGE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        Properties lineage = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            lineage.load(r);
+        } catch (IOException e) {
+            // Unreadable lineage proves nothing: train, as for a version without one.
+            return Optional.empty();
+        }
+        return digest.equals(lineage.getProperty("data")) ? Optional.ofNullable(lineage.getProperty("job", "an earlier job"))
+                : Optional.empty();
+    }
+
+    /** SHA-256 of the training settings, the decisions (pair, version, action) and the pairs' texts. */
+    static String dataDigest(RealignSettings training, JobData data) {
+        MessageDigest sha = sha256();
+        sha.update(String.valueOf(training).getBytes(StandardCharsets.UTF_8));
+        data.decisions().stream().map(d -> d.pairId() + "\u0000" + d.policyVersion() + "\u0000" + d.action())
+                .sorted().forEach(d -> sha.update(d.getBytes(StandardCharsets.UTF_8)));
+        new java.util.TreeMap<>(data.pairs()).values().forEach(p -> sha.update((p.prompt() + "\u0000" + p.chosen()
+                + "\u0000" + p.rejected()).getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /**
+     * {@code <base>-r<digest of job, base and data digest>}: the same job on the same base and
      * data names the same version, and a different model never takes an existing version's name.
      */
-    static String versionName(String base, JobSpec spec, JobData data) {
+    static String versionName(String base, String jobId, String dataDigest) {
+        MessageDigest sha = sha256();
+        sha.update((jobId + "\u0000" + base + "\u0000" + dataDigest).getBytes(StandardCharsets.UTF_8));
+        // A re-aligned base keeps its root name: versions do not grow a suffix per job.
+        String root = base.replaceFirst("-r[0-9a-f]{10}$", "");
+        return root + "-r" + HexFormat.of().formatHex(sha.digest()).substring(0, 10);
+    }
+
+    private static MessageDigest sha256() {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((spec.job().jobId() + "\u0000" + base + "\u0000" + spec.training()).getBytes(StandardCharsets.UTF_8));
-            data.decisions().stream().map(d -> d.pairId() + "\u0000" + d.policyVersion() + "\u0000" + d.action())
-                    .sorted().forEach(d -> sha.update(d.getBytes(StandardCharsets.UTF_8)));
-            new java.util.TreeMap<>(data.pairs()).values().forEach(p -> sha.update((p.prompt() + "\u0000" + p.chosen()
-                    + "\u0000" + p.rejected()).getBytes(StandardCharsets.UTF_8)));
-            // A re-aligned base keeps its root name: versions do not grow a suffix per job.
-            String root = base.replaceFirst("-r[0-9a-f]{10}$", "");
-            return root + "-r" + HexFormat.of().formatHex(sha.digest()).substring(0, 10);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);
         }
