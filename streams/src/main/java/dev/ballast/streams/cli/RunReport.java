@@ -2,6 +2,7 @@ package dev.ballast.streams.cli;
 
 import dev.ballast.events.Alert;
 import dev.ballast.events.AlertType;
+import dev.ballast.model.realign.InJvmLauncher;
 import dev.ballast.streams.eval.DetectionScore;
 import dev.ballast.streams.eval.DetectionScorer;
 import dev.ballast.streams.eval.DiffusionScore;
@@ -96,7 +97,9 @@ final class RunReport {
                     m.containsKey("preferenceAccuracyAfter") ? String.format(Locale.ROOT,
                             "; held-out preference accuracy %s, on conflicts %s, perplexity %s, %.0f s, model %s",
                             TriageSection.pair(m, "preferenceAccuracy"), TriageSection.pair(m, "conflictAccuracy"),
-                            TriageSection.pair(m, "perplexity"), m.get("seconds"), status.modelVersion()) : "",
+                            TriageSection.pair(m, "perplexity"), m.get("seconds"), status.modelVersion())
+                            : m.containsKey(InJvmLauncher.ALREADY_ALIGNED) ? "; nothing new to learn, model "
+                            + status.modelVersion() + " was already re-aligned on these decisions" : "",
                     status != null && status.error() != null ? ": " + status.error() : "");
         }
     }

@@ -3,6 +3,7 @@ package dev.ballast.streams.replay;
 import dev.ballast.events.JobStatus;
 import dev.ballast.events.RealignJob;
 import dev.ballast.events.TriageDecision;
+import dev.ballast.model.realign.InJvmLauncher;
 import dev.ballast.streams.sim.GroundTruth;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,7 +106,8 @@ public final class TriageSection {
                     .append(pair(m, "preferenceAccuracy")).append("</td><td>").append(pair(m, "conflictAccuracy"))
                     .append("</td><td>").append(pair(m, "perplexity")).append("</td><td>")
                     .append(m.containsKey("seconds") ? ReportWriter.fmt(m.get("seconds")) : "").append("</td><td>")
-                    .append(s == null || s.modelVersion() == null ? "" : ReportWriter.escape(s.modelVersion()))
+                    .append(s == null || s.modelVersion() == null ? "" : ReportWriter.escape(s.modelVersion())
+                            + (m.containsKey(InJvmLauncher.ALREADY_ALIGNED) ? " (already re-aligned on this data; kept)" : ""))
                     .append("</td><td>").append(s == null || s.error() == null ? "" : ReportWriter.escape(s.error()))
                     .append("</td></tr>");
         }
