@@ -11,7 +11,6 @@ import dev.ballast.events.TriageDecision;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -124,12 +123,7 @@ public final class RealignService implements AutoCloseable {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                     new ByteArraySerializer());
-             // Operators see the executor's lag on the jobs topic and its status writes beside its job gauges.
-             KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
-             KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer)) {
-            consumerMetrics.bindTo(registry);
-            producerMetrics.bindTo(registry);
+                     new ByteArraySerializer())) {
             consumer.subscribe(List.of(settings.jobsTopic()));
             while (active.get()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
