@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Properties;
+import dev.ballast.streams.kafka.MonitorService;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -22,8 +23,9 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The least an exactly-once Kafka Streams application does per record: parse the JSON value and
  * count it in a RocksDB store keyed by the record key (so one changelog write per record, as the
- * monitor makes). Kafka Streams' defaults otherwise, but for the monitor's producer batch size. Run on the same topic as the monitor, it
- * separates what the platform costs on this machine from what Ballast's own work adds.
+ * monitor makes). Kafka Streams' defaults otherwise, but for the monitor's producer batch size.
+ * Run on the same topic as the monitor, it separates what the platform costs on this machine from
+ * what Ballast's own work adds.
  */
 final class ExactlyOnceFloor {
     static final String APPLICATION_ID = "bench-floor";
@@ -42,7 +44,7 @@ final class ExactlyOnceFloor {
         // The test broker runs one replica of everything.
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         // The batch size the monitor runs with, so the two differ only in the work per record.
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), MonitorService.PRODUCER_BATCH_BYTES);
         return new KafkaStreams(topology(topic), p);
     }
 

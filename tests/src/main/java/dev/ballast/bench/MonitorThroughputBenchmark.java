@@ -118,16 +118,14 @@ public final class MonitorThroughputBenchmark {
                     for (String line : drifting.policyLines()) {
                         producer.send(new ProducerRecord<>(config.topics().policies(), ReplayRunner.policyKey(bytes(line), 0), bytes(line)));
                     }
-                    for (Event e : warmup) {
-                        producer.send(new ProducerRecord<>(config.topics().interactions(), e.agentId(), e.value()));
-                    }
-                    records = 0;
-                    for (Event e : interactions) {
-                        producer.send(new ProducerRecord<>(config.topics().interactions(), e.agentId(), e.value()));
-                        records++;
+                    for (List<Event> events : List.of(warmup, interactions)) {
+                        for (Event e : events) {
+                            producer.send(new ProducerRecord<>(config.topics().interactions(), e.agentId(), e.value()));
+                        }
                     }
                 }
-                figures.put("warmupRecords", warmup.size());
+                records = interactions.size();
+                figures.put("warmupRecords", warmupRecords);
                 figures.put("records", records);
                 figures.put("agents", interactions.stream().map(Event::agentId).distinct().count());
                 // The inputs are on the broker now; keep them out of the heap figure.
@@ -151,8 +149,8 @@ public final class MonitorThroughputBenchmark {
                 figures.put("monitorSecondsIncludingStartup", round(total));
                 figures.put("rawConsumerRecordsPerSecond", Math.round(raw.perSecond()));
                 figures.put("monitorSteadyRecordsPerSecond", Math.round(steady.perSecond()));
-                figures.put("monitorToRawSteadyRatio", Math.round(steady.perSecond() / raw.perSecond() * 10_000) / 10_000.0);
-                figures.put("monitorStreamThreadCpuShare", Math.round(steady.streamThreadCpuShare() * 100) / 100.0);
+                figures.put("monitorToRawSteadyRatio", ratio(steady, raw));
+                figures.put("monitorStreamThreadCpuShare", round(steady.streamThreadCpuShare()));
                 figures.put("monitorRecordsPerSecondIncludingStartup", Math.round((warmupRecords + records) / total));
 
                 Map<String, Object> latency = latency(kafka.bootstrapServers(), config, drifting, paceRate, watcher, sources);
@@ -173,9 +171,9 @@ public final class MonitorThroughputBenchmark {
             // figures, so the floor's memory is not in them.
             Rate floor = floor(kafka.bootstrapServers(), config.topics().interactions(), stateDir, warmupRecords, records);
             figures.put("exactlyOnceFloorRecordsPerSecond", Math.round(floor.perSecond()));
-            figures.put("floorToRawSteadyRatio", Math.round(floor.perSecond() / raw.perSecond() * 10_000) / 10_000.0);
-            figures.put("monitorToFloorSteadyRatio", Math.round(steady.perSecond() / floor.perSecond() * 10_000) / 10_000.0);
-            figures.put("floorStreamThreadCpuShare", Math.round(floor.streamThreadCpuShare() * 100) / 100.0);
+            figures.put("floorToRawSteadyRatio", ratio(floor, raw));
+            figures.put("monitorToFloorSteadyRatio", ratio(steady, floor));
+            figures.put("floorStreamThreadCpuShare", round(floor.streamThreadCpuShare()));
             Files.createDirectories(out);
             Path file = out.resolve("monitor-throughput.json");
             Files.writeString(file, EventJson.LENIENT.writerWithDefaultPrettyPrinter().writeValueAsString(figures) + "\n");
@@ -442,5 +440,10 @@ public final class MonitorThroughputBenchmark {
 
     private static double round(double v) {
         return Math.round(v * 100) / 100.0;
+    }
+
+    /** {@code a}'s rate over {@code b}'s, to four decimals. */
+    private static double ratio(Rate a, Rate b) {
+        return Math.round(a.perSecond() / b.perSecond() * 10_000) / 10_000.0;
     }
 }

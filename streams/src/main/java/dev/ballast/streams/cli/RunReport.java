@@ -2,6 +2,7 @@ package dev.ballast.streams.cli;
 
 import dev.ballast.events.Alert;
 import dev.ballast.events.AlertType;
+import dev.ballast.events.JobStatus;
 import dev.ballast.model.realign.InJvmLauncher;
 import dev.ballast.streams.eval.DetectionScore;
 import dev.ballast.streams.eval.DetectionScorer;
@@ -93,15 +94,23 @@ final class RunReport {
             var status = TriageSection.statusOf(job, result.jobStatuses());
             var m = status == null || status.metrics() == null ? java.util.Map.<String, Double>of() : status.metrics();
             o.printf(Locale.ROOT, "  job             %s (%s): %s%s%s%n", job.jobId(), job.policyVersion(),
-                    status == null ? "no status" : status.state(),
-                    m.containsKey("preferenceAccuracyAfter") ? String.format(Locale.ROOT,
-                            "; held-out preference accuracy %s, on conflicts %s, perplexity %s, %.0f s, model %s",
-                            TriageSection.pair(m, "preferenceAccuracy"), TriageSection.pair(m, "conflictAccuracy"),
-                            TriageSection.pair(m, "perplexity"), m.get("seconds"), status.modelVersion())
-                            : m.containsKey(InJvmLauncher.ALREADY_ALIGNED) ? "; nothing new to learn, model "
-                            + status.modelVersion() + " was already re-aligned on these decisions" : "",
+                    status == null ? "no status" : status.state(), jobFigures(m, status),
                     status != null && status.error() != null ? ": " + status.error() : "");
         }
+    }
+
+    /** What a finished job reported: its held-out figures, or that it found nothing new to learn. */
+    static String jobFigures(Map<String, Double> m, JobStatus status) {
+        if (m.containsKey("preferenceAccuracyAfter")) {
+            return String.format(Locale.ROOT,
+                    "; held-out preference accuracy %s, on conflicts %s, perplexity %s, %.0f s, model %s",
+                    TriageSection.pair(m, "preferenceAccuracy"), TriageSection.pair(m, "conflictAccuracy"),
+                    TriageSection.pair(m, "perplexity"), m.get("seconds"), status.modelVersion());
+        }
+        if (m.containsKey(InJvmLauncher.ALREADY_ALIGNED)) {
+            return "; nothing new to learn, model " + status.modelVersion() + " was already re-aligned on these decisions";
+        }
+        return "";
     }
 
     private static void printGate(ReplayRunner.Result result, GateScore gate, PrintStream o) {

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * partition count, Kafka Streams meters bound to the registry, clean shutdown on close.
  */
 public final class MonitorService implements AutoCloseable {
+    /** Producer batch size the monitor runs with unless {@code streams.producer.batch.size} says otherwise. */
+    public static final int PRODUCER_BATCH_BYTES = 256 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(MonitorService.class);
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
@@ -89,7 +91,7 @@ public final class MonitorService implements AutoCloseable {
         // for the broker (on the same cores in the benchmark) to append. 256 KB batches: 1.5x the
         // interactions/s. A partition with an open batch holds that much of buffer.memory
         // (32 MB) until the commit sends it.
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
         p.putAll(config.streamsOverrides());
         return p;
     }

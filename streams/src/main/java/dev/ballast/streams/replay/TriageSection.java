@@ -106,12 +106,20 @@ public final class TriageSection {
                     .append(pair(m, "preferenceAccuracy")).append("</td><td>").append(pair(m, "conflictAccuracy"))
                     .append("</td><td>").append(pair(m, "perplexity")).append("</td><td>")
                     .append(m.containsKey("seconds") ? ReportWriter.fmt(m.get("seconds")) : "").append("</td><td>")
-                    .append(s == null || s.modelVersion() == null ? "" : ReportWriter.escape(s.modelVersion())
-                            + (m.containsKey(InJvmLauncher.ALREADY_ALIGNED) ? " (already re-aligned on this data; kept)" : ""))
+                    .append(modelCell(s, m))
                     .append("</td><td>").append(s == null || s.error() == null ? "" : ReportWriter.escape(s.error()))
                     .append("</td></tr>");
         }
         return h.append("</table>").toString();
+    }
+
+    /** The model a job left in force, and whether it kept the one it found. */
+    static String modelCell(JobStatus s, Map<String, Double> m) {
+        if (s == null || s.modelVersion() == null) {
+            return "";
+        }
+        return ReportWriter.escape(s.modelVersion())
+                + (m.containsKey(InJvmLauncher.ALREADY_ALIGNED) ? " (already re-aligned on this data; kept)" : "");
     }
 
     /** "before → after" of a figure, or empty when the job did not report it. */
