@@ -121,7 +121,12 @@ class CrashRestartTest {
                 .sorted().toList();
     }
 
-    private static void produce(String servers, BallastConfig config, Scenario scenario) {
+    /**
+     * Policies first, and only once the monitor holds every version (as replay and the other
+     * exactly-once tests do): the monitor judges an interaction with the versions it has, and the
+     * reference run had them all from the start.
+     */
+    private static void produce(String servers, BallastConfig config, Scenario scenario) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
@@ -129,6 +134,7 @@ class CrashRestartTest {
                 producer.send(new ProducerRecord<>(config.topics().policies(), ReplayRunner.policyKey(bytes(line), 0), bytes(line)));
             }
             producer.flush();
+            awaitCaughtUp(servers, config, List.of(config.topics().policies()));
             for (String line : scenario.interactionLines()) {
                 producer.send(new ProducerRecord<>(config.topics().interactions(), null, bytes(line)));
             }
