@@ -3,6 +3,7 @@ package dev.ballast.model.realign;
 import dev.ballast.events.TriageDecision;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,15 @@ import java.util.TreeMap;
  * named, the newest version on the topic that is at least the named one is used: a job asked for
  * by alerts under version 1 re-aligns to version 2 if version 2 has been triaged since. Per pair,
  * the last decision for that version counts; a pair judged under several policies keeps its
- * highest-impact decision (a conflict before a preserve).
+ * highest-impact decision (a conflict before a preserve; between equals, the first policy version
+ * by name). The result is ordered by pair id: the decisions a job trains on, their order and
+ * so the data digest do not depend on which triage partition was read first.
  */
 public final class TriageSelection {
+    /** Higher impact first, then the policy version that sorts first. */
+    private static final Comparator<TriageDecision> RANK = Comparator.comparingDouble(TriageDecision::impact)
+            .thenComparing(TriageDecision::policyVersion, Comparator.reverseOrder());
+
     private TriageSelection() {
     }
 
@@ -57,9 +64,9 @@ public final class TriageSelection {
             }
             byPair.merge(d.pairId() + "\u0000" + d.policyVersion(), d, (old, latest) -> latest);
         }
-        Map<String, TriageDecision> best = new LinkedHashMap<>();
+        Map<String, TriageDecision> best = new TreeMap<>();
         for (TriageDecision d : byPair.values()) {
-            best.merge(d.pairId(), d, (a, b) -> b.impact() > a.impact() ? b : a);
+            best.merge(d.pairId(), d, (a, b) -> RANK.compare(b, a) > 0 ? b : a);
         }
         return new ArrayList<>(best.values());
     }

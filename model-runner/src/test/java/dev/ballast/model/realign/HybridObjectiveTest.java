@@ -100,4 +100,14 @@ class HybridObjectiveTest {
         assertEquals(List.of(d1), TriageSelection.select(List.of(d1, d3), "care@1"));
         assertEquals(List.of(), TriageSelection.select(List.of(d1, d2), "care@3"));
     }
+
+    @Test
+    void selectionDoesNotDependOnTheOrderDecisionsWereRead() {
+        var care = new TriageDecision("p1", TriageDecision.Action.PRESERVE, 0, "care@1", List.of(), List.of());
+        var work = new TriageDecision("p1", TriageDecision.Action.PRESERVE, 0, "work@1", List.of(), List.of());
+        var other = new TriageDecision("p0", TriageDecision.Action.INVERT, 2, "work@1", List.of("r"), List.of());
+        List<TriageDecision> expected = List.of(other, care);
+        assertEquals(expected, TriageSelection.select(List.of(care, work, other), "care@1,work@1"));
+        assertEquals(expected, TriageSelection.select(List.of(other, work, care), "care@1,work@1"));
+    }
 }
