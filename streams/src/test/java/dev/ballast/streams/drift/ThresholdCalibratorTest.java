@@ -33,7 +33,7 @@ class ThresholdCalibratorTest {
      * {@link #exactThresholdIsBelowTheApproximation} pins the gain at production budgets.
      */
     @ParameterizedTest
-    @CsvSource({"cusum,0.02,500", "cusum,0.10,2000", "page-hinkley,0.05,1000", "cusum,0.30,1000", "cusum,0.005,3000"})
+    @CsvSource({"cusum,0.02,500", "cusum,0.10,2000", "page-hinkley,0.05,1000", "page-hinkley,0.9,1000", "page-hinkley,0.97,2000", "cusum,0.30,1000", "cusum,0.005,3000"})
     void achievedRunLengthMeetsTheBudget(String kind, double p0, double budget) {
         ChangeDetector detector = kind.equals("cusum") ? new BernoulliCusum(0.45, budget) : new PageHinkley(0.15, budget);
         double mean = meanRunLength(detector.design(p0), p0, 4000, 11);
