@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -65,7 +66,8 @@ public final class InJvmLauncher implements JobLauncher {
             // decisions: training the model that already learnt them again only drifts it.
             progress.accept(Map.of(), spec.job().jobId() + ": " + base + " was re-aligned on these same "
                     + data.decisions().size() + " decisions by " + alignedBy.get() + "; nothing new to learn, it stays in force");
-            return new JobResult(true, base, Map.of(ALREADY_ALIGNED, 1.0, "decisions", (double) data.decisions().size()),
+            return new JobResult(true, base, new TreeMap<>(Map.of(ALREADY_ALIGNED, 1.0, "decisions",
+                    (double) data.decisions().size())),
                     null);
         }
         long t0 = System.nanoTime();
@@ -82,8 +84,8 @@ public final class InJvmLauncher implements JobLauncher {
                             + "conflict accuracy %.3f, perplexity %.4f", spec.job().jobId(), built.counts(),
                     before.preferenceAccuracy(), before.conflictAccuracy(), before.perplexity()));
             new RealignTrainer(policy, reference, built.data(), settings).train((step, steps, loss, dpo, unlearn, kl) ->
-                    progress.accept(Map.of("step", (double) step, "steps", (double) steps, "loss", loss, "dpoLoss", dpo,
-                            "unlearnLoss", unlearn, "anchorKl", kl), null), Math.max(1, settings.steps() / 10));
+                    progress.accept(new TreeMap<>(Map.of("step", (double) step, "steps", (double) steps, "loss", loss,
+                            "dpoLoss", dpo, "unlearnLoss", unlearn, "anchorKl", kl)), null), Math.max(1, settings.steps() / 10));
             PreferenceFigures after = PreferenceFigures.measure(policy, built.data());
             double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, Double> metrics = new LinkedHashMap<>();

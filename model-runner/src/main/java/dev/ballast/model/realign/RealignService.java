@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -162,9 +163,9 @@ public final class RealignService implements AutoCloseable {
                 log.accept("realign: " + job.jobId() + ": skipped " + read.unreadableDecisions()
                         + " unreadable triage decisions and " + read.unreadablePairs() + " unreadable pairs");
             }
-            report(producer, status(job, JobStatus.State.RUNNING, Map.of("decisions", (double) data.decisions().size(),
-                    "pairs", (double) data.pairs().size(), "unreadableDecisions", (double) read.unreadableDecisions(),
-                    "unreadablePairs", (double) read.unreadablePairs()), null, null));
+            report(producer, status(job, JobStatus.State.RUNNING, new TreeMap<>(Map.of("decisions",
+                    (double) data.decisions().size(), "pairs", (double) data.pairs().size(), "unreadableDecisions",
+                    (double) read.unreadableDecisions(), "unreadablePairs", (double) read.unreadablePairs())), null, null));
             JobSpec spec = new JobSpec(job, settings.bootstrapServers(), settings.statusTopic(), settings.modelDir(),
                     settings.training());
             result = launcher.run(spec, data, (metrics, line) -> {

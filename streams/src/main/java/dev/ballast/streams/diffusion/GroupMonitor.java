@@ -225,8 +225,11 @@ public final class GroupMonitor {
             step.put("turnedAt", Instant.ofEpochMilli(d.turnedAt).toString());
             if (header.counts(d)) {
                 step.put("source", d.source);
-                edges.add(Map.of("source", d.source, "target", d.agentId,
-                        "observedAt", Instant.ofEpochMilli(d.exposedAt).toString()));
+                Map<String, Object> edge = new LinkedHashMap<>();
+                edge.put("source", d.source);
+                edge.put("target", d.agentId);
+                edge.put("observedAt", Instant.ofEpochMilli(d.exposedAt).toString());
+                edges.add(edge);
             }
             timeline.add(step);
         }

@@ -11,6 +11,7 @@ import dev.ballast.model.corpus.TextWorld;
 import dev.ballast.model.lm.TextSample;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -130,9 +131,10 @@ public final class PreferenceSimulation {
             }
         }
         lines.add(EventJson.writeString(pair));
-        truth.add(new GroundTruth.PreferenceTruth(pairId, kind.name(), Map.of(
-                POLICY_ID + "@1", Action.PRESERVE.name(),
-                NEW_VERSION, expected(chosenBreaks, rejectedBreaks).name()), chosenBreaks, rejectedBreaks));
+        Map<String, String> expectedByVersion = new LinkedHashMap<>();
+        expectedByVersion.put(POLICY_ID + "@1", Action.PRESERVE.name());
+        expectedByVersion.put(NEW_VERSION, expected(chosenBreaks, rejectedBreaks).name());
+        truth.add(new GroundTruth.PreferenceTruth(pairId, kind.name(), expectedByVersion, chosenBreaks, rejectedBreaks));
     }
 
     private static PreferencePair pair(String pairId, String prompt, String chosen, String rejected) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.events.Alert;
 import dev.ballast.events.AlertType;
+import dev.ballast.events.EventJson;
 import dev.ballast.streams.config.BallastConfig;
 import java.time.Clock;
 import java.time.Instant;
@@ -132,6 +133,9 @@ class GroupMonitorTest {
         assertEquals(1, raised.size());
         assertTrue((double) raised.get(0).evidence().get("spontaneousP") <= settings.maxSpontaneousP());
         assertEquals(2, raised.get(0).evidence().get("turnsWhileDeviantsPresent"));
+        // The same alert is the same bytes in every run: edges keep one field order.
+        String json = EventJson.writeString(raised.get(0));
+        assertTrue(json.contains("\"edges\":[{\"source\":\"a1\",\"target\":\"a2\",\"observedAt\":"), json);
     }
 
     @Test
