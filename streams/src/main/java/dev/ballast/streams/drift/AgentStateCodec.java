@@ -5,13 +5,15 @@ import java.nio.ByteBuffer;
 /**
  * Fixed-width binary form of {@link AgentState} for the state store. A version byte leads so a
  * later layout can still read this one: layout 1 (before the paid-violation statistic) decodes
- * with that statistic at its start, as if the agent had reported no reward yet.
+ * with that statistic at its start, as if the agent had reported no reward yet; layouts 1 and 2
+ * (before the recent event ids) decode with none remembered.
  */
 public final class AgentStateCodec {
-    private static final byte VERSION = 2;
-    private static final int SIZE_V1 = 1 + 9 * 8 + 1 + 3 * 8 + 2 * (8 + 8 + 8);
+    private static final byte VERSION = 3;
+    static final int SIZE_V1 = 1 + 9 * 8 + 1 + 3 * 8 + 2 * (8 + 8 + 8);
+    static final int SIZE_V2 = SIZE_V1 + 7 * 8;
     /** Serialised size of one agent's state, in bytes. */
-    public static final int SIZE = SIZE_V1 + 7 * 8;
+    public static final int SIZE = SIZE_V2 + 2 + RecentEventIds.CAPACITY * 8;
 
     private AgentStateCodec() {
     }
@@ -29,6 +31,11 @@ public final class AgentStateCodec {
         b.putLong(s.paidBaselineEvents).putLong(s.paidBaselineViolations).putDouble(s.paidStatistic)
                 .putLong(s.paidStart).putLong(s.paidStartMillis).putLong(s.paidViolationsSinceStart)
                 .putLong(s.violationsSincePaidStart);
+        RecentEventIds ids = s.recentEventIds;
+        b.put((byte) ids.size).put((byte) ids.next);
+        for (long h : ids.hashes) {
+            b.putLong(h);
+        }
         return b.array();
     }
 
@@ -36,10 +43,11 @@ public final class AgentStateCodec {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         byte version = b.get();
         boolean v1 = version == 1 && bytes.length == SIZE_V1;
-        if (!v1 && (version != VERSION || bytes.length != SIZE)) {
+        boolean v2 = version == 2 && bytes.length == SIZE_V2;
+        if (!v1 && !v2 && (version != VERSION || bytes.length != SIZE)) {
             throw new IllegalStateException("agent state layout " + version + " of " + bytes.length
-                    + " bytes is not readable by this version (reads 1 of " + SIZE_V1 + " bytes and " + VERSION
-                    + " of " + SIZE + ")");
+                    + " bytes is not readable by this version (reads 1 of " + SIZE_V1 + " bytes, 2 of " + SIZE_V2
+                    + " and " + VERSION + " of " + SIZE + ")");
         }
         AgentState s = new AgentState();
         s.events = b.getLong();
@@ -65,6 +73,14 @@ public final class AgentStateCodec {
             s.paidStartMillis = b.getLong();
             s.paidViolationsSinceStart = b.getLong();
             s.violationsSincePaidStart = b.getLong();
+        }
+        if (!v1 && !v2) {
+            RecentEventIds ids = s.recentEventIds;
+            ids.size = b.get();
+            ids.next = b.get();
+            for (int i = 0; i < RecentEventIds.CAPACITY; i++) {
+                ids.hashes[i] = b.getLong();
+            }
         }
         return s;
     }

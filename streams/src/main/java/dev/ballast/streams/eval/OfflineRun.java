@@ -61,9 +61,13 @@ public final class OfflineRun {
         for (String line : interactionLines) {
             if (EventJson.readInteraction(line.getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Ok<Interaction> ok) {
                 Interaction i = ok.value();
+                AgentState state = states.computeIfAbsent(i.agentId(), a -> new AgentState());
+                // As in the pipeline, a re-sent interaction is judged once.
+                if (InteractionMonitor.repeated(i, state).isPresent()) {
+                    continue;
+                }
                 positions.add(i.agentId(), i.eventId());
-                InteractionMonitor.Outcome outcome = interactions.observe(i,
-                        states.computeIfAbsent(i.agentId(), a -> new AgentState()));
+                InteractionMonitor.Outcome outcome = interactions.observe(i, state);
                 outcome.alert().ifPresent(alerts::add);
                 outcome.groupSignal().ifPresent(signals::add);
             }

@@ -5,6 +5,7 @@ import dev.ballast.events.EventJson;
 import dev.ballast.events.GateDecision;
 import dev.ballast.events.RealignJob;
 import dev.ballast.events.TriageDecision;
+import dev.ballast.streams.drift.RecentEventIds;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -168,7 +169,7 @@ public final class BallastMetrics {
     }
 
     /**
-     * policy_rejected, too_large, too_deep, number_too_long, duplicate_field, invalid_utf8,
+     * policy_rejected, too_large, too_deep, number_too_long, repeated_event, duplicate_field, invalid_utf8,
      * invalid_json, empty, missing_field, wrong_type or invalid_value.
      */
     static String reasonKind(String reason) {
@@ -184,6 +185,9 @@ public final class BallastMetrics {
         }
         if (r.contains(EventJson.NUMBER_TOO_LONG)) {
             return "number_too_long";
+        }
+        if (r.contains(RecentEventIds.ALREADY_SEEN)) {
+            return "repeated_event";
         }
         if (r.contains(EventJson.DUPLICATE_FIELD)) {
             return "duplicate_field";

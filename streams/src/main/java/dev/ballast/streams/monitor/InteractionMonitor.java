@@ -5,6 +5,7 @@ import dev.ballast.events.Interaction;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.drift.AgentState;
 import dev.ballast.streams.drift.Detection;
+import dev.ballast.streams.drift.RecentEventIds;
 import dev.ballast.streams.diffusion.GroupSignal;
 import dev.ballast.streams.policy.PolicyEngine;
 import dev.ballast.streams.policy.PolicyVerdict;
@@ -39,6 +40,20 @@ public final class InteractionMonitor {
 
     public PolicyEngine policies() {
         return policies;
+    }
+
+    /**
+     * Whether {@code interaction} repeats one of the agent's latest event ids (a re-sent record),
+     * as the dead-letter reason; otherwise its id is remembered in {@code state} and it is to be
+     * judged. A re-sent interaction is judged once, at its first arrival.
+     */
+    public static Optional<String> repeated(Interaction interaction, AgentState state) {
+        if (state.rememberEvent(interaction.eventId())) {
+            return Optional.empty();
+        }
+        return Optional.of("eventId: " + RecentEventIds.ALREADY_SEEN + " " + RecentEventIds.CAPACITY
+                + " interactions (a re-sent record?); judged once, at its first arrival; the value here is the"
+                + " interaction as Ballast read it");
     }
 
     public Outcome observe(Interaction interaction, AgentState state) {

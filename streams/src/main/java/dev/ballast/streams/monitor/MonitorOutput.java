@@ -4,11 +4,15 @@ import dev.ballast.events.Alert;
 import dev.ballast.streams.diffusion.GroupFeed;
 
 /**
- * What the per-agent monitor emits: alerts for the alerts topic, and for the group monitor the
- * signals of grouped agents' events and the task's watermarks.
+ * What the per-agent monitor emits: alerts for the alerts topic, for the group monitor the
+ * signals of grouped agents' events and the task's watermarks, and repeated interactions for the
+ * dead-letter topic (the dead-letter headers ride on the record).
  */
 public sealed interface MonitorOutput {
     record OfAlert(Alert alert) implements MonitorOutput {
+    }
+
+    record ToDeadLetters(byte[] key, byte[] value) implements MonitorOutput {
     }
 
     record ToGroups(GroupFeed feed) implements MonitorOutput {

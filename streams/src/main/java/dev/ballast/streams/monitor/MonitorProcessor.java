@@ -1,6 +1,8 @@
 package dev.ballast.streams.monitor;
 
+import dev.ballast.events.DeadLetterHeaders;
 import dev.ballast.events.Decoded;
+import dev.ballast.events.EventJson;
 import dev.ballast.events.Policy;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.drift.AgentState;
@@ -12,12 +14,17 @@ import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.policy.CompiledPolicy;
 import dev.ballast.streams.policy.PolicyCompiler;
 import dev.ballast.streams.policy.PolicyEngine;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -27,7 +34,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * state in the {@value MonitorTopology#AGENT_STORE} store. Emits alerts keyed by agentId, for
  * grouped agents signals keyed by groupId, and the task's progress in event time
  * ({@link Watermark}s, on a {@link WatermarkSchedule}) for the group monitor to restore event-time
- * order across tasks.
+ * order across tasks. An interaction that repeats one of its agent's latest event ids goes to the
+ * dead-letter topic instead of being judged again.
  */
 final class MonitorProcessor implements Processor<String, MonitorInput, String, MonitorOutput> {
     private final AgentMonitor agentMonitor;
@@ -107,6 +115,11 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
                     .ifPresent(mark -> toGroups(mark, record.timestamp()));
             byte[] stored = agents.get(agentId);
             AgentState state = stored == null ? new AgentState() : AgentStateCodec.decode(stored);
+            Optional<String> repeated = InteractionMonitor.repeated(in.interaction(), state);
+            if (repeated.isPresent()) {
+                deadLetter(record, in, repeated.get());
+                return;
+            }
             boolean wasInEpisode = state.inEpisode();
             InteractionMonitor.Outcome outcome = monitor.observe(in.interaction(), state);
             if (state.inEpisode() != wasInEpisode) {
@@ -122,6 +135,20 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
             outcome.groupSignal().ifPresent(signal -> context.forward(
                     new Record<>(signal.groupId(), new MonitorOutput.ToGroups(signal), record.timestamp())));
         }
+    }
+
+    /**
+     * Sends a repeated interaction to the dead-letter topic with the usual headers. Its original
+     * bytes are not kept past intake, so the value is the interaction re-encoded as it was read.
+     */
+    private void deadLetter(Record<String, MonitorInput> record, MonitorInput.OfInteraction in, String reason) {
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        Headers headers = DeadLetterHeaders.add(new RecordHeaders(record.headers().toArray()), reason, meta.topic(),
+                meta.partition(), meta.offset());
+        metrics.deadLetter(meta.topic(), reason);
+        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        context.forward(new Record<>(record.key(), new MonitorOutput.ToDeadLetters(key, EventJson.write(in.interaction())),
+                record.timestamp(), headers));
     }
 
     private void compile(Policy policy, PolicyEngine engine) {

@@ -18,6 +18,7 @@ import dev.ballast.streams.topology.TriggerTopology;
 import java.time.Clock;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -102,9 +103,15 @@ public final class MonitorTopology {
                         Named.as("monitor"), AGENT_STORE, POLICY_STORE)
                 .split(Named.as("monitor-"))
                 .branch((k, v) -> v instanceof MonitorOutput.OfAlert, Branched.as("alert"))
+                .branch((k, v) -> v instanceof MonitorOutput.ToDeadLetters, Branched.as("repeated"))
                 .defaultBranch(Branched.as("signal"));
         outputs.get("monitor-alert").mapValues(v -> ((MonitorOutput.OfAlert) v).alert(), Named.as("agent-alert"))
                 .to(topics.alerts(), toAlerts.withName("agent-alerts-sink"));
+        outputs.get("monitor-repeated").map((k, v) -> {
+            MonitorOutput.ToDeadLetters dead = (MonitorOutput.ToDeadLetters) v;
+            return KeyValue.pair(dead.key(), dead.value());
+        }, Named.as("repeated-dead-letter"))
+                .to(topics.dlq(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("repeated-dlq-sink"));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GROUP_STORE),
                 Serdes.String(), Serdes.ByteArray()));

@@ -1,9 +1,11 @@
 package dev.ballast.streams.drift;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.events.AlertType;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -142,11 +144,39 @@ class AgentMonitorTest {
         AgentMonitor m = cusum();
         AgentState s = new AgentState();
         feed(m, s, rng, 300, 0.3, 20, 10, new ArrayList<>());
+        for (int i = 0; i < 11; i++) {
+            s.rememberEvent("e" + i);
+        }
         byte[] bytes = AgentStateCodec.encode(s);
         assertEquals(AgentStateCodec.SIZE, bytes.length);
         AgentState back = AgentStateCodec.decode(bytes);
         assertEquals(java.util.Arrays.toString(bytes), java.util.Arrays.toString(AgentStateCodec.encode(back)));
         assertEquals(s.events(), back.events());
         assertEquals(s.baselineRate(), back.baselineRate());
+        assertFalse(back.rememberEvent("e10"), "the latest ids survive the store");
+        assertTrue(back.rememberEvent("e2"), "only the latest " + RecentEventIds.CAPACITY + " are kept");
+    }
+
+    @Test
+    void stateWrittenBeforeTheRecentEventIdsStillDecodes() {
+        ByteBuffer v2 = ByteBuffer.allocate(AgentStateCodec.SIZE_V2);
+        v2.put((byte) 2).putLong(120).putLong(100).putLong(3);
+        AgentState s = AgentStateCodec.decode(v2.array());
+        assertEquals(120, s.events());
+        assertTrue(s.rememberEvent("e1"), "no id remembered yet");
+        assertFalse(s.rememberEvent("e1"));
+        assertEquals(AgentStateCodec.SIZE, AgentStateCodec.encode(s).length);
+    }
+
+    @Test
+    void aRepeatedEventIdIsToldFromANewOneAmongTheLatestOnly() {
+        RecentEventIds ids = new RecentEventIds();
+        for (int i = 0; i < RecentEventIds.CAPACITY; i++) {
+            assertTrue(ids.add("agent-7-r" + i));
+        }
+        assertFalse(ids.add("agent-7-r0"), "the oldest of the latest " + RecentEventIds.CAPACITY);
+        assertFalse(ids.add("agent-7-r" + (RecentEventIds.CAPACITY - 1)), "the newest");
+        assertTrue(ids.add("agent-7-r" + RecentEventIds.CAPACITY));
+        assertTrue(ids.add("agent-7-r0"), "pushed out by the one before");
     }
 }

@@ -162,7 +162,7 @@ class RewardDetectionTest {
 
     @Test
     void stateWrittenBeforeThePaidStatisticStillDecodes() {
-        ByteBuffer v1 = ByteBuffer.allocate(AgentStateCodec.SIZE - 7 * 8);
+        ByteBuffer v1 = ByteBuffer.allocate(AgentStateCodec.SIZE_V1);
         v1.put((byte) 1).putLong(120).putLong(100).putLong(3);
         byte[] bytes = v1.array();
         AgentState s = AgentStateCodec.decode(bytes);

@@ -166,6 +166,38 @@ class MonitorTopologyTest {
         assertTrue(dlq.isEmpty());
     }
 
+    /**
+     * An at-least-once producer that re-sends a burst of violations must not make them count twice:
+     * the burst alone is below the alarm level, doubled it would cross it.
+     */
+    @Test
+    void reSentInteractionsAreJudgedOnceAndDeadLettered() {
+        publish(policy(1, T0, "wire-money"));
+        for (int i = 0; i < 200; i++) {
+            act("a4", i, "search", bytes("a4"));
+        }
+        for (int i = 200; i < 202; i++) {
+            act("a4", i, "wire-money", bytes("a4"));
+            act("a4", i, "wire-money", bytes("a4"));
+            act("a4", i, "wire-money", bytes("a4"));
+        }
+        assertTrue(alerts.isEmpty(), "two violations, each sent three times, are two violations");
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertEquals(4, dead.size());
+        assertEquals("a4", new String(dead.get(0).key(), StandardCharsets.UTF_8));
+        assertTrue(new String(dead.get(0).value(), StandardCharsets.UTF_8).contains("\"eventId\":\"a4-200\""));
+        assertTrue(header(dead.get(0), DeadLetterHeaders.ERROR).startsWith("eventId: already seen among this agent's last"),
+                header(dead.get(0), DeadLetterHeaders.ERROR));
+        assertEquals(config.topics().interactions(), header(dead.get(0), DeadLetterHeaders.SOURCE_TOPIC));
+        assertEquals("201", header(dead.get(0), DeadLetterHeaders.SOURCE_OFFSET));
+        assertEquals(4.0, metrics.deadLetterCount());
+        // A new event id is judged again.
+        for (int i = 202; i < 212; i++) {
+            act("a4", i, "wire-money", bytes("a4"));
+        }
+        assertEquals(1, alerts.readRecordsToList().size());
+    }
+
     @Test
     void badPolicyVersionIsDeadLetteredAndPreviousVersionStaysInForce() {
         publish(policy(1, T0, "wire-money"));
