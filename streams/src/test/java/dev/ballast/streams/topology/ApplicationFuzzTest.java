@@ -7,12 +7,15 @@ import dev.ballast.events.Alert;
 import dev.ballast.events.DeadLetterHeaders;
 import dev.ballast.events.Decoded;
 import dev.ballast.events.EventJson;
+import dev.ballast.events.Interaction;
 import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.drift.RecentEventIds;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.monitor.PolicyDecoder;
 import dev.ballast.streams.policy.PolicyCompiler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -35,8 +38,8 @@ import org.apache.kafka.streams.test.TestRecord;
  * topic users write to: random bytes, and JSON objects of each event's fields holding values of
  * any type, including edge values that are valid JSON and valid shapes (timestamps at the ends of
  * the calendar, huge and tiny numbers, absent nested fields). The stream never throws, every
- * record its topic's reader refuses is dead-lettered exactly once with a reason, and nothing
- * else is.
+ * record its topic's reader refuses, and every interaction repeating one of its agent's latest
+ * event ids, is dead-lettered exactly once with a reason, and nothing else is.
  */
 class ApplicationFuzzTest {
     private final BallastConfig config = BallastConfig.defaults();
@@ -45,6 +48,8 @@ class ApplicationFuzzTest {
     private TestOutputTopic<byte[], byte[]> dlq;
     private TestOutputTopic<String, Alert> alerts;
     private Map<String, Function<byte[], Decoded<?>>> readers;
+    /** Each agent's latest event ids, as the monitor keeps them: the driver lives for the whole property. */
+    private final Map<String, RecentEventIds> recentIds = new HashMap<>();
 
     /** One record for one input topic. */
     record Input(String topic, byte[] key, byte[] value) {
@@ -79,7 +84,10 @@ class ApplicationFuzzTest {
         long refused = 0;
         for (Input in : records) {
             inputs.get(in.topic()).pipeInput(in.key(), in.value());
-            if (readers.get(in.topic()).apply(in.value()) instanceof Decoded.Rejected<?>) {
+            Decoded<?> read = readers.get(in.topic()).apply(in.value());
+            if (read instanceof Decoded.Rejected<?>
+                    || read instanceof Decoded.Ok<?> ok && ok.value() instanceof Interaction i
+                    && !recentIds.computeIfAbsent(i.agentId(), a -> new RecentEventIds()).add(i.eventId())) {
                 refused++;
             }
         }
