@@ -30,7 +30,10 @@ final class AgentStreams {
         for (String line : interactionLines) {
             if (EventJson.readInteraction(line.getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Ok<Interaction> ok) {
                 Interaction i = ok.value();
-                streams.positions.add(i.agentId(), i.eventId());
+                // A re-sent interaction is judged once by the monitor, so by every detector here too.
+                if (!streams.positions.add(i.agentId(), i.eventId())) {
+                    continue;
+                }
                 streams.byAgent.computeIfAbsent(i.agentId(), a -> new ArrayList<>())
                         .add(new Step(i.eventId(), engine.evaluate(i).violation(), i.reward()));
             }

@@ -1,16 +1,26 @@
 package dev.ballast.streams.eval;
 
+import dev.ballast.streams.drift.RecentEventIds;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Position of every event in its agent's own stream, in the order the events were read. */
+/**
+ * Position of every event in its agent's own stream, in the order the events were read. An event
+ * repeating one of its agent's latest ids takes no position, as the monitor does not judge it.
+ */
 public final class EventPositions implements DetectionScorer.EventIndex {
     private final Map<String, Long> positions = new HashMap<>();
     private final Map<String, Long> counts = new HashMap<>();
+    private final Map<String, RecentEventIds> recent = new HashMap<>();
 
-    public void add(String agentId, String eventId) {
+    /** Gives the event its position; false if it repeats one of the agent's latest ids. */
+    public boolean add(String agentId, String eventId) {
+        if (!recent.computeIfAbsent(agentId, a -> new RecentEventIds()).add(eventId)) {
+            return false;
+        }
         long at = counts.merge(agentId, 1L, Long::sum) - 1;
         positions.putIfAbsent(eventId, at);
+        return true;
     }
 
     @Override

@@ -212,8 +212,9 @@ public final class ReplayRunner {
                     if (file.equals(ReplayInputs.INTERACTIONS)
                             && EventJson.readInteraction(bytes) instanceof Decoded.Ok<Interaction> ok) {
                         key = ok.value().agentId();
-                        positions.add(key, ok.value().eventId());
-                        timelines.add(key, i);
+                        if (positions.add(key, ok.value().eventId())) {
+                            timelines.add(key, i);
+                        }
                     } else if (file.equals(ReplayInputs.POLICIES)) {
                         key = policyKey(bytes, i + 1);
                     } else {

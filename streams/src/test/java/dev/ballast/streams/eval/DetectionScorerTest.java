@@ -1,6 +1,8 @@
 package dev.ballast.streams.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.events.Alert;
 import dev.ballast.events.AlertType;
@@ -14,6 +16,18 @@ import org.junit.jupiter.api.Test;
 class DetectionScorerTest {
     private static Alert alert(String agent, String event, AlertType type) {
         return new Alert(event, type, agent, null, event, Instant.EPOCH, Instant.EPOCH, "t", 1, "p@1", Map.of());
+    }
+
+    @Test
+    void aReSentEventTakesNoPositionAsTheMonitorDoesNotJudgeIt() {
+        EventPositions positions = new EventPositions();
+        assertTrue(positions.add("a", "a-0"));
+        assertFalse(positions.add("a", "a-0"));
+        assertTrue(positions.add("a", "a-1"));
+        assertTrue(positions.add("b", "a-0"), "another agent's event with the same id");
+        assertEquals(1, positions.position("a-1"));
+        assertEquals(2, positions.eventCount("a"));
+        assertEquals(3, positions.events());
     }
 
     @Test
