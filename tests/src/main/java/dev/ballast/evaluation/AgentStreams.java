@@ -31,7 +31,7 @@ final class AgentStreams {
             if (EventJson.readInteraction(line.getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Ok<Interaction> ok) {
                 Interaction i = ok.value();
                 // A re-sent interaction is judged once by the monitor, so by every detector here too.
-                if (!streams.positions.add(i.agentId(), i.eventId())) {
+                if (!streams.positions.add(i.agentId(), i.eventId(), i.timestamp().toEpochMilli())) {
                     continue;
                 }
                 streams.byAgent.computeIfAbsent(i.agentId(), a -> new ArrayList<>())

@@ -37,12 +37,12 @@ public final class AgentState {
     long paidStartMillis;
     long paidViolationsSinceStart;
     long violationsSincePaidStart;
-    /** The agent's latest event ids, so a re-sent interaction is not judged twice. */
+    /** The agent's latest events (id and timestamp), so a re-sent interaction is not judged twice. */
     final RecentEventIds recentEventIds = new RecentEventIds();
 
-    /** Remembers {@code eventId} as judged; false if it was among the agent's latest ones already. */
-    public boolean rememberEvent(String eventId) {
-        return recentEventIds.add(eventId);
+    /** Remembers the event as judged; false if it was among the agent's latest ones already. */
+    public boolean rememberEvent(String eventId, long timestampMillis) {
+        return recentEventIds.add(eventId, timestampMillis);
     }
 
     public long events() {

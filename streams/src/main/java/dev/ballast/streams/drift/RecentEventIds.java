@@ -1,14 +1,18 @@
 package dev.ballast.streams.drift;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.datasketches.hash.MurmurHash3;
 
 /**
- * An agent's last {@value #CAPACITY} event ids, as 64-bit hashes in a ring: enough to tell an
- * interaction an at-least-once producer sent again (a retry lands right after the original) from a
- * new one, in fixed space. Counting a re-sent violation twice would move the agent's detectors
- * on evidence that was never there. Two different ids share a hash with odds near 2^-61 per pair
- * compared, so a new event is taken for a repeat practically never.
+ * An agent's last {@value #CAPACITY} events, each as a 64-bit hash of its id and timestamp, in a
+ * ring: enough to tell an interaction an at-least-once producer sent again (a retry lands right
+ * after the original, with the same id and timestamp) from a new one, in fixed space. Counting a
+ * re-sent violation twice would move the agent's detectors on evidence that was never there. The
+ * timestamp is part of the key so that a producer that reuses one id for every event (a bug, but
+ * one that must not blind the monitor) still has each event judged. Two different events share a
+ * hash with odds near 2^-61 per pair compared, so a new event is taken for a repeat practically
+ * never.
  */
 public final class RecentEventIds {
     /** How many of the agent's latest event ids are remembered. */
@@ -21,9 +25,9 @@ public final class RecentEventIds {
     int size;
     int next;
 
-    /** Remembers {@code eventId}; false, and nothing changes, if it is among the remembered ones. */
-    public boolean add(String eventId) {
-        long h = hash(eventId);
+    /** Remembers the event; false, and nothing changes, if it is among the remembered ones. */
+    public boolean add(String eventId, long timestampMillis) {
+        long h = hash(eventId, timestampMillis);
         for (int i = 0; i < size; i++) {
             if (hashes[i] == h) {
                 return false;
@@ -35,7 +39,9 @@ public final class RecentEventIds {
         return true;
     }
 
-    private static long hash(String eventId) {
-        return MurmurHash3.hash(eventId.getBytes(StandardCharsets.UTF_8), SEED)[0];
+    private static long hash(String eventId, long timestampMillis) {
+        byte[] id = eventId.getBytes(StandardCharsets.UTF_8);
+        byte[] key = ByteBuffer.allocate(id.length + Long.BYTES).put(id).putLong(timestampMillis).array();
+        return MurmurHash3.hash(key, SEED)[0];
     }
 }

@@ -6,16 +6,17 @@ import java.util.Map;
 
 /**
  * Position of every event in its agent's own stream, in the order the events were read. An event
- * repeating one of its agent's latest ids takes no position, as the monitor does not judge it.
+ * repeating one of its agent's latest (same id and timestamp) takes no position, as the monitor
+ * does not judge it.
  */
 public final class EventPositions implements DetectionScorer.EventIndex {
     private final Map<String, Long> positions = new HashMap<>();
     private final Map<String, Long> counts = new HashMap<>();
     private final Map<String, RecentEventIds> recent = new HashMap<>();
 
-    /** Gives the event its position; false if it repeats one of the agent's latest ids. */
-    public boolean add(String agentId, String eventId) {
-        if (!recent.computeIfAbsent(agentId, a -> new RecentEventIds()).add(eventId)) {
+    /** Gives the event its position; false if it repeats one of the agent's latest events. */
+    public boolean add(String agentId, String eventId, long timestampMillis) {
+        if (!recent.computeIfAbsent(agentId, a -> new RecentEventIds()).add(eventId, timestampMillis)) {
             return false;
         }
         long at = counts.merge(agentId, 1L, Long::sum) - 1;

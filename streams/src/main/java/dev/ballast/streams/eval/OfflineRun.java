@@ -66,7 +66,7 @@ public final class OfflineRun {
                 if (InteractionMonitor.repeated(i, state).isPresent()) {
                     continue;
                 }
-                positions.add(i.agentId(), i.eventId());
+                positions.add(i.agentId(), i.eventId(), i.timestamp().toEpochMilli());
                 InteractionMonitor.Outcome outcome = interactions.observe(i, state);
                 outcome.alert().ifPresent(alerts::add);
                 outcome.groupSignal().ifPresent(signals::add);

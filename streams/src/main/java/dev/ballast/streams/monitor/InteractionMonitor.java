@@ -43,15 +43,15 @@ public final class InteractionMonitor {
     }
 
     /**
-     * Whether {@code interaction} repeats one of the agent's latest event ids (a re-sent record),
-     * as the dead-letter reason; otherwise its id is remembered in {@code state} and it is to be
-     * judged. A re-sent interaction is judged once, at its first arrival.
+     * Whether {@code interaction} repeats one of the agent's latest events (same eventId and
+     * timestamp: a re-sent record), as the dead-letter reason; otherwise it is remembered in
+     * {@code state} and is to be judged. A re-sent interaction is judged once, at its first arrival.
      */
     public static Optional<String> repeated(Interaction interaction, AgentState state) {
-        if (state.rememberEvent(interaction.eventId())) {
+        if (state.rememberEvent(interaction.eventId(), interaction.timestamp().toEpochMilli())) {
             return Optional.empty();
         }
-        return Optional.of("eventId: " + RecentEventIds.ALREADY_SEEN + " " + RecentEventIds.CAPACITY
+        return Optional.of("eventId and timestamp: " + RecentEventIds.ALREADY_SEEN + " " + RecentEventIds.CAPACITY
                 + " interactions (a re-sent record?); judged once, at its first arrival; the value here is the"
                 + " interaction as Ballast read it");
     }

@@ -212,7 +212,7 @@ public final class ReplayRunner {
                     if (file.equals(ReplayInputs.INTERACTIONS)
                             && EventJson.readInteraction(bytes) instanceof Decoded.Ok<Interaction> ok) {
                         key = ok.value().agentId();
-                        if (positions.add(key, ok.value().eventId())) {
+                        if (positions.add(key, ok.value().eventId(), ok.value().timestamp().toEpochMilli())) {
                             timelines.add(key, i);
                         }
                     } else if (file.equals(ReplayInputs.POLICIES)) {

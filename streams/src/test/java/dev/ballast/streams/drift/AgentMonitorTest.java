@@ -145,7 +145,7 @@ class AgentMonitorTest {
         AgentState s = new AgentState();
         feed(m, s, rng, 300, 0.3, 20, 10, new ArrayList<>());
         for (int i = 0; i < 11; i++) {
-            s.rememberEvent("e" + i);
+            s.rememberEvent("e" + i, 1000L * i);
         }
         byte[] bytes = AgentStateCodec.encode(s);
         assertEquals(AgentStateCodec.SIZE, bytes.length);
@@ -153,8 +153,8 @@ class AgentMonitorTest {
         assertEquals(java.util.Arrays.toString(bytes), java.util.Arrays.toString(AgentStateCodec.encode(back)));
         assertEquals(s.events(), back.events());
         assertEquals(s.baselineRate(), back.baselineRate());
-        assertFalse(back.rememberEvent("e10"), "the latest ids survive the store");
-        assertTrue(back.rememberEvent("e2"), "only the latest " + RecentEventIds.CAPACITY + " are kept");
+        assertFalse(back.rememberEvent("e10", 10_000), "the latest events survive the store");
+        assertTrue(back.rememberEvent("e2", 2000), "only the latest " + RecentEventIds.CAPACITY + " are kept");
     }
 
     @Test
@@ -163,20 +163,20 @@ class AgentMonitorTest {
         v2.put((byte) 2).putLong(120).putLong(100).putLong(3);
         AgentState s = AgentStateCodec.decode(v2.array());
         assertEquals(120, s.events());
-        assertTrue(s.rememberEvent("e1"), "no id remembered yet");
-        assertFalse(s.rememberEvent("e1"));
+        assertTrue(s.rememberEvent("e1", 5), "nothing remembered yet");
+        assertFalse(s.rememberEvent("e1", 5));
         assertEquals(AgentStateCodec.SIZE, AgentStateCodec.encode(s).length);
     }
 
     @Test
-    void aRepeatedEventIdIsToldFromANewOneAmongTheLatestOnly() {
+    void aReSentEventIsToldFromANewOneAmongTheLatestOnly() {
         RecentEventIds ids = new RecentEventIds();
         for (int i = 0; i < RecentEventIds.CAPACITY; i++) {
-            assertTrue(ids.add("agent-7-r" + i));
+            assertTrue(ids.add("agent-7-r" + i, 60_000L * i));
         }
-        assertFalse(ids.add("agent-7-r0"), "the oldest of the latest " + RecentEventIds.CAPACITY);
-        assertFalse(ids.add("agent-7-r" + (RecentEventIds.CAPACITY - 1)), "the newest");
-        assertTrue(ids.add("agent-7-r" + RecentEventIds.CAPACITY));
-        assertTrue(ids.add("agent-7-r0"), "pushed out by the one before");
+        assertFalse(ids.add("agent-7-r0", 0), "the oldest of the latest " + RecentEventIds.CAPACITY);
+        assertFalse(ids.add("agent-7-r" + (RecentEventIds.CAPACITY - 1), 60_000L * (RecentEventIds.CAPACITY - 1)), "the newest");
+        assertTrue(ids.add("agent-7-r1", 1), "the same id at another time: a producer that reuses ids");
+        assertTrue(ids.add("agent-7-r0", 0), "pushed out by the ones after it");
     }
 }

@@ -21,22 +21,23 @@ class DetectionScorerTest {
     @Test
     void aReSentEventTakesNoPositionAsTheMonitorDoesNotJudgeIt() {
         EventPositions positions = new EventPositions();
-        assertTrue(positions.add("a", "a-0"));
-        assertFalse(positions.add("a", "a-0"));
-        assertTrue(positions.add("a", "a-1"));
-        assertTrue(positions.add("b", "a-0"), "another agent's event with the same id");
+        assertTrue(positions.add("a", "a-0", 1000));
+        assertFalse(positions.add("a", "a-0", 1000));
+        assertTrue(positions.add("a", "a-1", 2000));
+        assertTrue(positions.add("a", "a-1", 3000), "the same id at another time is another event");
+        assertTrue(positions.add("b", "a-0", 1000), "another agent's event with the same id");
         assertEquals(1, positions.position("a-1"));
-        assertEquals(2, positions.eventCount("a"));
-        assertEquals(3, positions.events());
+        assertEquals(3, positions.eventCount("a"));
+        assertEquals(4, positions.events());
     }
 
     @Test
     void countsDelaysInTheAgentsOwnEventsAndEarlyAlertsAsFalse() {
         EventPositions positions = new EventPositions();
         for (int i = 0; i < 100; i++) {
-            positions.add("a", "a-" + i);
-            positions.add("b", "b-" + i);
-            positions.add("s", "s-" + i);
+            positions.add("a", "a-" + i, i);
+            positions.add("b", "b-" + i, i);
+            positions.add("s", "s-" + i, i);
         }
         GroundTruth truth = new GroundTruth(1, 100, Instant.EPOCH, 60, List.of(
                 new GroundTruth.AgentTruth("a", null, AgentKind.TIPPING, 0.01, 50, "a-50"),

@@ -186,7 +186,7 @@ class MonitorTopologyTest {
         assertEquals(4, dead.size());
         assertEquals("a4", new String(dead.get(0).key(), StandardCharsets.UTF_8));
         assertTrue(new String(dead.get(0).value(), StandardCharsets.UTF_8).contains("\"eventId\":\"a4-200\""));
-        assertTrue(header(dead.get(0), DeadLetterHeaders.ERROR).startsWith("eventId: already seen among this agent's last"),
+        assertTrue(header(dead.get(0), DeadLetterHeaders.ERROR).startsWith("eventId and timestamp: already seen among this agent's last"),
                 header(dead.get(0), DeadLetterHeaders.ERROR));
         assertEquals(config.topics().interactions(), header(dead.get(0), DeadLetterHeaders.SOURCE_TOPIC));
         assertEquals("201", header(dead.get(0), DeadLetterHeaders.SOURCE_OFFSET));

@@ -87,7 +87,7 @@ class ApplicationFuzzTest {
             Decoded<?> read = readers.get(in.topic()).apply(in.value());
             if (read instanceof Decoded.Rejected<?>
                     || read instanceof Decoded.Ok<?> ok && ok.value() instanceof Interaction i
-                    && !recentIds.computeIfAbsent(i.agentId(), a -> new RecentEventIds()).add(i.eventId())) {
+                    && !recentIds.computeIfAbsent(i.agentId(), a -> new RecentEventIds()).add(i.eventId(), i.timestamp().toEpochMilli())) {
                 refused++;
             }
         }
