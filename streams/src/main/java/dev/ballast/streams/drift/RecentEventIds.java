@@ -15,13 +15,13 @@ import org.apache.datasketches.hash.MurmurHash3;
  * never.
  */
 public final class RecentEventIds {
-    /** How many of the agent's latest event ids are remembered. */
+    /** How many of the agent's latest events are remembered. */
     public static final int CAPACITY = 8;
     /** Starts the dead-letter reason of a repeated interaction (and tells its kind in metrics). */
     public static final String ALREADY_SEEN = "already seen among this agent's last";
     private static final long SEED = 9001L;
     final long[] hashes = new long[CAPACITY];
-    /** Ids remembered so far (at most {@link #CAPACITY}) and the slot the next one takes. */
+    /** Events remembered so far (at most {@link #CAPACITY}) and the slot the next one takes. */
     int size;
     int next;
 

@@ -34,8 +34,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * state in the {@value MonitorTopology#AGENT_STORE} store. Emits alerts keyed by agentId, for
  * grouped agents signals keyed by groupId, and the task's progress in event time
  * ({@link Watermark}s, on a {@link WatermarkSchedule}) for the group monitor to restore event-time
- * order across tasks. An interaction that repeats one of its agent's latest event ids goes to the
- * dead-letter topic instead of being judged again.
+ * order across tasks. An interaction that repeats one of its agent's latest events (same eventId
+ * and timestamp) goes to the dead-letter topic instead of being judged again.
  */
 final class MonitorProcessor implements Processor<String, MonitorInput, String, MonitorOutput> {
     private final AgentMonitor agentMonitor;

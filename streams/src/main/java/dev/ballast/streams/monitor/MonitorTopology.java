@@ -38,7 +38,8 @@ import org.apache.kafka.streams.state.Stores;
  * <p>Input topics: interactions (key agentId, value {@code Interaction}) and policy changes (key
  * policyId, value {@code Policy}), both read as raw bytes so nothing can fail to deserialise.
  * Output topics: alerts (key agentId for DRIFT and TIPPING, groupId for DIFFUSION; value
- * {@code Alert}) and the dead-letter topic (original key and bytes, reason in headers). Internal
+ * {@code Alert}) and the dead-letter topic (original key and bytes, reason in headers; an
+ * interaction re-sent with the same eventId and timestamp, re-encoded as read). Internal
  * topics: {@value #POLICY_BROADCAST} (every accepted policy version copied to every partition),
  * {@value #REKEYED_INTERACTIONS} (interactions whose record key was not their agentId, re-keyed so
  * one task owns each agent) and {@value #GROUP_SIGNALS} (per-interaction signals of grouped agents,
