@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.events.Decoded;
 import dev.ballast.events.EventJson;
+import dev.ballast.events.Interaction;
+import dev.ballast.streams.drift.AgentState;
+import dev.ballast.streams.monitor.InteractionMonitor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,11 @@ class BallastMetricsTest {
         assertEquals("too_deep", BallastMetrics.reasonKind(reason("{\"a\":" + "[".repeat(5_000))));
         assertEquals("number_too_long", BallastMetrics.reasonKind(reason("{\"a\":" + "1".repeat(5_000) + "}")));
         assertEquals("duplicate_field", BallastMetrics.reasonKind(reason("{\"a\":1,\"a\":2}")));
+        Interaction once = ((Decoded.Ok<Interaction>) EventJson.readInteraction(
+                "{\"eventId\":\"e1\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\"}".getBytes(StandardCharsets.UTF_8))).value();
+        AgentState state = new AgentState();
+        InteractionMonitor.repeated(once, state);
+        assertEquals("repeated_event", BallastMetrics.reasonKind(InteractionMonitor.repeated(once, state).orElseThrow()));
         assertEquals("invalid_utf8", BallastMetrics.reasonKind(
                 ((Decoded.Rejected<?>) EventJson.readInteraction(new byte[]{'{', '"', (byte) 0xff, '"'})).reason()));
 
