@@ -122,8 +122,8 @@ class RealignServiceTest {
         RealignService.Settings settings = new RealignService.Settings(config.bootstrapServers(), group,
                 config.topics().jobs(), config.topics().status(), Map.of(), "unused", RealignSettings.DEFAULT);
         List<String> log = new CopyOnWriteArrayList<>();
-        try (RealignService service = new RealignService(settings, launcher, log::add, Clock.systemUTC(),
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (RealignService service = new RealignService(settings, launcher, log::add, Clock.systemUTC(), registry)) {
             service.start();
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             // The duplicate comes last: wait for its "not run again" too.
@@ -133,6 +133,11 @@ class RealignServiceTest {
                 assertEquals(null, service.failure());
                 Thread.sleep(100);
             }
+            // The executor's Kafka clients report beside its job meters, under their own prefix.
+            assertTrue(registry.find(RealignService.METER_PREFIX + ".kafka.consumer.fetch.manager.records.consumed.total")
+                    .functionCounter() != null, "consumer meters bound");
+            assertTrue(registry.find(RealignService.METER_PREFIX + ".kafka.producer.record.send.total")
+                    .functionCounter() != null, "producer meters bound");
             return service.finished();
         }
     }

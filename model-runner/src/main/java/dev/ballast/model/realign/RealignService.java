@@ -8,6 +8,7 @@ import dev.ballast.events.RealignJob;
 import dev.ballast.events.RedactedSettings;
 import dev.ballast.events.TopicDrain;
 import dev.ballast.events.TriageDecision;
+import dev.ballast.model.metrics.SeparateKafkaClientMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,6 +60,8 @@ public final class RealignService implements AutoCloseable {
     }
 
     private static final Duration READ_TIMEOUT = Duration.ofMinutes(5);
+    /** Prefix of the executor's Kafka client meters: {@code ballast.realign.kafka.consumer.*} and {@code .producer.*}. */
+    public static final String METER_PREFIX = "ballast.realign";
     private final Settings settings;
     private final JobLauncher launcher;
     private final Consumer<String> log;
@@ -124,7 +127,11 @@ public final class RealignService implements AutoCloseable {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                     new ByteArraySerializer())) {
+                     new ByteArraySerializer());
+             // Operators see the executor's lag on the jobs topic and its status writes beside its
+             // job meters, named apart so they cannot displace other clients' Kafka meters.
+             SeparateKafkaClientMeters consumerMeters = SeparateKafkaClientMeters.of(consumer, METER_PREFIX, registry);
+             SeparateKafkaClientMeters producerMeters = SeparateKafkaClientMeters.of(producer, METER_PREFIX, registry)) {
             consumer.subscribe(List.of(settings.jobsTopic()));
             while (active.get()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {

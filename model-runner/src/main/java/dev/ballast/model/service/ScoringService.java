@@ -11,10 +11,10 @@ import dev.ballast.model.ScoringModel;
 import dev.ballast.model.lm.TextSample;
 import dev.ballast.model.scoring.LengthOrder;
 import dev.ballast.model.scoring.SampleScore;
+import dev.ballast.model.metrics.SeparateKafkaClientMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,9 +61,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Meters: {@code ballast_model_samples_total{outcome=scored|failed|skipped}},
  * {@code ballast_model_batch_seconds}, {@code ballast_model_switches_total}, and the Kafka
- * client meters of its consumer (records lag) and producer.
+ * client meters of its consumer (records lag) and producer as {@code ballast_model_kafka_*}.
  */
 public final class ScoringService implements AutoCloseable {
+    /** Prefix of the scorer's Kafka client meters: named apart, they cannot displace other clients' Kafka meters. */
+    public static final String METER_PREFIX = "ballast.model";
     private static final Logger LOG = LoggerFactory.getLogger(ScoringService.class);
     private final ScoringSettings settings;
     private final ModelLoader loader;
@@ -156,11 +158,9 @@ public final class ScoringService implements AutoCloseable {
                     new ByteArrayDeserializer());
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(), new StringSerializer(),
                          new ByteArraySerializer());
-                 KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(c);
-                 KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer)) {
+                 SeparateKafkaClientMeters consumerMeters = SeparateKafkaClientMeters.of(c, METER_PREFIX, registry);
+                 SeparateKafkaClientMeters producerMeters = SeparateKafkaClientMeters.of(producer, METER_PREFIX, registry)) {
                 consumer = c;
-                consumerMetrics.bindTo(registry);
-                producerMetrics.bindTo(registry);
                 producer.initTransactions();
                 c.subscribe(List.of(settings.candidatesTopic()));
                 ready.countDown();
