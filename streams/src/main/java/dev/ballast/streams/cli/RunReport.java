@@ -10,6 +10,8 @@ import dev.ballast.streams.eval.DiffusionScore;
 import dev.ballast.streams.eval.DiffusionScorer;
 import dev.ballast.streams.eval.GateScore;
 import dev.ballast.streams.eval.GateScorer;
+import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.replay.DeadLetterLine;
 import dev.ballast.streams.replay.ReplayOutputs;
 import dev.ballast.streams.replay.TriageSection;
 import dev.ballast.streams.replay.ReplayRunner;
@@ -21,6 +23,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** Scores a replay against ground truth when there is one, writes the out directory, prints the summary. */
 final class RunReport {
@@ -51,7 +55,7 @@ final class RunReport {
         StringBuilder alerts = new StringBuilder();
         s.alertsByType().forEach((type, n) -> alerts.append(type).append(' ').append(n).append("  "));
         o.printf(Locale.ROOT, "  alerts          %d (%s)%n", s.alerts(), alerts.toString().trim());
-        o.printf(Locale.ROOT, "  dead letters    %d%n", s.deadLetters());
+        o.printf(Locale.ROOT, "  dead letters    %d%s%n", s.deadLetters(), deadLetterKinds(result.deadLetters()));
         o.printf(Locale.ROOT, "  elapsed         %.1f s (%,.0f interactions/s through the embedded pipeline)%n",
                 s.elapsedSeconds(), s.interactionsPerSecond());
         long outOfOrder = s.groupSignalsOutOfOrder().values().stream().mapToLong(Long::longValue).sum();
@@ -100,6 +104,19 @@ final class RunReport {
     }
 
     /** What a finished job reported: its held-out figures, or that it found nothing new to learn. */
+    /** How many dead letters of each kind of reason, most first: " (invalid_value 5, repeated_event 1)". */
+    static String deadLetterKinds(List<DeadLetterLine> dead) {
+        if (dead.isEmpty()) {
+            return "";
+        }
+        Map<String, Long> kinds = new TreeMap<>();
+        dead.forEach(d -> kinds.merge(BallastMetrics.reasonKind(d.error()), 1L, Long::sum));
+        return kinds.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", ", " (", ")"));
+    }
+
     static String jobFigures(Map<String, Double> m, JobStatus status) {
         if (m.containsKey("preferenceAccuracyAfter")) {
             return String.format(Locale.ROOT,

@@ -172,7 +172,7 @@ public final class BallastMetrics {
      * policy_rejected, too_large, too_deep, number_too_long, repeated_event, duplicate_field, invalid_utf8,
      * invalid_json, empty, missing_field, wrong_type or invalid_value.
      */
-    static String reasonKind(String reason) {
+    public static String reasonKind(String reason) {
         String r = reason == null ? "" : reason;
         if (r.startsWith("policy ")) {
             return "policy_rejected";

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.events.JobStatus;
 import dev.ballast.model.realign.InJvmLauncher;
+import dev.ballast.streams.replay.DeadLetterLine;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,18 @@ class RunReportTest {
         assertEquals("; nothing new to learn, model m-r2 was already re-aligned on these decisions",
                 RunReport.jobFigures(kept, status("m-r2", kept)));
         assertEquals("", RunReport.jobFigures(Map.of(), status(null, Map.of())));
+    }
+
+    @Test
+    void deadLettersAreSummedByKindOfReasonMostFirst() {
+        assertEquals("", RunReport.deadLetterKinds(List.of()));
+        List<DeadLetterLine> dead = List.of(letter("timestamp: not ISO-8601 (got 'x')"), letter("agentId: required"),
+                letter("timestamp: not ISO-8601 (got 'y')"));
+        assertEquals(" (invalid_value 2, missing_field 1)", RunReport.deadLetterKinds(dead));
+    }
+
+    private static DeadLetterLine letter(String error) {
+        return new DeadLetterLine("k", "{}", error, "agent.interactions", 0, 0L);
     }
 
     private static JobStatus status(String model, Map<String, Double> metrics) {
