@@ -29,6 +29,7 @@ public final class BallastMetrics {
     private final Counter compliant;
     private final Counter violations;
     private final Counter policiesAccepted;
+    private final Counter policiesLate;
     private final Counter untrackedGroupSignals;
     private final Map<AlertType, Counter> alerts = new EnumMap<>(AlertType.class);
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
@@ -49,6 +50,10 @@ public final class BallastMetrics {
         this.violations = interactions(registry, "violation");
         this.policiesAccepted = Counter.builder("ballast.policy.versions.accepted")
                 .description("Policy versions put in force (each accepted version once)")
+                .register(registry);
+        this.policiesLate = Counter.builder("ballast.policy.versions.late")
+                .description("Policy versions that reached a monitor task after it had judged interactions past their"
+                        + " effectiveAt (those were judged by the version it held; counted once per task)")
                 .register(registry);
         this.untrackedGroupSignals = Counter.builder("ballast.diffusion.untracked.signals")
                 .description("Group signals of agents beyond diffusion.max.agents in their group (counted, not tracked)")
@@ -154,6 +159,11 @@ public final class BallastMetrics {
 
     public void policyAccepted() {
         policiesAccepted.increment();
+    }
+
+    /** A policy version reached a monitor task after interactions it governs had been judged there. */
+    public void policyLate() {
+        policiesLate.increment();
     }
 
     /**

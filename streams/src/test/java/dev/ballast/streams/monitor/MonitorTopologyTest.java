@@ -152,6 +152,26 @@ class MonitorTopologyTest {
         assertTrue(Integer.parseInt(alert.triggerEventId().substring(3)) >= 200);
     }
 
+    /** A version that arrives after interactions it governs were judged is counted: those stay judged by the old one. */
+    @Test
+    void aVersionArrivingAfterTheInteractionsItGovernsIsReportedLate() {
+        publish(policy(1, T0, "wire-money"));
+        for (int i = 0; i < 100; i++) {
+            act("a5", i, "bulk-email", bytes("a5"));
+        }
+        publish(policy(2, T0.plusSeconds(60L * 200), "bulk-email"));
+        assertEquals(0.0, late(), "takes effect after everything judged so far");
+        publish(policy(3, T0.plusSeconds(60L * 50), "bulk-email"));
+        assertEquals(1.0, late(), "interactions 50-99 were judged before version 3 arrived");
+        publish(policy(3, T0.plusSeconds(60L * 50), "bulk-email"));
+        assertEquals(1.0, late(), "a version sent again is not late again");
+        assertTrue(alerts.isEmpty(), "judged by version 1, under which bulk email is allowed");
+    }
+
+    private double late() {
+        return metrics.registry().get("ballast.policy.versions.late").counter().count();
+    }
+
     @Test
     void malformedInteractionIsDeadLetteredWithReasonAndSourceCoordinates() {
         byte[] bad = bytes("{\"eventId\":\"e1\",\"agentId\":\"a3\",\"timestamp\":\"yesterday\"}");
