@@ -4,6 +4,8 @@ import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.monitor.InputEnd;
 import dev.ballast.streams.monitor.MonitorTopology;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +32,10 @@ public final class MonitorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MonitorService.class);
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
+    /** {@value #LAG_GAUGE}: what the consumer-lag alert reads. */
+    private final Gauge lagGauge;
+    private final MeterRegistry registry;
+    static final String LAG_GAUGE = "ballast.monitor.records.lag.max";
     private final CountDownLatch failed = new CountDownLatch(1);
     private volatile Throwable failure;
     private final InputEnd inputEnd = new InputEnd();
@@ -56,6 +62,11 @@ public final class MonitorService implements AutoCloseable {
         });
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics.registry());
+        registry = metrics.registry();
+        KafkaStreams monitored = streams;
+        lagGauge = Gauge.builder(LAG_GAUGE, () -> MonitorLag.maxRecordsLag(monitored.metrics()))
+                .description("Records the monitor's stream threads are behind on their worst input partition")
+                .register(registry);
     }
 
     /** An admin client's settings: the cluster and its security settings. */
@@ -151,5 +162,6 @@ public final class MonitorService implements AutoCloseable {
         streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         streamsMetrics.close();
+        registry.remove(lagGauge);
     }
 }
