@@ -29,7 +29,7 @@ public final class BallastMetrics {
     private final Counter compliant;
     private final Counter violations;
     private final Counter policiesAccepted;
-    private final Counter policiesLate;
+    private final Map<String, Counter> policiesLate = new ConcurrentHashMap<>();
     private final Counter untrackedGroupSignals;
     private final Map<AlertType, Counter> alerts = new EnumMap<>(AlertType.class);
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
@@ -51,10 +51,12 @@ public final class BallastMetrics {
         this.policiesAccepted = Counter.builder("ballast.policy.versions.accepted")
                 .description("Policy versions put in force (each accepted version once)")
                 .register(registry);
-        this.policiesLate = Counter.builder("ballast.policy.versions.late")
-                .description("Policy versions that reached a monitor task after it had judged interactions past their"
-                        + " effectiveAt (those were judged by the version it held; counted once per task)")
-                .register(registry);
+        for (String processor : List.of("monitor", "gate")) {
+            policiesLate.put(processor, Counter.builder("ballast.policy.versions.late").tag("processor", processor)
+                    .description("Policy versions that reached a task after it had judged records past their effectiveAt"
+                            + " (those stay judged by the versions it held; counted once per task)")
+                    .register(registry));
+        }
         this.untrackedGroupSignals = Counter.builder("ballast.diffusion.untracked.signals")
                 .description("Group signals of agents beyond diffusion.max.agents in their group (counted, not tracked)")
                 .register(registry);
@@ -161,9 +163,9 @@ public final class BallastMetrics {
         policiesAccepted.increment();
     }
 
-    /** A policy version reached a monitor task after interactions it governs had been judged there. */
-    public void policyLate() {
-        policiesLate.increment();
+    /** A policy version reached a task of {@code processor} (monitor, gate) after records it governs had been judged there. */
+    public void policyLate(String processor) {
+        policiesLate.get(processor).increment();
     }
 
     /**

@@ -12,15 +12,13 @@ import dev.ballast.streams.diffusion.Watermark;
 import dev.ballast.streams.diffusion.WatermarkSchedule;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.policy.CompiledPolicy;
+import dev.ballast.streams.policy.LateVersions;
 import dev.ballast.streams.policy.PolicyCompiler;
 import dev.ballast.streams.policy.PolicyEngine;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -30,8 +28,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Per-task glue around {@link InteractionMonitor}: keeps every policy version in the
@@ -43,10 +39,6 @@ import org.slf4j.LoggerFactory;
  * and timestamp) goes to the dead-letter topic instead of being judged again.
  */
 final class MonitorProcessor implements Processor<String, MonitorInput, String, MonitorOutput> {
-    private static final Logger LOG = LoggerFactory.getLogger(MonitorProcessor.class);
-    /** Versions already reported late by some task of this process; bounded so it cannot grow without limit. */
-    private static final Set<String> LATE_VERSIONS_LOGGED = ConcurrentHashMap.newKeySet();
-    private static final int MAX_LATE_VERSIONS_LOGGED = 10_000;
     private final AgentMonitor agentMonitor;
     private final PolicyCompiler compiler;
     private final BallastMetrics metrics;
@@ -60,8 +52,7 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
     private InteractionMonitor monitor;
     /** This task's agents in an episode, as reported to the gauge. */
     private long inEpisode;
-    /** Latest interaction timestamp this task has judged since it started (epoch ms). */
-    private long latestJudgedMillis = Long.MIN_VALUE;
+    private final LateVersions lateVersions = new LateVersions("monitor");
 
     MonitorProcessor(AgentMonitor agentMonitor, PolicyCompiler compiler, ReorderSettings reorder, InputEnd inputEnd,
                      BallastMetrics metrics, Clock clock) {
@@ -115,8 +106,8 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
             boolean seen = policies.get(p.policy().versionKey()) != null;
             policies.put(p.policy().versionKey(), p.policy());
             compile(p.policy(), monitor.policies());
-            if (!seen) {
-                reportIfLate(p.policy());
+            if (!seen && lateVersions.arrivedLate(p.policy())) {
+                metrics.policyLate("monitor");
             }
             // Every task receives its broadcast copy; the one on partition 0 speaks for all. A
             // version sent again is not accepted again.
@@ -136,7 +127,7 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
             }
             boolean wasInEpisode = state.inEpisode();
             InteractionMonitor.Outcome outcome = monitor.observe(in.interaction(), state);
-            latestJudgedMillis = Math.max(latestJudgedMillis, in.interaction().timestamp().toEpochMilli());
+            lateVersions.judged(in.interaction().timestamp().toEpochMilli());
             if (state.inEpisode() != wasInEpisode) {
                 inEpisode += state.inEpisode() ? 1 : -1;
                 metrics.agentsInEpisode(state.inEpisode() ? 1 : -1);
@@ -149,26 +140,6 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
             });
             outcome.groupSignal().ifPresent(signal -> context.forward(
                     new Record<>(signal.groupId(), new MonitorOutput.ToGroups(signal), record.timestamp())));
-        }
-    }
-
-    /**
-     * Says so when a version arrives after this task judged interactions it governs: they were
-     * judged by the version the task held, and are not judged again. Live, a version published with
-     * the interactions it governs reaches the tasks a commit interval or more after them (it is
-     * broadcast through an internal topic); so is one that takes effect in the past. Counted per
-     * task, logged once per version in this process.
-     */
-    private void reportIfLate(Policy policy) {
-        long lateMillis = latestJudgedMillis - policy.effectiveAt().toEpochMilli();
-        if (latestJudgedMillis == Long.MIN_VALUE || lateMillis <= 0) {
-            return;
-        }
-        metrics.policyLate();
-        if (LATE_VERSIONS_LOGGED.size() < MAX_LATE_VERSIONS_LOGGED && LATE_VERSIONS_LOGGED.add(policy.versionKey())) {
-            LOG.warn("policy {} (effective {}) reached the monitor after interactions up to {} s past that time had"
-                    + " been judged by the previous version; publish a version before the interactions it governs",
-                    policy.versionKey(), policy.effectiveAt(), String.format(Locale.ROOT, "%.1f", lateMillis / 1000.0));
         }
     }
 

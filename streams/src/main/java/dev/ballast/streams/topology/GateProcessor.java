@@ -11,6 +11,7 @@ import dev.ballast.streams.gate.QuarantineSurge;
 import dev.ballast.streams.gate.ScoreSketch;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.policy.CompiledPolicy;
+import dev.ballast.streams.policy.LateVersions;
 import dev.ballast.streams.policy.PolicyCompiler;
 import dev.ballast.streams.policy.PolicyEngine;
 import java.time.Clock;
@@ -39,6 +40,7 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
     private KeyValueStore<String, byte[]> surges;
     private PolicyEngine engine;
     private QuarantineSurge surge;
+    private final LateVersions lateVersions = new LateVersions("gate");
 
     GateProcessor(FineTuneGate gate, PolicyCompiler compiler, BallastMetrics metrics, Clock clock) {
         this.gate = gate;
@@ -63,8 +65,12 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
     @Override
     public void process(Record<String, GateInput> record) {
         if (record.value() instanceof GateInput.OfPolicy p) {
+            boolean seen = policies.get(p.policy().versionKey()) != null;
             policies.put(p.policy().versionKey(), p.policy());
             compile(p.policy());
+            if (!seen && lateVersions.arrivedLate(p.policy())) {
+                metrics.policyLate("gate");
+            }
             return;
         }
         ScoredPair pair = ((GateInput.OfPair) record.value()).pair();
@@ -79,6 +85,7 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
         Instant at = pair.candidate().timestamp() != null ? pair.candidate().timestamp()
                 : Instant.ofEpochMilli(pair.timestampMillis());
         GateDecision decision = gate.decide(pair.candidate(), score, sketch, engine, at);
+        lateVersions.judged(at.toEpochMilli());
         String dataset = decision.datasetId();
         byte[] surgeBytes = surges.get(dataset);
         AgentState state = surgeBytes == null ? new AgentState() : AgentStateCodec.decode(surgeBytes);

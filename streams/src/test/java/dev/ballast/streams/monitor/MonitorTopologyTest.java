@@ -169,7 +169,7 @@ class MonitorTopologyTest {
     }
 
     private double late() {
-        return metrics.registry().get("ballast.policy.versions.late").counter().count();
+        return metrics.registry().get("ballast.policy.versions.late").tag("processor", "monitor").counter().count();
     }
 
     @Test

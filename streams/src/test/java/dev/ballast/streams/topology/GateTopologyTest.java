@@ -157,6 +157,32 @@ class GateTopologyTest {
         assertTrue(accepted.isEmpty());
     }
 
+    /**
+     * A rule that arrives after candidates it governs were decided is counted late: those decisions
+     * stand (a candidate accepted before the rule arrived stays accepted), so operators must know.
+     */
+    @Test
+    void aVersionArrivingAfterCandidatesItGovernsIsReportedLate() {
+        for (int i = 0; i < 10; i++) {
+            Candidate c = candidate(i, "ds", "the vendor code is 1234");
+            propose(c, bytes(c.sampleId()), T0.plusSeconds(60L * i));
+            score(c, 1.0, T0.plusSeconds(60L * i));
+        }
+        assertEquals(10, decisions().size());
+        Rule codes = new Rule("no-vendor-codes", Severity.HIGH, "no vendor codes",
+                new RuleCondition(null, null, "vendor code", null, null, null, null));
+        policies.pipeInput(bytes("data"), EventJson.write(new Policy("data", 2, T0.plusSeconds(60L * 20), null,
+                List.of(codes), null)), T0.plusSeconds(600));
+        assertEquals(0.0, late(), "takes effect after every decision so far");
+        policies.pipeInput(bytes("data"), EventJson.write(new Policy("data", 3, T0.plusSeconds(60L * 5), null,
+                List.of(codes), null)), T0.plusSeconds(600));
+        assertEquals(1.0, late(), "candidates 5-9 were decided before version 3 arrived");
+    }
+
+    private double late() {
+        return metrics.registry().get("ballast.policy.versions.late").tag("processor", "gate").counter().count();
+    }
+
     @Test
     void candidateKeyedByAnythingButItsSampleIdStillMeetsItsScore() {
         for (int i = 0; i < 30; i++) {
