@@ -61,13 +61,12 @@ public final class OfflineRun {
         for (String line : interactionLines) {
             if (EventJson.readInteraction(line.getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Ok<Interaction> ok) {
                 Interaction i = ok.value();
-                AgentState state = states.computeIfAbsent(i.agentId(), a -> new AgentState());
-                // As in the pipeline, a re-sent interaction is judged once.
-                if (InteractionMonitor.repeated(i, state).isPresent()) {
+                // As in the pipeline, a re-sent interaction is judged once: positions tell it apart.
+                if (!positions.add(i.agentId(), i.eventId(), i.timestamp().toEpochMilli())) {
                     continue;
                 }
-                positions.add(i.agentId(), i.eventId(), i.timestamp().toEpochMilli());
-                InteractionMonitor.Outcome outcome = interactions.observe(i, state);
+                InteractionMonitor.Outcome outcome = interactions.observe(i,
+                        states.computeIfAbsent(i.agentId(), a -> new AgentState()));
                 outcome.alert().ifPresent(alerts::add);
                 outcome.groupSignal().ifPresent(signals::add);
             }
