@@ -1,6 +1,5 @@
 package dev.ballast.streams.drift;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.datasketches.hash.MurmurHash3;
 
@@ -39,9 +38,8 @@ public final class RecentEventIds {
         return true;
     }
 
+    /** The timestamp seeds the hash of the id: no second buffer per record on the monitor's path. */
     private static long hash(String eventId, long timestampMillis) {
-        byte[] id = eventId.getBytes(StandardCharsets.UTF_8);
-        byte[] key = ByteBuffer.allocate(id.length + Long.BYTES).put(id).putLong(timestampMillis).array();
-        return MurmurHash3.hash(key, SEED)[0];
+        return MurmurHash3.hash(eventId.getBytes(StandardCharsets.UTF_8), SEED ^ timestampMillis)[0];
     }
 }
