@@ -1,6 +1,7 @@
 package dev.ballast.streams.monitor;
 
 import dev.ballast.events.Alert;
+import dev.ballast.events.Interaction;
 import dev.ballast.streams.diffusion.GroupFeed;
 
 /**
@@ -12,7 +13,7 @@ public sealed interface MonitorOutput {
     record OfAlert(Alert alert) implements MonitorOutput {
     }
 
-    record ToDeadLetters(byte[] key, byte[] value) implements MonitorOutput {
+    record ToDeadLetters(Intake.Invalid<Interaction> letter) implements MonitorOutput {
     }
 
     record ToGroups(GroupFeed feed) implements MonitorOutput {

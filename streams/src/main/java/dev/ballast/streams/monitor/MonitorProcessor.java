@@ -153,8 +153,8 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
                 meta.partition(), meta.offset());
         metrics.deadLetter(meta.topic(), reason);
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-        context.forward(new Record<>(record.key(), new MonitorOutput.ToDeadLetters(key, EventJson.write(in.interaction())),
-                record.timestamp(), headers));
+        context.forward(new Record<>(record.key(), new MonitorOutput.ToDeadLetters(
+                new Intake.Invalid<>(key, EventJson.write(in.interaction()), reason)), record.timestamp(), headers));
     }
 
     private void compile(Policy policy, PolicyEngine engine) {

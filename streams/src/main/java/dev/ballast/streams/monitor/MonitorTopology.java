@@ -18,7 +18,6 @@ import dev.ballast.streams.topology.TriggerTopology;
 import java.time.Clock;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -108,11 +107,8 @@ public final class MonitorTopology {
                 .defaultBranch(Branched.as("signal"));
         outputs.get("monitor-alert").mapValues(v -> ((MonitorOutput.OfAlert) v).alert(), Named.as("agent-alert"))
                 .to(topics.alerts(), toAlerts.withName("agent-alerts-sink"));
-        outputs.get("monitor-repeated").map((k, v) -> {
-            MonitorOutput.ToDeadLetters dead = (MonitorOutput.ToDeadLetters) v;
-            return KeyValue.pair(dead.key(), dead.value());
-        }, Named.as("repeated-dead-letter"))
-                .to(topics.dlq(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("repeated-dlq-sink"));
+        DeadLetters.to(outputs.get("monitor-repeated").<Intake<Interaction>>mapValues(
+                v -> ((MonitorOutput.ToDeadLetters) v).letter(), Named.as("repeated-letter")), topics.dlq(), "repeated");
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GROUP_STORE),
                 Serdes.String(), Serdes.ByteArray()));
