@@ -20,11 +20,13 @@ import org.apache.kafka.clients.producer.Producer;
  */
 public final class SeparateKafkaClientMeters implements AutoCloseable {
     private static final String KAFKA = "kafka.";
+    private final MeterRegistry shared;
     private final CompositeMeterRegistry view;
     private final KafkaClientMetrics binder;
 
     private SeparateKafkaClientMeters(KafkaClientMetrics binder, String prefix, MeterRegistry registry) {
         this.binder = binder;
+        this.shared = registry;
         this.view = new CompositeMeterRegistry(registry.config().clock(), List.of(registry));
         view.config().meterFilter(new MeterFilter() {
             @Override
@@ -53,6 +55,6 @@ public final class SeparateKafkaClientMeters implements AutoCloseable {
     public void close() {
         binder.close();
         view.getMeters().forEach(view::remove);
-        view.remove(view.getRegistries().iterator().next());
+        view.remove(shared);
     }
 }
