@@ -19,6 +19,7 @@ import dev.ballast.streams.drift.TippingRule;
 import dev.ballast.streams.diffusion.DiffusionSettings;
 import dev.ballast.streams.diffusion.ReorderSettings;
 import dev.ballast.streams.gate.GateSettings;
+import dev.ballast.streams.gate.ScoreSketch;
 import dev.ballast.streams.policy.PolicyLimits;
 import dev.ballast.streams.trigger.TriggerSettings;
 import java.io.IOException;
@@ -125,7 +126,7 @@ public record BallastConfig(
         k.put("diffusion.max.held.signals", new String[]{"1000000", "Most group signals held for event-time order per task; beyond it the oldest is judged early (counted)"});
         k.put("gate.keep.ratio", new String[]{"0.9", "Share of a dataset's candidates the gradient test keeps: accepted at or below this quantile of its gradNorm"});
         k.put("gate.warmup.samples", new String[]{"100", "Scores a dataset needs (per model version) before the gradient test runs; until then candidates are quarantined (WARMUP)"});
-        k.put("gate.sketch.k", new String[]{"200", "KLL sketch size per dataset and model version (rank error about 1.65/k)"});
+        k.put("gate.sketch.k", new String[]{"200", "Compression of the t-digest of gradNorm per dataset and model version: about k centroids (10 to 32767)"});
         k.put("gate.score.timeout.ms", new String[]{"600000", "Stream time a candidate waits for its score before it is quarantined (NO_SCORE)"});
         k.put("gate.surge.budget.decisions", new String[]{"100000", "Expected decisions per dataset between false GATE_SURGE alerts"});
         k.put("gate.surge.shift", new String[]{"0.25", "Rise in a dataset's quarantine share the surge test is tuned to catch fastest"});
@@ -271,7 +272,7 @@ public record BallastConfig(
     private static GateSettings gateSettings(Fields reader) {
         double keep = reader.decimal("gate.keep.ratio", 0.01, 1);
         int warmup = reader.integer("gate.warmup.samples", 1, 10_000_000);
-        int k = reader.integer("gate.sketch.k", 8, 65_535);
+        int k = reader.integer("gate.sketch.k", ScoreSketch.MIN_K, ScoreSketch.MAX_K);
         double budget = reader.decimal("gate.surge.budget.decisions", 100, 1e12);
         double shift = reader.decimal("gate.surge.shift", 0.01, 0.95);
         int surgeWarmup = reader.integer("gate.surge.warmup.decisions", 10, 10_000_000);

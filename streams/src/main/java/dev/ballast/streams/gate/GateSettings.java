@@ -11,7 +11,7 @@ import dev.ballast.streams.drift.MonitorSettings;
  * @param warmupSamples   scores a dataset's sketch (per model version) must hold before the
  *                        gradient test is trusted; before that every candidate is quarantined
  *                        ({@code WARMUP}), failing closed
- * @param sketchK         KLL sketch accuracy parameter (rank error about 1.65/k)
+ * @param sketchK         t-digest compression of each dataset's score sketch (about k centroids)
  * @param surge           the quarantine-share change detector per dataset (GATE_SURGE alerts);
  *                        its "violation" is a quarantine once the dataset is warm
  */
@@ -23,8 +23,8 @@ public record GateSettings(double keepRatio, int warmupSamples, int sketchK, Mon
         if (warmupSamples < 1) {
             throw new IllegalArgumentException("gate warm-up needs at least 1 sample");
         }
-        if (sketchK < 8 || sketchK > 65_535) {
-            throw new IllegalArgumentException("KLL k must be between 8 and 65535");
+        if (sketchK < ScoreSketch.MIN_K || sketchK > ScoreSketch.MAX_K) {
+            throw new IllegalArgumentException("gate sketch k must be between " + ScoreSketch.MIN_K + " and " + ScoreSketch.MAX_K);
         }
     }
 }

@@ -43,7 +43,7 @@ import org.apache.kafka.streams.state.Stores;
  * own keeps the gate's sub-topology apart from the monitor's). State stores:
  * {@value #PENDING_STORE} (sampleId to a candidate awaiting its score, or a score awaiting its
  * candidate; expired by stream-time punctuation), {@value #POLICY_STORE},
- * {@value #SKETCH_STORE} (dataset and model version to a KLL sketch of gradNorm) and
+ * {@value #SKETCH_STORE} (dataset and model version to a t-digest of gradNorm) and
  * {@value #SURGE_STORE} (dataset to its quarantine-share detector state).
  */
 public final class GateTopology {

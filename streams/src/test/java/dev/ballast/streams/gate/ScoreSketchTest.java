@@ -1,0 +1,103 @@
+package dev.ballast.streams.gate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.apache.datasketches.kll.KllFloatsSketch;
+import org.junit.jupiter.api.Test;
+
+class ScoreSketchTest {
+    /** Heavy-tailed like gradient norms: log-normal. */
+    private static double[] scores(long seed, int n) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] xs = new double[n];
+        for (int i = 0; i < n; i++) {
+            double u1 = 1 - rng.nextDouble();
+            double u2 = rng.nextDouble();
+            xs[i] = Math.exp(Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2));
+        }
+        return xs;
+    }
+
+    /** As the gate keeps it: read from the store, one score added, written back, per candidate. */
+    private static byte[] throughTheStore(double[] xs, int k) {
+        byte[] bytes = ScoreSketch.empty(k).toBytes();
+        for (double x : xs) {
+            ScoreSketch sketch = ScoreSketch.fromBytes(bytes);
+            sketch.add(x);
+            bytes = sketch.toBytes();
+        }
+        return bytes;
+    }
+
+    private static double exactRank(double[] sorted, double x) {
+        int i = Arrays.binarySearch(sorted, x);
+        return (double) (i >= 0 ? i + 1 : -i - 1) / sorted.length;
+    }
+
+    @Test
+    void theSameScoresInTheSameOrderGiveTheSameSketch() {
+        double[] xs = scores(11, 20_000);
+        byte[] first = throughTheStore(xs, 200);
+        byte[] second = throughTheStore(xs, 200);
+        assertArrayEquals(first, second, "a replay of the same candidates must reach the same thresholds");
+        // A gate restored mid-stream from its stored bytes continues exactly where one that ran through is.
+        byte[] half = throughTheStore(Arrays.copyOf(xs, 10_000), 200);
+        ScoreSketch resumed = ScoreSketch.fromBytes(half);
+        for (int i = 10_000; i < xs.length; i++) {
+            byte[] b = resumed.toBytes();
+            resumed = ScoreSketch.fromBytes(b);
+            resumed.add(xs[i]);
+        }
+        assertArrayEquals(first, resumed.toBytes());
+    }
+
+    @Test
+    void anyQuantileIsWithinAFifthOfAPointOfRank() {
+        for (long seed : new long[] {3, 4, 5}) {
+            double[] xs = scores(seed, 50_000);
+            ScoreSketch sketch = ScoreSketch.fromBytes(throughTheStore(xs, 200));
+            double[] sorted = xs.clone();
+            Arrays.sort(sorted);
+            assertEquals(50_000, sketch.count());
+            for (double q : new double[] {0.01, 0.1, 0.5, 0.8, 0.9, 0.95, 0.99}) {
+                                assertEquals(q, exactRank(sorted, sketch.quantile(q)), 0.002, "quantile " + q + ", seed " + seed);
+                double x = sorted[(int) (q * sorted.length)];
+                assertEquals(exactRank(sorted, x), sketch.rank(x), 0.002, "rank at " + q + ", seed " + seed);
+            }
+            assertTrue(sketch.toBytes().length <= 5_000, "4-5 KB at k = 200: " + sketch.toBytes().length);
+        }
+    }
+
+    @Test
+    void aKllSketchStoredByAnEarlierBallastIsConverted() {
+        double[] xs = scores(21, 30_000);
+        KllFloatsSketch kll = KllFloatsSketch.newHeapInstance(200);
+        for (double x : xs) {
+            kll.update((float) x);
+        }
+        ScoreSketch converted = ScoreSketch.fromBytes(kll.toByteArray());
+        assertEquals(30_000, converted.count());
+        double[] sorted = xs.clone();
+        Arrays.sort(sorted);
+        // Up to the KLL's own rank error (about 1.65/k).
+        assertEquals(0.9, exactRank(sorted, converted.quantile(0.9)), 0.01);
+        converted.add(1.0);
+        assertEquals(30_001, ScoreSketch.fromBytes(converted.toBytes()).count(), "written back as a t-digest");
+    }
+
+    @Test
+    void convertingAVeryLongKllStreamStaysBounded() {
+        KllFloatsSketch kll = KllFloatsSketch.newHeapInstance(200);
+        SplittableRandom rng = new SplittableRandom(8);
+        for (int i = 0; i < 3_000_000; i++) {
+            kll.update((float) rng.nextDouble());
+        }
+        ScoreSketch converted = ScoreSketch.fromBytes(kll.toByteArray());
+        assertEquals(ScoreSketch.MAX_CONVERTED, converted.count(), ScoreSketch.MAX_CONVERTED * 0.01);
+        assertEquals(0.9, converted.quantile(0.9), 0.01);
+    }
+}
