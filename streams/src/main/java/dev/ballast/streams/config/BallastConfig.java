@@ -68,6 +68,7 @@ public record BallastConfig(
         ReorderSettings reorder,
         GateSettings gate,
         long gateScoreTimeoutMs,
+        long gateRepeatWindowMs,
         ModelRunnerSettings modelRunner,
         int triageRescanBatch,
         TriggerSettings trigger,
@@ -128,6 +129,7 @@ public record BallastConfig(
         k.put("gate.warmup.samples", new String[]{"100", "Scores a dataset needs (per model version) before the gradient test runs; until then candidates are quarantined (WARMUP)"});
         k.put("gate.sketch.k", new String[]{"200", "Compression of the t-digest of gradNorm per dataset and model version: about k centroids (10 to 32767)"});
         k.put("gate.score.timeout.ms", new String[]{"600000", "Stream time a candidate waits for its score before it is quarantined (NO_SCORE)"});
+        k.put("gate.repeat.window.ms", new String[]{"3600000", "Stream time after its decision that a sampleId is remembered: a copy sent again within it is dead-lettered, not decided twice; 0 = only while it waits for its score"});
         k.put("gate.surge.budget.decisions", new String[]{"100000", "Expected decisions per dataset between false GATE_SURGE alerts"});
         k.put("gate.surge.shift", new String[]{"0.25", "Rise in a dataset's quarantine share the surge test is tuned to catch fastest"});
         k.put("gate.surge.warmup.decisions", new String[]{"200", "Decisions (after warm-up) that form a dataset's baseline quarantine share"});
@@ -245,6 +247,7 @@ public record BallastConfig(
                         reader.integer("diffusion.max.held.signals", 100, 100_000_000)),
                 gateSettings(reader),
                 (long) reader.decimal("gate.score.timeout.ms", 1_000, 7 * 24 * 3_600_000.0),
+                (long) reader.decimal("gate.repeat.window.ms", 0, 30 * 24 * 3_600_000.0),
                 new ModelRunnerSettings(Path.of(reader.nonBlank("model.dir")),
                         reader.oneOf("model.device", "auto", "cpu", "gpu"),
                         reader.integer("model.batch.size", 1, 4_096),

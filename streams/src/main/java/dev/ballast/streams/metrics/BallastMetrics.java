@@ -6,6 +6,7 @@ import dev.ballast.events.GateDecision;
 import dev.ballast.events.RealignJob;
 import dev.ballast.events.TriageDecision;
 import dev.ballast.streams.drift.RecentEventIds;
+import dev.ballast.streams.gate.SamplePairing;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -181,7 +182,8 @@ public final class BallastMetrics {
     }
 
     /**
-     * policy_rejected, too_large, too_deep, number_too_long, repeated_event, duplicate_field, invalid_utf8,
+     * policy_rejected, too_large, too_deep, number_too_long, repeated_event, repeated_sample,
+     * conflicting_sample, duplicate_field, invalid_utf8,
      * invalid_json, empty, missing_field, wrong_type or invalid_value.
      */
     public static String reasonKind(String reason) {
@@ -200,6 +202,12 @@ public final class BallastMetrics {
         }
         if (r.contains(RecentEventIds.ALREADY_SEEN)) {
             return "repeated_event";
+        }
+        if (r.startsWith(SamplePairing.REPEATED)) {
+            return "repeated_sample";
+        }
+        if (r.startsWith(SamplePairing.CONFLICTING)) {
+            return "conflicting_sample";
         }
         if (r.contains(EventJson.DUPLICATE_FIELD)) {
             return "duplicate_field";

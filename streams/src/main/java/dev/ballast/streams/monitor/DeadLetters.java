@@ -1,12 +1,23 @@
 package dev.ballast.streams.monitor;
 
+import dev.ballast.events.DeadLetterHeaders;
+import dev.ballast.events.EventJson;
+import dev.ballast.streams.metrics.BallastMetrics;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
-/** Writes rejected intake records to the dead-letter topic with their original key and bytes (headers carry the reason). */
+/**
+ * Writes rejected records to the dead-letter topic with their original key and bytes (headers
+ * carry the reason), and makes the letters of records a processor rejects after intake.
+ */
 public final class DeadLetters {
     private DeadLetters() {
     }
@@ -18,5 +29,20 @@ public final class DeadLetters {
             return KeyValue.pair(bad.originalKey(), bad.originalValue());
         }, Named.as(kind + "-dead-letter"))
                 .to(dlq, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(kind + "-dlq-sink"));
+    }
+
+    /**
+     * The letter for a record a processor rejects after intake (a re-sent interaction or
+     * candidate), counted: its original bytes are not kept past intake, so the value is the event
+     * re-encoded as it was read; the headers are the usual ones, naming where {@code meta} read it.
+     */
+    public static <T> Record<String, Intake.Invalid<T>> afterIntake(Record<String, ?> record, RecordMetadata meta,
+                                                                    T event, String reason, BallastMetrics metrics) {
+        Headers headers = DeadLetterHeaders.add(new RecordHeaders(record.headers().toArray()), reason, meta.topic(),
+                meta.partition(), meta.offset());
+        metrics.deadLetter(meta.topic(), reason);
+        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        return new Record<>(record.key(), new Intake.Invalid<>(key, EventJson.write(event), reason), record.timestamp(),
+                headers);
     }
 }

@@ -1,8 +1,7 @@
 package dev.ballast.streams.monitor;
 
-import dev.ballast.events.DeadLetterHeaders;
 import dev.ballast.events.Decoded;
-import dev.ballast.events.EventJson;
+import dev.ballast.events.Interaction;
 import dev.ballast.events.Policy;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.drift.AgentState;
@@ -15,17 +14,13 @@ import dev.ballast.streams.policy.CompiledPolicy;
 import dev.ballast.streams.policy.LateVersions;
 import dev.ballast.streams.policy.PolicyCompiler;
 import dev.ballast.streams.policy.PolicyEngine;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -143,18 +138,10 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
         }
     }
 
-    /**
-     * Sends a repeated interaction to the dead-letter topic with the usual headers. Its original
-     * bytes are not kept past intake, so the value is the interaction re-encoded as it was read.
-     */
     private void deadLetter(Record<String, MonitorInput> record, MonitorInput.OfInteraction in, String reason) {
-        RecordMetadata meta = context.recordMetadata().orElseThrow();
-        Headers headers = DeadLetterHeaders.add(new RecordHeaders(record.headers().toArray()), reason, meta.topic(),
-                meta.partition(), meta.offset());
-        metrics.deadLetter(meta.topic(), reason);
-        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-        context.forward(new Record<>(record.key(), new MonitorOutput.ToDeadLetters(
-                new Intake.Invalid<>(key, EventJson.write(in.interaction()), reason)), record.timestamp(), headers));
+        Record<String, Intake.Invalid<Interaction>> letter = DeadLetters.afterIntake(record,
+                context.recordMetadata().orElseThrow(), in.interaction(), reason, metrics);
+        context.forward(letter.withValue(new MonitorOutput.ToDeadLetters(letter.value())));
     }
 
     private void compile(Policy policy, PolicyEngine engine) {

@@ -9,6 +9,8 @@ import dev.ballast.events.Policy;
 import dev.ballast.events.ScoredCandidate;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.gate.FineTuneGate;
+import dev.ballast.streams.gate.PendingSample;
+import dev.ballast.streams.gate.SamplePairing;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.monitor.DeadLetters;
 import dev.ballast.streams.monitor.Intake;
@@ -36,13 +38,15 @@ import org.apache.kafka.streams.state.Stores;
  * are dead-lettered) and scored candidates (key sampleId, value {@code ScoredCandidate}, from the
  * model-runner; the two topics must have the same partition count so that a candidate and its
  * score meet in one task). Output topics: accepted and quarantined (key sampleId, value
- * {@code GateDecision}), alerts (GATE_SURGE, key datasetId), the dead-letter topic. Internal
+ * {@code GateDecision}), alerts (GATE_SURGE, key datasetId), the dead-letter topic (bad records,
+ * and copies of a sampleId already in the gate: see {@link SamplePairing}). Internal
  * topics: {@value #CANDIDATES_BY_SAMPLE} (candidates whose record key was not their sampleId),
  * {@value #BY_DATASET} (pairs re-keyed by datasetId, so one task owns each dataset's sketch) and
  * {@value #POLICY_BROADCAST} (every accepted policy version to every gate task; a topic of its
  * own keeps the gate's sub-topology apart from the monitor's). State stores:
- * {@value #PENDING_STORE} (sampleId to a candidate awaiting its score, or a score awaiting its
- * candidate; expired by stream-time punctuation), {@value #POLICY_STORE},
+ * {@value #PENDING_STORE} (sampleId to a candidate awaiting its score, a score awaiting its
+ * candidate, or a decided sample's content hash for the repeat window; expired by stream-time
+ * punctuation), {@value #POLICY_STORE},
  * {@value #SKETCH_STORE} (dataset and model version to a t-digest of gradNorm) and
  * {@value #SURGE_STORE} (dataset to its quarantine-share detector state).
  */
@@ -90,8 +94,18 @@ public final class GateTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
                 Serdes.String(), JsonSerde.of(PendingSample.class)));
         Duration timeout = Duration.ofMillis(config.gateScoreTimeoutMs());
-        KStream<String, GateInput> pairs = candidates.merge(scored, Named.as("pairing-input"))
-                .process(() -> new ScorePairingProcessor(timeout), Named.as("score-pairing"), PENDING_STORE)
+        SamplePairing pairing = new SamplePairing(timeout, Duration.ofMillis(config.gateRepeatWindowMs()));
+        Map<String, KStream<String, PairingOutput>> paired = candidates.merge(scored, Named.as("pairing-input"))
+                .process(() -> new ScorePairingProcessor(pairing, timeout, metrics), Named.as("score-pairing"),
+                        PENDING_STORE)
+                .split(Named.as("pairing-"))
+                .branch((k, v) -> v instanceof PairingOutput.ToDeadLetters, Branched.as("repeated"))
+                .defaultBranch(Branched.as("pair"));
+        DeadLetters.to(paired.get("pairing-repeated").<Intake<Candidate>>mapValues(
+                v -> ((PairingOutput.ToDeadLetters) v).letter(), Named.as("repeated-candidate-letter")), topics.dlq(),
+                "repeated-candidate");
+        KStream<String, GateInput> pairs = paired.get("pairing-pair")
+                .mapValues(v -> ((PairingOutput.OfPair) v).pair(), Named.as("pair-value"))
                 .repartition(Repartitioned.<String, ScoredPair>as(BY_DATASET)
                         .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(ScoredPair.class))
                         .withNumberOfPartitions(gatePartitions))

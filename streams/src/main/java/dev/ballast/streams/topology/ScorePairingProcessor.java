@@ -1,8 +1,15 @@
 package dev.ballast.streams.topology;
 
+import dev.ballast.events.Candidate;
+import dev.ballast.streams.gate.PendingSample;
+import dev.ballast.streams.gate.SamplePairing;
+import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.DeadLetters;
+import dev.ballast.streams.monitor.Intake;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -11,23 +18,25 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Pairs each candidate with its score (both keyed by sampleId, co-partitioned) and forwards the
- * pair keyed by datasetId. A candidate whose score has not arrived after {@code timeout} of stream
- * time is forwarded without one (the gate quarantines it as NO_SCORE): the gate fails closed
- * rather than letting a candidate wait, or pass, unscored. A score that arrives first waits for
- * its candidate.
+ * Runs {@link SamplePairing} over candidates and scores (both keyed by sampleId, co-partitioned)
+ * with its state in {@value GateTopology#PENDING_STORE}: pairs go on keyed by datasetId, repeated
+ * copies of a candidate to the dead-letter topic.
  */
-final class ScorePairingProcessor implements Processor<String, PairingInput, String, ScoredPair> {
+final class ScorePairingProcessor implements Processor<String, PairingInput, String, PairingOutput> {
+    private final SamplePairing pairing;
     private final Duration timeout;
-    private ProcessorContext<String, ScoredPair> context;
+    private final BallastMetrics metrics;
+    private ProcessorContext<String, PairingOutput> context;
     private KeyValueStore<String, PendingSample> pending;
 
-    ScorePairingProcessor(Duration timeout) {
+    ScorePairingProcessor(SamplePairing pairing, Duration timeout, BallastMetrics metrics) {
+        this.pairing = pairing;
         this.timeout = timeout;
+        this.metrics = metrics;
     }
 
     @Override
-    public void init(ProcessorContext<String, ScoredPair> context) {
+    public void init(ProcessorContext<String, PairingOutput> context) {
         this.context = context;
         this.pending = context.getStateStore(GateTopology.PENDING_STORE);
         // Stream time, not wall time: a replayed backlog expires exactly as it did live.
@@ -38,45 +47,41 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
     @Override
     public void process(Record<String, PairingInput> record) {
         String sampleId = record.key();
-        PendingSample waiting = pending.get(sampleId);
-        if (record.value() instanceof PairingInput.OfCandidate c) {
-            if (waiting != null && waiting.score() != null) {
-                pending.delete(sampleId);
-                forward(new ScoredPair(c.candidate(), waiting.score(), record.timestamp()));
-            } else {
-                pending.put(sampleId, new PendingSample(c.candidate(), null, record.timestamp()));
-            }
-        } else if (record.value() instanceof PairingInput.OfScore s) {
-            if (waiting != null && waiting.candidate() != null) {
-                pending.delete(sampleId);
-                forward(new ScoredPair(waiting.candidate(), s.score(), waiting.sinceMillis()));
-            } else {
-                pending.put(sampleId, new PendingSample(null, s.score(), record.timestamp()));
-            }
+        PendingSample current = pending.get(sampleId);
+        SamplePairing.Step step = record.value() instanceof PairingInput.OfCandidate c
+                ? pairing.onCandidate(current, c.candidate(), record.timestamp())
+                : pairing.onScore(current, ((PairingInput.OfScore) record.value()).score(), record.timestamp());
+        if (step instanceof SamplePairing.Reject reject) {
+            deadLetter(record, ((PairingInput.OfCandidate) record.value()), reject.reason());
+            return;
         }
+        apply(sampleId, current, step);
     }
 
     private void expire(long streamTime) {
-        List<String> done = new ArrayList<>();
+        List<KeyValue<String, SamplePairing.Step>> due = new ArrayList<>();
         try (KeyValueIterator<String, PendingSample> all = pending.all()) {
-            while (all.hasNext()) {
-                var kv = all.next();
-                PendingSample p = kv.value;
-                if (p.sinceMillis() + timeout.toMillis() > streamTime) {
-                    continue;
-                }
-                done.add(kv.key);
-                if (p.candidate() != null) {
-                    forward(new ScoredPair(p.candidate(), null, p.sinceMillis()));
-                }
-                // A score whose candidate never came (deleted by retention before it was read) is dropped
-                // with its wait: there is no candidate to decide.
-            }
+            all.forEachRemaining(kv -> pairing.onTime(kv.value, streamTime)
+                    .ifPresent(step -> due.add(KeyValue.pair(kv.key, step))));
         }
-        done.forEach(pending::delete);
+        due.forEach(kv -> apply(kv.key, null, kv.value));
     }
 
-    private void forward(ScoredPair pair) {
-        context.forward(new Record<>(pair.candidate().datasetId(), pair, pair.timestampMillis()));
+    private void apply(String sampleId, PendingSample current, SamplePairing.Step step) {
+        if (step.store() == null) {
+            pending.delete(sampleId);
+        } else if (step.store() != current) {
+            pending.put(sampleId, step.store());
+        }
+        if (step instanceof SamplePairing.Release r) {
+            ScoredPair pair = new ScoredPair(r.candidate(), r.score(), r.sinceMillis());
+            context.forward(new Record<>(r.candidate().datasetId(), new PairingOutput.OfPair(pair), r.sinceMillis()));
+        }
+    }
+
+    private void deadLetter(Record<String, PairingInput> record, PairingInput.OfCandidate in, String reason) {
+        Record<String, Intake.Invalid<Candidate>> letter = DeadLetters.afterIntake(record,
+                context.recordMetadata().orElseThrow(), in.candidate(), reason, metrics);
+        context.forward(letter.withValue(new PairingOutput.ToDeadLetters(letter.value())));
     }
 }

@@ -16,6 +16,7 @@ import dev.ballast.events.RuleCondition;
 import dev.ballast.events.ScoredCandidate;
 import dev.ballast.events.Severity;
 import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.gate.SamplePairing;
 import dev.ballast.streams.metrics.BallastMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -212,6 +213,30 @@ class GateTopologyTest {
         propose(candidate(3, "ds", "x"), bytes("s3"), T0.plusMillis(3 * TIMEOUT_MS));
         Map<String, GateDecision> rest = decisions();
         assertTrue(!rest.containsKey("s1"), "s1 decided once");
+    }
+
+    @Test
+    void aSampleSentTwiceIsDecidedOnceAndEachCopyIsDeadLetteredWithItsReason() {
+        Candidate c = candidate(1, "ds", "fine");
+        Candidate reused = new Candidate(c.sampleId(), "ds", c.prompt(), "a different answer", "test");
+        propose(c, bytes(c.sampleId()), T0);
+        propose(c, bytes(c.sampleId()), T0.plusSeconds(1));
+        propose(reused, bytes(c.sampleId()), T0.plusSeconds(2));
+        // The model-runner scores every copy; the reused id's score comes first and must not be taken.
+        score(reused, 9.0, T0.plusSeconds(3));
+        score(c, 1.0, T0.plusSeconds(4));
+        score(c, 1.0, T0.plusSeconds(5));
+        propose(c, bytes(c.sampleId()), T0.plusSeconds(6));
+        Map<String, GateDecision> out = decisions();
+        assertEquals(1, out.size());
+        assertEquals(1.0, out.get(c.sampleId()).gradNorm(), "scored as the first copy, not the reused id");
+        List<String> reasons = dlq.readRecordsToList().stream().map(r -> header(r, DeadLetterHeaders.ERROR)).toList();
+        assertEquals(3, reasons.size(), reasons.toString());
+        assertTrue(reasons.get(0).startsWith(SamplePairing.REPEATED), reasons.get(0));
+        assertTrue(reasons.get(1).startsWith(SamplePairing.CONFLICTING), reasons.get(1));
+        assertTrue(reasons.get(2).startsWith(SamplePairing.REPEATED) && reasons.get(2).contains("decided at"), reasons.get(2));
+        assertEquals(2.0, metrics.registry().get("ballast.dlq.records").tag("reason", "repeated_sample").counter().count());
+        assertEquals(1.0, metrics.registry().get("ballast.dlq.records").tag("reason", "conflicting_sample").counter().count());
     }
 
     @Test
