@@ -7,6 +7,7 @@ import dev.ballast.events.RealignJob;
 import dev.ballast.events.TriageDecision;
 import dev.ballast.streams.drift.RecentEventIds;
 import dev.ballast.streams.gate.SamplePairing;
+import dev.ballast.streams.triage.PreferenceTriage;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -183,7 +184,7 @@ public final class BallastMetrics {
 
     /**
      * policy_rejected, too_large, too_deep, number_too_long, repeated_event, repeated_sample,
-     * conflicting_sample, duplicate_field, invalid_utf8,
+     * conflicting_sample, repeated_pair, duplicate_field, invalid_utf8,
      * invalid_json, empty, missing_field, wrong_type or invalid_value.
      */
     public static String reasonKind(String reason) {
@@ -208,6 +209,9 @@ public final class BallastMetrics {
         }
         if (r.startsWith(SamplePairing.CONFLICTING)) {
             return "conflicting_sample";
+        }
+        if (r.equals(PreferenceTriage.REPEATED)) {
+            return "repeated_pair";
         }
         if (r.contains(EventJson.DUPLICATE_FIELD)) {
             return "duplicate_field";

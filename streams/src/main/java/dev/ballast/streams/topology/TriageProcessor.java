@@ -5,6 +5,8 @@ import dev.ballast.events.Policy;
 import dev.ballast.events.PreferencePair;
 import dev.ballast.events.TriageDecision;
 import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.DeadLetters;
+import dev.ballast.streams.monitor.Intake;
 import dev.ballast.streams.policy.CompiledPolicy;
 import dev.ballast.streams.policy.PolicyCompiler;
 import dev.ballast.streams.policy.PolicyEngine;
@@ -40,8 +42,13 @@ import org.slf4j.LoggerFactory;
  * as the version arrives, so a store within one step is re-triaged at once, as before. A pair
  * that arrives while a re-triage has not reached it is left to the re-triage, so it is triaged
  * once. {@code ballast_triage_rescans_pending} counts the re-triages still running.
+ *
+ * <p>A pair sent again with the content stored for its pairId is dead-lettered, not triaged again:
+ * its decisions exist, and counting them twice would bring a re-alignment job nearer on no new
+ * evidence. A pair with new content under a stored pairId replaces it and is triaged again (its
+ * decisions supersede the old ones).
  */
-final class TriageProcessor implements Processor<String, TriageInput, String, TriageDecision> {
+final class TriageProcessor implements Processor<String, TriageInput, String, TriageOutput> {
     static final long STEP_MS = 200;
     private static final Logger LOG = LoggerFactory.getLogger(TriageProcessor.class);
     private final PreferenceTriage triage;
@@ -49,7 +56,7 @@ final class TriageProcessor implements Processor<String, TriageInput, String, Tr
     private final BallastMetrics metrics;
     private final int rescanBatch;
     private final Map<String, CompiledPolicy> compiled = new HashMap<>();
-    private ProcessorContext<String, TriageDecision> context;
+    private ProcessorContext<String, TriageOutput> context;
     private KeyValueStore<String, PreferencePair> pairs;
     private KeyValueStore<String, Policy> policies;
     private KeyValueStore<String, TriageRescan> rescans;
@@ -65,7 +72,7 @@ final class TriageProcessor implements Processor<String, TriageInput, String, Tr
     }
 
     @Override
-    public void init(ProcessorContext<String, TriageDecision> context) {
+    public void init(ProcessorContext<String, TriageOutput> context) {
         this.context = context;
         this.pairs = context.getStateStore(TriageTopology.PAIR_STORE);
         this.policies = context.getStateStore(TriageTopology.POLICY_STORE);
@@ -99,6 +106,13 @@ final class TriageProcessor implements Processor<String, TriageInput, String, Tr
             return;
         }
         PreferencePair pair = ((TriageInput.OfPair) record.value()).pair();
+        if (pair.equals(pairs.get(pair.pairId()))) {
+            // Triaged already against every version it falls under, since re-triages cover stored pairs.
+            Record<String, Intake.Invalid<PreferencePair>> letter = DeadLetters.afterIntake(record,
+                    context.recordMetadata().orElseThrow(), pair, PreferenceTriage.REPEATED, metrics);
+            context.forward(letter.withValue(new TriageOutput.ToDeadLetters(letter.value())));
+            return;
+        }
         pairs.put(pair.pairId(), pair);
         for (CompiledPolicy policy : engine.inForce(Instant.ofEpochMilli(record.timestamp()))) {
             TriageRescan pending = rescans.get(policy.source().versionKey());
@@ -176,7 +190,7 @@ final class TriageProcessor implements Processor<String, TriageInput, String, Tr
 
     private void emit(TriageDecision decision, long timestamp) {
         metrics.triageDecision(decision);
-        context.forward(new Record<>(decision.pairId(), decision, timestamp));
+        context.forward(new Record<>(decision.pairId(), new TriageOutput.OfDecision(decision), timestamp));
     }
 
     /** Intake validated it; a rejection here can only come from a policy limit lowered since: skipped, not fatal. */

@@ -7,11 +7,15 @@ import dev.ballast.events.PreferencePair;
 import dev.ballast.events.TriageDecision;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.DeadLetters;
+import dev.ballast.streams.monitor.Intake;
 import dev.ballast.streams.monitor.KeyedIntake;
 import dev.ballast.streams.policy.PolicyCompiler;
 import dev.ballast.streams.triage.PreferenceTriage;
 import org.apache.kafka.common.serialization.Serdes;
+import java.util.Map;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -22,8 +26,8 @@ import org.apache.kafka.streams.state.Stores;
  * and again against every later policy version.
  *
  * <p>Input topic: preferences (key pairId, value {@code PreferencePair}, read as bytes: bad
- * records are dead-lettered). Output topic: triage decisions (key pairId, value
- * {@code TriageDecision}, one per pair and policy version), the dead-letter topic. Internal
+ * records, and pairs re-sent unchanged, are dead-lettered). Output topic: triage decisions (key
+ * pairId, value {@code TriageDecision}, one per pair and policy version), the dead-letter topic. Internal
  * topics: {@value #PAIRS_BY_ID} (pairs whose record key was not their pairId) and
  * {@value #POLICY_BROADCAST} (every accepted policy version to every triage task, since each
  * task must re-triage the pairs it holds). State stores: {@value #PAIR_STORE} (pairId to pair)
@@ -64,9 +68,16 @@ public final class TriageTopology {
                 Serdes.String(), JsonSerde.of(TriageRescan.class)));
         PreferenceTriage triage = new PreferenceTriage();
         PolicyCompiler compiler = new PolicyCompiler(config.policyLimits());
-        pairs.merge(policies, Named.as("triage-input"))
+        Map<String, KStream<String, TriageOutput>> outputs = pairs.merge(policies, Named.as("triage-input"))
                 .process(() -> new TriageProcessor(triage, compiler, metrics, config.triageRescanBatch()),
                         Named.as("triage"), PAIR_STORE, POLICY_STORE, RESCAN_STORE)
+                .split(Named.as("triage-"))
+                .branch((k, v) -> v instanceof TriageOutput.ToDeadLetters, Branched.as("repeated"))
+                .defaultBranch(Branched.as("decision"));
+        DeadLetters.to(outputs.get("triage-repeated").<Intake<PreferencePair>>mapValues(
+                v -> ((TriageOutput.ToDeadLetters) v).letter(), Named.as("repeated-pair-letter")), topics.dlq(),
+                "repeated-pair");
+        outputs.get("triage-decision").mapValues(v -> ((TriageOutput.OfDecision) v).decision(), Named.as("decision-value"))
                 .to(topics.triage(), Produced.with(Serdes.String(), JsonSerde.of(TriageDecision.class))
                         .withName("triage-sink"));
     }

@@ -19,6 +19,8 @@ import java.util.List;
  * preference is. Re-alignment multiplies it by how strongly the model holds that preference.
  */
 public final class PreferenceTriage {
+    /** The dead-letter reason of a pair sent again unchanged (and its kind in metrics). */
+    public static final String REPEATED = "pairId already triaged with the same content: a re-sent pair is triaged once";
 
     /** The decision for {@code pair} under {@code policy}. */
     public TriageDecision triage(PreferencePair pair, CompiledPolicy policy) {

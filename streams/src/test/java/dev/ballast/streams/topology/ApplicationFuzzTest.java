@@ -4,17 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.ballast.events.Alert;
+import dev.ballast.events.Candidate;
 import dev.ballast.events.DeadLetterHeaders;
 import dev.ballast.events.Decoded;
 import dev.ballast.events.EventJson;
 import dev.ballast.events.Interaction;
+import dev.ballast.events.PreferencePair;
+import dev.ballast.events.ScoredCandidate;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.drift.RecentEventIds;
+import dev.ballast.streams.gate.PendingSample;
+import dev.ballast.streams.gate.SamplePairing;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.monitor.PolicyDecoder;
 import dev.ballast.streams.policy.PolicyCompiler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +44,9 @@ import org.apache.kafka.streams.test.TestRecord;
  * topic users write to: random bytes, and JSON objects of each event's fields holding values of
  * any type, including edge values that are valid JSON and valid shapes (timestamps at the ends of
  * the calendar, huge and tiny numbers, absent nested fields). The stream never throws, every
- * record its topic's reader refuses, and every interaction repeating one of its agent's latest
- * event ids, is dead-lettered exactly once with a reason, and nothing else is.
+ * record its topic's reader refuses, every interaction repeating one of its agent's latest event
+ * ids, every candidate repeating a sampleId in the gate and every pair re-sent unchanged, is
+ * dead-lettered exactly once with a reason, and nothing else is.
  */
 class ApplicationFuzzTest {
     private final BallastConfig config = BallastConfig.defaults();
@@ -50,6 +57,12 @@ class ApplicationFuzzTest {
     private Map<String, Function<byte[], Decoded<?>>> readers;
     /** Each agent's latest event ids, as the monitor keeps them: the driver lives for the whole property. */
     private final Map<String, RecentEventIds> recentIds = new HashMap<>();
+    /** The gate's pairing state per sampleId (every record has the same time, so nothing expires). */
+    private final Map<String, PendingSample> pending = new HashMap<>();
+    private final SamplePairing pairing = new SamplePairing(Duration.ofMillis(config.gateScoreTimeoutMs()),
+            Duration.ofMillis(config.gateRepeatWindowMs()));
+    /** The pairs triage holds, by pairId. */
+    private final Map<String, PreferencePair> pairs = new HashMap<>();
 
     /** One record for one input topic. */
     record Input(String topic, byte[] key, byte[] value) {
@@ -85,9 +98,7 @@ class ApplicationFuzzTest {
         for (Input in : records) {
             inputs.get(in.topic()).pipeInput(in.key(), in.value());
             Decoded<?> read = readers.get(in.topic()).apply(in.value());
-            if (read instanceof Decoded.Rejected<?>
-                    || read instanceof Decoded.Ok<?> ok && ok.value() instanceof Interaction i
-                    && !recentIds.computeIfAbsent(i.agentId(), a -> new RecentEventIds()).add(i.eventId(), i.timestamp().toEpochMilli())) {
+            if (read instanceof Decoded.Rejected<?> || read instanceof Decoded.Ok<?> ok && repeats(ok.value())) {
                 refused++;
             }
         }
@@ -97,6 +108,32 @@ class ApplicationFuzzTest {
             assertNotNull(letter.headers().lastHeader(DeadLetterHeaders.ERROR), "a dead letter says why");
         }
         alerts.readRecordsToList();
+    }
+
+    /** Whether a readable record repeats one the application holds, as its processors judge it. */
+    private boolean repeats(Object event) {
+        if (event instanceof Interaction i) {
+            return !recentIds.computeIfAbsent(i.agentId(), a -> new RecentEventIds()).add(i.eventId(),
+                    i.timestamp().toEpochMilli());
+        }
+        if (event instanceof PreferencePair p) {
+            return p.equals(pairs.put(p.pairId(), p));
+        }
+        SamplePairing.Step step;
+        if (event instanceof Candidate c) {
+            step = pairing.onCandidate(pending.get(c.sampleId()), c, 0);
+        } else if (event instanceof ScoredCandidate sc) {
+            step = pairing.onScore(pending.get(sc.sampleId()), sc, 0);
+        } else {
+            return false;
+        }
+        String id = event instanceof Candidate c ? c.sampleId() : ((ScoredCandidate) event).sampleId();
+        if (step.store() == null) {
+            pending.remove(id);
+        } else {
+            pending.put(id, step.store());
+        }
+        return step instanceof SamplePairing.Reject;
     }
 
     @Provide

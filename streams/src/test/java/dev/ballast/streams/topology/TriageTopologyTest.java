@@ -13,6 +13,7 @@ import dev.ballast.events.Severity;
 import dev.ballast.events.TriageDecision;
 import dev.ballast.events.TriageDecision.Action;
 import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.triage.PreferenceTriage;
 import dev.ballast.streams.metrics.BallastMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -137,6 +138,25 @@ class TriageTopologyTest {
         assertEquals(2, dead.size());
         assertTrue(dead.stream().allMatch(r -> r.headers().lastHeader(DeadLetterHeaders.ERROR) != null),
                 "every dead letter says why");
+    }
+
+    @Test
+    void aPairSentAgainUnchangedIsDeadLetteredAndANewVersionOfItIsTriagedAgain() {
+        publish(1, T0, CONCEALMENT);
+        PreferencePair a = pair("a", "Don't tell the supervisor.", "Tell them.");
+        send("a", a, T0.plusSeconds(1));
+        send("a", a, T0.plusSeconds(2));
+        publish(2, T0.plusSeconds(10), CONCEALMENT, CREDENTIALS);
+        send("a", a, T0.plusSeconds(20));
+        assertEquals(Map.of("a conduct@1", Action.INVERT, "a conduct@2", Action.INVERT), decisions());
+        assertEquals(2.0, metrics.triageCount(Action.INVERT), "a re-sent pair brings no job nearer");
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertEquals(2, dead.size());
+        dead.forEach(r -> assertEquals(PreferenceTriage.REPEATED,
+                new String(r.headers().lastHeader(DeadLetterHeaders.ERROR).value(), StandardCharsets.UTF_8)));
+        assertEquals(2.0, metrics.registry().get("ballast.dlq.records").tag("reason", "repeated_pair").counter().count());
+        send("a", pair("a", "Tell them.", "Don't tell the supervisor."), T0.plusSeconds(30));
+        assertEquals(Map.of("a conduct@2", Action.PRESERVE), decisions(), "a corrected pair supersedes");
     }
 
     @Test
