@@ -13,7 +13,7 @@ public sealed interface MonitorOutput {
     record OfAlert(Alert alert) implements MonitorOutput {
     }
 
-    record ToDeadLetters(Intake.Invalid<Interaction> letter) implements MonitorOutput {
+    record ToDeadLetters(Intake.Invalid<Interaction> letter) implements MonitorOutput, DeadLetters.Letter {
     }
 
     record ToGroups(GroupFeed feed) implements MonitorOutput {

@@ -96,19 +96,16 @@ public final class MonitorTopology {
         builder.addStateStore(policyStore());
         AgentMonitor agentMonitor = new AgentMonitor(config.monitorSettings());
         Produced<String, Alert> toAlerts = Produced.with(Serdes.String(), JsonSerde.of(Alert.class));
-        Map<String, KStream<String, MonitorOutput>> outputs = interactions
-                .<MonitorInput>mapValues(MonitorInput.OfInteraction::new, Named.as("interaction-input"))
-                .merge(policies, Named.as("monitor-input"))
-                .process(() -> new MonitorProcessor(agentMonitor, compiler, config.reorder(), inputEnd, metrics, clock),
-                        Named.as("monitor"), AGENT_STORE, POLICY_STORE)
+        Map<String, KStream<String, MonitorOutput>> outputs = DeadLetters.divert(interactions
+                        .<MonitorInput>mapValues(MonitorInput.OfInteraction::new, Named.as("interaction-input"))
+                        .merge(policies, Named.as("monitor-input"))
+                        .process(() -> new MonitorProcessor(agentMonitor, compiler, config.reorder(), inputEnd, metrics,
+                                clock), Named.as("monitor"), AGENT_STORE, POLICY_STORE), topics.dlq(), "repeated")
                 .split(Named.as("monitor-"))
                 .branch((k, v) -> v instanceof MonitorOutput.OfAlert, Branched.as("alert"))
-                .branch((k, v) -> v instanceof MonitorOutput.ToDeadLetters, Branched.as("repeated"))
                 .defaultBranch(Branched.as("signal"));
         outputs.get("monitor-alert").mapValues(v -> ((MonitorOutput.OfAlert) v).alert(), Named.as("agent-alert"))
                 .to(topics.alerts(), toAlerts.withName("agent-alerts-sink"));
-        DeadLetters.to(outputs.get("monitor-repeated").<Intake<Interaction>>mapValues(
-                v -> ((MonitorOutput.ToDeadLetters) v).letter(), Named.as("repeated-letter")), topics.dlq(), "repeated");
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GROUP_STORE),
                 Serdes.String(), Serdes.ByteArray()));

@@ -95,16 +95,9 @@ public final class GateTopology {
                 Serdes.String(), JsonSerde.of(PendingSample.class)));
         Duration timeout = Duration.ofMillis(config.gateScoreTimeoutMs());
         SamplePairing pairing = new SamplePairing(timeout, Duration.ofMillis(config.gateRepeatWindowMs()));
-        Map<String, KStream<String, PairingOutput>> paired = candidates.merge(scored, Named.as("pairing-input"))
-                .process(() -> new ScorePairingProcessor(pairing, timeout, metrics), Named.as("score-pairing"),
-                        PENDING_STORE)
-                .split(Named.as("pairing-"))
-                .branch((k, v) -> v instanceof PairingOutput.ToDeadLetters, Branched.as("repeated"))
-                .defaultBranch(Branched.as("pair"));
-        DeadLetters.to(paired.get("pairing-repeated").<Intake<Candidate>>mapValues(
-                v -> ((PairingOutput.ToDeadLetters) v).letter(), Named.as("repeated-candidate-letter")), topics.dlq(),
-                "repeated-candidate");
-        KStream<String, GateInput> pairs = paired.get("pairing-pair")
+        KStream<String, GateInput> pairs = DeadLetters.divert(candidates.merge(scored, Named.as("pairing-input"))
+                        .process(() -> new ScorePairingProcessor(pairing, timeout, metrics), Named.as("score-pairing"),
+                                PENDING_STORE), topics.dlq(), "repeated-candidate")
                 .mapValues(v -> ((PairingOutput.OfPair) v).pair(), Named.as("pair-value"))
                 .repartition(Repartitioned.<String, ScoredPair>as(BY_DATASET)
                         .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(ScoredPair.class))

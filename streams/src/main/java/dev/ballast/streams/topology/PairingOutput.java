@@ -1,6 +1,7 @@
 package dev.ballast.streams.topology;
 
 import dev.ballast.events.Candidate;
+import dev.ballast.streams.monitor.DeadLetters;
 import dev.ballast.streams.monitor.Intake;
 
 /** What the pairing processor emits: a candidate for its dataset's gate task, or a repeated copy for the dead-letter topic. */
@@ -8,6 +9,6 @@ sealed interface PairingOutput {
     record OfPair(ScoredPair pair) implements PairingOutput {
     }
 
-    record ToDeadLetters(Intake.Invalid<Candidate> letter) implements PairingOutput {
+    record ToDeadLetters(Intake.Invalid<Candidate> letter) implements PairingOutput, DeadLetters.Letter {
     }
 }

@@ -8,14 +8,11 @@ import dev.ballast.events.TriageDecision;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.monitor.DeadLetters;
-import dev.ballast.streams.monitor.Intake;
 import dev.ballast.streams.monitor.KeyedIntake;
 import dev.ballast.streams.policy.PolicyCompiler;
 import dev.ballast.streams.triage.PreferenceTriage;
 import org.apache.kafka.common.serialization.Serdes;
-import java.util.Map;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -68,16 +65,10 @@ public final class TriageTopology {
                 Serdes.String(), JsonSerde.of(TriageRescan.class)));
         PreferenceTriage triage = new PreferenceTriage();
         PolicyCompiler compiler = new PolicyCompiler(config.policyLimits());
-        Map<String, KStream<String, TriageOutput>> outputs = pairs.merge(policies, Named.as("triage-input"))
-                .process(() -> new TriageProcessor(triage, compiler, metrics, config.triageRescanBatch()),
-                        Named.as("triage"), PAIR_STORE, POLICY_STORE, RESCAN_STORE)
-                .split(Named.as("triage-"))
-                .branch((k, v) -> v instanceof TriageOutput.ToDeadLetters, Branched.as("repeated"))
-                .defaultBranch(Branched.as("decision"));
-        DeadLetters.to(outputs.get("triage-repeated").<Intake<PreferencePair>>mapValues(
-                v -> ((TriageOutput.ToDeadLetters) v).letter(), Named.as("repeated-pair-letter")), topics.dlq(),
-                "repeated-pair");
-        outputs.get("triage-decision").mapValues(v -> ((TriageOutput.OfDecision) v).decision(), Named.as("decision-value"))
+        DeadLetters.divert(pairs.merge(policies, Named.as("triage-input"))
+                        .process(() -> new TriageProcessor(triage, compiler, metrics, config.triageRescanBatch()),
+                                Named.as("triage"), PAIR_STORE, POLICY_STORE, RESCAN_STORE), topics.dlq(), "repeated-pair")
+                .mapValues(v -> ((TriageOutput.OfDecision) v).decision(), Named.as("decision-value"))
                 .to(topics.triage(), Produced.with(Serdes.String(), JsonSerde.of(TriageDecision.class))
                         .withName("triage-sink"));
     }
