@@ -12,9 +12,10 @@ import org.apache.datasketches.tdigest.TDigestDouble;
  * where the gate's threshold sits), with its byte form for the state store.
  *
  * <p>A t-digest rather than a KLL sketch because it is deterministic: KLL compacts with a random
- * generator shared by the whole JVM that cannot be seeded, so replaying the same candidates
- * accepted a few different ones each run, and a gate restored after a crash decided differently
- * from one that ran through. Here the decisions are a function of the candidates and their order.
+ * generator shared by the whole JVM that cannot be seeded, so the same candidates in the same
+ * order were accepted a little differently each run, and a gate restored after a crash went on
+ * differently from one that ran through. Here the sketch is a function of the scores and their
+ * order.
  */
 public final class ScoreSketch {
     /** KLL sketches stored by Ballast before the t-digest are replayed into one this big at most. */
