@@ -5,10 +5,10 @@ import dev.ballast.events.Candidate;
 import dev.ballast.events.ScoredCandidate;
 
 /**
- * What the gate holds for one sampleId while it pairs candidates with scores: a candidate waiting
+ * What the gate knows of one sampleId while it pairs candidates with scores: a candidate waiting
  * for its score, or a score that arrived before its candidate (both since {@code sinceMillis}), or,
  * once the sample was decided, the hash of what was decided and when ({@code decidedMillis}), so a
- * copy sent again is recognised.
+ * copy sent again is recognised. Only waiting entries are stored in this form.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PendingSample(Candidate candidate, ScoredCandidate score, long sinceMillis, Long decidedMillis,
@@ -22,11 +22,11 @@ public record PendingSample(Candidate candidate, ScoredCandidate score, long sin
         return new PendingSample(null, score, since, null, null);
     }
 
-    static PendingSample decided(long contentHash, long at) {
+    public static PendingSample decided(long contentHash, long at) {
         return new PendingSample(null, null, at, at, contentHash);
     }
 
-    boolean isDecided() {
+    public boolean isDecided() {
         return decidedMillis != null;
     }
 }

@@ -20,7 +20,9 @@ import org.apache.datasketches.hash.MurmurHash3;
  *
  * <p>A candidate whose score has not come {@code scoreTimeout} after it arrived (stream time) is
  * released without one: the gate quarantines it as NO_SCORE rather than let it wait, or pass,
- * unscored. A score whose candidate never comes is dropped after the same time.
+ * unscored. A score whose candidate never comes is dropped after the same time. A decided sample
+ * is remembered by the caller, for {@link #repeatWindow()}, as the {@link PendingSample#isDecided()}
+ * entry its release stores.
  */
 public final class SamplePairing {
     /** Starts the reason of a re-sent candidate (and tells its kind in metrics). */
@@ -35,6 +37,10 @@ public final class SamplePairing {
     public SamplePairing(Duration scoreTimeout, Duration repeatWindow) {
         this.scoreTimeout = scoreTimeout;
         this.repeatWindow = repeatWindow;
+    }
+
+    public Duration repeatWindow() {
+        return repeatWindow;
     }
 
     /** What one input does: what to store for its sampleId (null to delete), and what to emit. */
@@ -89,20 +95,16 @@ public final class SamplePairing {
     }
 
     /**
-     * What stream time {@code nowMillis} does to a stored entry: a candidate that waited out the
-     * timeout is released unscored; a lone score, or a decided sample past the repeat window, is
-     * forgotten ({@link Wait} of null); anything else stays (empty).
+     * What stream time {@code nowMillis} does to a waiting entry: a candidate that waited out the
+     * timeout is released unscored; a lone score is forgotten ({@link Wait} of null); anything
+     * else stays (empty).
      */
-    public Optional<Step> onTime(PendingSample current, long nowMillis) {
-        if (current.isDecided()) {
-            return current.decidedMillis() + repeatWindow.toMillis() <= nowMillis
-                    ? Optional.of(new Wait(null)) : Optional.empty();
-        }
-        if (current.sinceMillis() + scoreTimeout.toMillis() > nowMillis) {
+    public Optional<Step> onTime(PendingSample waiting, long nowMillis) {
+        if (waiting.sinceMillis() + scoreTimeout.toMillis() > nowMillis) {
             return Optional.empty();
         }
-        if (current.candidate() != null) {
-            return Optional.of(release(current.candidate(), null, current.sinceMillis(), nowMillis));
+        if (waiting.candidate() != null) {
+            return Optional.of(release(waiting.candidate(), null, waiting.sinceMillis(), nowMillis));
         }
         return Optional.of(new Wait(null));
     }

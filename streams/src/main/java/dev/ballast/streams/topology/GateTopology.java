@@ -44,9 +44,10 @@ import org.apache.kafka.streams.state.Stores;
  * {@value #BY_DATASET} (pairs re-keyed by datasetId, so one task owns each dataset's sketch) and
  * {@value #POLICY_BROADCAST} (every accepted policy version to every gate task; a topic of its
  * own keeps the gate's sub-topology apart from the monitor's). State stores:
- * {@value #PENDING_STORE} (sampleId to a candidate awaiting its score, a score awaiting its
- * candidate, or a decided sample's content hash for the repeat window; expired by stream-time
- * punctuation), {@value #POLICY_STORE},
+ * {@value #PENDING_STORE} (sampleId to a candidate awaiting its score, or a score awaiting its
+ * candidate; expired by stream-time punctuation), {@value #DECIDED_STORE} (window store: sampleId
+ * to the content hash of what was decided, at its decision time, kept for the repeat window),
+ * {@value #POLICY_STORE},
  * {@value #SKETCH_STORE} (dataset and model version to a t-digest of gradNorm) and
  * {@value #SURGE_STORE} (dataset to its quarantine-share detector state).
  */
@@ -55,6 +56,7 @@ public final class GateTopology {
     public static final String BY_DATASET = "gate-by-dataset";
     public static final String POLICY_BROADCAST = "gate-policy-broadcast";
     public static final String PENDING_STORE = "gate-pending";
+    public static final String DECIDED_STORE = "gate-decided";
     public static final String POLICY_STORE = "gate-policy-versions";
     public static final String SKETCH_STORE = "gate-score-sketches";
     public static final String SURGE_STORE = "gate-surge-state";
@@ -94,10 +96,15 @@ public final class GateTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
                 Serdes.String(), JsonSerde.of(PendingSample.class)));
         Duration timeout = Duration.ofMillis(config.gateScoreTimeoutMs());
-        SamplePairing pairing = new SamplePairing(timeout, Duration.ofMillis(config.gateRepeatWindowMs()));
+        Duration repeatWindow = Duration.ofMillis(config.gateRepeatWindowMs());
+        // A decided sample is a point in time: 1 ms windows, kept for the repeat window (at least 1 ms).
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(DECIDED_STORE,
+                Duration.ofMillis(Math.max(1, repeatWindow.toMillis())), Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.Long()));
+        SamplePairing pairing = new SamplePairing(timeout, repeatWindow);
         KStream<String, GateInput> pairs = DeadLetters.divert(candidates.merge(scored, Named.as("pairing-input"))
                         .process(() -> new ScorePairingProcessor(pairing, timeout, metrics), Named.as("score-pairing"),
-                                PENDING_STORE), topics.dlq(), "repeated-candidate")
+                                PENDING_STORE, DECIDED_STORE), topics.dlq(), "repeated-candidate")
                 .mapValues(v -> ((PairingOutput.OfPair) v).pair(), Named.as("pair-value"))
                 .repartition(Repartitioned.<String, ScoredPair>as(BY_DATASET)
                         .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(ScoredPair.class))

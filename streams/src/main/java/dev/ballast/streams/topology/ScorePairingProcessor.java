@@ -16,11 +16,15 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Runs {@link SamplePairing} over candidates and scores (both keyed by sampleId, co-partitioned)
- * with its state in {@value GateTopology#PENDING_STORE}: pairs go on keyed by datasetId, repeated
- * copies of a candidate to the dead-letter topic.
+ * Runs {@link SamplePairing} over candidates and scores (both keyed by sampleId, co-partitioned):
+ * pairs go on keyed by datasetId, repeated copies of a candidate to the dead-letter topic. What
+ * waits is in {@value GateTopology#PENDING_STORE}, scanned by stream-time punctuation, and stays
+ * few; decided samples, which are many, are in {@value GateTopology#DECIDED_STORE}, a window store
+ * whose retention is the repeat window, so they expire by whole segments and are never scanned.
  */
 final class ScorePairingProcessor implements Processor<String, PairingInput, String, PairingOutput> {
     private final SamplePairing pairing;
@@ -28,6 +32,7 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
     private final BallastMetrics metrics;
     private ProcessorContext<String, PairingOutput> context;
     private KeyValueStore<String, PendingSample> pending;
+    private WindowStore<String, Long> decided;
 
     ScorePairingProcessor(SamplePairing pairing, Duration timeout, BallastMetrics metrics) {
         this.pairing = pairing;
@@ -39,6 +44,7 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
     public void init(ProcessorContext<String, PairingOutput> context) {
         this.context = context;
         this.pending = context.getStateStore(GateTopology.PENDING_STORE);
+        this.decided = context.getStateStore(GateTopology.DECIDED_STORE);
         // Stream time, not wall time: a replayed backlog expires exactly as it did live.
         Duration every = Duration.ofMillis(Math.max(1_000, timeout.toMillis() / 10));
         context.schedule(every, PunctuationType.STREAM_TIME, this::expire);
@@ -48,6 +54,9 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
     public void process(Record<String, PairingInput> record) {
         String sampleId = record.key();
         PendingSample current = pending.get(sampleId);
+        if (current == null) {
+            current = decided(sampleId);
+        }
         SamplePairing.Step step = record.value() instanceof PairingInput.OfCandidate c
                 ? pairing.onCandidate(current, c.candidate(), record.timestamp())
                 : pairing.onScore(current, ((PairingInput.OfScore) record.value()).score(), record.timestamp());
@@ -67,11 +76,32 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
         due.forEach(kv -> apply(kv.key, null, kv.value));
     }
 
+    /** The sample's decided entry within the repeat window of stream time, or null. */
+    private PendingSample decided(String sampleId) {
+        long now = context.currentStreamTimeMs();
+        long from = Math.max(0, now - pairing.repeatWindow().toMillis());
+        PendingSample last = null;
+        try (WindowStoreIterator<Long> it = decided.fetch(sampleId, from, now)) {
+            while (it.hasNext()) {
+                KeyValue<Long, Long> kv = it.next();
+                last = PendingSample.decided(kv.value, kv.key);
+            }
+        }
+        return last;
+    }
+
     private void apply(String sampleId, PendingSample current, SamplePairing.Step step) {
-        if (step.store() == null) {
+        PendingSample next = step.store();
+        if (next == current) {
+            return;
+        }
+        if (next == null || next.isDecided()) {
             pending.delete(sampleId);
-        } else if (step.store() != current) {
-            pending.put(sampleId, step.store());
+        } else {
+            pending.put(sampleId, next);
+        }
+        if (next != null && next.isDecided()) {
+            decided.put(sampleId, next.contentHash(), next.decidedMillis());
         }
         if (step instanceof SamplePairing.Release r) {
             ScoredPair pair = new ScoredPair(r.candidate(), r.score(), r.sinceMillis());

@@ -92,16 +92,14 @@ class SamplePairingTest {
     }
 
     @Test
-    void timeReleasesAnUnscoredCandidateThenForgetsItAfterTheRepeatWindow() {
+    void timeReleasesAnUnscoredCandidateAndDropsALoneScore() {
         PendingSample waiting = pairing.onCandidate(null, first, 1_000).store();
         assertTrue(pairing.onTime(waiting, 1_000 + TIMEOUT - 1).isEmpty());
         SamplePairing.Release r = assertInstanceOf(SamplePairing.Release.class,
                 pairing.onTime(waiting, 1_000 + TIMEOUT).orElseThrow());
         assertNull(r.score());
         assertEquals(1_000, r.sinceMillis());
-        long decidedAt = 1_000 + TIMEOUT;
-        assertTrue(pairing.onTime(r.store(), decidedAt + WINDOW - 1).isEmpty());
-        assertNull(pairing.onTime(r.store(), decidedAt + WINDOW).orElseThrow().store());
+        assertEquals(1_000 + TIMEOUT, r.store().decidedMillis(), "remembered from when it was decided");
         PendingSample loneScore = pairing.onScore(null, score(first), 5_000).store();
         assertNull(pairing.onTime(loneScore, 5_000 + TIMEOUT).orElseThrow().store(), "a score without candidate is dropped");
     }

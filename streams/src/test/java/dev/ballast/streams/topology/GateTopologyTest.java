@@ -240,6 +240,22 @@ class GateTopologyTest {
     }
 
     @Test
+    void aCopySentAfterTheRepeatWindowIsDecidedAgain() {
+        Candidate c = candidate(1, "ds", "fine");
+        propose(c, bytes(c.sampleId()), T0);
+        score(c, 1.0, T0);
+        assertEquals(1, decisions().size());
+        long window = config.gateRepeatWindowMs();
+        propose(c, bytes(c.sampleId()), T0.plusMillis(window - 1_000));
+        assertTrue(decisions().isEmpty(), "within the window: dead-lettered");
+        assertEquals(1, dlq.readRecordsToList().size());
+        propose(c, bytes(c.sampleId()), T0.plusMillis(window + 1_000));
+        score(c, 1.0, T0.plusMillis(window + 1_000));
+        assertEquals(1, decisions().size(), "past the window the id is forgotten");
+        assertTrue(dlq.isEmpty());
+    }
+
+    @Test
     void failedScoringIsQuarantinedAtOnce() {
         Candidate c = candidate(7, "ds", "fine");
         propose(c, bytes(c.sampleId()), T0);
