@@ -68,12 +68,11 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
     }
 
     private void expire(long streamTime) {
-        List<KeyValue<String, SamplePairing.Step>> due = new ArrayList<>();
+        List<KeyValue<String, PendingSample>> waiting = new ArrayList<>();
         try (KeyValueIterator<String, PendingSample> all = pending.all()) {
-            all.forEachRemaining(kv -> pairing.onTime(kv.value, streamTime)
-                    .ifPresent(step -> due.add(KeyValue.pair(kv.key, step))));
+            all.forEachRemaining(waiting::add);
         }
-        due.forEach(kv -> apply(kv.key, null, kv.value));
+        waiting.forEach(kv -> pairing.onTime(kv.value, streamTime).ifPresent(step -> apply(kv.key, kv.value, step)));
     }
 
     /** The sample's decided entry within the repeat window of stream time, or null. */
@@ -90,18 +89,18 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
         return last;
     }
 
+    /** Stores what {@code step} leaves for the sample, where it belongs, and forwards a released pair. */
     private void apply(String sampleId, PendingSample current, SamplePairing.Step step) {
         PendingSample next = step.store();
-        if (next == current) {
-            return;
-        }
-        if (next == null || next.isDecided()) {
-            pending.delete(sampleId);
-        } else {
-            pending.put(sampleId, next);
-        }
-        if (next != null && next.isDecided()) {
-            decided.put(sampleId, next.contentHash(), next.decidedMillis());
+        if (next != current) {
+            if (next == null || next.isDecided()) {
+                pending.delete(sampleId);
+            } else {
+                pending.put(sampleId, next);
+            }
+            if (next != null && next.isDecided()) {
+                decided.put(sampleId, next.contentHash(), next.decidedMillis());
+            }
         }
         if (step instanceof SamplePairing.Release r) {
             ScoredPair pair = new ScoredPair(r.candidate(), r.score(), r.sinceMillis());

@@ -1,6 +1,7 @@
 package dev.ballast.streams.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import dev.ballast.events.RuleCondition;
 import dev.ballast.events.ScoredCandidate;
 import dev.ballast.events.Severity;
 import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.gate.PendingSample;
 import dev.ballast.streams.gate.SamplePairing;
 import dev.ballast.streams.metrics.BallastMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,6 +31,7 @@ import java.util.SplittableRandom;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -253,6 +256,29 @@ class GateTopologyTest {
         score(c, 1.0, T0.plusMillis(window + 1_000));
         assertEquals(1, decisions().size(), "past the window the id is forgotten");
         assertTrue(dlq.isEmpty());
+    }
+
+    @Test
+    void withoutARepeatWindowTimedOutCandidatesAreStillDecidedAndLoneScoresForgotten() {
+        driver.close();
+        Properties settings = new Properties();
+        settings.put("gate.score.timeout.ms", String.valueOf(TIMEOUT_MS));
+        settings.put("gate.repeat.window.ms", "0");
+        config = BallastConfig.parse(settings, Map.of());
+        driver = ApplicationDriver.start(config, "gate-topology-test", metrics);
+        candidates = ApplicationDriver.rawInput(driver, config.topics().candidates());
+        scored = ApplicationDriver.rawInput(driver, config.topics().scored());
+        quarantined = ApplicationDriver.jsonOutput(driver, config.topics().quarantined(), GateDecision.class);
+        Candidate orphan = candidate(1, "ds", "never scored");
+        propose(orphan, bytes(orphan.sampleId()), T0);
+        score(candidate(2, "ds", "whose candidate never comes"), 1.0, T0);
+        Candidate later = candidate(3, "ds", "fine");
+        propose(later, bytes(later.sampleId()), T0.plusMillis(TIMEOUT_MS + 10_000));
+        assertEquals(List.of(GateDecision.NO_SCORE), quarantined.readValue().reasons());
+        KeyValueStore<String, PendingSample> pending = driver.getKeyValueStore(GateTopology.PENDING_STORE);
+        assertEquals(null, pending.get("s1"));
+        assertEquals(null, pending.get("s2"), "a score without its candidate is dropped with its wait");
+        assertNotNull(pending.get("s3"));
     }
 
     @Test
