@@ -20,9 +20,10 @@ import org.apache.datasketches.hash.MurmurHash3;
  *
  * <p>A candidate whose score has not come {@code scoreTimeout} after it arrived (stream time) is
  * released without one: the gate quarantines it as NO_SCORE rather than let it wait, or pass,
- * unscored. A score whose candidate never comes is dropped after the same time. A decided sample
- * is remembered by the caller, for {@link #repeatWindow()}, as the {@link PendingSample#isDecided()}
- * entry its release stores.
+ * unscored; it is not remembered, so that a copy sent again once scoring works is decided afresh.
+ * A score whose candidate never comes is dropped after the same time. A sample decided with its
+ * score is remembered by the caller, for {@link #repeatWindow()}, as the
+ * {@link PendingSample#isDecided()} entry its release stores.
  */
 public final class SamplePairing {
     /** Starts the reason of a re-sent candidate (and tells its kind in metrics). */
@@ -104,17 +105,14 @@ public final class SamplePairing {
             return Optional.empty();
         }
         if (waiting.candidate() != null) {
-            return Optional.of(release(waiting.candidate(), null, waiting.sinceMillis(), nowMillis));
+            // Not remembered: a candidate that timed out is sent again after a scoring outage, to be decided afresh.
+            return Optional.of(new Release(waiting.candidate(), null, waiting.sinceMillis(), null));
         }
         return Optional.of(new Wait(null));
     }
 
     private Release release(Candidate candidate, ScoredCandidate score, long sinceMillis) {
-        return release(candidate, score, sinceMillis, sinceMillis);
-    }
-
-    private Release release(Candidate candidate, ScoredCandidate score, long sinceMillis, long decidedMillis) {
-        PendingSample after = repeatWindow.isZero() ? null : PendingSample.decided(hash(candidate), decidedMillis);
+        PendingSample after = repeatWindow.isZero() ? null : PendingSample.decided(hash(candidate), sinceMillis);
         return new Release(candidate, score, sinceMillis, after);
     }
 

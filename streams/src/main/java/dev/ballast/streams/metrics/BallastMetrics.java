@@ -40,6 +40,7 @@ public final class BallastMetrics {
     private final DistributionSummary gradNorms;
     private final Map<TriageDecision.Action, Counter> triageDecisions = new EnumMap<>(TriageDecision.Action.class);
     private final AtomicLong triageRescans = new AtomicLong();
+    private final AtomicLong candidatesWaiting = new AtomicLong();
     private final AtomicLong agentsInEpisode = new AtomicLong();
     private final AtomicLong groupsInDiffusion = new AtomicLong();
     private final AtomicLong groupSignalsHeld = new AtomicLong();
@@ -86,6 +87,8 @@ public final class BallastMetrics {
         alertLatency = Timer.builder("ballast.alert.latency")
                 .description("From the triggering record's timestamp to the alert leaving its processor")
                 .publishPercentileHistogram().register(registry);
+        Gauge.builder("ballast.gate.candidates.waiting", candidatesWaiting, AtomicLong::get)
+                .description("Fine-tuning candidates waiting for their score from the model-runner").register(registry);
         Gauge.builder("ballast.triage.rescans.pending", triageRescans, AtomicLong::get)
                 .description("Re-triages of stored preference pairs against a new policy version still running")
                 .register(registry);
@@ -247,6 +250,15 @@ public final class BallastMetrics {
 
     public void triageDecision(TriageDecision decision) {
         triageDecisions.get(decision.action()).increment();
+    }
+
+    /** Candidates that began ({@code delta} > 0) or stopped ({@code delta} < 0) waiting for their score in a gate task. */
+    public void candidatesWaiting(long delta) {
+        candidatesWaiting.addAndGet(delta);
+    }
+
+    public long candidatesWaiting() {
+        return candidatesWaiting.get();
     }
 
     /** Re-triages started ({@code delta} > 0) or finished or handed over ({@code delta} < 0) by a triage task. */

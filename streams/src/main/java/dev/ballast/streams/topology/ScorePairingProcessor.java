@@ -33,6 +33,8 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
     private ProcessorContext<String, PairingOutput> context;
     private KeyValueStore<String, PendingSample> pending;
     private WindowStore<String, Long> decided;
+    /** Candidates of this task waiting for their score, as reported to the waiting gauge. */
+    private long waiting;
 
     ScorePairingProcessor(SamplePairing pairing, Duration timeout, BallastMetrics metrics) {
         this.pairing = pairing;
@@ -45,6 +47,9 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
         this.context = context;
         this.pending = context.getStateStore(GateTopology.PENDING_STORE);
         this.decided = context.getStateStore(GateTopology.DECIDED_STORE);
+        try (KeyValueIterator<String, PendingSample> restored = pending.all()) {
+            restored.forEachRemaining(kv -> waiting(kv.value, 1));
+        }
         // Stream time, not wall time: a replayed backlog expires exactly as it did live.
         Duration every = Duration.ofMillis(Math.max(1_000, timeout.toMillis() / 10));
         context.schedule(every, PunctuationType.STREAM_TIME, this::expire);
@@ -75,6 +80,20 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
         waiting.forEach(kv -> pairing.onTime(kv.value, streamTime).ifPresent(step -> apply(kv.key, kv.value, step)));
     }
 
+    private void waiting(PendingSample entry, long delta) {
+        if (entry != null && entry.candidate() != null) {
+            waiting += delta;
+            metrics.candidatesWaiting(delta);
+        }
+    }
+
+    @Override
+    public void close() {
+        // The task's candidates go with it (to another instance, or until restart): stop counting them here.
+        metrics.candidatesWaiting(-waiting);
+        waiting = 0;
+    }
+
     /** The sample's decided entry within the repeat window of stream time, or null. */
     private PendingSample decided(String sampleId) {
         long now = context.currentStreamTimeMs();
@@ -93,6 +112,8 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
     private void apply(String sampleId, PendingSample current, SamplePairing.Step step) {
         PendingSample next = step.store();
         if (next != current) {
+            waiting(current, -1);
+            waiting(next, 1);
             if (next == null || next.isDecided()) {
                 pending.delete(sampleId);
             } else {

@@ -216,6 +216,11 @@ class GateTopologyTest {
         propose(candidate(3, "ds", "x"), bytes("s3"), T0.plusMillis(3 * TIMEOUT_MS));
         Map<String, GateDecision> rest = decisions();
         assertTrue(!rest.containsKey("s1"), "s1 decided once");
+        // Sent again once scoring works, it is decided afresh rather than dead-lettered as a repeat.
+        propose(orphan, bytes(orphan.sampleId()), T0.plusMillis(3 * TIMEOUT_MS + 1));
+        score(orphan, 0.5, T0.plusMillis(3 * TIMEOUT_MS + 2));
+        assertEquals(0.5, decisions().get("s1").gradNorm());
+        assertTrue(dlq.isEmpty());
     }
 
     @Test
@@ -279,6 +284,26 @@ class GateTopologyTest {
         assertEquals(null, pending.get("s1"));
         assertEquals(null, pending.get("s2"), "a score without its candidate is dropped with its wait");
         assertNotNull(pending.get("s3"));
+    }
+
+    @Test
+    void candidatesWaitingForTheirScoreAreCountedUntilScoredOrTimedOut() {
+        Candidate scoredLater = candidate(1, "ds", "fine");
+        Candidate never = candidate(2, "ds", "never scored");
+        score(candidate(3, "ds", "a score first"), 1.0, T0);
+        propose(scoredLater, bytes(scoredLater.sampleId()), T0);
+        propose(never, bytes(never.sampleId()), T0);
+        assertEquals(2, metrics.candidatesWaiting(), "a score waiting for its candidate is not a waiting candidate");
+        score(scoredLater, 1.0, T0.plusSeconds(1));
+        propose(scoredLater, bytes(scoredLater.sampleId()), T0.plusSeconds(2));
+        assertEquals(1, metrics.candidatesWaiting(), "scored, and its copy dead-lettered without waiting");
+        propose(candidate(3, "ds", "a score first"), bytes("s3"), T0.plusSeconds(3));
+        assertEquals(1, metrics.candidatesWaiting(), "met its score at once");
+        propose(candidate(4, "ds", "x"), bytes("s4"), T0.plusMillis(TIMEOUT_MS + 10_000));
+        assertEquals(1, metrics.candidatesWaiting(), "s2 timed out, s4 waits");
+        driver.close();
+        assertEquals(0, metrics.candidatesWaiting(), "a closed task stops counting its candidates");
+        driver = ApplicationDriver.start(config, "gate-topology-test", metrics);
     }
 
     @Test
