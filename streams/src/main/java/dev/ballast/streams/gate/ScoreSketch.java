@@ -85,11 +85,12 @@ public final class ScoreSketch {
         if (digest.getRank(lo) >= rank) {
             return lo;
         }
-        // Invariant: rank(lo) < rank <= rank(hi); stops when no double lies between them.
-        while (true) {
+        // Invariant: rank(lo) < rank <= rank(hi). 64 halvings leave (max - min) / 2^64, far inside
+        // the digest's own error, without walking down through subnormals when the minimum is 0.
+        for (int i = 0; i < 64; i++) {
             double mid = lo + (hi - lo) / 2;
             if (mid <= lo || mid >= hi) {
-                return hi;
+                break;
             }
             if (digest.getRank(mid) >= rank) {
                 hi = mid;
@@ -97,6 +98,7 @@ public final class ScoreSketch {
                 lo = mid;
             }
         }
+        return hi;
     }
 
     /** Share of scores at or below {@code gradNorm}; needs a score. */

@@ -73,6 +73,20 @@ class ScoreSketchTest {
     }
 
     @Test
+    void pointMassesAtZeroAndTinyScoresGiveThresholdsBetweenThem() {
+        ScoreSketch sketch = ScoreSketch.empty(200);
+        sketch.add(0.0);
+        assertEquals(0.0, sketch.quantile(0.9));
+        for (int i = 0; i < 99; i++) {
+            sketch.add(i < 95 ? 0.0 : 1e-300);
+        }
+        assertEquals(1e-300, sketch.quantile(0.99), 1e-300);
+        // Within a point mass the digest interpolates ranks, so the median lands between the two masses.
+        double median = sketch.quantile(0.5);
+        assertTrue(median >= 0 && median <= 1e-300, "median " + median);
+    }
+
+    @Test
     void aKllSketchStoredByAnEarlierBallastIsConverted() {
         double[] xs = scores(21, 30_000);
         KllFloatsSketch kll = KllFloatsSketch.newHeapInstance(200);
