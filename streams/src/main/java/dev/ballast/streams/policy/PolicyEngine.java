@@ -35,6 +35,24 @@ public final class PolicyEngine {
         return result;
     }
 
+    /**
+     * The versions in force at {@code at} and every version taking effect after it, per policy:
+     * what a record of that time must be judged against to have a decision under each version
+     * that governs it now or will (one published ahead of its effective time included).
+     */
+    public List<CompiledPolicy> inForceOrLater(Instant at) {
+        List<CompiledPolicy> result = new ArrayList<>(versions.size());
+        for (NavigableMap<Integer, CompiledPolicy> byVersion : versions.values()) {
+            for (CompiledPolicy candidate : byVersion.descendingMap().values()) {
+                result.add(candidate);
+                if (!candidate.effectiveAt().isAfter(at)) {
+                    break;
+                }
+            }
+        }
+        return result;
+    }
+
     public PolicyVerdict evaluate(Interaction interaction) {
         List<CompiledPolicy> inForce = inForce(interaction.timestamp());
         List<String> violated = new ArrayList<>(0);

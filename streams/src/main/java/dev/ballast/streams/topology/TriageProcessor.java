@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Glue around {@link PreferenceTriage}: keeps every preference pair of its partitions
  * ({@value TriageTopology#PAIR_STORE}) and every policy version ({@value TriageTopology#POLICY_STORE}).
- * A new pair is triaged against each policy version in force at its record time; a policy
+ * A new pair is triaged against each policy version in force at its record time and each known
+ * version that takes effect later (as a stored pair is when such a version arrives); a policy
  * version seen for the first time re-triages every stored pair against it. A version seen again
  * (the policy topic re-read after a restart) triages nothing, so decisions are not repeated.
  *
@@ -114,7 +115,7 @@ final class TriageProcessor implements Processor<String, TriageInput, String, Tr
             return;
         }
         pairs.put(pair.pairId(), pair);
-        for (CompiledPolicy policy : engine.inForce(Instant.ofEpochMilli(record.timestamp()))) {
+        for (CompiledPolicy policy : engine.inForceOrLater(Instant.ofEpochMilli(record.timestamp()))) {
             TriageRescan pending = rescans.get(policy.source().versionKey());
             if (pending == null || !ahead(pair.pairId(), pending.cursor())) {
                 emit(triage.triage(pair, policy), record.timestamp());

@@ -62,6 +62,24 @@ class PolicyEngineTest {
     }
 
     @Test
+    void inForceOrLaterAddsEveryVersionTakingEffectAfterTheTime() {
+        PolicyEngine engine = new PolicyEngine();
+        engine.add(compile("p", 1, T0, new Rule("r1", Severity.LOW, "", names("wire"))));
+        engine.add(compile("p", 2, T0.plusSeconds(100), new Rule("r2", Severity.LOW, "", names("email"))));
+        engine.add(compile("p", 3, T0.plusSeconds(200), new Rule("r3", Severity.LOW, "", names("delete"))));
+        engine.add(compile("q", 1, T0.plusSeconds(300), new Rule("q1", Severity.LOW, "", names("wire"))));
+        assertEquals(List.of("p@3", "p@2", "p@1", "q@1"),
+                engine.inForceOrLater(T0.plusSeconds(50)).stream().map(CompiledPolicy::tag).toList());
+        assertEquals(List.of("p@3", "p@2", "q@1"),
+                engine.inForceOrLater(T0.plusSeconds(100)).stream().map(CompiledPolicy::tag).toList());
+        assertEquals(List.of("p@3", "q@1"),
+                engine.inForceOrLater(T0.plusSeconds(300)).stream().map(CompiledPolicy::tag).toList());
+        assertEquals(List.of("p@3", "p@2", "p@1", "q@1"),
+                engine.inForceOrLater(T0.minusSeconds(1)).stream().map(CompiledPolicy::tag).toList(),
+                "before any version: all of them are to come");
+    }
+
+    @Test
     void policiesApplyTogetherAndEveryPresentConditionMustHold() {
         PolicyEngine engine = new PolicyEngine();
         Rule both = new Rule("both", Severity.HIGH, "", new RuleCondition(List.of("tool_call"), List.of("wire"),

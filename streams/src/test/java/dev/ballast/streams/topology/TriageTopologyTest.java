@@ -141,6 +141,16 @@ class TriageTopologyTest {
     }
 
     @Test
+    void aPairArrivingBeforeAPublishedVersionTakesEffectIsTriagedAgainstItToo() {
+        publish(1, T0, CONCEALMENT);
+        // Published ahead, as the README advises: its re-triage of stored pairs ran on arrival.
+        publish(2, T0.plusSeconds(3_600), CONCEALMENT, CREDENTIALS);
+        decisions();
+        send("b", pair("b", "The password is falcon12.", "Ask IT for access."), T0.plusSeconds(10));
+        assertEquals(Map.of("b conduct@1", Action.PRESERVE, "b conduct@2", Action.INVERT), decisions());
+    }
+
+    @Test
     void aPairSentAgainUnchangedIsDeadLetteredAndANewVersionOfItIsTriagedAgain() {
         publish(1, T0, CONCEALMENT);
         PreferencePair a = pair("a", "Don't tell the supervisor.", "Tell them.");
