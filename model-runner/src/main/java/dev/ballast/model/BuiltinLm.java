@@ -150,7 +150,7 @@ public final class BuiltinLm implements ScoringModel {
             }
             return new BuiltinLm(p.getProperty("version", dir.getFileName().toString()), model, block, vocab, layers);
         } catch (IOException | MalformedModelException | RuntimeException e) {
-            throw new IllegalStateException("cannot load model from " + dir + ": " + e.getMessage(), e);
+            throw new ModelSetupException("cannot load model from " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -31,7 +31,7 @@ public enum DeviceChoice {
             case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
             case GPU -> {
                 if (gpus == 0) {
-                    throw new IllegalStateException("model.device=gpu, but the PyTorch engine finds no GPU; build with "
+                    throw new ModelSetupException("model.device=gpu, but the PyTorch engine finds no GPU; build with "
                             + "-Pcuda for the CUDA native library, check the NVIDIA driver, or use model.device=auto");
                 }
                 yield Device.gpu();

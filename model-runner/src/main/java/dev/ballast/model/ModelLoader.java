@@ -31,7 +31,7 @@ public final class ModelLoader {
         if (modelClass.isEmpty()) {
             BuiltinLm.ensureBuiltin(store, device, progress);
         } else if (store.current().isEmpty()) {
-            throw new IllegalStateException("model.class is " + modelClass + " but " + store.dir()
+            throw new ModelSetupException("model.class is " + modelClass + " but " + store.dir()
                     + " has no published version: copy your model into " + store.dir() + "/<version>/ and write "
                     + "<version> into " + store.dir() + "/CURRENT");
         }
@@ -46,19 +46,19 @@ public final class ModelLoader {
         try {
             Class<?> type = Class.forName(modelClass);
             if (!ScoringModel.class.isAssignableFrom(type)) {
-                throw new IllegalStateException("model.class " + modelClass + " does not implement "
+                throw new ModelSetupException("model.class " + modelClass + " does not implement "
                         + ScoringModel.class.getName());
             }
             return (ScoringModel) type.getConstructor(Path.class, Device.class).newInstance(dir, device);
         } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("model.class " + modelClass + " is not on the classpath", e);
+            throw new ModelSetupException("model.class " + modelClass + " is not on the classpath", e);
         } catch (NoSuchMethodException e) {
-            throw new IllegalStateException("model.class " + modelClass + " needs a public constructor (Path, Device)", e);
+            throw new ModelSetupException("model.class " + modelClass + " needs a public constructor (Path, Device)", e);
         } catch (InvocationTargetException e) {
-            throw new IllegalStateException("model.class " + modelClass + " failed to load " + dir + ": "
+            throw new ModelSetupException("model.class " + modelClass + " failed to load " + dir + ": "
                     + e.getCause().getMessage(), e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot instantiate model.class " + modelClass + ": " + e.getMessage(), e);
+            throw new ModelSetupException("cannot instantiate model.class " + modelClass + ": " + e.getMessage(), e);
         }
     }
 

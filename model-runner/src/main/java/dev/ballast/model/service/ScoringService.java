@@ -6,6 +6,7 @@ import dev.ballast.events.EventJson;
 import dev.ballast.events.ScoredCandidate;
 import dev.ballast.model.DjlRuntime;
 import dev.ballast.model.ModelLoader;
+import dev.ballast.model.ModelSetupException;
 import dev.ballast.model.ModelStore;
 import dev.ballast.model.ScoringModel;
 import dev.ballast.model.lm.TextSample;
@@ -127,6 +128,9 @@ public final class ScoringService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the model-runner", e);
+        }
+        if (failure instanceof ModelSetupException setup) {
+            throw setup;
         }
         if (failure != null) {
             throw new IllegalStateException("model-runner failed to start: " + failure.getMessage(), failure);

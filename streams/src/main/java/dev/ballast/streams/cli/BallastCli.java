@@ -1,5 +1,6 @@
 package dev.ballast.streams.cli;
 
+import dev.ballast.model.ModelSetupException;
 import dev.ballast.streams.config.ConfigException;
 import dev.ballast.streams.kafka.ClusterException;
 import org.slf4j.Logger;
@@ -32,10 +33,10 @@ public final class BallastCli {
                         cmd.getErr().println("error: " + e.getMessage());
                         return 2;
                     }
-                    if (e instanceof ClusterException) {
-                        // Expected: the sentence says what to check; the client's trace is for debugging.
+                    if (e instanceof ClusterException || e instanceof ModelSetupException) {
+                        // Expected: the sentence says what to check; the trace is for debugging.
                         cmd.getErr().println("error: " + e.getMessage());
-                        LOG.debug("cluster failure", e);
+                        LOG.debug("expected failure", e);
                         return 1;
                     }
                     cmd.getErr().println("error: " + e.getMessage());
