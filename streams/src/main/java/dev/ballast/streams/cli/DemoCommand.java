@@ -47,7 +47,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        BallastConfig config = configOptions.load();
+        BallastConfig config = replayOptions.applyTo(configOptions.load());
+        OutputDirectory.prepare(out);
         int port = metricsPort != null ? metricsPort : config.metricsPort();
         ScenarioSpec spec = scenarioOptions.spec(42, 150, 6, 3);
         Scenario scenario = new Simulator(spec).generate();
@@ -63,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.printf("metrics: http://localhost:%d/metrics%n", server.port());
             }
             ReplayInputs inputs = ReplayInputs.read(inputDir);
-            ReplayRunner.Result result = new ReplayRunner(replayOptions.applyTo(config), System.err)
+            ReplayRunner.Result result = new ReplayRunner(config, System.err)
                 .jobModels(out.resolve("models")).run(inputs, new BallastMetrics(registry));
             RunReport.finish(result, scenario.truth(), out, System.out);
             System.out.println("  report          " + out.resolve("report.html").toAbsolutePath());

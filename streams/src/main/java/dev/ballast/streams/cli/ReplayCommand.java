@@ -39,15 +39,16 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BallastConfig config = configOptions.load();
+        BallastConfig config = replayOptions.applyTo(configOptions.load());
         ReplayInputs inputs = ReplayInputs.read(input);
         Path truthFile = truth != null ? truth : input.resolve(ScenarioFiles.TRUTH);
         if (truth != null && !Files.isRegularFile(truth)) {
             throw new IllegalArgumentException("--truth " + truth + " does not exist");
         }
         GroundTruth groundTruth = Files.isRegularFile(truthFile) ? ScenarioFiles.readTruth(truthFile) : null;
+        OutputDirectory.prepare(out);
         BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
-        ReplayRunner.Result result = new ReplayRunner(replayOptions.applyTo(config), System.err)
+        ReplayRunner.Result result = new ReplayRunner(config, System.err)
                 .jobModels(out.resolve("models")).run(inputs, metrics);
         RunReport.finish(result, groundTruth, out, System.out);
         return 0;

@@ -30,6 +30,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ScenarioSpec spec = scenario.spec(1, 250, 0, 0);
+        OutputDirectory.prepare(out);
         Scenario generated = new Simulator(spec).generate();
         ScenarioFiles.write(generated, out);
         System.out.printf("simulate: wrote %,d interactions (%d malformed) and %d policy versions to %s%n",
