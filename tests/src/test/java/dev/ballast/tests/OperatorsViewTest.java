@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.metrics.BallastMetrics;
@@ -128,10 +129,17 @@ class OperatorsViewTest {
     }
 
     private static Process startPrometheus(Path dir, int scrapePort, int port) throws IOException {
+        // The project's rule groups evaluate every 30 s; the monitor's lag gauge exists only while
+        // the replay runs, which can end between two evaluations. Evaluate as often as scraping.
+        YAMLMapper yaml = new YAMLMapper();
+        JsonNode rules = yaml.readTree(DASHBOARDS.resolve("prometheus/ballast.rules.yml").toFile());
+        rules.path("groups").forEach(group -> ((ObjectNode) group).put("interval", "1s"));
+        Path rulesCopy = dir.resolve("ballast.rules.yml");
+        yaml.writeValue(rulesCopy.toFile(), rules);
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, String.join("\n",
                 "global: {scrape_interval: 1s, evaluation_interval: 1s}",
-                "rule_files: ['" + DASHBOARDS.resolve("prometheus/ballast.rules.yml").toAbsolutePath() + "']",
+                "rule_files: ['" + rulesCopy.toAbsolutePath() + "']",
                 "scrape_configs:",
                 "  - job_name: ballast",
                 "    static_configs: [{targets: ['127.0.0.1:" + scrapePort + "']}]", ""));
