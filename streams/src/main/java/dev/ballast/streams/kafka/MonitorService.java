@@ -89,8 +89,10 @@ public final class MonitorService implements AutoCloseable {
         // Dead letters carry records up to max.record.bytes plus their headers.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), config.maxRequestBytes());
         // No global stores here, so this changes nothing but silences a start-up warning Kafka
-        // 4.3 prints for every client that leaves it unset.
+        // 4.3 prints for every Streams config that leaves it unset, including the one its
+        // partition assignor builds from the main consumer's settings (hence the prefixed copy).
         p.put("processing.exception.handler.global.enabled", true);
+        p.put(StreamsConfig.mainConsumerPrefix("processing.exception.handler.global.enabled"), true);
         // Kafka 4.3 formats a log string for every empty input partition of a task on every record
         // when tasks may idle: the monitor task's re-keyed and policy inputs are nearly always
         // empty, and that formatting took 30% of the stream thread (18% more interactions/s
