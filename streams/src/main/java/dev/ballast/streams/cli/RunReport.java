@@ -12,17 +12,19 @@ import dev.ballast.streams.eval.GateScore;
 import dev.ballast.streams.eval.GateScorer;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.replay.DeadLetterLine;
+import dev.ballast.streams.replay.ReplayInputs;
 import dev.ballast.streams.replay.ReplayOutputs;
-import dev.ballast.streams.replay.TriageSection;
 import dev.ballast.streams.replay.ReplayRunner;
-import dev.ballast.streams.replay.ReportWriter;
 import dev.ballast.streams.replay.ReplaySummary;
+import dev.ballast.streams.replay.ReportWriter;
+import dev.ballast.streams.replay.TriageSection;
 import dev.ballast.streams.sim.GroundTruth;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -88,9 +90,21 @@ final class RunReport {
         o.println("  outputs in " + out + ": alerts.jsonl dlq.jsonl gate.jsonl triage.jsonl jobs.jsonl summary.json report.html");
     }
 
+    /** Why preference lines got no decision at all, when they did not. */
+    static Optional<String> untriaged(int decisions, ReplaySummary.InputFile pairs) {
+        if (decisions > 0 || pairs == null || pairs.records() == 0) {
+            return Optional.empty();
+        }
+        // Every pair is triaged against some version once one is accepted, so none means none was.
+        return Optional.of(String.format(Locale.ROOT, "  triage          no decisions for %,d preference lines: "
+                + "no policy version was accepted to judge them against (policies.jsonl, or versions on the policy "
+                + "topic)", pairs.records()));
+    }
+
     private static void printTriage(ReplayRunner.Result result, TriageSection.Agreement agreement, PrintStream o) {
         TriageSection.counts(result.triage()).forEach((version, byAction) -> o.printf(Locale.ROOT,
                 "  triage          %s: %s%n", version, byAction));
+        untriaged(result.triage().size(), result.summary().inputs().get(ReplayInputs.PREFERENCES)).ifPresent(o::println);
         if (agreement != null) {
             o.printf(Locale.ROOT, "  triage vs truth %d/%d decisions agree%n", agreement.agreed(), agreement.compared());
         }

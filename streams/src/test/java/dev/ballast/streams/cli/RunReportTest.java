@@ -1,16 +1,18 @@
 package dev.ballast.streams.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.events.JobStatus;
 import dev.ballast.model.realign.InJvmLauncher;
 import dev.ballast.streams.replay.DeadLetterLine;
+import dev.ballast.streams.replay.ReplaySummary;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The job line of the run report: a trained job's held-out figures, or that it kept the model in force. */
+/** Lines of the run report: a job's figures or the model it kept, dead letters by kind, pairs nothing triaged. */
 class RunReportTest {
     @Test
     void aTrainedJobShowsItsFiguresAndAJobWithNothingNewNamesTheModelItKept() {
@@ -31,6 +33,16 @@ class RunReportTest {
         List<DeadLetterLine> dead = List.of(letter("timestamp: not ISO-8601 (got 'x')"), letter("agentId: required"),
                 letter("timestamp: not ISO-8601 (got 'y')"));
         assertEquals(" (invalid_value 2, missing_field 1)", RunReport.deadLetterKinds(dead));
+    }
+
+    @Test
+    void preferenceLinesWithoutAnyDecisionSayWhy() {
+        ReplaySummary.InputFile pairs = new ReplaySummary.InputFile("preferences", 602);
+        assertEquals("  triage          no decisions for 602 preference lines: no policy version was accepted to judge "
+                + "them against (policies.jsonl, or versions on the policy topic)", RunReport.untriaged(0, pairs).orElseThrow());
+        assertTrue(RunReport.untriaged(5, pairs).isEmpty());
+        assertTrue(RunReport.untriaged(0, null).isEmpty());
+        assertTrue(RunReport.untriaged(0, new ReplaySummary.InputFile("preferences", 0)).isEmpty());
     }
 
     private static DeadLetterLine letter(String error) {
