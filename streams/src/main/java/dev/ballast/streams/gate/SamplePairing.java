@@ -40,6 +40,10 @@ public final class SamplePairing {
         this.repeatWindow = repeatWindow;
     }
 
+    public Duration scoreTimeout() {
+        return scoreTimeout;
+    }
+
     public Duration repeatWindow() {
         return repeatWindow;
     }

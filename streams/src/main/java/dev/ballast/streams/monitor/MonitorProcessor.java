@@ -102,7 +102,7 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
             policies.put(p.policy().versionKey(), p.policy());
             compile(p.policy(), monitor.policies());
             if (!seen && lateVersions.arrivedLate(p.policy())) {
-                metrics.policyLate("monitor");
+                metrics.policyLate(lateVersions.processor());
             }
             // Every task receives its broadcast copy; the one on partition 0 speaks for all. A
             // version sent again is not accepted again.

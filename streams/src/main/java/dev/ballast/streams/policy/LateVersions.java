@@ -28,6 +28,11 @@ public final class LateVersions {
         this.processor = processor;
     }
 
+    /** What judges: "monitor", "gate". */
+    public String processor() {
+        return processor;
+    }
+
     /** A record timestamped {@code timestampMillis} was judged. */
     public void judged(long timestampMillis) {
         latestJudgedMillis = Math.max(latestJudgedMillis, timestampMillis);

@@ -69,7 +69,7 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
             policies.put(p.policy().versionKey(), p.policy());
             compile(p.policy());
             if (!seen && lateVersions.arrivedLate(p.policy())) {
-                metrics.policyLate("gate");
+                metrics.policyLate(lateVersions.processor());
             }
             return;
         }

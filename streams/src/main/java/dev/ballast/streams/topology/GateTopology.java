@@ -95,15 +95,14 @@ public final class GateTopology {
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
                 Serdes.String(), JsonSerde.of(PendingSample.class)));
-        Duration timeout = Duration.ofMillis(config.gateScoreTimeoutMs());
         Duration repeatWindow = Duration.ofMillis(config.gateRepeatWindowMs());
         // A decided sample is a point in time: 1 ms windows, kept for the repeat window (at least 1 ms).
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(DECIDED_STORE,
                 Duration.ofMillis(Math.max(1, repeatWindow.toMillis())), Duration.ofMillis(1), false),
                 Serdes.String(), Serdes.Long()));
-        SamplePairing pairing = new SamplePairing(timeout, repeatWindow);
+        SamplePairing pairing = new SamplePairing(Duration.ofMillis(config.gateScoreTimeoutMs()), repeatWindow);
         KStream<String, GateInput> pairs = DeadLetters.divert(candidates.merge(scored, Named.as("pairing-input"))
-                        .process(() -> new ScorePairingProcessor(pairing, timeout, metrics), Named.as("score-pairing"),
+                        .process(() -> new ScorePairingProcessor(pairing, metrics), Named.as("score-pairing"),
                                 PENDING_STORE, DECIDED_STORE), topics.dlq(), "repeated-candidate")
                 .mapValues(v -> ((PairingOutput.OfPair) v).pair(), Named.as("pair-value"))
                 .repartition(Repartitioned.<String, ScoredPair>as(BY_DATASET)

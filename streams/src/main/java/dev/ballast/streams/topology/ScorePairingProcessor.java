@@ -28,7 +28,6 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  */
 final class ScorePairingProcessor implements Processor<String, PairingInput, String, PairingOutput> {
     private final SamplePairing pairing;
-    private final Duration timeout;
     private final BallastMetrics metrics;
     private ProcessorContext<String, PairingOutput> context;
     private KeyValueStore<String, PendingSample> pending;
@@ -36,9 +35,8 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
     /** Candidates of this task waiting for their score, as reported to the waiting gauge. */
     private long waiting;
 
-    ScorePairingProcessor(SamplePairing pairing, Duration timeout, BallastMetrics metrics) {
+    ScorePairingProcessor(SamplePairing pairing, BallastMetrics metrics) {
         this.pairing = pairing;
-        this.timeout = timeout;
         this.metrics = metrics;
     }
 
@@ -51,7 +49,7 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
             restored.forEachRemaining(kv -> waiting(kv.value, 1));
         }
         // Stream time, not wall time: a replayed backlog expires exactly as it did live.
-        Duration every = Duration.ofMillis(Math.max(1_000, timeout.toMillis() / 10));
+        Duration every = Duration.ofMillis(Math.max(1_000, pairing.scoreTimeout().toMillis() / 10));
         context.schedule(every, PunctuationType.STREAM_TIME, this::expire);
     }
 
@@ -96,6 +94,9 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
 
     /** The sample's decided entry within the repeat window of stream time, or null. */
     private PendingSample decided(String sampleId) {
+        if (pairing.repeatWindow().isZero()) {
+            return null;
+        }
         long now = context.currentStreamTimeMs();
         long from = Math.max(0, now - pairing.repeatWindow().toMillis());
         PendingSample last = null;
@@ -114,13 +115,13 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
         if (next != current) {
             waiting(current, -1);
             waiting(next, 1);
-            if (next == null || next.isDecided()) {
+            if (next == null) {
                 pending.delete(sampleId);
+            } else if (next.isDecided()) {
+                pending.delete(sampleId);
+                decided.put(sampleId, next.contentHash(), next.decidedMillis());
             } else {
                 pending.put(sampleId, next);
-            }
-            if (next != null && next.isDecided()) {
-                decided.put(sampleId, next.contentHash(), next.decidedMillis());
             }
         }
         if (step instanceof SamplePairing.Release r) {
