@@ -77,6 +77,9 @@ final class RunReport {
             o.printf(Locale.ROOT, "  false alarms    %d over %,d events of unchanged agents (%.2f per 100,000); "
                     + "%d before a change%n", score.falseAlarms(), score.stableEvents(), score.falseAlarmsPer100k(),
                     score.alertsBeforeChange());
+            if (!score.unplacedNote().isEmpty()) {
+                o.println("  truth           " + score.unplacedNote());
+            }
         }
         printSpread(result.alerts(), o);
         if (diffusion != null) {

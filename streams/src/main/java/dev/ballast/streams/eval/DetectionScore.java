@@ -1,5 +1,6 @@
 package dev.ballast.streams.eval;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,13 +10,26 @@ import java.util.Map;
  * @param stableEvents          events of agents that never changed
  * @param falseAlarms           alerts on never-changed agents plus alerts before an agent's change
  * @param falseAlarmsPer100k    false alarms per 100,000 events of never-changed agents
- * @param alertsBeforeChange    alerts on changed agents before their change round
+ * @param alertsBeforeChange    alerts on changed agents before their change
+ * @param unplacedChanges       changed agents whose {@code changeEventId} is not among the input's
+ *                              interactions: left out of every figure, since no alert can be placed
+ *                              before or after their change
  */
 public record DetectionScore(Map<String, KindScore> kinds, long stableEvents, long falseAlarms,
-                             double falseAlarmsPer100k, long alertsBeforeChange) {
+                             double falseAlarmsPer100k, long alertsBeforeChange, List<String> unplacedChanges) {
+
+    /** A sentence naming the changed agents that could not be scored, or empty when every one was. */
+    public String unplacedNote() {
+        if (unplacedChanges.isEmpty()) {
+            return "";
+        }
+        String some = String.join(", ", unplacedChanges.subList(0, Math.min(5, unplacedChanges.size())));
+        return unplacedChanges.size() + " changed agent(s) not scored: their changeEventId is not among their "
+                + "interactions in the input (" + some + (unplacedChanges.size() > 5 ? ", ..." : "") + ")";
+    }
 
     /**
-     * @param agents         agents of this kind
+     * @param agents         agents of this kind that were scored
      * @param detected       agents with an alert at or after their change
      * @param typedDetected  agents whose first alert after the change has the expected type
      * @param recall         detected / agents
@@ -25,6 +39,6 @@ public record DetectionScore(Map<String, KindScore> kinds, long stableEvents, lo
      * @param delays         every detected agent's delay, for distributions
      */
     public record KindScore(int agents, int detected, int typedDetected, double recall, double typedRecall,
-                            double medianDelay, double p90Delay, java.util.List<Long> delays) {
+                            double medianDelay, double p90Delay, List<Long> delays) {
     }
 }

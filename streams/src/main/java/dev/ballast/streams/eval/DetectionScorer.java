@@ -61,20 +61,29 @@ public final class DetectionScorer {
         long stableEvents = 0;
         long falseAlarms = 0;
         long beforeChange = 0;
+        List<String> unplaced = new ArrayList<>();
         for (var entry : byKind.entrySet()) {
             List<GroundTruth.AgentTruth> agents = entry.getValue();
+            boolean changed = !entry.getKey().equals(AgentKind.STABLE.name());
+            int scored = 0;
             int detected = 0;
             int typed = 0;
             List<Long> delays = new ArrayList<>();
             for (GroundTruth.AgentTruth agent : agents) {
                 List<Alert> own = new ArrayList<>(byAgent.getOrDefault(agent.agentId(), List.of()));
                 own.sort(Comparator.comparingLong(a -> index.position(a.triggerEventId())));
-                if (agent.changeRound() == null) {
+                if (!changed) {
                     stableEvents += index.eventCount(agent.agentId());
                     falseAlarms += own.size();
                     continue;
                 }
                 long changeAt = index.position(agent.changeEventId());
+                if (changeAt < 0) {
+                    // Without the change in the input, no alert can be placed before or after it.
+                    unplaced.add(agent.agentId());
+                    continue;
+                }
+                scored++;
                 Alert first = null;
                 for (Alert alert : own) {
                     long at = index.position(alert.triggerEventId());
@@ -93,16 +102,15 @@ public final class DetectionScorer {
                     }
                 }
             }
-            if (!agents.isEmpty()) {
-                int n = agents.size();
+            int n = changed ? scored : agents.size();
+            if (n > 0) {
                 kinds.put(entry.getKey(), new DetectionScore.KindScore(n, detected, typed,
-                        agents.get(0).changeRound() == null ? Double.NaN : (double) detected / n,
-                        agents.get(0).changeRound() == null ? Double.NaN : (double) typed / n,
+                        changed ? (double) detected / n : Double.NaN, changed ? (double) typed / n : Double.NaN,
                         quantile(delays, 0.5), quantile(delays, 0.9), List.copyOf(delays)));
             }
         }
         double per100k = stableEvents == 0 ? 0 : falseAlarms * 100_000.0 / stableEvents;
-        return new DetectionScore(kinds, stableEvents, falseAlarms, per100k, beforeChange);
+        return new DetectionScore(kinds, stableEvents, falseAlarms, per100k, beforeChange, List.copyOf(unplaced));
     }
 
     /** Nearest-rank quantile; NaN for an empty list. */

@@ -315,7 +315,8 @@ public final class ReportWriter {
                 fmt(k.recall()), fmt(k.typedRecall()), fmt(k.medianDelay()), fmt(k.p90Delay()))));
         return t.append(String.format(Locale.ROOT, "</table><p>False alarms: %d over %,d events of unchanged agents "
                 + "(%.2f per 100,000); alerts before a change: %d.</p>", score.falseAlarms(), score.stableEvents(),
-                score.falseAlarmsPer100k(), score.alertsBeforeChange())).toString();
+                score.falseAlarmsPer100k(), score.alertsBeforeChange()))
+                .append(score.unplacedNote().isEmpty() ? "" : "<p>" + escape(score.unplacedNote()) + ".</p>").toString();
     }
 
     private static String alertTable(List<Alert> alerts) {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /** Reads and writes scenarios in the replay layout: {@code policies.jsonl}, {@code interactions.jsonl}, {@code candidates.jsonl}, {@code preferences.jsonl}, {@code truth.json}. */
@@ -29,12 +30,33 @@ public final class ScenarioFiles {
         }
     }
 
+    /**
+     * Reads ground truth and checks what scoring needs of each agent: an id, a kind and, unless it
+     * is STABLE, the eventId of its first changed interaction (rounds are the simulator's own and
+     * not needed).
+     *
+     * @throws IllegalArgumentException naming the first entry that lacks one, and what to add
+     */
     public static GroundTruth readTruth(Path file) {
+        GroundTruth truth;
         try {
-            return EventJson.LENIENT.readValue(file.toFile(), GroundTruth.class);
+            truth = EventJson.LENIENT.readValue(file.toFile(), GroundTruth.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read ground truth " + file + ": " + e.getMessage(), e);
         }
+        List<GroundTruth.AgentTruth> agents = truth.agents() == null ? List.of() : truth.agents();
+        for (int i = 0; i < agents.size(); i++) {
+            GroundTruth.AgentTruth agent = agents.get(i);
+            if (agent == null || agent.agentId() == null || agent.kind() == null) {
+                throw new IllegalArgumentException("ground truth " + file + ": agents[" + i + "] needs an agentId and "
+                        + "a kind (" + Arrays.toString(AgentKind.values()) + ")");
+            }
+            if (agent.kind() != AgentKind.STABLE && agent.changeEventId() == null) {
+                throw new IllegalArgumentException("ground truth " + file + ": agent " + agent.agentId() + " is "
+                        + agent.kind() + " but has no changeEventId (the eventId of its first changed interaction)");
+            }
+        }
+        return truth;
     }
 
     private static void writeOptional(Path file, List<String> lines) throws IOException {

@@ -55,4 +55,30 @@ class DetectionScorerTest {
         assertEquals(2, score.falseAlarms(), "one on the stable agent, one before b's change");
         assertEquals(100, score.stableEvents());
     }
+
+    @Test
+    void scoresUserLabelsThatNameOnlyTheChangedEventAndLeavesOutChangesMissingFromTheInput() {
+        EventPositions positions = new EventPositions();
+        for (int i = 0; i < 100; i++) {
+            positions.add("a", "a-" + i, i);
+            positions.add("d", "d-" + i, i);
+            positions.add("s", "s-" + i, i);
+        }
+        // A user's own labels: no rounds, only the first changed event.
+        GroundTruth truth = new GroundTruth(0, 0, null, 0, List.of(
+                new GroundTruth.AgentTruth("a", null, AgentKind.TIPPING, 0, null, "a-40"),
+                new GroundTruth.AgentTruth("d", null, AgentKind.DRIFT, 0, null, "d-999"),
+                new GroundTruth.AgentTruth("s", null, AgentKind.STABLE, 0, null, null)), null, null, null, null, null, null);
+        DetectionScore score = new DetectionScorer(truth, positions).score(List.of(
+                alert("a", "a-52", AlertType.TIPPING), alert("d", "d-70", AlertType.DRIFT)));
+        DetectionScore.KindScore tipping = score.kinds().get("TIPPING");
+        assertEquals(1.0, tipping.recall());
+        assertEquals(List.of(12L), tipping.delays());
+        assertEquals(0, score.falseAlarms(), "changed agents are not counted as unchanged for lack of a round");
+        assertEquals(100, score.stableEvents());
+        assertEquals(List.of("d"), score.unplacedChanges());
+        assertEquals(null, score.kinds().get("DRIFT"), "no drift agent could be scored");
+        assertEquals("1 changed agent(s) not scored: their changeEventId is not among their interactions in the "
+                + "input (d)", score.unplacedNote());
+    }
 }
