@@ -81,6 +81,8 @@ public record BallastConfig(
     /** Every recognised key with its default and meaning; the README's configuration table. */
     public static final Map<String, String[]> KEYS = keys();
     public static final String ENV_PREFIX = "BALLAST_";
+    /** The launcher's own variable (JVM options for {@code ./ballast}), not a configuration key. */
+    private static final String LAUNCHER_JAVA_OPTS = "BALLAST_JAVA_OPTS";
 
     private static Map<String, String[]> keys() {
         Map<String, String[]> k = new LinkedHashMap<>();
@@ -194,7 +196,7 @@ public record BallastConfig(
             put(values, key, props.getProperty(key).trim(), "file", problems);
         }
         env.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && !name.equals(LAUNCHER_JAVA_OPTS)) {
                 String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
                 put(values, key, value.trim(), "environment " + name, problems);
             }

@@ -55,6 +55,13 @@ class BallastConfigTest {
     }
 
     @Test
+    void theLaunchersJvmOptionsAreNotTakenForAKey() {
+        BallastConfig config = BallastConfig.parse(new Properties(), Map.of(
+                "BALLAST_JAVA_OPTS", "-Dorg.slf4j.simpleLogger.log.dev.ballast=debug", "BALLAST_DRIFT_WARMUP_EVENTS", "70"));
+        assertEquals(70, config.warmupEvents());
+    }
+
+    @Test
     void missingConfigFileIsAClearError() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> BallastConfig.load(Path.of("/nonexistent/ballast.properties"), Map.of()));
