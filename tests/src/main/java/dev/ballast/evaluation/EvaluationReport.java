@@ -34,14 +34,19 @@ final class EvaluationReport {
                 if (k == null) {
                     continue;
                 }
-                md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %.2f | %s |%n",
+                md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |%n",
                         r.detector(), r.setting(), r.calibrationAlarms(), kind, ReportWriter.fmt(k.recall()), ReportWriter.fmt(k.medianDelay()),
-                        ReportWriter.fmt(k.p90Delay()), ReportWriter.fmt(1 - k.recall()), r.score().falseAlarmsPer100k(),
-                        Double.isInfinite(r.meanEventsBetweenFalseAlarms()) ? "none seen"
+                        ReportWriter.fmt(k.p90Delay()), ReportWriter.fmt(1 - k.recall()), per100k(r.score()),
+                        Double.isNaN(r.meanEventsBetweenFalseAlarms()) ? "- (no unchanged agents)"
+                                : Double.isInfinite(r.meanEventsBetweenFalseAlarms()) ? "none seen"
                                 : String.format(Locale.ROOT, "%,.0f", r.meanEventsBetweenFalseAlarms())));
             }
         }
         return md.toString();
+    }
+
+    private static String per100k(DetectionScore score) {
+        return Double.isNaN(score.falseAlarmsPer100k()) ? "-" : String.format(Locale.ROOT, "%.2f", score.falseAlarmsPer100k());
     }
 
     static void write(Path out, List<DetectorResult> results, Calibration calibration, DiffusionScore diffusion,

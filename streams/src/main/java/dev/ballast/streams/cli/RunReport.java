@@ -74,9 +74,7 @@ final class RunReport {
             score.kinds().forEach((kind, k) -> o.printf(Locale.ROOT, "    %-27s %6d  %6s  %5s  %12s  %9s%n", kind,
                     k.agents(), ReportWriter.fmt(k.recall()), ReportWriter.fmt(k.typedRecall()),
                     ReportWriter.fmt(k.medianDelay()), ReportWriter.fmt(k.p90Delay())));
-            o.printf(Locale.ROOT, "  false alarms    %d over %,d events of unchanged agents (%.2f per 100,000); "
-                    + "%d before a change%n", score.falseAlarms(), score.stableEvents(), score.falseAlarmsPer100k(),
-                    score.alertsBeforeChange());
+            o.println("  false alarms    " + score.falseAlarmSentence());
             if (!score.unplacedNote().isEmpty()) {
                 o.println("  truth           " + score.unplacedNote());
             }

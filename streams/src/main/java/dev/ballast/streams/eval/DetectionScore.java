@@ -1,6 +1,7 @@
 package dev.ballast.streams.eval;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -9,7 +10,8 @@ import java.util.Map;
  * @param kinds                 per-kind figures, keyed by {@code AgentKind} name
  * @param stableEvents          events of agents that never changed
  * @param falseAlarms           alerts on never-changed agents plus alerts before an agent's change
- * @param falseAlarmsPer100k    false alarms per 100,000 events of never-changed agents
+ * @param falseAlarmsPer100k    false alarms per 100,000 events of never-changed agents; NaN when the
+ *                              truth has no events of never-changed agents
  * @param alertsBeforeChange    alerts on changed agents before their change
  * @param unplacedChanges       changed agents whose {@code changeEventId} is not among the input's
  *                              interactions: left out of every figure, since no alert can be placed
@@ -17,6 +19,16 @@ import java.util.Map;
  */
 public record DetectionScore(Map<String, KindScore> kinds, long stableEvents, long falseAlarms,
                              double falseAlarmsPer100k, long alertsBeforeChange, List<String> unplacedChanges) {
+
+    /** False alarms in words, for the console and the report. */
+    public String falseAlarmSentence() {
+        if (Double.isNaN(falseAlarmsPer100k)) {
+            return String.format(Locale.ROOT, "%d before a change; no unchanged agent in the truth to count false "
+                    + "alarms on", alertsBeforeChange);
+        }
+        return String.format(Locale.ROOT, "%d over %,d events of unchanged agents (%.2f per 100,000); %d before a change",
+                falseAlarms, stableEvents, falseAlarmsPer100k, alertsBeforeChange);
+    }
 
     /** A sentence naming the changed agents that could not be scored, or empty when every one was. */
     public String unplacedNote() {

@@ -109,7 +109,8 @@ public final class DetectionScorer {
                         quantile(delays, 0.5), quantile(delays, 0.9), List.copyOf(delays)));
             }
         }
-        double per100k = stableEvents == 0 ? 0 : falseAlarms * 100_000.0 / stableEvents;
+        // Without unchanged agents in the truth there is nothing to count a false-alarm rate on.
+        double per100k = stableEvents == 0 ? Double.NaN : falseAlarms * 100_000.0 / stableEvents;
         return new DetectionScore(kinds, stableEvents, falseAlarms, per100k, beforeChange, List.copyOf(unplaced));
     }
 

@@ -313,9 +313,7 @@ public final class ReportWriter {
         score.kinds().forEach((kind, k) -> t.append(String.format(Locale.ROOT,
                 "<tr><td>%s</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", kind, k.agents(),
                 fmt(k.recall()), fmt(k.typedRecall()), fmt(k.medianDelay()), fmt(k.p90Delay()))));
-        return t.append(String.format(Locale.ROOT, "</table><p>False alarms: %d over %,d events of unchanged agents "
-                + "(%.2f per 100,000); alerts before a change: %d.</p>", score.falseAlarms(), score.stableEvents(),
-                score.falseAlarmsPer100k(), score.alertsBeforeChange()))
+        return t.append("</table><p>False alarms: ").append(escape(score.falseAlarmSentence())).append(".</p>")
                 .append(score.unplacedNote().isEmpty() ? "" : "<p>" + escape(score.unplacedNote()) + ".</p>").toString();
     }
 

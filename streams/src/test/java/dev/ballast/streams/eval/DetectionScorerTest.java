@@ -81,4 +81,19 @@ class DetectionScorerTest {
         assertEquals("1 changed agent(s) not scored: their changeEventId is not among their interactions in the "
                 + "input (d)", score.unplacedNote());
     }
+
+    @Test
+    void withoutUnchangedAgentsThereIsNoFalseAlarmRateToGive() {
+        EventPositions positions = new EventPositions();
+        for (int i = 0; i < 100; i++) {
+            positions.add("a", "a-" + i, i);
+        }
+        GroundTruth truth = new GroundTruth(0, 0, null, 0, List.of(
+                new GroundTruth.AgentTruth("a", null, AgentKind.DRIFT, 0, null, "a-40")), null, null, null, null, null, null);
+        DetectionScore score = new DetectionScorer(truth, positions).score(List.of(
+                alert("a", "a-10", AlertType.DRIFT), alert("a", "a-45", AlertType.DRIFT)));
+        assertTrue(Double.isNaN(score.falseAlarmsPer100k()));
+        assertEquals("1 before a change; no unchanged agent in the truth to count false alarms on",
+                score.falseAlarmSentence());
+    }
 }
