@@ -101,6 +101,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         MonitorSettings monitorSettings = settings.monitorSettings();
         long ballastCalibration = calibration.ballastAlarms(monitorSettings);
         String ballastDetectors = monitorSettings.detector().name()
+                + (monitorSettings.moderate() == null ? "" : " + " + MonitorSettings.MODERATE_RISE)
                 + (monitorSettings.reward() == null ? "" : " + " + RewardDetection.NAME);
         results.add(DetectorResult.of("Ballast", ballastDetectors + ", budget "
                 + String.format(Locale.ROOT, "%.0f", settings.falseAlarmBudgetEvents()), ballastCalibration, ballastScore));

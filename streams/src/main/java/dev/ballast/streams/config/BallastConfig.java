@@ -58,6 +58,7 @@ public record BallastConfig(
         double falseAlarmBudgetEvents,
         int warmupEvents,
         double cusumShift,
+        double moderateShift,
         double pageHinkleyDelta,
         double tippingMinRewardT,
         int tippingMinObservations,
@@ -81,6 +82,13 @@ public record BallastConfig(
     /** Every recognised key with its default and meaning; the README's configuration table. */
     public static final Map<String, String[]> KEYS = keys();
     public static final String ENV_PREFIX = "BALLAST_";
+    /**
+     * Share of the false-alarm rate given to the moderate-rise CUSUM. Small, because the rises it
+     * is for take tens of events to see anyway, where the extra evidence a tenth of the rate costs
+     * it (ln 10 over the full budget) is a few events; the other statistics pay ln(1/0.9), a
+     * tenth of one event.
+     */
+    static final double MODERATE_SHARE = 0.1;
     /** The launcher's own variable (JVM options for {@code ./ballast}), not a configuration key. */
     private static final String LAUNCHER_JAVA_OPTS = "BALLAST_JAVA_OPTS";
 
@@ -109,6 +117,7 @@ public record BallastConfig(
         k.put("drift.false.alarm.budget.events", new String[]{"1000000", "Expected in-control events per agent between false alarms; thresholds derive from it"});
         k.put("drift.warmup.events", new String[]{"50", "Events that form an agent's baseline before it can alert"});
         k.put("drift.cusum.shift", new String[]{"0.45", "Rise in violation rate the CUSUM is tuned to catch fastest"});
+        k.put("drift.moderate.shift", new String[]{"0.15", "Rise in violation rate a second, slower CUSUM is tuned to, for rises too small for the first; it gets a tenth of the false-alarm budget; 0 turns it off"});
         k.put("drift.page.hinkley.delta", new String[]{"0.15", "Page-Hinkley tolerance above the baseline rate"});
         k.put("tipping.min.reward.t", new String[]{"3.0", "Welch t of violating over compliant reward needed to call drift tipping"});
         k.put("tipping.min.observations", new String[]{"3", "Rewarded violating and compliant events needed for the reward test"});
@@ -227,6 +236,7 @@ public record BallastConfig(
                 reader.decimal("drift.false.alarm.budget.events", 100, 1e12),
                 reader.integer("drift.warmup.events", 10, 1_000_000),
                 reader.decimal("drift.cusum.shift", 0.01, 0.95),
+                reader.decimal("drift.moderate.shift", 0, 0.95),
                 reader.decimal("drift.page.hinkley.delta", 0.01, 0.5),
                 reader.decimal("tipping.min.reward.t", 0.1, 100),
                 reader.integer("tipping.min.observations", 2, 10_000),
@@ -447,18 +457,24 @@ public record BallastConfig(
     }
 
     /**
-     * How the monitor judges agents. With reward-aware detection on, the rate CUSUM and the
-     * paid-violation CUSUM each get twice the budget, so that together they keep it
-     * ({@link RewardDetection}).
+     * How the monitor judges agents. The false-alarm rate 1/B the budget allows is split: a tenth
+     * to the moderate-rise CUSUM (calibrated to 10B) when it is on, the rest to the rate CUSUM, or,
+     * with reward-aware detection on, in halves to the rate CUSUM and the paid-violation CUSUM.
+     * Alarms from any of several statistics come at most at the sum of their rates
+     * ({@link RewardDetection}), so together they keep the budget.
      */
     public MonitorSettings monitorSettings() {
-        MonitorSettings rateOnly = MonitorSettings.of(changeDetector(), warmupEvents,
+        double rest = moderateShift == 0 ? falseAlarmBudgetEvents : falseAlarmBudgetEvents / (1 - MODERATE_SHARE);
+        MonitorSettings settings = MonitorSettings.of(changeDetector(rest), warmupEvents,
                 new TippingRule(tippingMinRewardT, tippingMinObservations),
                 changeDetector(Math.min(diffusion.suspicionBudgetEvents(), falseAlarmBudgetEvents)));
-        if (tippingPaidShift == 0) {
-            return rateOnly;
+        if (moderateShift > 0) {
+            settings = settings.withModerate(new BernoulliCusum(moderateShift, falseAlarmBudgetEvents / MODERATE_SHARE));
         }
-        return rateOnly.withReward(new RewardDetection(changeDetector(2 * falseAlarmBudgetEvents),
-                new BernoulliCusum(tippingPaidShift, 2 * falseAlarmBudgetEvents), tippingPaidSigma));
+        if (tippingPaidShift == 0) {
+            return settings;
+        }
+        return settings.withReward(new RewardDetection(changeDetector(2 * rest),
+                new BernoulliCusum(tippingPaidShift, 2 * rest), tippingPaidSigma));
     }
 }

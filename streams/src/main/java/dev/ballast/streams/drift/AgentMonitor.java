@@ -18,8 +18,14 @@ import java.util.Optional;
  * <p>With {@link RewardDetection} configured, a second statistic runs on the agent's rewarded
  * events, counting violations that paid more than complying; either statistic can open the
  * episode, and the false-alarm budget is split between them.
+ *
+ * <p>With a moderate-rise CUSUM configured, a third statistic runs on the violation indicator,
+ * tuned to a smaller rise than the rate statistic: a rise too small for the rate statistic's
+ * increments to add up is still seen, later. It too can open the episode, on its share of the budget.
  */
 public final class AgentMonitor {
+    /** Highest baseline the moderate-rise statistic is designed for; above it no rise is left to see. */
+    private static final double MAX_DESIGN_BASELINE = 0.98;
     private final MonitorSettings settings;
 
     public AgentMonitor(MonitorSettings settings) {
@@ -80,13 +86,14 @@ public final class AgentMonitor {
             }
         }
         DetectorDesign paidDesign = paid == null ? null : observePaid(state, violation, paid, eventTimeMillis);
-        if (state.statistic > design.threshold()) {
-            return Optional.of(openEpisode(state, design, paidDesign, false));
-        }
-        if (paidDesign != null && state.paidStatistic > paidDesign.threshold()) {
-            return Optional.of(openEpisode(state, design, paidDesign, true));
-        }
-        return Optional.empty();
+        DetectorDesign moderateDesign = settings.moderate() == null ? null
+                : observeModerate(state, violation, eventTimeMillis);
+        Opener opener = state.statistic > design.threshold() ? Opener.RATE
+                : moderateDesign != null && state.moderateStatistic > moderateDesign.threshold() ? Opener.MODERATE
+                : paidDesign != null && state.paidStatistic > paidDesign.threshold() ? Opener.PAID
+                : null;
+        return opener == null ? Optional.empty()
+                : Optional.of(openEpisode(state, design, paidDesign, moderateDesign, opener));
     }
 
     /**
@@ -131,6 +138,31 @@ public final class AgentMonitor {
     }
 
     /**
+     * One step of the moderate-rise CUSUM. It is designed against the baseline's upper
+     * one-standard-error bound rather than the estimate itself: tuned to a small rise, it would
+     * otherwise take an agent whose baseline was learnt a little low, as it is from a short
+     * warm-up, for one whose rate rose (measured: in-control alarms of the whole monitor up 57%;
+     * with the bound, 98 against 101 without the statistic on 100 million events). It leaves the
+     * baseline's learning to the rate statistic: learning only while both are at zero kept low
+     * estimates from ever correcting themselves (in-control alarms 3.5 times the budget).
+     */
+    private DetectorDesign observeModerate(AgentState state, boolean violation, long eventTimeMillis) {
+        double p = state.baselineRate();
+        double upper = p + Math.sqrt(p * (1 - p) / (state.baselineEvents + 2.0));
+        DetectorDesign design = settings.moderate().design(Math.min(MAX_DESIGN_BASELINE, upper));
+        if (state.moderateStatistic == 0) {
+            state.moderateStart = state.events;
+            state.moderateStartMillis = eventTimeMillis;
+            state.violationsSinceModerateStart = 0;
+        }
+        state.moderateStatistic = Math.max(0, state.moderateStatistic + design.increment(violation));
+        if (state.moderateStatistic > 0 && violation) {
+            state.violationsSinceModerateStart++;
+        }
+        return design;
+    }
+
+    /**
      * Compliant rewards are kept for the agent's whole life; violating rewards only since the
      * change-point estimate, because the ATP question is whether deviating pays <em>now</em>.
      */
@@ -160,22 +192,33 @@ public final class AgentMonitor {
      * statistic opened it, the alert is TIPPING if the Welch test of {@link TippingRule} holds or
      * the paid statistic has gathered at least half the evidence its own alarm needs.
      */
-    private Detection openEpisode(AgentState state, DetectorDesign design, DetectorDesign paidDesign, boolean byPaid) {
+    private Detection openEpisode(AgentState state, DetectorDesign design, DetectorDesign paidDesign,
+                                  DetectorDesign moderateDesign, Opener opener) {
         state.inEpisode = true;
         state.episodes++;
         state.recoveryStatistic = 0;
-        if (byPaid) {
+        // The change-point estimate is where the statistic that fired last left zero.
+        if (opener == Opener.PAID) {
             state.changeStart = state.paidStart;
             state.changeStartMillis = state.paidStartMillis;
             state.eventsSinceChange = state.events - state.paidStart + 1;
             state.violationsSinceChange = state.violationsSincePaidStart;
+        } else if (opener == Opener.MODERATE) {
+            state.changeStart = state.moderateStart;
+            state.changeStartMillis = state.moderateStartMillis;
+            state.eventsSinceChange = state.events - state.moderateStart + 1;
+            state.violationsSinceChange = state.violationsSinceModerateStart;
         }
         TippingRule tipping = settings.tipping();
-        boolean tipped = byPaid || tipping.holds(state)
+        boolean tipped = opener == Opener.PAID || tipping.holds(state)
                 || paidDesign != null && state.paidStatistic >= paidDesign.threshold() / 2;
         return new Detection(
                 tipped ? AlertType.TIPPING : AlertType.DRIFT,
-                byPaid ? RewardDetection.NAME : settings.detector().name(),
+                switch (opener) {
+                    case RATE -> settings.detector().name();
+                    case MODERATE -> MonitorSettings.MODERATE_RISE;
+                    case PAID -> RewardDetection.NAME;
+                },
                 state.statistic,
                 design.threshold(),
                 state.baselineRate(),
@@ -187,6 +230,8 @@ public final class AgentMonitor {
                 tipping.rising(state),
                 paidDesign == null ? null : new Detection.PaidEvidence(state.paidStatistic, paidDesign.threshold(),
                         state.paidBaselineRate(), state.paidViolationsSinceStart),
+                moderateDesign == null ? null
+                        : new Detection.ModerateEvidence(state.moderateStatistic, moderateDesign.threshold()),
                 state.episodes,
                 state.events);
     }
@@ -211,5 +256,9 @@ public final class AgentMonitor {
         state.statistic = 0;
         state.recoveryStatistic = 0;
         state.paidStatistic = 0;
+        state.moderateStatistic = 0;
     }
+
+    /** The statistic that opened an episode. */
+    private enum Opener { RATE, MODERATE, PAID }
 }

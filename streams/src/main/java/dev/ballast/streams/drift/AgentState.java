@@ -37,6 +37,14 @@ public final class AgentState {
     long paidStartMillis;
     long paidViolationsSinceStart;
     long violationsSincePaidStart;
+    /**
+     * The moderate-rise statistic (a second rate CUSUM tuned to a smaller rise), the event at which
+     * it last left zero, and the violations since.
+     */
+    double moderateStatistic;
+    long moderateStart;
+    long moderateStartMillis;
+    long violationsSinceModerateStart;
     /** The agent's latest events (id and timestamp), so a re-sent interaction is not judged twice. */
     final RecentEventIds recentEventIds = new RecentEventIds();
 
@@ -59,6 +67,10 @@ public final class AgentState {
 
     public long changeStartMillis() {
         return changeStartMillis;
+    }
+
+    public double moderateStatistic() {
+        return moderateStatistic;
     }
 
     public double paidStatistic() {

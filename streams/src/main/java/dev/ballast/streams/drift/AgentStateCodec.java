@@ -6,14 +6,16 @@ import java.nio.ByteBuffer;
  * Fixed-width binary form of {@link AgentState} for the state store. A version byte leads so a
  * later layout can still read this one: layout 1 (before the paid-violation statistic) decodes
  * with that statistic at its start, as if the agent had reported no reward yet; layouts 1 and 2
- * (before the recent event ids) decode with none remembered.
+ * (before the recent event ids) decode with none remembered; layouts 1 to 3 (before the
+ * moderate-rise statistic) decode with that statistic at its start.
  */
 public final class AgentStateCodec {
-    private static final byte VERSION = 3;
+    private static final byte VERSION = 4;
     static final int SIZE_V1 = 1 + 9 * 8 + 1 + 3 * 8 + 2 * (8 + 8 + 8);
     static final int SIZE_V2 = SIZE_V1 + 7 * 8;
+    static final int SIZE_V3 = SIZE_V2 + 2 + RecentEventIds.CAPACITY * 8;
     /** Serialised size of one agent's state, in bytes. */
-    public static final int SIZE = SIZE_V2 + 2 + RecentEventIds.CAPACITY * 8;
+    public static final int SIZE = SIZE_V3 + 4 * 8;
 
     private AgentStateCodec() {
     }
@@ -36,6 +38,8 @@ public final class AgentStateCodec {
         for (long h : ids.hashes) {
             b.putLong(h);
         }
+        b.putDouble(s.moderateStatistic).putLong(s.moderateStart).putLong(s.moderateStartMillis)
+                .putLong(s.violationsSinceModerateStart);
         return b.array();
     }
 
@@ -44,10 +48,11 @@ public final class AgentStateCodec {
         byte version = b.get();
         boolean v1 = version == 1 && bytes.length == SIZE_V1;
         boolean v2 = version == 2 && bytes.length == SIZE_V2;
-        if (!v1 && !v2 && (version != VERSION || bytes.length != SIZE)) {
+        boolean v3 = version == 3 && bytes.length == SIZE_V3;
+        if (!v1 && !v2 && !v3 && (version != VERSION || bytes.length != SIZE)) {
             throw new IllegalStateException("agent state layout " + version + " of " + bytes.length
                     + " bytes is not readable by this version (reads 1 of " + SIZE_V1 + " bytes, 2 of " + SIZE_V2
-                    + " and " + VERSION + " of " + SIZE + ")");
+                    + ", 3 of " + SIZE_V3 + " and " + VERSION + " of " + SIZE + ")");
         }
         AgentState s = new AgentState();
         s.events = b.getLong();
@@ -81,6 +86,12 @@ public final class AgentStateCodec {
             for (int i = 0; i < RecentEventIds.CAPACITY; i++) {
                 ids.hashes[i] = b.getLong();
             }
+        }
+        if (!v1 && !v2 && !v3) {
+            s.moderateStatistic = b.getDouble();
+            s.moderateStart = b.getLong();
+            s.moderateStartMillis = b.getLong();
+            s.violationsSinceModerateStart = b.getLong();
         }
         return s;
     }

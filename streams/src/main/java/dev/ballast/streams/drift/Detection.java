@@ -21,6 +21,7 @@ public record Detection(
         TippingRule.RewardEvidence reward,
         boolean rising,
         PaidEvidence paid,
+        ModerateEvidence moderate,
         long episode,
         long eventsObserved) {
 
@@ -30,6 +31,10 @@ public record Detection(
      * @param paidViolations paid violations since that statistic last left zero
      */
     public record PaidEvidence(double statistic, double threshold, double baselineRate, long paidViolations) {
+    }
+
+    /** The moderate-rise statistic when it runs; {@code null} otherwise. */
+    public record ModerateEvidence(double statistic, double threshold) {
     }
 
     /** Evidence as a JSON-friendly map; NaN reward figures are left out. */
@@ -54,6 +59,10 @@ public record Detection(
             e.put("paidThreshold", round(paid.threshold()));
             e.put("paidBaselineRate", round(paid.baselineRate()));
             e.put("paidViolations", paid.paidViolations());
+        }
+        if (moderate != null) {
+            e.put("moderateStatistic", round(moderate.statistic()));
+            e.put("moderateThreshold", round(moderate.threshold()));
         }
         e.put("episode", episode);
         e.put("eventsObserved", eventsObserved);

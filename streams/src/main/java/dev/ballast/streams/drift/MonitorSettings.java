@@ -12,9 +12,15 @@ package dev.ballast.streams.drift;
  *                      deviants for group-level detection (no alert of its own)
  * @param reward        the paid-violation statistic and the budget it shares, or null to judge
  *                      on the violation rate alone
+ * @param moderate      a second CUSUM on the violation indicator, tuned to a smaller rise than
+ *                      {@code detector} and given a share of the budget, or null for none
  */
 public record MonitorSettings(ChangeDetector detector, int warmupEvents, TippingRule tipping,
-                              double fastAlpha, double slowAlpha, ChangeDetector suspicion, RewardDetection reward) {
+                              double fastAlpha, double slowAlpha, ChangeDetector suspicion, RewardDetection reward,
+                              BernoulliCusum moderate) {
+    /** The name alerts give the moderate-rise statistic when it fires. */
+    public static final String MODERATE_RISE = "moderate-rise-cusum";
+
     public MonitorSettings {
         if (warmupEvents < 10) {
             throw new IllegalArgumentException("warm-up must be at least 10 events");
@@ -30,11 +36,16 @@ public record MonitorSettings(ChangeDetector detector, int warmupEvents, Tipping
 
     public static MonitorSettings of(ChangeDetector detector, int warmupEvents, TippingRule tipping,
                                      ChangeDetector suspicion) {
-        return new MonitorSettings(detector, warmupEvents, tipping, 0.15, 0.03, suspicion, null);
+        return new MonitorSettings(detector, warmupEvents, tipping, 0.15, 0.03, suspicion, null, null);
     }
 
     /** These settings with reward-aware tipping detection on. */
     public MonitorSettings withReward(RewardDetection reward) {
-        return new MonitorSettings(detector, warmupEvents, tipping, fastAlpha, slowAlpha, suspicion, reward);
+        return new MonitorSettings(detector, warmupEvents, tipping, fastAlpha, slowAlpha, suspicion, reward, moderate);
+    }
+
+    /** These settings with the moderate-rise statistic on. */
+    public MonitorSettings withModerate(BernoulliCusum moderate) {
+        return new MonitorSettings(detector, warmupEvents, tipping, fastAlpha, slowAlpha, suspicion, reward, moderate);
     }
 }

@@ -169,6 +169,19 @@ class AgentMonitorTest {
     }
 
     @Test
+    void stateWrittenBeforeTheModerateRiseStatisticStillDecodes() {
+        AgentState s = new AgentState();
+        s.rememberEvent("e1", 5);
+        byte[] v4 = AgentStateCodec.encode(s);
+        byte[] v3 = java.util.Arrays.copyOf(v4, AgentStateCodec.SIZE_V3);
+        v3[0] = 3;
+        AgentState back = AgentStateCodec.decode(v3);
+        assertFalse(back.rememberEvent("e1", 5), "the layout before it keeps the latest events");
+        assertEquals(0, back.moderateStatistic());
+        assertEquals(AgentStateCodec.SIZE, AgentStateCodec.encode(back).length);
+    }
+
+    @Test
     void aReSentEventIsToldFromANewOneAmongTheLatestOnly() {
         RecentEventIds ids = new RecentEventIds();
         for (int i = 0; i < RecentEventIds.CAPACITY; i++) {

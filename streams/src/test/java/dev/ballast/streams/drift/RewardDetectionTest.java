@@ -1,14 +1,18 @@
 package dev.ballast.streams.drift;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.events.AlertType;
+import dev.ballast.streams.config.BallastConfig;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -68,19 +72,24 @@ class RewardDetectionTest {
     }
 
     /**
-     * The worst case for the shared budget: every in-control violation pays, so both statistics
-     * react to the same events. The whole monitor's mean run to a false alarm must still reach
-     * the budget (runs are censored at 20x the budget, which only lowers the mean).
+     * The worst case for the shared budget: every in-control violation pays, so all three
+     * statistics (rate, moderate rise, paid) react to the same events. The whole monitor, as the
+     * configuration derives it, must still reach the budget in its mean run to a false alarm (runs
+     * are censored at 20x the budget, which only lowers the mean).
      */
     @Test
-    void bothStatisticsTogetherKeepTheFalseAlarmBudget() {
+    void everyStatisticTogetherKeepsTheFalseAlarmBudget() {
         double budget = 5_000;
+        Properties p = new Properties();
+        p.setProperty("drift.false.alarm.budget.events", String.valueOf(budget));
+        MonitorSettings settings = BallastConfig.parse(p, Map.of()).monitorSettings();
+        assertNotNull(settings.moderate(), "the default configuration runs the moderate-rise statistic too");
         int agents = 300;
         double total = 0;
         for (int a = 0; a < agents; a++) {
             double p0 = 0.01 + 0.09 * a / agents;
             List<Event> events = stream(a + 1, Integer.MAX_VALUE, (int) (20 * budget) + WARMUP, p0, 0, 4, 10, true);
-            long at = firstAlertAt(withReward(budget), events);
+            long at = firstAlertAt(settings, events);
             total += Math.min(at, events.size()) - WARMUP;
         }
         double mean = total / agents;
