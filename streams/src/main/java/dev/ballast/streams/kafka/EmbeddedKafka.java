@@ -21,6 +21,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public static EmbeddedKafka start() {
+        quietRetriedWrites();
         long t0 = System.nanoTime();
         try {
             Path dir = Files.createTempDirectory("ballast-kafka-");
@@ -53,6 +54,20 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("interrupted while starting the embedded Kafka broker", e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A transaction's first write can reach this broker before it has finished the previous
+     * commit (Kafka 4's transactions, v2); the producer retries it and the writes queued behind it,
+     * each with a WARN line. Against a throwaway broker in the same process that is noise on the
+     * user's terminal, so the producers of this JVM log only errors, unless the user set the level
+     * (BALLAST_JAVA_OPTS). A write that fails for good still shows: Kafka Streams logs it at ERROR.
+     */
+    private static void quietRetriedWrites() {
+        String level = "org.slf4j.simpleLogger.log.org.apache.kafka.clients.producer.internals.Sender";
+        if (System.getProperty(level) == null) {
+            System.setProperty(level, "error");
         }
     }
 
