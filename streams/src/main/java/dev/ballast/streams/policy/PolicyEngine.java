@@ -65,10 +65,13 @@ public final class PolicyEngine {
         return new PolicyVerdict(violation, violated, versionTag(inForce));
     }
 
-    /** "policyId@version" of each policy, joined by commas; "none" for no policy. */
+    /** The version tag of an interaction judged while no policy was in force. */
+    public static final String NO_POLICY = "none";
+
+    /** "policyId@version" of each policy, joined by commas; {@value #NO_POLICY} for no policy. */
     public static String versionTag(List<CompiledPolicy> policies) {
         if (policies.isEmpty()) {
-            return "none";
+            return NO_POLICY;
         }
         StringBuilder tag = new StringBuilder();
         for (CompiledPolicy policy : policies) {

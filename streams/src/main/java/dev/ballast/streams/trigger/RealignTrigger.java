@@ -4,6 +4,7 @@ import dev.ballast.events.Alert;
 import dev.ballast.events.AlertType;
 import dev.ballast.events.RealignJob;
 import dev.ballast.events.TriageDecision;
+import dev.ballast.streams.policy.PolicyEngine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.TreeMap;
  * decisions for one policy version reach {@link TriggerSettings#minConflicts()}, or when TIPPING,
  * DRIFT and DIFFUSION alerts under one policy version reach {@link TriggerSettings#minAlerts()}
  * within the alert window. At most one job per (reason, policy version), ever; and none while the
- * same reason's cooldown runs (the condition is checked again on the next record). The job id is
+ * same reason's cooldown runs (the condition is checked again on the next record); none for alerts
+ * judged while no policy was in force. The job id is
  * a function of (reason, policy version), so even a job re-sent by some failure is recognisable.
  * Pure: the caller keeps the {@link TriggerState}.
  */
@@ -53,7 +55,9 @@ public final class RealignTrigger {
 
     /** Notes an alert; returns the job it calls for, if any. */
     public Optional<RealignJob> onAlert(TriggerState state, Alert alert, long at) {
-        if (!ALIGNMENT_ALERTS.contains(alert.type()) || alert.policyVersion() == null) {
+        // Under no policy there are no triage decisions for a job to learn from: it could only fail.
+        if (!ALIGNMENT_ALERTS.contains(alert.type()) || alert.policyVersion() == null
+                || alert.policyVersion().equals(PolicyEngine.NO_POLICY)) {
             return Optional.empty();
         }
         List<TriggerState.AlertMark> recent = state.alerts().computeIfAbsent(alert.policyVersion(),

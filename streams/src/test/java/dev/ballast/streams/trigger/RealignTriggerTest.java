@@ -80,6 +80,14 @@ class RealignTriggerTest {
     }
 
     @Test
+    void alertsUnderNoPolicyCallForNoJob() {
+        TriggerState state = TriggerState.empty();
+        for (int i = 0; i < 5; i++) {
+            assertTrue(trigger.onAlert(state, alert("a" + i, AlertType.DRIFT, "none"), i).isEmpty());
+        }
+    }
+
+    @Test
     void stateSurvivesTheStoresSerdeRoundTrip() {
         TriggerState state = TriggerState.empty();
         for (int i = 0; i < 3; i++) {
