@@ -199,15 +199,9 @@ public final class AgentMonitor {
         state.recoveryStatistic = 0;
         // The change-point estimate is where the statistic that fired last left zero.
         if (opener == Opener.PAID) {
-            state.changeStart = state.paidStart;
-            state.changeStartMillis = state.paidStartMillis;
-            state.eventsSinceChange = state.events - state.paidStart + 1;
-            state.violationsSinceChange = state.violationsSincePaidStart;
+            placeChange(state, state.paidStart, state.paidStartMillis, state.violationsSincePaidStart);
         } else if (opener == Opener.MODERATE) {
-            state.changeStart = state.moderateStart;
-            state.changeStartMillis = state.moderateStartMillis;
-            state.eventsSinceChange = state.events - state.moderateStart + 1;
-            state.violationsSinceChange = state.violationsSinceModerateStart;
+            placeChange(state, state.moderateStart, state.moderateStartMillis, state.violationsSinceModerateStart);
         }
         TippingRule tipping = settings.tipping();
         boolean tipped = opener == Opener.PAID || tipping.holds(state)
@@ -234,6 +228,13 @@ public final class AgentMonitor {
                         : new Detection.ModerateEvidence(state.moderateStatistic, moderateDesign.threshold()),
                 state.episodes,
                 state.events);
+    }
+
+    private static void placeChange(AgentState state, long start, long startMillis, long violations) {
+        state.changeStart = start;
+        state.changeStartMillis = startMillis;
+        state.eventsSinceChange = state.events - start + 1;
+        state.violationsSinceChange = violations;
     }
 
     /**
