@@ -24,8 +24,6 @@ import java.util.Optional;
  * increments to add up is still seen, later. It too can open the episode, on its share of the budget.
  */
 public final class AgentMonitor {
-    /** Highest baseline the moderate-rise statistic is designed for; above it no rise is left to see. */
-    private static final double MAX_DESIGN_BASELINE = 0.98;
     private final MonitorSettings settings;
 
     public AgentMonitor(MonitorSettings settings) {
@@ -149,7 +147,8 @@ public final class AgentMonitor {
     private DetectorDesign observeModerate(AgentState state, boolean violation, long eventTimeMillis) {
         double p = state.baselineRate();
         double upper = p + Math.sqrt(p * (1 - p) / (state.baselineEvents + 2.0));
-        DetectorDesign design = settings.moderate().design(Math.min(MAX_DESIGN_BASELINE, upper));
+        // Near 1 the bound passes the rate above which the detector sees no room to rise (NEVER).
+        DetectorDesign design = settings.moderate().design(upper);
         if (state.moderateStatistic == 0) {
             state.moderateStart = state.events;
             state.moderateStartMillis = eventTimeMillis;

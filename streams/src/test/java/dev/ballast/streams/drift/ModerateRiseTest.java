@@ -80,6 +80,23 @@ class ModerateRiseTest {
         assertTrue(with - without <= 40, "delay over 40 agents: " + with + " with, " + without + " without");
     }
 
+    /**
+     * Near a rate of 1 the upper bound passes 1; the detector then has no rise left to see. (The
+     * rate statistic, designed against the estimate itself, still fires on such an agent.)
+     */
+    @Test
+    void anAgentThatAlwaysViolatesHasNoModerateRiseToSee() {
+        AgentMonitor monitor = new AgentMonitor(settings(0.15));
+        AgentState state = new AgentState();
+        for (int i = 0; i < 2_000; i++) {
+            Optional<Detection> d = monitor.observe(state, true, null, i);
+            d.ifPresent(detection -> {
+                assertEquals(BernoulliCusum.NAME, detection.detector());
+                assertTrue(Double.isInfinite(detection.moderate().threshold()), "no moderate threshold to reach");
+            });
+        }
+    }
+
     @Test
     void offMeansNoStatisticAndNoEvidence() {
         assertNull(settings(0).moderate());
