@@ -57,11 +57,10 @@ public final class AgentMonitor {
             recordReward(state, violation, reward);
             return Optional.empty();
         }
-        DetectorDesign design = rateDetector(state).design(state.baselineRate());
-        double step = design.increment(violation);
+        DetectorDesign design = rateDetector(state).design(state.baselineRate(), state.baselineError());
         if (state.inEpisode) {
             recordReward(state, violation, reward);
-            state.recoveryStatistic = Math.max(0, state.recoveryStatistic - step);
+            state.recoveryStatistic = Math.max(0, state.recoveryStatistic - design.increment(violation));
             if (state.recoveryStatistic > design.threshold()) {
                 rearm(state);
             }
@@ -76,7 +75,7 @@ public final class AgentMonitor {
             state.violationRewards.reset();
         }
         recordReward(state, violation, reward);
-        state.statistic = Math.max(0, state.statistic + step);
+        state.statistic = design.next(state.statistic, violation);
         if (state.statistic > 0) {
             state.eventsSinceChange++;
             if (violation) {
@@ -123,7 +122,7 @@ public final class AgentMonitor {
             state.paidViolationsSinceStart = 0;
             state.violationsSincePaidStart = 0;
         }
-        state.paidStatistic = Math.max(0, state.paidStatistic + design.increment(paid));
+        state.paidStatistic = design.next(state.paidStatistic, paid);
         if (state.paidStatistic > 0) {
             if (paid) {
                 state.paidViolationsSinceStart++;
@@ -145,16 +144,14 @@ public final class AgentMonitor {
      * estimates from ever correcting themselves (in-control alarms 3.5 times the budget).
      */
     private DetectorDesign observeModerate(AgentState state, boolean violation, long eventTimeMillis) {
-        double p = state.baselineRate();
-        double upper = p + Math.sqrt(p * (1 - p) / (state.baselineEvents + 2.0));
-        // Near 1 the bound passes the rate above which the detector sees no room to rise (NEVER).
-        DetectorDesign design = settings.moderate().design(upper);
+        double error = state.baselineError();
+        DetectorDesign design = settings.moderate().design(state.baselineRate() + error, error);
         if (state.moderateStatistic == 0) {
             state.moderateStart = state.events;
             state.moderateStartMillis = eventTimeMillis;
             state.violationsSinceModerateStart = 0;
         }
-        state.moderateStatistic = Math.max(0, state.moderateStatistic + design.increment(violation));
+        state.moderateStatistic = design.next(state.moderateStatistic, violation);
         if (state.moderateStatistic > 0 && violation) {
             state.violationsSinceModerateStart++;
         }

@@ -86,4 +86,10 @@ public final class AgentState {
     public double baselineRate() {
         return (baselineViolations + 1.0) / (baselineEvents + 2.0);
     }
+
+    /** Standard error of {@link #baselineRate}, with the same prior. */
+    public double baselineError() {
+        double p = baselineRate();
+        return Math.sqrt(p * (1 - p) / (baselineEvents + 2.0));
+    }
 }

@@ -29,6 +29,16 @@ public final class BernoulliCusum extends ChangeDetector {
     }
 
     @Override
+    protected double tunedRise() {
+        return shift;
+    }
+
+    @Override
+    protected double maxRate() {
+        return MAX_RATE;
+    }
+
+    @Override
     protected DetectorDesign newDesign(double p0) {
         // p1 is capped at MAX_RATE: within 0.001 of it the rise left to detect is under 0.001 (a
         // violation is worth almost nothing), and at or above it there is none (p1 <= p0).

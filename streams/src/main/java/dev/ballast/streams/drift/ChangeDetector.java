@@ -13,6 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public abstract sealed class ChangeDetector permits BernoulliCusum, PageHinkley {
     private static final int CACHE_LIMIT = 20_000;
     private static final int SHARED_CACHE_LIMIT = 200_000;
+    /**
+     * Standard errors of the baseline estimate the rise left above it must exceed to be tested:
+     * at 2 or 3, agents at steady rates of 0.9 to 0.98 still alarmed up to 4.5 or 1.5 times as
+     * often as the budget allows; at 4, at most 0.65 times.
+     */
+    private static final double MIN_RISE_ERRORS = 4;
     private static final Map<DesignKey, DetectorDesign> SHARED = new ConcurrentHashMap<>();
     private final Map<Long, DetectorDesign> cache = new ConcurrentHashMap<>();
     private final double budgetEvents;
@@ -51,6 +57,30 @@ public abstract sealed class ChangeDetector permits BernoulliCusum, PageHinkley 
         }
         return design;
     }
+
+    /**
+     * The test for an agent whose baseline is estimated as {@code estimate}, within
+     * {@code standardError}. Where the highest rate the test can aim at cuts the rise it is tuned
+     * to, the rise left is small and a baseline estimated a little low reads as one (an agent at a
+     * steady 0.97, warmed up on 50 events, alarmed 2.8 times on average in 20,000 events at a
+     * budget of one alarm per million). So the design moves toward the estimate's upper bound by
+     * as much as the cap cuts the rise, up to one standard error (not at all for baselines low
+     * enough to leave the whole rise, where the test keeps its speed); and a rise left within
+     * {@value #MIN_RISE_ERRORS} standard errors cannot be told from the estimate's own error, so
+     * there is no test ({@link DetectorDesign#NEVER}) until more baseline events narrow it.
+     */
+    public DetectorDesign design(double estimate, double standardError) {
+        double cut = Math.max(0, estimate + tunedRise() - maxRate());
+        double base = estimate + Math.min(standardError, cut);
+        double riseLeft = Math.min(tunedRise(), maxRate() - base);
+        return riseLeft < MIN_RISE_ERRORS * standardError ? DetectorDesign.NEVER : design(base);
+    }
+
+    /** The rise in violation rate the test is tuned to, where the baseline leaves room for it. */
+    protected abstract double tunedRise();
+
+    /** The highest violation rate the test can aim at. */
+    protected abstract double maxRate();
 
     private DetectorDesign shared(long rate) {
         DesignKey key = new DesignKey(name(), parameter(), budgetEvents, rate);

@@ -10,7 +10,11 @@ package dev.ballast.streams.drift;
  * @param threshold alarm level derived from the false-alarm budget
  */
 public record DetectorDesign(double up, double down, double threshold) {
-    /** For an agent that already violates (almost) always: there is no rise left to detect. */
+    /**
+     * No test: the agent already violates (almost) always, or the rise left above its baseline is
+     * within the baseline's own estimation error. The statistic stays at zero under it, so that
+     * evidence gathered while there is nothing to test cannot fire the test that follows.
+     */
     public static final DetectorDesign NEVER = new DetectorDesign(1, -1, Double.POSITIVE_INFINITY);
 
     public DetectorDesign {
@@ -21,5 +25,10 @@ public record DetectorDesign(double up, double down, double threshold) {
 
     public double increment(boolean violation) {
         return violation ? up : down;
+    }
+
+    /** The statistic after one more event: the CUSUM recursion, or zero when there is no test. */
+    public double next(double statistic, boolean violation) {
+        return this == NEVER ? 0 : Math.max(0, statistic + increment(violation));
     }
 }

@@ -31,6 +31,17 @@ public final class PageHinkley extends ChangeDetector {
         return delta;
     }
 
+    /** Page-Hinkley's statistic grows once the rate exceeds the baseline by delta; it is fastest near twice that. */
+    @Override
+    protected double tunedRise() {
+        return 2 * delta;
+    }
+
+    @Override
+    protected double maxRate() {
+        return 1;
+    }
+
     @Override
     protected DetectorDesign newDesign(double p0) {
         // Above 1 - 2 * delta a rise of delta would leave a violation worth almost nothing (or
