@@ -12,8 +12,8 @@ import java.util.Optional;
  * that arrive while the statistic is at zero (no evidence of change, and independent of the event
  * itself, so the estimate stays unbiased). When the statistic crosses the threshold an episode
  * opens and exactly one {@link Detection} is returned: TIPPING if the ATP signature holds, DRIFT
- * otherwise. The episode closes (the agent re-arms) when a mirror statistic, accumulating
- * evidence for the baseline over the shifted rate, crosses the same threshold.
+ * otherwise. The episode closes (the agent re-arms) when the {@link RecoveryTest} finds the
+ * agent back at its baseline.
  *
  * <p>With {@link RewardDetection} configured, a second statistic runs on the agent's rewarded
  * events, counting violations that paid more than complying; either statistic can open the
@@ -25,9 +25,11 @@ import java.util.Optional;
  */
 public final class AgentMonitor {
     private final MonitorSettings settings;
+    private final RecoveryTest recovery;
 
     public AgentMonitor(MonitorSettings settings) {
         this.settings = settings;
+        this.recovery = new RecoveryTest(settings.detector().budgetEvents());
     }
 
     /**
@@ -57,15 +59,17 @@ public final class AgentMonitor {
             recordReward(state, violation, reward);
             return Optional.empty();
         }
-        DetectorDesign design = rateDetector(state).design(state.baselineRate(), state.baselineError());
         if (state.inEpisode) {
             recordReward(state, violation, reward);
-            state.recoveryStatistic = Math.max(0, state.recoveryStatistic - design.increment(violation));
-            if (state.recoveryStatistic > design.threshold()) {
+            DetectorDesign back = recovery.design(state.baselineRate(), state.violationsSinceChange,
+                    state.eventsSinceChange);
+            state.recoveryStatistic = back.next(state.recoveryStatistic, !violation);
+            if (state.recoveryStatistic > back.threshold()) {
                 rearm(state);
             }
             return Optional.empty();
         }
+        DetectorDesign design = rateDetector(state).design(state.baselineRate(), state.baselineError());
         if (state.statistic == 0) {
             learnBaseline(state, violation);
             state.changeStart = state.events;

@@ -123,6 +123,35 @@ class AgentMonitorTest {
         assertEquals(2, detections.get(1).episode());
     }
 
+    /**
+     * An agent that rose from 0.05 to 0.3 and stays there is one incident. Re-arming on evidence
+     * for the baseline over the rate the alarm is tuned to (0.5) alerted 209 times here; now 20.
+     */
+    @Test
+    void anAgentThatStaysAtAModeratelyHigherRateIsAlertedOnce() {
+        int alerts = 0;
+        for (long seed = 1; seed <= 20; seed++) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            AgentMonitor m = cusum();
+            AgentState s = new AgentState();
+            List<Detection> detections = new ArrayList<>();
+            feed(m, s, rng, 500, 0.05, 10, 10, detections);
+            int before = detections.size();
+            feed(m, s, rng, 5_000, 0.3, 10, 10, detections);
+            assertTrue(detections.size() > before, "the rise is seen, seed " + seed);
+            alerts += detections.size() - before;
+        }
+        assertTrue(alerts <= 23, alerts + " alerts for 20 agents");
+    }
+
+    @Test
+    void anEpisodeNotAboveTheBaselineHasNoRecoveryTest() {
+        RecoveryTest recovery = new RecoveryTest(1e6);
+        assertEquals(DetectorDesign.NEVER, recovery.design(0.1, 3, 30));
+        DetectorDesign back = recovery.design(0.05, 20, 40);
+        assertTrue(back.up() > 0 && back.down() < 0 && Double.isFinite(back.threshold()));
+    }
+
     @Test
     void warmUpNeverAlertsAndPageHinkleyDetectsToo() {
         AgentMonitor m = monitor(new PageHinkley(0.15, 1_000_000));
