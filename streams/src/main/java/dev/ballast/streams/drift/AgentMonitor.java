@@ -59,17 +59,12 @@ public final class AgentMonitor {
             recordReward(state, violation, reward);
             return Optional.empty();
         }
+        DetectorDesign design = rateDetector(state).design(state.baselineRate(), state.baselineError());
         if (state.inEpisode) {
             recordReward(state, violation, reward);
-            DetectorDesign back = recovery.design(state.baselineRate(), state.violationsSinceChange,
-                    state.eventsSinceChange);
-            state.recoveryStatistic = back.next(state.recoveryStatistic, !violation);
-            if (state.recoveryStatistic > back.threshold()) {
-                rearm(state);
-            }
+            observeRecovery(state, design, violation, paid);
             return Optional.empty();
         }
-        DetectorDesign design = rateDetector(state).design(state.baselineRate(), state.baselineError());
         if (state.statistic == 0) {
             learnBaseline(state, violation);
             state.changeStart = state.events;
@@ -95,6 +90,37 @@ public final class AgentMonitor {
                 : null;
         return opener == null ? Optional.empty()
                 : Optional.of(openEpisode(state, design, paidDesign, moderateDesign, opener));
+    }
+
+    /**
+     * One step of the test that ends the episode: the agent re-arms once the evidence that opened
+     * it is gone. An episode the paid statistic opened follows the paid-violation rate, on the
+     * events that carry a reward, back to its baseline; others, or one where paid violations did
+     * not clearly rise, follow the violation rate. Without the paid route an agent whose
+     * violations began to pay at an unchanged rate stayed in its episode for good, and a later rise
+     * went unseen (17 of 20 agents in {@code AgentMonitorTest}). Where neither rate rose clearly,
+     * the alarm's own test, mirrored, ends it: evidence for the baseline over the rate the alarm is
+     * tuned to.
+     */
+    private void observeRecovery(AgentState state, DetectorDesign alarm, boolean violation, Boolean paid) {
+        DetectorDesign back = state.changeStart == state.paidStart
+                ? recovery.design(state.paidBaselineRate(), state.paidViolationsSinceStart, state.eventsSinceChange)
+                : DetectorDesign.NEVER;
+        if (back != DetectorDesign.NEVER) {
+            if (paid != null) {
+                state.recoveryStatistic = back.next(state.recoveryStatistic, !paid);
+            }
+        } else if ((back = recovery.design(state.baselineRate(), state.violationsSinceChange,
+                state.eventsSinceChange)) != DetectorDesign.NEVER) {
+            state.recoveryStatistic = back.next(state.recoveryStatistic, !violation);
+        } else {
+            back = alarm;
+            state.recoveryStatistic = alarm == DetectorDesign.NEVER ? 0
+                    : Math.max(0, state.recoveryStatistic - alarm.increment(violation));
+        }
+        if (state.recoveryStatistic > back.threshold()) {
+            rearm(state);
+        }
     }
 
     /**

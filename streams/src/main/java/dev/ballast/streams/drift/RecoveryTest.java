@@ -11,9 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The episode's rate is taken at a lower bound over the events since the change point, with
  * the baseline's Laplace prior, because the alarm fires on a run of violations and the rate seen
- * up to it reads high: five violations in five events are not a rate of 1. An episode whose rate
- * is not clearly above the baseline (one opened by paid violations at an unchanged rate) has no
- * test: the agent stays in it, one alert for one incident.
+ * up to it reads high: five violations in five events are not a rate of 1. A rate not clearly
+ * above the baseline gets no test ({@link DetectorDesign#NEVER}); {@link AgentMonitor} then
+ * follows another rate (the paid-violation rate, for episodes that statistic opened) or the
+ * alarm's own test.
  *
  * <p>Before, the agent re-armed on evidence for the baseline over the rate the alarm is tuned to
  * ({@code p0} plus the CUSUM's shift), with the alarm's threshold; an agent that settled between

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.events.AlertType;
+import dev.ballast.streams.config.BallastConfig;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -142,6 +145,58 @@ class AgentMonitorTest {
             alerts += detections.size() - before;
         }
         assertTrue(alerts <= 23, alerts + " alerts for 20 agents");
+    }
+
+    /**
+     * Violations that begin to pay at an unchanged rate open a paid episode, about once per agent;
+     * when they stop paying the agent re-arms, and a later rise is alerted. Re-arming only on the
+     * violation rate, which never rose, kept 17 of 20 such agents in their episode for good; the
+     * mirror test before that re-armed them while violations still paid (1.9 alerts per agent).
+     */
+    @Test
+    void anEpisodeOpenedByPaidViolationsEndsWhenViolatingStopsPaying() {
+        MonitorSettings settings = BallastConfig.parse(new Properties(), Map.of()).monitorSettings();
+        int paidAlerts = 0;
+        int payingPhaseAlerts = 0;
+        int stillInEpisode = 0;
+        int risesSeen = 0;
+        for (long seed = 1; seed <= 20; seed++) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            AgentMonitor m = new AgentMonitor(settings);
+            AgentState s = new AgentState();
+            List<Detection> detections = new ArrayList<>();
+            feed(m, s, rng, 300, 0.1, 10, 10, detections);
+            assertTrue(detections.isEmpty(), "seed " + seed);
+            feed(m, s, rng, 1_200, 0.1, 30, 10, detections);
+            paidAlerts += (int) detections.stream().filter(d -> RewardDetection.NAME.equals(d.detector())).count();
+            payingPhaseAlerts += detections.size();
+            feed(m, s, rng, 1_500, 0.1, 10, 10, detections);
+            stillInEpisode += s.inEpisode() ? 1 : 0;
+            int before = detections.size();
+            feed(m, s, rng, 300, 0.6, 10, 10, detections);
+            risesSeen += detections.size() > before ? 1 : 0;
+        }
+        assertTrue(paidAlerts >= 15, paidAlerts + " of 20 agents alerted on paid violations");
+        assertTrue(payingPhaseAlerts <= 25, payingPhaseAlerts + " alerts for 20 agents' one incident each");
+        assertEquals(0, stillInEpisode, "agents still in their episode 1,500 events after violating stopped paying");
+        assertEquals(20, risesSeen);
+    }
+
+    /** An episode without a rate to judge it by (no events since its change point) still ends at the baseline. */
+    @Test
+    void anEpisodeWithNoRateToJudgeStillEndsAtTheBaseline() {
+        SplittableRandom rng = new SplittableRandom(5);
+        AgentMonitor m = cusum();
+        AgentState s = new AgentState();
+        List<Detection> detections = new ArrayList<>();
+        feed(m, s, rng, 300, 0.1, 10, 10, detections);
+        s.inEpisode = true;
+        s.changeStart = s.events;
+        s.eventsSinceChange = 0;
+        s.violationsSinceChange = 0;
+        feed(m, s, rng, 300, 0.1, 10, 10, detections);
+        assertFalse(s.inEpisode());
+        assertTrue(detections.isEmpty());
     }
 
     @Test
