@@ -103,15 +103,19 @@ public final class AgentMonitor {
      * tuned to.
      */
     private void observeRecovery(AgentState state, DetectorDesign alarm, boolean violation, Boolean paid) {
-        DetectorDesign back = state.changeStart == state.paidStart
+        DetectorDesign byPaid = state.changeStart == state.paidStart
                 ? recovery.design(state.paidBaselineRate(), state.paidViolationsSinceStart, state.eventsSinceChange)
                 : DetectorDesign.NEVER;
-        if (back != DetectorDesign.NEVER) {
+        DetectorDesign byRate = recovery.design(state.baselineRate(), state.violationsSinceChange,
+                state.eventsSinceChange);
+        DetectorDesign back;
+        if (byPaid != DetectorDesign.NEVER) {
+            back = byPaid;
             if (paid != null) {
                 state.recoveryStatistic = back.next(state.recoveryStatistic, !paid);
             }
-        } else if ((back = recovery.design(state.baselineRate(), state.violationsSinceChange,
-                state.eventsSinceChange)) != DetectorDesign.NEVER) {
+        } else if (byRate != DetectorDesign.NEVER) {
+            back = byRate;
             state.recoveryStatistic = back.next(state.recoveryStatistic, !violation);
         } else {
             back = alarm;
