@@ -103,24 +103,23 @@ public final class AgentMonitor {
      * tuned to.
      */
     private void observeRecovery(AgentState state, DetectorDesign alarm, boolean violation, Boolean paid) {
-        DetectorDesign byPaid = state.changeStart == state.paidStart
+        // An episode the paid statistic opened took that statistic's change point (openEpisode).
+        DetectorDesign back = state.changeStart == state.paidStart
                 ? recovery.design(state.paidBaselineRate(), state.paidViolationsSinceStart, state.eventsSinceChange)
                 : DetectorDesign.NEVER;
-        DetectorDesign byRate = recovery.design(state.baselineRate(), state.violationsSinceChange,
-                state.eventsSinceChange);
-        DetectorDesign back;
-        if (byPaid != DetectorDesign.NEVER) {
-            back = byPaid;
+        if (back != DetectorDesign.NEVER) {
             if (paid != null) {
                 state.recoveryStatistic = back.next(state.recoveryStatistic, !paid);
             }
-        } else if (byRate != DetectorDesign.NEVER) {
-            back = byRate;
-            state.recoveryStatistic = back.next(state.recoveryStatistic, !violation);
         } else {
-            back = alarm;
-            state.recoveryStatistic = alarm == DetectorDesign.NEVER ? 0
-                    : Math.max(0, state.recoveryStatistic - alarm.increment(violation));
+            back = recovery.design(state.baselineRate(), state.violationsSinceChange, state.eventsSinceChange);
+            if (back != DetectorDesign.NEVER) {
+                state.recoveryStatistic = back.next(state.recoveryStatistic, !violation);
+            } else {
+                back = alarm;
+                state.recoveryStatistic = alarm == DetectorDesign.NEVER ? 0
+                        : Math.max(0, state.recoveryStatistic - alarm.increment(violation));
+            }
         }
         if (state.recoveryStatistic > back.threshold()) {
             rearm(state);
