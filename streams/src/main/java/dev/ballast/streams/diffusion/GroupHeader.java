@@ -19,6 +19,8 @@ public final class GroupHeader {
         public long clearedAt = Long.MAX_VALUE;
         /** How long deviance must last to make a credible source (the exposure window, in time). */
         public long sustainMillis;
+        /** Whether this turn opened the episode (counted among the quiet turns) rather than followed one. */
+        public boolean opened;
 
         public Deviant() {
         }

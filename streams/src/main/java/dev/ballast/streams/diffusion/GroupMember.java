@@ -13,7 +13,14 @@ public final class GroupMember {
     public record Observation(String peer, long at) {
     }
 
+    /** Most violation times kept: enough to look back past an exposure window at any deviant's rate. */
+    static final int VIOLATION_MEMORY = 32;
+
     public List<Observation> recent = new ArrayList<>();
+    /** Event times (epoch ms) of this agent's latest violations, oldest first, at most {@link #VIOLATION_MEMORY}. */
+    public List<Long> violations = new ArrayList<>();
+    /** Event time from which {@link #violations} is complete; 0 for state stored before it was kept. */
+    public long violationsSince;
     public List<Observation> exposures = new ArrayList<>();
     public long events;
     public long lastEventMillis;
@@ -24,7 +31,16 @@ public final class GroupMember {
     public int suspectedStreak;
     public int clearStreak;
 
-    void observe(long at, List<String> peers, int memory) {
+    void observe(long at, boolean violated, List<String> peers, int memory) {
+        if (violationsSince == 0) {
+            violationsSince = at;
+        }
+        if (violated) {
+            violations.add(at);
+            if (violations.size() > VIOLATION_MEMORY) {
+                violations.remove(0);
+            }
+        }
         if (events > 0) {
             long gap = Math.max(0, at - lastEventMillis);
             meanGapMillis = events == 1 ? gap : meanGapMillis + 0.1 * (gap - meanGapMillis);
@@ -39,6 +55,22 @@ public final class GroupMember {
                 recent.subList(0, recent.size() - memory).clear();
             }
         }
+    }
+
+    /**
+     * Whether a peer who saw this agent at {@code seenAt} may have seen it break a rule: it
+     * violated in about its last two decisions before then (which decision a peer saw is not
+     * known), or its memory does not reach back that far (the sighting came before its first
+     * reported event, or the ring has rolled past it). A sighting of nothing but compliance
+     * cannot teach deviance.
+     */
+    boolean mayHaveShownViolation(long seenAt) {
+        long from = seenAt - span(2);
+        if (violationsSince == 0 || violationsSince > from
+                || violations.size() >= VIOLATION_MEMORY && violations.get(0) >= from) {
+            return true;
+        }
+        return violations.stream().anyMatch(v -> v >= from && v < seenAt);
     }
 
     /** Duration of {@code n} of this agent's events, from its own rhythm. */

@@ -20,17 +20,21 @@ import java.util.UUID;
  *
  * <p>An agent's turn is the change-point estimate of its own detector; the agent counts as deviant
  * for its group once its own monitor has reported it suspected for a few consecutive events (a
- * pair of chance slips raises suspicion for an event or two; real deviance keeps it up). A new deviant T is attributed to a source S (an edge S to T) when
- * T observed S, after S had turned, within T's exposure window before turning; the latest such
- * observation wins. Because a source may itself be recognised late, every deviant without a source
- * is re-examined when an earlier-turning deviant appears, using the observations kept from its
- * own turn. Coincidence is told from contagion by the reproduction estimate: transmissions
+ * pair of chance slips raises suspicion for an event or two; real deviance keeps it up). A new
+ * deviant T is attributed to a source S (an edge S to T) when T observed S, after S had turned,
+ * within T's exposure window before turning, and S broke a rule in about its last two decisions
+ * before that sighting (a peer that saw only compliance saw nothing to copy); the latest such
+ * observation wins. Because a source may itself be recognised late, every deviant without a
+ * source is re-examined when an earlier-turning deviant appears, using the observations kept from
+ * its own turn. Coincidence is told from contagion by the reproduction estimate: transmissions
  * attributed within the last window per deviant already present before it. Agents deviating
  * independently are rarely observed just before turning and never cluster, so they stay below it.
  *
  * <p>A transmission counts while its target is still deviant and its source is a sustained deviant
  * (still deviant, or deviant for at least the exposure window): a peer that slipped twice by chance
- * and recovered is no credible source, whoever turned after seeing it.
+ * and recovered is no credible source, whoever turned after seeing it. For the same reason such a
+ * slip, once over, no longer counts among the turns while deviants were present, which the group's
+ * spontaneous turning hazard is tested against.
  *
  * <p>One DIFFUSION alert per episode; an episode ends, and the group re-arms, when no member is
  * deviant any more. A member stops counting as deviant after as many unsuspected events in a row
@@ -67,7 +71,9 @@ public final class GroupMonitor {
             header.members++;
             member = new GroupMember();
         }
-        member.observe(now, signal.observedAgents(), settings.observationMemory());
+        // A signal that does not say whether it violated counts as one: unknown must not hide a source.
+        boolean violated = !Boolean.FALSE.equals(signal.violated());
+        member.observe(now, violated, signal.observedAgents(), settings.observationMemory());
         member.suspectedStreak = signal.deviant() ? member.suspectedStreak + 1 : 0;
         member.clearStreak = signal.deviant() ? 0 : member.clearStreak + 1;
         Optional<Alert> alert = Optional.empty();
@@ -97,7 +103,8 @@ public final class GroupMonitor {
 
     private Optional<Alert> turned(GroupStore store, GroupHeader header, GroupSignal signal, GroupMember member,
                                    long turnedAt) {
-        if (header.currentDeviants() == 0) {
+        boolean opens = header.currentDeviants() == 0;
+        if (opens) {
             header.episode++;
             header.alerted = false;
             header.deviants.clear();
@@ -119,16 +126,17 @@ public final class GroupMonitor {
             target.source = null;
             target.sustainMillis = window;
         }
+        target.opened = opens;
         long slack = member.span(SLACK_EVENTS);
         member.exposures = member.recent.stream()
                 .filter(o -> o.at() >= turnedAt - window && o.at() <= turnedAt + slack).toList();
         long lead = member.span(SOURCE_LEAD_EVENTS);
-        attribute(header, target, member.exposures, null, lead);
+        attribute(store, signal.groupId(), header, target, member.exposures, null, lead);
         for (GroupHeader.Deviant other : header.deviants) {
             if (other != target && other.source == null && other.turnedAt > turnedAt) {
                 GroupMember otherMember = store.member(signal.groupId(), other.agentId);
                 if (otherMember != null) {
-                    attribute(header, other, otherMember.exposures, target.agentId, lead);
+                    attribute(store, signal.groupId(), header, other, otherMember.exposures, target.agentId, lead);
                 }
             }
         }
@@ -141,9 +149,10 @@ public final class GroupMonitor {
      * estimate can precede the real turn by an event or two, and what a peer saw in that gap was
      * not yet deviance.
      */
-    private static void attribute(GroupHeader header, GroupHeader.Deviant target, List<GroupMember.Observation> exposures,
-                                  String onlyFrom, long lead) {
+    private static void attribute(GroupStore store, String groupId, GroupHeader header, GroupHeader.Deviant target,
+                                  List<GroupMember.Observation> exposures, String onlyFrom, long lead) {
         GroupMember.Observation best = null;
+        Map<String, GroupMember> sources = new HashMap<>();
         for (GroupMember.Observation o : exposures) {
             if (onlyFrom != null && !onlyFrom.equals(o.peer())) {
                 continue;
@@ -151,6 +160,10 @@ public final class GroupMonitor {
             GroupHeader.Deviant source = header.deviant(o.peer());
             if (source == null || source == target || source.turnedAt + lead > o.at() || o.at() > source.clearedAt
                     || source.turnedAt >= target.turnedAt) {
+                continue;
+            }
+            GroupMember seen = sources.computeIfAbsent(o.peer(), p -> store.member(groupId, p));
+            if (seen != null && !seen.mayHaveShownViolation(o.at())) {
                 continue;
             }
             if (best == null || o.at() > best.at()) {
@@ -168,6 +181,9 @@ public final class GroupMonitor {
         if (d != null) {
             d.current = false;
             d.clearedAt = now;
+            if (!d.sustained() && !d.opened) {
+                header.exposedTurns--;
+            }
         }
     }
 

@@ -10,12 +10,13 @@ import java.util.List;
  * keyed by groupId on an internal topic.
  *
  * @param deviant        the agent is a suspected or alerted deviant after this event
+ * @param violated       this interaction broke a rule in force (null when the sender did not say)
  * @param turnedAt       change-point estimate: when the agent probably started deviating
  * @param observedAgents peers whose decisions the agent saw before this interaction
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GroupSignal(String groupId, String agentId, String eventId, Instant timestamp, boolean deviant,
-                          Instant turnedAt, List<String> observedAgents, String policyVersion) implements GroupFeed {
+                          Boolean violated, Instant turnedAt, List<String> observedAgents, String policyVersion) implements GroupFeed {
     /** The order the group monitor judges signals in: event time, then agentId. */
     public static final Comparator<GroupSignal> EVENT_TIME_ORDER =
             Comparator.comparing(GroupSignal::timestamp).thenComparing(GroupSignal::agentId);

@@ -69,7 +69,7 @@ public final class InteractionMonitor {
         boolean deviant = agents.suspected(state);
         Instant turnedAt = deviant ? Instant.ofEpochMilli(state.changeStartMillis()) : null;
         return new GroupSignal(interaction.groupId(), interaction.agentId(), interaction.eventId(),
-                interaction.timestamp(), deviant, turnedAt, interaction.observedAgents(),
+                interaction.timestamp(), deviant, verdict.violation(), turnedAt, interaction.observedAgents(),
                 verdict.policyVersion());
     }
 

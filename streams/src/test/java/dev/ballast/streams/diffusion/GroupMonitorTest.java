@@ -24,6 +24,8 @@ class GroupMonitorTest {
     /** Per agent: round from which it is deviant (signal), and round from which it clears. */
     private final Map<String, Integer> turns = new HashMap<>();
     private final Map<String, Integer> clears = new HashMap<>();
+    /** Per agent: round from which it breaks rules, when later than its change-point estimate. */
+    private final Map<String, Integer> violatesFrom = new HashMap<>();
     private final List<Alert> alerts = new ArrayList<>();
 
     private static Instant at(int round) {
@@ -36,7 +38,8 @@ class GroupMonitorTest {
             Integer turn = turns.get(a);
             Integer clear = clears.get(a);
             boolean deviant = turn != null && r >= turn + 2 && (clear == null || r < clear);
-            GroupSignal s = new GroupSignal("g", a, a + "-" + r, at(r), deviant, deviant ? at(turn) : null,
+            boolean violated = turn != null && r >= violatesFrom.getOrDefault(a, turn) && (clear == null || r < clear);
+            GroupSignal s = new GroupSignal("g", a, a + "-" + r, at(r), deviant, violated, deviant ? at(turn) : null,
                     observed.getOrDefault(a, List.of()), "p@1");
             Optional<Alert> alert = monitor.observe(store, s);
             alert.ifPresent(alerts::add);
@@ -99,6 +102,37 @@ class GroupMonitorTest {
     }
 
     @Test
+    void aSightingOfOnlyCompliantDecisionsTransmitsNothing() {
+        // a1's change-point estimate (round 100) precedes its first violation (round 104); a2 saw
+        // a1 at round 102, after the estimate but before a1 broke any rule.
+        assertEquals(List.of(), chainSeenAt(102, 104), "a2 saw nothing to copy");
+    }
+
+    @Test
+    void theSameSightingOfViolationsTransmits() {
+        assertEquals(List.of("a1"), chainSeenAt(102, 100));
+    }
+
+    /**
+     * a1 turns at 100 (violating from {@code a1Violates}), a2 sees a1 at {@code seen} and turns
+     * at 106, a4 sees a2 at 109 and turns at 111: diffusion if a2's sighting of a1 counts.
+     */
+    private List<Object> chainSeenAt(int seen, int a1Violates) {
+        List<String> group = agents(12);
+        turns.put("a1", 100);
+        violatesFrom.put("a1", a1Violates);
+        turns.put("a2", 106);
+        turns.put("a4", 111);
+        for (int r = 0; r < 140; r++) {
+            Map<String, List<String>> observed = new HashMap<>();
+            observed.put("a2", List.of(r == seen ? "a1" : "a11"));
+            observed.put("a4", List.of(r == 109 ? "a2" : "a12"));
+            round(r, group, observed);
+        }
+        return alerts.stream().map(a -> a.evidence().get("patientZero")).toList();
+    }
+
+    @Test
     void independentTurnsWithoutExposureAreNotDiffusion() {
         List<String> group = agents(12);
         turns.put("a1", 60);
@@ -145,6 +179,24 @@ class GroupMonitorTest {
         GroupHeader header = store.header("g");
         assertEquals(7, header.quietTurns, "six solo turns and a1's, each with no deviant present");
         assertEquals(2, header.exposedTurns, "a2 and a3 turned while a deviant was present");
+    }
+
+    @Test
+    void aSlipThatDoesNotLastIsNoTurnWhileDeviantsArePresent() {
+        List<String> group = agents(12);
+        turns.put("a1", 100);
+        // Three members slip for two events each while a1 is deviant, then comply again.
+        for (int i = 0; i < 3; i++) {
+            turns.put("a" + (3 + i), 104 + 4 * i);
+            clears.put("a" + (3 + i), 108 + 4 * i);
+        }
+        turns.put("a9", 125);
+        for (int r = 0; r < 140; r++) {
+            round(r, group, Map.of());
+        }
+        GroupHeader header = store.header("g");
+        assertEquals(1, header.quietTurns, "a1 opened the episode");
+        assertEquals(1, header.exposedTurns, "only a9's lasting turn counts against the group's own hazard");
     }
 
     @Test
@@ -204,7 +256,7 @@ class GroupMonitorTest {
         DiffusionSettings tiny = new DiffusionSettings(1000, 1, 8, 30, 2, 1.0, 1.0, 8, 3);
         GroupMonitor small = new GroupMonitor(tiny, Clock.systemUTC());
         for (String a : agents(5)) {
-            small.observe(store, new GroupSignal("g", a, a, T0, false, null, List.of(), "p@1"));
+            small.observe(store, new GroupSignal("g", a, a, T0, false, null, null, List.of(), "p@1"));
         }
         assertEquals(3, store.header("g").members);
         assertEquals(2, store.header("g").untracked);

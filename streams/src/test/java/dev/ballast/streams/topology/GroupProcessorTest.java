@@ -47,7 +47,7 @@ class GroupProcessorTest {
     private static GroupSignal signal(String agent, int round) {
         int turn = TURNS.getOrDefault(agent, Integer.MAX_VALUE);
         String watched = agent.equals("g-2") ? "g-1" : agent.equals("g-3") ? "g-2" : "g-6";
-        return new GroupSignal("team-a", agent, agent + "-" + round, T0.plusSeconds(60L * round), round >= turn,
+        return new GroupSignal("team-a", agent, agent + "-" + round, T0.plusSeconds(60L * round), round >= turn, null,
                 round >= turn ? T0.plusSeconds(60L * turn) : null, List.of(watched), "p@1");
     }
 
