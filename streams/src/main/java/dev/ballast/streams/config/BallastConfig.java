@@ -125,7 +125,7 @@ public record BallastConfig(
         k.put("tipping.paid.sigma", new String[]{"2.0", "Compliant-reward standard deviations a violation's reward must exceed the compliant mean by to count as paid"});
         k.put("diffusion.suspicion.budget.events", new String[]{"5000", "False-alarm budget at which an agent counts as a suspected deviant for its group (no alert of its own)"});
         k.put("diffusion.confirm.events", new String[]{"1", "Consecutive suspected events before an agent counts as deviant for its group"});
-        k.put("diffusion.window.events", new String[]{"8", "Exposure window: a peer observed this many of the target's events before it turned can be the source"});
+        k.put("diffusion.window.events", new String[]{"3", "Exposure window: a peer seen breaking a rule at most this many of the target's events before its first violation of the turn can be the source"});
         k.put("diffusion.reproduction.window.events", new String[]{"30", "Window of the reproduction estimate (new attributed deviants per deviant present before it)"});
         k.put("diffusion.min.transmissions", new String[]{"2", "Attributed agent-to-agent transmissions needed for a DIFFUSION alert"});
         k.put("diffusion.min.reproduction", new String[]{"1.0", "Reproduction estimate the group must exceed for a DIFFUSION alert"});

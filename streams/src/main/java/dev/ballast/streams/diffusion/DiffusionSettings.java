@@ -6,7 +6,8 @@ package dev.ballast.streams.diffusion;
  * @param suspicionBudgetEvents false-alarm budget of the per-agent "suspected deviant" level
  * @param confirmEvents         consecutive suspected events before an agent counts as deviant
  * @param windowEvents          exposure window, in the target agent's own events: a deviant peer
- *                              it observed at most this long before turning can be its source
+ *                              it saw break a rule at most this long before its own first
+ *                              violation of the turn can be its source
  * @param reproductionWindowEvents window of the reproduction estimate, in the same units
  * @param minTransmissions      attributed transmissions needed before a DIFFUSION alert
  * @param minReproduction       the reproduction estimate must exceed this

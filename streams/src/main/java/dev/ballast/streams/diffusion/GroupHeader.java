@@ -17,7 +17,7 @@ public final class GroupHeader {
         public boolean current = true;
         /** When the agent stopped looking deviant; observations after it cannot make it a source. */
         public long clearedAt = Long.MAX_VALUE;
-        /** How long deviance must last to make a credible source (the exposure window, in time). */
+        /** How long deviance must last to make a credible source (eight of the deviant's events, in time). */
         public long sustainMillis;
         /** Whether this turn opened the episode (counted among the quiet turns) rather than followed one. */
         public boolean opened;

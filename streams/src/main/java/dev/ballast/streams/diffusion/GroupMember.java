@@ -2,6 +2,7 @@ package dev.ballast.streams.diffusion;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * One agent as its group monitor sees it: a bounded ring of its latest peer observations, its
@@ -71,6 +72,11 @@ public final class GroupMember {
             return true;
         }
         return violations.stream().anyMatch(v -> v >= from && v < seenAt);
+    }
+
+    /** The earliest violation kept between {@code from} and {@code to} (inclusive, epoch ms), if any. */
+    OptionalLong firstViolationBetween(long from, long to) {
+        return violations.stream().mapToLong(Long::longValue).filter(v -> v >= from && v <= to).findFirst();
     }
 
     /** Duration of {@code n} of this agent's events, from its own rhythm. */

@@ -22,16 +22,16 @@ import java.util.UUID;
  * for its group once its own monitor has reported it suspected for a few consecutive events (a
  * pair of chance slips raises suspicion for an event or two; real deviance keeps it up). A new
  * deviant T is attributed to a source S (an edge S to T) when T observed S, after S had turned,
- * within T's exposure window before turning, and S broke a rule in about its last two decisions
- * before that sighting (a peer that saw only compliance saw nothing to copy); the latest such
- * observation wins. Because a source may itself be recognised late, every deviant without a
+ * within T's exposure window before T's first violation of its turn, and S broke a rule in about
+ * its last two decisions before that sighting (a peer that saw only compliance saw nothing to
+ * copy); the latest such observation wins. Because a source may itself be recognised late, every deviant without a
  * source is re-examined when an earlier-turning deviant appears, using the observations kept from
  * its own turn. Coincidence is told from contagion by the reproduction estimate: transmissions
  * attributed within the last window per deviant already present before it. Agents deviating
  * independently are rarely observed just before turning and never cluster, so they stay below it.
  *
  * <p>A transmission counts while its target is still deviant and its source is a sustained deviant
- * (still deviant, or deviant for at least the exposure window): a peer that slipped twice by chance
+ * (still deviant, or deviant for at least eight of its events): a peer that slipped twice by chance
  * and recovered is no credible source, whoever turned after seeing it. For the same reason such a
  * slip, once over, no longer counts among the turns while deviants were present, which the group's
  * spontaneous turning hazard is tested against.
@@ -42,8 +42,13 @@ import java.util.UUID;
  */
 public final class GroupMonitor {
     public static final String DETECTOR = "group-contagion";
-    /** Slack after the change-point estimate, in the target's events: the estimate can lag the turn. */
+    /** How far, in the target's events, its first violation may lie either side of its change-point estimate. */
     private static final int SLACK_EVENTS = 3;
+    /**
+     * How long, in its own events, a deviant must stay deviant to be a credible source: a stable
+     * agent's chance slips raise suspicion for an event or two, real deviance lasts.
+     */
+    private static final int SUSTAIN_EVENTS = 8;
     /** How long, in the observer's events, a source must have been deviant before an observation counts. */
     private static final int SOURCE_LEAD_EVENTS = 1;
     private final DiffusionSettings settings;
@@ -114,22 +119,27 @@ public final class GroupMonitor {
         } else {
             header.exposedTurns++;
         }
-        long window = member.span(settings.windowEvents());
+        long sustain = member.span(SUSTAIN_EVENTS);
         GroupHeader.Deviant target = header.deviant(signal.agentId());
         if (target == null) {
-            target = new GroupHeader.Deviant(signal.agentId(), turnedAt, window);
+            target = new GroupHeader.Deviant(signal.agentId(), turnedAt, sustain);
             header.deviants.add(target);
         } else {
             target.current = true;
             target.turnedAt = turnedAt;
             target.clearedAt = Long.MAX_VALUE;
             target.source = null;
-            target.sustainMillis = window;
+            target.sustainMillis = sustain;
         }
         target.opened = opens;
+        // Imitation shows where the turn's violations start: measured from the change-point estimate,
+        // which can sit a few events either side of that, the window had to be wider and caught
+        // more sightings of peers that were deviating anyway.
         long slack = member.span(SLACK_EVENTS);
+        long firstViolation = member.firstViolationBetween(turnedAt - slack, turnedAt + slack).orElse(turnedAt);
+        long window = member.span(settings.windowEvents());
         member.exposures = member.recent.stream()
-                .filter(o -> o.at() >= turnedAt - window && o.at() <= turnedAt + slack).toList();
+                .filter(o -> o.at() >= firstViolation - window && o.at() <= firstViolation).toList();
         long lead = member.span(SOURCE_LEAD_EVENTS);
         attribute(store, signal.groupId(), header, target, member.exposures, null, lead);
         for (GroupHeader.Deviant other : header.deviants) {

@@ -103,13 +103,27 @@ class GroupMonitorTest {
 
     @Test
     void aSightingOfOnlyCompliantDecisionsTransmitsNothing() {
-        // a1's change-point estimate (round 100) precedes its first violation (round 104); a2 saw
-        // a1 at round 102, after the estimate but before a1 broke any rule.
-        assertEquals(List.of(), chainSeenAt(102, 104), "a2 saw nothing to copy");
+        // a1's change-point estimate (round 100) precedes its first violation (round 105); a2 saw
+        // a1 at round 104, after the estimate but before a1 broke any rule.
+        assertEquals(List.of(), chainSeenAt(104, 105), "a2 saw nothing to copy");
     }
 
     @Test
     void theSameSightingOfViolationsTransmits() {
+        assertEquals(List.of("a1"), chainSeenAt(104, 100));
+    }
+
+    @Test
+    void aSightingLongBeforeTheTargetsFirstViolationTransmitsNothing() {
+        // a2's first violation (round 106) comes four of its events after it saw a1: beyond the window.
+        assertEquals(List.of(), chainSeenAt(102, 100));
+    }
+
+    @Test
+    void theWindowRunsBackFromTheFirstViolationNotFromALateEstimate() {
+        // a2's change-point estimate (round 106) lags its first violation (round 104) by two events,
+        // so the sighting at round 102 lies within the window.
+        violatesFrom.put("a2", 104);
         assertEquals(List.of("a1"), chainSeenAt(102, 100));
     }
 
