@@ -129,7 +129,7 @@ public record BallastConfig(
         k.put("diffusion.reproduction.window.events", new String[]{"30", "Window of the reproduction estimate (new attributed deviants per deviant present before it)"});
         k.put("diffusion.min.transmissions", new String[]{"2", "Attributed agent-to-agent transmissions needed for a DIFFUSION alert"});
         k.put("diffusion.min.reproduction", new String[]{"1.0", "Reproduction estimate the group must exceed for a DIFFUSION alert"});
-        k.put("diffusion.max.spontaneous.p", new String[]{"0.04", "How unlikely the turns while deviants were present must be if the group's members turned on their own (binomial tail against the group's spontaneous turning hazard); 1 = off"});
+        k.put("diffusion.max.spontaneous.p", new String[]{"0.05", "How unlikely the turns while deviants were present must be if the group's members turned on their own (binomial tail against the group's spontaneous turning hazard); 1 = off"});
         k.put("diffusion.observation.memory", new String[]{"64", "Most recent peer observations remembered per agent"});
         k.put("diffusion.max.agents", new String[]{"1000", "Most agents tracked per group; later agents are counted but not tracked"});
         k.put("diffusion.watermark.interval.ms", new String[]{"250", "Longest wall-clock time between a monitor task's event-time progress reports to the group monitor"});

@@ -14,7 +14,7 @@ public final class GroupMember {
     public record Observation(String peer, long at) {
     }
 
-    /** Most violation times kept: enough to look back past an exposure window at any deviant's rate. */
+    /** Most violation times kept: enough to find a turn's first violation a few events back at any deviant's rate. */
     static final int VIOLATION_MEMORY = 32;
 
     public List<Observation> recent = new ArrayList<>();
