@@ -24,11 +24,12 @@ import java.util.UUID;
  * deviant T is attributed to a source S (an edge S to T) when T observed S, after S had turned,
  * within T's exposure window before T's first violation of its turn, and S broke a rule in about
  * its last two decisions before that sighting (a peer that saw only compliance saw nothing to
- * copy); the latest such observation wins. Because a source may itself be recognised late, every deviant without a
- * source is re-examined when an earlier-turning deviant appears, using the observations kept from
- * its own turn. Coincidence is told from contagion by the reproduction estimate: transmissions
- * attributed within the last window per deviant already present before it. Agents deviating
- * independently are rarely observed just before turning and never cluster, so they stay below it.
+ * copy); the latest such observation wins. Because a source may itself be recognised late, every
+ * deviant without a source is re-examined when an earlier-turning deviant appears, using the
+ * observations kept from its own turn. Coincidence is told from contagion by the reproduction
+ * estimate (transmissions attributed within the last window per deviant already present before
+ * it) and by the group's own turning hazard: agents deviating independently in sight of each
+ * other do get attributed now and then, but keep the group's own pace.
  *
  * <p>A transmission counts while its target is still deviant and its source is a sustained deviant
  * (still deviant, or deviant for at least eight of its events): a peer that slipped twice by chance
@@ -134,7 +135,7 @@ public final class GroupMonitor {
         target.opened = opens;
         // Imitation shows where the turn's violations start: measured from the change-point estimate,
         // which can sit a few events either side of that, the window had to be wider and caught
-        // more sightings of peers that were deviating anyway.
+        // more chance sightings by agents about to deviate on their own.
         long slack = member.span(SLACK_EVENTS);
         long firstViolation = member.firstViolationBetween(turnedAt - slack, turnedAt + slack).orElse(turnedAt);
         long window = member.span(settings.windowEvents());
@@ -157,7 +158,8 @@ public final class GroupMonitor {
      * Sets {@code target}'s source from its exposures; {@code onlyFrom} restricts the candidate.
      * The source must have been deviant for {@code lead} before the observation: a change-point
      * estimate can precede the real turn by an event or two, and what a peer saw in that gap was
-     * not yet deviance.
+     * not yet deviance. For the same reason the source must have broken a rule in about its last
+     * two events before the observation, by its own record of violations.
      */
     private static void attribute(GroupStore store, String groupId, GroupHeader header, GroupHeader.Deviant target,
                                   List<GroupMember.Observation> exposures, String onlyFrom, long lead) {
