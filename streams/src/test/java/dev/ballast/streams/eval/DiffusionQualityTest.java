@@ -51,8 +51,9 @@ class DiffusionQualityTest {
 
     /**
      * Control agents that see their group's independent deviants: exposure then precedes most
-     * turns by chance, and only the group's own turning hazard tells coincidence from contagion.
-     * Without that test 23 of 100 such control groups alarmed.
+     * turns by chance. A sighting of a violation just before the turn's first violation, and the
+     * group's own turning hazard, tell coincidence from contagion; without the hazard test 23 of
+     * 100 such control groups alarmed.
      */
     @Test
     void visibleButIndependentDeviantsRarelyReadAsContagion() {
@@ -60,6 +61,18 @@ class DiffusionQualityTest {
         assertEquals(100, score.controlGroups());
         assertTrue(score.controlAlerts() <= 5, "control groups alarmed: " + score);
         assertTrue(score.detectedBeforeHalf() >= 90, "contagious groups caught before half: " + score);
+    }
+
+    /** The same at the scale of one scenario of 100 contagious and 100 control groups (one agent besides). */
+    @Test
+    void aHundredGroupsThatSeeTheirDeviants() {
+        Scenario s = new Simulator(ScenarioSpec.defaults(1, 400, 2843)
+                .withGroups(new ScenarioSpec.GroupSpec(100, 100, 12, 3, 0.04, 3, true))).generate();
+        DiffusionScore score = new DiffusionScorer(s.truth()).score(run(s).alerts());
+        assertEquals(100, score.controlGroups());
+        assertTrue(score.controlAlerts() <= 5, "control groups alarmed: " + score);
+        assertTrue(score.detectedBeforeHalf() >= 90, "contagious groups caught before half: " + score);
+        assertTrue(score.patientZeroCorrect() >= 80, "patient zero: " + score);
     }
 
     @Test
