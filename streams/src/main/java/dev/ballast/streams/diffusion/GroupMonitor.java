@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Detects deviance spreading agent to agent inside a group (ATP's imitative strategy diffusion).
@@ -142,12 +143,17 @@ public final class GroupMonitor {
         member.exposures = member.recent.stream()
                 .filter(o -> o.at() >= firstViolation - window && o.at() <= firstViolation).toList();
         long lead = member.span(SOURCE_LEAD_EVENTS);
-        attribute(store, signal.groupId(), header, target, member.exposures, null, lead);
+        // The turning member is not stored until this event is done: read it live, the rest once each.
+        Map<String, GroupMember> members = new HashMap<>();
+        members.put(signal.agentId(), member);
+        Function<String, GroupMember> memberOf =
+                id -> members.computeIfAbsent(id, p -> store.member(signal.groupId(), p));
+        attribute(header, target, member.exposures, null, lead, memberOf);
         for (GroupHeader.Deviant other : header.deviants) {
             if (other != target && other.source == null && other.turnedAt > turnedAt) {
-                GroupMember otherMember = store.member(signal.groupId(), other.agentId);
+                GroupMember otherMember = memberOf.apply(other.agentId);
                 if (otherMember != null) {
-                    attribute(store, signal.groupId(), header, other, otherMember.exposures, target.agentId, lead);
+                    attribute(header, other, otherMember.exposures, target.agentId, lead, memberOf);
                 }
             }
         }
@@ -161,10 +167,10 @@ public final class GroupMonitor {
      * not yet deviance. For the same reason the source must have broken a rule in about its last
      * two events before the observation, by its own record of violations.
      */
-    private static void attribute(GroupStore store, String groupId, GroupHeader header, GroupHeader.Deviant target,
-                                  List<GroupMember.Observation> exposures, String onlyFrom, long lead) {
+    private static void attribute(GroupHeader header, GroupHeader.Deviant target,
+                                  List<GroupMember.Observation> exposures, String onlyFrom, long lead,
+                                  Function<String, GroupMember> memberOf) {
         GroupMember.Observation best = null;
-        Map<String, GroupMember> sources = new HashMap<>();
         for (GroupMember.Observation o : exposures) {
             if (onlyFrom != null && !onlyFrom.equals(o.peer())) {
                 continue;
@@ -174,7 +180,7 @@ public final class GroupMonitor {
                     || source.turnedAt >= target.turnedAt) {
                 continue;
             }
-            GroupMember seen = sources.computeIfAbsent(o.peer(), p -> store.member(groupId, p));
+            GroupMember seen = memberOf.apply(o.peer());
             if (seen != null && !seen.mayHaveShownViolation(o.at())) {
                 continue;
             }

@@ -10,7 +10,7 @@ import java.util.List;
  * keyed by groupId on an internal topic.
  *
  * @param deviant        the agent is a suspected or alerted deviant after this event
- * @param violated       this interaction broke a rule in force (null when the sender did not say)
+ * @param violated       this interaction broke a rule in force (null in signals written before it was sent)
  * @param turnedAt       change-point estimate: when the agent probably started deviating
  * @param observedAgents peers whose decisions the agent saw before this interaction
  */
