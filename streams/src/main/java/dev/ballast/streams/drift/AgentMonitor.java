@@ -108,9 +108,10 @@ public final class AgentMonitor {
                 ? recovery.design(state.paidBaselineRate(), state.paidViolationsSinceStart, state.eventsSinceChange)
                 : DetectorDesign.NEVER;
         if (back != DetectorDesign.NEVER) {
-            if (paid != null) {
-                state.recoveryStatistic = back.next(state.recoveryStatistic, !paid);
-            }
+            // A violation whose pay cannot be judged (no reward on it) counts as paid, a compliant
+            // event never is: an agent that stops reporting rewards ends its episode by complying,
+            // not by going quiet about what its violations earn.
+            state.recoveryStatistic = back.next(state.recoveryStatistic, !(paid != null ? paid : violation));
         } else {
             back = recovery.design(state.baselineRate(), state.violationsSinceChange, state.eventsSinceChange);
             if (back != DetectorDesign.NEVER) {

@@ -182,6 +182,54 @@ class AgentMonitorTest {
         assertEquals(20, risesSeen);
     }
 
+    /** Feeds {@code n} events at violation rate {@code p} that carry no reward; returns how many opened an episode. */
+    private static int feedUnrewarded(AgentMonitor m, AgentState s, SplittableRandom rng, int n, double p) {
+        int opened = 0;
+        for (int i = 0; i < n; i++) {
+            opened += m.observe(s, rng.nextDouble() < p, null, s.events() * 60_000L).isPresent() ? 1 : 0;
+        }
+        return opened;
+    }
+
+    /**
+     * An agent in a paid episode that stops reporting rewards: once it complies the episode ends
+     * and a later rise is alerted; while it goes on violating as in the episode (pay unknown) it
+     * stays in it rather than re-arming and alerting again. Before, its reward-less events never
+     * moved the paid recovery test, so it stayed in the episode however it behaved.
+     */
+    @Test
+    void aPaidEpisodeEndsByComplyingWhenRewardsStopBeingReported() {
+        MonitorSettings settings = BallastConfig.parse(new Properties(), Map.of()).monitorSettings();
+        int opened = 0;
+        int ended = 0;
+        int risesSeen = 0;
+        int stayed = 0;
+        int realerts = 0;
+        for (long seed = 101; seed <= 120; seed++) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            AgentMonitor m = new AgentMonitor(settings);
+            AgentState s = new AgentState();
+            List<Detection> detections = new ArrayList<>();
+            feed(m, s, rng, 300, 0.1, 10, 10, detections);
+            feed(m, s, rng, 1_200, 0.1, 30, 10, detections);
+            if (!s.inEpisode() || detections.stream().noneMatch(d -> RewardDetection.NAME.equals(d.detector()))) {
+                continue;
+            }
+            opened++;
+            AgentState still = AgentStateCodec.decode(AgentStateCodec.encode(s));
+            feedUnrewarded(m, s, rng, 1_500, 0.01);
+            ended += s.inEpisode() ? 0 : 1;
+            risesSeen += feedUnrewarded(m, s, rng, 300, 0.6) > 0 ? 1 : 0;
+            realerts += feedUnrewarded(new AgentMonitor(settings), still, rng, 1_500, 0.1);
+            stayed += still.inEpisode() ? 1 : 0;
+        }
+        assertTrue(opened >= 15, opened + " of 20 agents in a paid episode");
+        assertEquals(opened, ended, "paid episodes ended by complying without rewards");
+        assertEquals(opened, risesSeen, "later rises alerted");
+        assertEquals(opened, stayed, "paid episodes kept while violating on, pay unknown");
+        assertEquals(0, realerts);
+    }
+
     /** An episode without a rate to judge it by (no events since its change point) still ends at the baseline. */
     @Test
     void anEpisodeWithNoRateToJudgeStillEndsAtTheBaseline() {
