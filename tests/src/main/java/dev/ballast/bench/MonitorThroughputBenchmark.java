@@ -45,6 +45,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -360,19 +361,26 @@ public final class MonitorThroughputBenchmark {
             alerts.assign(parts);
             alerts.seekToEnd(parts);
             parts.forEach(alerts::position);
+            // Stopped by wakeup(), the consumer's own way out of poll: interrupting the thread made
+            // poll throw InterruptException, which exec:java reports as a failed build.
             Thread reader = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    for (var r : alerts.poll(Duration.ofMillis(20))) {
-                        long now = System.nanoTime();
-                        if (EventJson.readAlert(r.value()) instanceof Decoded.Ok<Alert> ok && ok.value().triggerEventId() != null) {
-                            Long sent = sentAt.get(ok.value().triggerEventId());
-                            if (sent != null) {
-                                synchronized (latencies) {
-                                    latencies.add((now - sent) / 1e6);
+                try {
+                    while (true) {
+                        for (var r : alerts.poll(Duration.ofMillis(20))) {
+                            long now = System.nanoTime();
+                            if (EventJson.readAlert(r.value()) instanceof Decoded.Ok<Alert> ok
+                                    && ok.value().triggerEventId() != null) {
+                                Long sent = sentAt.get(ok.value().triggerEventId());
+                                if (sent != null) {
+                                    synchronized (latencies) {
+                                        latencies.add((now - sent) / 1e6);
+                                    }
                                 }
                             }
                         }
                     }
+                } catch (WakeupException done) {
+                    // the latency phase is over
                 }
             }, "bench-alert-reader");
             List<Event> events = events(scenario.interactionLines().stream()
@@ -393,7 +401,7 @@ public final class MonitorThroughputBenchmark {
                 Thread.sleep(50);
             }
             Thread.sleep(1_000);
-            reader.interrupt();
+            alerts.wakeup();
             reader.join();
         }
         List<Double> sorted = latencies.stream().sorted().toList();
