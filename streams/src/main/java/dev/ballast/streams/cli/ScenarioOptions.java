@@ -17,7 +17,7 @@ final class ScenarioOptions {
     @Option(names = "--seed", description = "Random seed (default: simulate 1, demo 42).")
     Long seed;
 
-    @Option(names = "--agents", description = "Single agents (default: simulate 250, demo 150).")
+    @Option(names = "--agents", description = "Single agents, outside any group (default: simulate 250, demo 150; 0 with groups for group members only).")
     Integer agents;
 
     @Option(names = "--rounds", defaultValue = "400", description = "Rounds, one interaction per agent each (default ${DEFAULT-VALUE}).")

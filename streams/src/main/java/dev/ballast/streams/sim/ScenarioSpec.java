@@ -55,8 +55,8 @@ public record ScenarioSpec(int agents, int rounds, long seed, double tippingShar
     public static final Instant DEFAULT_START = Instant.parse("2026-01-05T00:00:00Z");
 
     public ScenarioSpec {
-        if (agents < 1 || rounds < 100) {
-            throw new IllegalArgumentException("need at least 1 agent and 100 rounds");
+        if (agents < 0 || agents == 0 && groups.contagious() + groups.control() == 0 || rounds < 100) {
+            throw new IllegalArgumentException("need at least 1 agent or group, and 100 rounds");
         }
         if (tippingShare < 0 || driftShare < 0 || policySensitiveShare < 0
                 || tippingShare + driftShare + policySensitiveShare > 1) {

@@ -3,6 +3,7 @@ package dev.ballast.streams.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.events.Decoded;
@@ -20,6 +21,21 @@ class SimulatorTest {
         Scenario c = new Simulator(ScenarioSpec.defaults(20, 150, 6)).generate();
         assertEquals(a, b);
         assertNotEquals(a.interactionLines(), c.interactionLines());
+    }
+
+    /** Groups alone make a scenario (every agent a group member); no agents and no groups do not. */
+    @Test
+    void aScenarioOfGroupsOnlyHasNoSingleAgents() {
+        ScenarioSpec groupsOnly = new ScenarioSpec(0, 150, 7, 0.2, 0.1, 0.1, 0, ScenarioSpec.DEFAULT_START,
+                new ScenarioSpec.GroupSpec(2, 1, 12, 3, 0.04, 3, false), CandidateSpec.defaults(),
+                PreferenceSpec.defaults(), TippingSpec.DEFAULT);
+        Scenario s = new Simulator(groupsOnly).generate();
+        assertEquals(3 * 12, s.truth().agents().size());
+        assertTrue(s.truth().agents().stream().allMatch(a -> a.groupId() != null));
+        assertEquals(3 * 12 * 150, s.interactionLines().size());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> ScenarioSpec.defaults(0, 150, 7));
+        assertTrue(none.getMessage().contains("at least 1 agent or group"), none.getMessage());
     }
 
     @Test
