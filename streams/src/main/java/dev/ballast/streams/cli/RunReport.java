@@ -115,7 +115,20 @@ final class RunReport {
             o.printf(Locale.ROOT, "  job             %s (%s): %s%s%s%n", job.jobId(), job.policyVersion(),
                     status == null ? "no status" : status.state(), jobFigures(m, status),
                     status != null && status.error() != null ? ": " + status.error() : "");
+            withoutPairs(status, result.summary().inputs().get(ReplayInputs.PREFERENCES)).ifPresent(o::println);
         }
+    }
+
+    /**
+     * Why a job failed in a replay that had no preference pairs: alerts can call for re-alignment
+     * in any replay, but it learns from triaged pairs, so there it can only fail.
+     */
+    static Optional<String> withoutPairs(JobStatus status, ReplaySummary.InputFile pairs) {
+        if (status == null || status.state() != JobStatus.State.FAILED || pairs != null && pairs.records() > 0) {
+            return Optional.empty();
+        }
+        return Optional.of("                  this replay had no preference pairs (preferences.jsonl): re-alignment "
+                + "learns from pairs triaged against the new policy, so a job had nothing to train on");
     }
 
     /** What a finished job reported: its held-out figures, or that it found nothing new to learn. */

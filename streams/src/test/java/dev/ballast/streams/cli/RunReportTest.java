@@ -45,6 +45,17 @@ class RunReportTest {
         assertTrue(RunReport.untriaged(0, new ReplaySummary.InputFile("preferences", 0)).isEmpty());
     }
 
+    @Test
+    void aJobThatFailedInAReplayWithoutPairsSaysWhy() {
+        JobStatus failed = new JobStatus("job", JobStatus.State.FAILED, "cpu()", Map.of(), null,
+                "no triage decisions for policy version p@2 on triage.decisions", Instant.parse("2026-12-04T00:00:00Z"));
+        assertTrue(RunReport.withoutPairs(failed, null).orElseThrow().contains("no preference pairs"));
+        assertTrue(RunReport.withoutPairs(failed, new ReplaySummary.InputFile("preferences", 0)).isPresent());
+        assertTrue(RunReport.withoutPairs(failed, new ReplaySummary.InputFile("preferences", 602)).isEmpty());
+        assertTrue(RunReport.withoutPairs(status("m", Map.of()), null).isEmpty());
+        assertTrue(RunReport.withoutPairs(null, null).isEmpty());
+    }
+
     private static DeadLetterLine letter(String error) {
         return new DeadLetterLine("k", "{}", error, "agent.interactions", 0, 0L);
     }
