@@ -131,7 +131,6 @@ final class RunReport {
                 + "learns from pairs triaged against the new policy, so a job had nothing to train on");
     }
 
-    /** What a finished job reported: its held-out figures, or that it found nothing new to learn. */
     /** How many dead letters of each kind of reason, most first: " (invalid_value 5, repeated_event 1)". */
     static String deadLetterKinds(List<DeadLetterLine> dead) {
         if (dead.isEmpty()) {
@@ -145,6 +144,7 @@ final class RunReport {
                 .collect(Collectors.joining(", ", " (", ")"));
     }
 
+    /** What a finished job reported: its held-out figures, or that it found nothing new to learn. */
     static String jobFigures(Map<String, Double> m, JobStatus status) {
         if (m.containsKey("preferenceAccuracyAfter")) {
             return String.format(Locale.ROOT,
