@@ -164,10 +164,7 @@ class AgentMonitorTest {
             SplittableRandom rng = new SplittableRandom(seed);
             AgentMonitor m = new AgentMonitor(settings);
             AgentState s = new AgentState();
-            List<Detection> detections = new ArrayList<>();
-            feed(m, s, rng, 300, 0.1, 10, 10, detections);
-            assertTrue(detections.isEmpty(), "seed " + seed);
-            feed(m, s, rng, 1_200, 0.1, 30, 10, detections);
+            List<Detection> detections = violationsBeginToPay(m, s, rng);
             paidAlerts += (int) detections.stream().filter(d -> RewardDetection.NAME.equals(d.detector())).count();
             payingPhaseAlerts += detections.size();
             feed(m, s, rng, 1_500, 0.1, 10, 10, detections);
@@ -180,6 +177,18 @@ class AgentMonitorTest {
         assertTrue(payingPhaseAlerts <= 25, payingPhaseAlerts + " alerts for 20 agents' one incident each");
         assertEquals(0, stillInEpisode, "agents still in their episode 1,500 events after violating stopped paying");
         assertEquals(20, risesSeen);
+    }
+
+    /**
+     * 300 events at violation rate 0.1 paying as much as compliance (no alert may follow), then
+     * 1,200 at the same rate paying three times as much; returns the detections.
+     */
+    private static List<Detection> violationsBeginToPay(AgentMonitor m, AgentState s, SplittableRandom rng) {
+        List<Detection> detections = new ArrayList<>();
+        feed(m, s, rng, 300, 0.1, 10, 10, detections);
+        assertTrue(detections.isEmpty(), "alerted before violations paid");
+        feed(m, s, rng, 1_200, 0.1, 30, 10, detections);
+        return detections;
     }
 
     /** Feeds {@code n} events at violation rate {@code p} that carry no reward; returns how many opened an episode. */
@@ -209,9 +218,7 @@ class AgentMonitorTest {
             SplittableRandom rng = new SplittableRandom(seed);
             AgentMonitor m = new AgentMonitor(settings);
             AgentState s = new AgentState();
-            List<Detection> detections = new ArrayList<>();
-            feed(m, s, rng, 300, 0.1, 10, 10, detections);
-            feed(m, s, rng, 1_200, 0.1, 30, 10, detections);
+            List<Detection> detections = violationsBeginToPay(m, s, rng);
             if (!s.inEpisode() || detections.stream().noneMatch(d -> RewardDetection.NAME.equals(d.detector()))) {
                 continue;
             }
