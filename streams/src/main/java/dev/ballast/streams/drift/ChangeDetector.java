@@ -5,14 +5,28 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A change detector for an agent's violation indicator, parameterised by the agent's own baseline
- * rate. Designs are cached by baseline rounded to 1e-4, so per-event cost stays a map lookup. Each
- * detector keeps its own cache for that lookup; behind it one cache is shared by every detector
- * with the same kind, parameter and budget (a design solves a Markov chain, about 0.2 ms), so runs,
- * tests and replays that build many monitors pay for each design once.
+ * rate. Designs are cached by baseline bucket, so per-event cost stays a map lookup. Each detector
+ * keeps its own cache for that lookup; behind it one cache is shared by every detector with the
+ * same kind, parameter and budget, so runs, tests and replays that build many monitors pay for each
+ * design once.
+ *
+ * <p>A design solves a Markov chain on the stream thread: 0.1-5 ms for the rate CUSUM, 2-20 ms for
+ * the moderate-rise CUSUM, whose small shift makes the chain long. Buckets of 1e-4 in the baseline
+ * gave up to 10,000 designs per detector, and every agent whose estimate wandered into new ones
+ * stalled the thread: in the throughput benchmark's latency phase a quarter of the monitor's stream
+ * thread went to designs, and a restarted monitor would pay again. Buckets are now 0.02 wide in the
+ * baseline's log-odds (2% of a low rate, finer near 1): about 690 designs per detector in all. Each
+ * bucket is designed at its upper edge, which is conservative: a detector designed for a higher
+ * baseline than the agent's drifts down faster in control, so the budget still holds, for at most
+ * 2% of the baseline in threshold.
  */
 public abstract sealed class ChangeDetector permits BernoulliCusum, PageHinkley {
     private static final int CACHE_LIMIT = 20_000;
     private static final int SHARED_CACHE_LIMIT = 200_000;
+    /** Width of a design bucket, in log-odds of the baseline rate. */
+    static final double BUCKET_LOG_ODDS = 0.02;
+    /** Lowest baseline designed for (see {@link #design(double)}). */
+    private static final double MIN_RATE = 1e-4;
     /**
      * Standard errors of the baseline estimate the rise left above it must exceed to be tested:
      * at 2 or 3, agents at steady rates of 0.9 to 0.98 still alarmed up to 4.5 or 1.5 times as
@@ -23,7 +37,7 @@ public abstract sealed class ChangeDetector permits BernoulliCusum, PageHinkley 
     private final Map<Long, DetectorDesign> cache = new ConcurrentHashMap<>();
     private final double budgetEvents;
 
-    private record DesignKey(String detector, double parameter, double budgetEvents, long rate) {
+    private record DesignKey(String detector, double parameter, double budgetEvents, long bucket) {
     }
 
     protected ChangeDetector(double budgetEvents) {
@@ -47,15 +61,26 @@ public abstract sealed class ChangeDetector permits BernoulliCusum, PageHinkley 
      * zero has none, and a lower true rate only lengthens the run to a false alarm.
      */
     public DetectorDesign design(double baselineRate) {
-        long rate = Math.max(1, Math.round(baselineRate * 10_000));
-        DetectorDesign design = cache.get(rate);
+        long bucket = bucket(baselineRate);
+        DetectorDesign design = cache.get(bucket);
         if (design == null) {
-            design = shared(rate);
+            design = shared(bucket);
             if (cache.size() < CACHE_LIMIT) {
-                cache.put(rate, design);
+                cache.put(bucket, design);
             }
         }
         return design;
+    }
+
+    /** The bucket of {@code rate}: the log-odds of {@code max(rate, 1e-4)} rounded up to a bucket's width. */
+    static long bucket(double rate) {
+        double p = Math.min(Math.max(rate, MIN_RATE), 1 - 1e-12);
+        return (long) Math.ceil(Math.log(p / (1 - p)) / BUCKET_LOG_ODDS);
+    }
+
+    /** The baseline a bucket is designed for: its upper edge, at least every rate in it. */
+    static double edge(long bucket) {
+        return 1 / (1 + Math.exp(-bucket * BUCKET_LOG_ODDS));
     }
 
     /**
@@ -82,11 +107,11 @@ public abstract sealed class ChangeDetector permits BernoulliCusum, PageHinkley 
     /** The highest violation rate the test can aim at. */
     protected abstract double maxRate();
 
-    private DetectorDesign shared(long rate) {
-        DesignKey key = new DesignKey(name(), parameter(), budgetEvents, rate);
+    private DetectorDesign shared(long bucket) {
+        DesignKey key = new DesignKey(name(), parameter(), budgetEvents, bucket);
         DetectorDesign design = SHARED.get(key);
         if (design == null) {
-            design = newDesign(rate / 10_000.0);
+            design = newDesign(edge(bucket));
             if (SHARED.size() < SHARED_CACHE_LIMIT) {
                 SHARED.put(key, design);
             }

@@ -1,6 +1,7 @@
 package dev.ballast.streams.drift;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -89,12 +90,32 @@ class ThresholdCalibratorTest {
      * a violation worth a fraction of a grid step, could not confirm any threshold; the
      * approximation's threshold stands, and an agent already violating always can never alarm.
      */
+    /**
+     * Designs are shared by buckets of baselines, each designed at its upper edge (a higher
+     * baseline is the conservative side) and at most 2% above any baseline in it; there are few
+     * enough buckets over the whole range that every design is paid for once, in about a second.
+     */
+    @Test
+    void designBucketsAreFewAndErrOnTheSafeSide() {
+        java.util.Set<Long> buckets = new java.util.HashSet<>();
+        for (double p = 0.0001; p < 0.99; p += 0.00001) {
+            double edge = ChangeDetector.edge(ChangeDetector.bucket(p));
+            assertTrue(edge >= p && edge <= p * 1.0203, "rate " + p + " designed at " + edge);
+            buckets.add(ChangeDetector.bucket(p));
+        }
+        assertTrue(buckets.size() < 700, buckets.size() + " buckets");
+        assertEquals(ChangeDetector.bucket(0.0001), ChangeDetector.bucket(0));
+        BernoulliCusum cusum = new BernoulliCusum(0.45, 1_000_000);
+        assertSame(cusum.design(0.0301), cusum.design(0.0302));
+    }
+
     @Test
     void baselinesNearTheReferenceRateGetADesignWithoutSolvingAHugeChain() {
         BernoulliCusum cusum = new BernoulliCusum(0.45, 1_000_000);
         for (double p0 : new double[]{0.9, 0.95, 0.985}) {
             DetectorDesign d = cusum.design(p0);
-            double mu0 = p0 * d.up() + (1 - p0) * d.down();
+            double designedFor = ChangeDetector.edge(ChangeDetector.bucket(p0));
+            double mu0 = designedFor * d.up() + (1 - designedFor) * d.down();
             assertEquals(ThresholdCalibrator.approximateThreshold(1, mu0, 1_000_000), d.threshold(), 1e-6 * d.threshold(),
                     "p0 " + p0);
         }
