@@ -17,14 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * thread went to designs, and a restarted monitor would pay again. Buckets are now 0.02 wide in the
  * baseline's log-odds (2% of a low rate, finer near 1): about 690 designs per detector in all. Each
  * bucket is designed at its upper edge, which is conservative: a detector designed for a higher
- * baseline than the agent's drifts down faster in control, so the budget still holds, for at most
- * 2% of the baseline in threshold.
+ * baseline than the agent's drifts down faster in control, so the budget still holds, at the cost
+ * of a threshold set for a baseline up to 2% higher than the agent's.
  */
 public abstract sealed class ChangeDetector permits BernoulliCusum, PageHinkley {
     private static final int CACHE_LIMIT = 20_000;
     private static final int SHARED_CACHE_LIMIT = 200_000;
     /** Width of a design bucket, in log-odds of the baseline rate. */
-    static final double BUCKET_LOG_ODDS = 0.02;
+    private static final double BUCKET_LOG_ODDS = 0.02;
     /** Lowest baseline designed for (see {@link #design(double)}). */
     private static final double MIN_RATE = 1e-4;
     /**
