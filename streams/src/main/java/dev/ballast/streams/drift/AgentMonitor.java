@@ -1,6 +1,9 @@
 package dev.ballast.streams.drift;
 
 import dev.ballast.events.AlertType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -90,6 +93,23 @@ public final class AgentMonitor {
                 : null;
         return opener == null ? Optional.empty()
                 : Optional.of(openEpisode(state, design, paidDesign, moderateDesign, opener));
+    }
+
+    /**
+     * Solves every design this monitor's detectors can need, so that the stream thread finds them
+     * ready: otherwise the first agent to reach each baseline waits for its design, up to 20 ms
+     * for the moderate-rise statistic. About 2-3 s of one core, once per process.
+     */
+    public void prepareDesigns() {
+        List<ChangeDetector> detectors = new ArrayList<>();
+        detectors.add(settings.detector());
+        detectors.add(settings.suspicion());
+        detectors.add(settings.moderate());
+        if (settings.reward() != null) {
+            detectors.add(settings.reward().rateDetector());
+            detectors.add(settings.reward().paidDetector());
+        }
+        detectors.stream().filter(Objects::nonNull).forEach(ChangeDetector::prepare);
     }
 
     /**

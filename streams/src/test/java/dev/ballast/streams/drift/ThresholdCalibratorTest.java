@@ -109,6 +109,20 @@ class ThresholdCalibratorTest {
         assertSame(cusum.design(0.0301), cusum.design(0.0302));
     }
 
+    /** Prepared, a detector holds every bucket's design, the same a later lookup gives. */
+    @Test
+    void preparedDesignsAreTheOnesLookedUp() {
+        BernoulliCusum cusum = new BernoulliCusum(0.15, 1e7);
+        assertEquals(0, cusum.readyDesigns());
+        cusum.prepare();
+        int buckets = (int) (ChangeDetector.bucket(0.999) - ChangeDetector.bucket(0.0001) + 1);
+        assertEquals(buckets, cusum.readyDesigns());
+        for (double p = 0.0001; p < 0.999; p += 0.0007) {
+            assertSame(new BernoulliCusum(0.15, 1e7).design(p), cusum.design(p), "rate " + p);
+        }
+        assertEquals(buckets, cusum.readyDesigns());
+    }
+
     @Test
     void baselinesNearTheReferenceRateGetADesignWithoutSolvingAHugeChain() {
         BernoulliCusum cusum = new BernoulliCusum(0.45, 1_000_000);
