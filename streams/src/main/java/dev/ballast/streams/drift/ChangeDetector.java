@@ -36,6 +36,7 @@ public abstract sealed class ChangeDetector permits BernoulliCusum, PageHinkley 
      */
     private static final double MIN_RISE_ERRORS = 4;
     private static final Map<DesignKey, DetectorDesign> SHARED = new ConcurrentHashMap<>();
+    private static final Object PREPARING = new Object();
     private final Map<Long, DetectorDesign> cache = new ConcurrentHashMap<>();
     private final double budgetEvents;
 
@@ -69,11 +70,15 @@ public abstract sealed class ChangeDetector permits BernoulliCusum, PageHinkley 
     /**
      * Solves the design of every baseline from 1e-4 to {@value #MAX_PREPARED_RATE} now, so that
      * no agent waits on one later (about 690 designs; 0.5 s of one core for the rate CUSUM, 1 s for
-     * the moderate-rise one). Designs are shared by the process, so this is paid once.
+     * the moderate-rise one). Designs are shared by the process, so this is paid once: preparations
+     * running at the same time (two monitors in one process) take turns, and the later one only
+     * looks up what the first solved.
      */
     public void prepare() {
-        for (long b = bucket(MIN_RATE); b <= bucket(MAX_PREPARED_RATE); b++) {
-            designOf(b);
+        synchronized (PREPARING) {
+            for (long b = bucket(MIN_RATE); b <= bucket(MAX_PREPARED_RATE); b++) {
+                designOf(b);
+            }
         }
     }
 

@@ -95,11 +95,6 @@ public final class MonitorTopology {
         builder.addStateStore(agentStore());
         builder.addStateStore(policyStore());
         AgentMonitor agentMonitor = new AgentMonitor(config.monitorSettings());
-        // Detector designs are solved once per process; solving them now, beside the stream
-        // threads, spares the first agents at each baseline a wait of up to 20 ms on theirs.
-        Thread designs = new Thread(agentMonitor::prepareDesigns, "ballast-detector-designs");
-        designs.setDaemon(true);
-        designs.start();
         Produced<String, Alert> toAlerts = Produced.with(Serdes.String(), JsonSerde.of(Alert.class));
         Map<String, KStream<String, MonitorOutput>> outputs = DeadLetters.divert(interactions
                         .<MonitorInput>mapValues(MonitorInput.OfInteraction::new, Named.as("interaction-input"))
