@@ -20,7 +20,8 @@ import java.util.Map;
  * @param datasetSelector where the training data is: {@code triageTopic}, {@code preferencesTopic},
  *                        {@code policyVersion}
  * @param counts          what the trigger saw: conflicts by action, or alerts by type
- * @param createdAt       stream time of the record that made the trigger fire
+ * @param createdAt       event time of the record that made the trigger fire (an alert's
+ *                        {@code eventTimestamp}, a triage decision's record time)
  */
 public record RealignJob(String jobId, String reason, List<String> alertIds, String policyVersion, String model,
                          Map<String, String> datasetSelector, Map<String, Long> counts, Instant createdAt) {

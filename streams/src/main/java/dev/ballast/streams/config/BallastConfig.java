@@ -149,6 +149,7 @@ public record BallastConfig(
         k.put("trigger.alerts.min", new String[]{"20", "TIPPING, DRIFT and DIFFUSION alerts under one policy version, within trigger.alerts.window.ms, that create a re-alignment job"});
         k.put("trigger.alerts.window.ms", new String[]{"3600000", "Stream-time window of trigger.alerts.min"});
         k.put("trigger.cooldown.ms", new String[]{"3600000", "Stream time after a job before another job of the same reason (for another policy version) starts"});
+        k.put("trigger.order.grace.ms", new String[]{"10000", "Wall-clock time a live trigger holds each alert and triage decision before counting it, so that alerts from partitions a little behind are counted in event-time order (a replay counts them all in that order at its end)"});
         k.put("realign.steps", new String[]{"300", "Optimiser steps of a re-alignment job"});
         k.put("realign.batch.pairs", new String[]{"32", "Preference pairs per step (discarded and neutral batches: half and the same)"});
         k.put("realign.learning.rate", new String[]{"0.001", "Adam's peak learning rate (cosine decay to 5%)"});
@@ -272,7 +273,8 @@ public record BallastConfig(
                 new TriggerSettings((long) reader.decimal("trigger.conflicts.min", 1, 1e12),
                         reader.integer("trigger.alerts.min", 1, 1_000_000),
                         (long) reader.decimal("trigger.alerts.window.ms", 1, 1e13),
-                        (long) reader.decimal("trigger.cooldown.ms", 0, 1e13)),
+                        (long) reader.decimal("trigger.cooldown.ms", 0, 1e13),
+                        (long) reader.decimal("trigger.order.grace.ms", 0, 86_400_000)),
                 realignConfig(reader, values),
                 reader.integer("metrics.port", -1, 65_535),
                 reader.integer("max.record.bytes", 1_024, 100 * 1_048_576),

@@ -39,14 +39,24 @@ public final class MonitorService implements AutoCloseable {
     static final String LAG_GAUGE = "ballast.monitor.records.lag.max";
     private final CountDownLatch failed = new CountDownLatch(1);
     private volatile Throwable failure;
-    private final InputEnd inputEnd = new InputEnd();
+    private final InputEnd inputEnd;
 
+    /** A live monitor. */
     public MonitorService(BallastConfig config, BallastMetrics metrics) {
-        this(config, metrics, Clock.systemUTC());
+        this(config, metrics, Clock.systemUTC(), InputEnd.live());
     }
 
-    /** With {@code clock} stamping alerts' {@code detectedAt}. */
+    /** A live monitor with {@code clock} stamping alerts' {@code detectedAt}. */
     public MonitorService(BallastConfig config, BallastMetrics metrics, Clock clock) {
+        this(config, metrics, clock, InputEnd.live());
+    }
+
+    /**
+     * @param inputEnd {@link InputEnd#bounded()} for a run that will say when its input has ended
+     *                 ({@link #endOfInput()}, {@link #endOfTriggerInput()})
+     */
+    public MonitorService(BallastConfig config, BallastMetrics metrics, Clock clock, InputEnd inputEnd) {
+        this.inputEnd = inputEnd;
         TopicAdmin.Layout layout;
         try (Admin admin = Admin.create(adminProps(config))) {
             layout = TopicAdmin.ensureTopics(admin, config);
@@ -144,6 +154,14 @@ public final class MonitorService implements AutoCloseable {
      */
     public void endOfInput() {
         inputEnd.end();
+    }
+
+    /**
+     * For a bounded run, once every alert and triage decision has reached the trigger: it counts
+     * all it holds, in event-time order, and from then on counts what arrives at once.
+     */
+    public void endOfTriggerInput() {
+        inputEnd.endTriggerInput();
     }
 
     public KafkaStreams.State state() {

@@ -65,7 +65,9 @@ public final class TopicAdmin {
         wanted.add(new NewTopic(t.quarantined(), gatePartitions, rf));
         wanted.add(new NewTopic(t.preferences(), partitions, rf).configs(userRecords));
         wanted.add(new NewTopic(t.triage(), partitions, rf));
-        wanted.add(new NewTopic(t.jobs(), partitions, rf));
+        // One partition keeps jobs in the order the trigger created them, which the executor runs
+        // them in: each job starts from the model the jobs before it left.
+        wanted.add(new NewTopic(t.jobs(), Optional.of(1), rf));
         wanted.add(new NewTopic(t.status(), partitions, rf));
         wanted.add(new NewTopic(t.alerts(), partitions, rf));
         wanted.add(new NewTopic(t.dlq(), partitions, rf).configs(userRecords));

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,8 @@ public final class BallastMetrics {
     private final AtomicLong agentsInEpisode = new AtomicLong();
     private final AtomicLong groupsInDiffusion = new AtomicLong();
     private final AtomicLong groupSignalsHeld = new AtomicLong();
+    private final AtomicLong triggerInputsHeld = new AtomicLong();
+    private final Counter triggerInputsLate;
     private final Map<String, Counter> groupSignalsOutOfOrder = new ConcurrentHashMap<>();
     private final Timer alertLatency;
 
@@ -84,6 +87,12 @@ public final class BallastMetrics {
         for (String reason : List.of("late", "buffer_full")) {
             groupSignalOutOfOrderCounter(reason);
         }
+        Gauge.builder("ballast.realign.trigger.held", triggerInputsHeld, AtomicLong::get)
+                .description("Alerts and triage decisions the trigger holds to count them in event-time order")
+                .register(registry);
+        triggerInputsLate = Counter.builder("ballast.realign.trigger.late")
+                .description("Alerts and triage decisions the trigger counted after a later one (they arrived after the order grace)")
+                .register(registry);
         alertLatency = Timer.builder("ballast.alert.latency")
                 .description("From the triggering record's timestamp to the alert leaving its processor")
                 .publishPercentileHistogram().register(registry);
@@ -273,6 +282,25 @@ public final class BallastMetrics {
     /** A re-alignment job the trigger created, by reason. */
     public void realignJobCreated(String reason) {
         triggered(reason).increment();
+    }
+
+    /** Re-alignment jobs the trigger created in this process, of every reason. */
+    public double realignJobsCreated() {
+        return Arrays.stream(RealignJob.Reason.values()).mapToDouble(r -> triggered(r.name()).count()).sum();
+    }
+
+    public void triggerInputsHeld(long delta) {
+        triggerInputsHeld.addAndGet(delta);
+    }
+
+    /** Alerts and triage decisions the trigger holds for event-time order, over every task of this instance. */
+    public long triggerInputsHeld() {
+        return triggerInputsHeld.get();
+    }
+
+    /** An alert or triage decision counted after one with a later event time. */
+    public void triggerInputLate() {
+        triggerInputsLate.increment();
     }
 
     private Counter triggered(String reason) {

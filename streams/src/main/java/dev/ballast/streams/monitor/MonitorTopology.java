@@ -121,7 +121,7 @@ public final class MonitorTopology {
                 .to(topics.alerts(), toAlerts.withName("group-alerts-sink"));
         GateTopology.addTo(builder, config, validPolicies, layout.candidates(), partitions, metrics, clock);
         TriageTopology.addTo(builder, config, validPolicies, layout.preferences(), metrics);
-        TriggerTopology.addTo(builder, config, metrics);
+        TriggerTopology.addTo(builder, config, inputEnd, metrics);
         return builder.build();
     }
 

@@ -24,6 +24,7 @@ import dev.ballast.streams.kafka.EmbeddedKafka;
 import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.ProcessingWatcher;
 import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.InputEnd;
 import dev.ballast.streams.monitor.IntakeProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -32,6 +33,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -172,7 +174,7 @@ public final class ReplayRunner {
         }
         Properties adminProps = MonitorService.adminProps(run);
         long started = System.nanoTime();
-        try (MonitorService monitor = new MonitorService(run, metrics);
+        try (MonitorService monitor = new MonitorService(run, metrics, Clock.systemUTC(), InputEnd.bounded());
              ScoringService scorer = gating ? new ScoringService(scoring, metrics.registry()) : null;
              Admin admin = Admin.create(adminProps);
              ProcessingWatcher watcher = new ProcessingWatcher(admin, run.bootstrapServers(), run.clientOverrides(),
@@ -241,8 +243,9 @@ public final class ReplayRunner {
             awaitGroupOrder(pipeline, metrics);
             // Signals released at the end may raise alerts, which the trigger reads in turn.
             await(pipeline, watcher, watched);
+            monitor.endOfTriggerInput();
+            List<RealignJob> jobs = awaitJobs(pipeline, metrics, run, t.jobs(), jobsFrom);
             List<TriageDecision> triage = read(run, t.triage(), triageFrom, TriageDecision.class);
-            List<RealignJob> jobs = read(run, t.jobs(), jobsFrom, RealignJob.class);
             List<JobStatus> statuses = runJobs(run, runId, jobs, scoring, metrics.registry());
             List<Alert> alerts = readAlerts(run, t.alerts(), alertsFrom);
             List<DeadLetterLine> dead = readDeadLetters(run, t.dlq(), dlqFrom);
@@ -341,6 +344,33 @@ public final class ReplayRunner {
             if (System.nanoTime() - since > STALL.toNanos()) {
                 throw new IllegalStateException(metrics.groupSignalsHeld() + " group signals still held after "
                         + STALL.toMinutes() + " minutes (" + service.state().get() + ")");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * Waits until the trigger, told that every alert and decision has reached it, has counted all it
+     * held, and every job it created is committed; returns those jobs in the order it created them.
+     */
+    private List<RealignJob> awaitJobs(Progressing service, BallastMetrics metrics, BallastConfig run, String topic,
+                                       Map<TopicPartition, Long> from) throws InterruptedException {
+        long since = System.nanoTime();
+        while (true) {
+            failIfStopped(service);
+            if (metrics.triggerInputsHeld() == 0) {
+                List<RealignJob> jobs = new ArrayList<>(read(run, topic, from, RealignJob.class));
+                if (jobs.size() >= metrics.realignJobsCreated()) {
+                    // The trigger's order, which the job topic's partitions do not keep: each job
+                    // starts from the model the jobs before it left.
+                    jobs.sort(Comparator.comparing(RealignJob::createdAt).thenComparing(RealignJob::jobId));
+                    return jobs;
+                }
+            }
+            if (System.nanoTime() - since > STALL.toNanos()) {
+                throw new IllegalStateException("the trigger still holds " + metrics.triggerInputsHeld()
+                        + " alerts and decisions, or its jobs are not committed, after " + STALL.toMinutes()
+                        + " minutes (" + service.state().get() + ")");
             }
             Thread.sleep(100);
         }

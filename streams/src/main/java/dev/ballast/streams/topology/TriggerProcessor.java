@@ -1,29 +1,65 @@
 package dev.ballast.streams.topology;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.events.EventJson;
 import dev.ballast.events.RealignJob;
 import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.InputEnd;
 import dev.ballast.streams.trigger.RealignTrigger;
 import dev.ballast.streams.trigger.TriggerState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Runs the {@link RealignTrigger} on every decision and alert, with its state in
  * {@value TriggerTopology#TRIGGER_STORE}. Under exactly-once the state update and the job record
  * commit together, so a restart neither forgets a job nor creates it twice.
+ *
+ * <p>The trigger's answers depend on the order it counts in (the alert window, the cooldown between
+ * policy versions), and alerts reach it from every monitor task through the alerts topic, in an
+ * order that depends on how many partitions there are. So inputs wait in
+ * {@value TriggerTopology#TRIGGER_ORDER_STORE}, keyed by event time, and are counted in that order:
+ * in a live run once one of them has been held {@code orderGraceMs} of wall-clock time (with
+ * everything that sorts before it), in a bounded run all at once when its input has ended, which
+ * makes a replay's jobs the same at any partition count.
  */
 final class TriggerProcessor implements Processor<String, TriggerInput, String, RealignJob> {
+    private static final ObjectMapper JSON = EventJson.LENIENT;
     private static final String KEY = "state";
     private final RealignTrigger trigger;
+    private final long orderGraceMs;
+    private final InputEnd inputEnd;
     private final BallastMetrics metrics;
     private ProcessorContext<String, RealignJob> context;
     private KeyValueStore<String, TriggerState> store;
+    private KeyValueStore<Bytes, byte[]> order;
+    /** Inputs this task holds, as reported to the gauge. */
+    private long held;
+    /** Key of the last input counted since this task started: one sorting before it came late. */
+    private Bytes countedThrough;
 
-    TriggerProcessor(RealignTrigger trigger, BallastMetrics metrics) {
+    /** An input waiting its turn, with the wall-clock time it arrived. */
+    record Held(TriggerInput input, long receivedAtMs) {
+    }
+
+    TriggerProcessor(RealignTrigger trigger, long orderGraceMs, InputEnd inputEnd, BallastMetrics metrics) {
         this.trigger = trigger;
+        this.orderGraceMs = orderGraceMs;
+        this.inputEnd = inputEnd;
         this.metrics = metrics;
     }
 
@@ -31,19 +67,126 @@ final class TriggerProcessor implements Processor<String, TriggerInput, String, 
     public void init(ProcessorContext<String, RealignJob> context) {
         this.context = context;
         this.store = context.getStateStore(TriggerTopology.TRIGGER_STORE);
+        this.order = context.getStateStore(TriggerTopology.TRIGGER_ORDER_STORE);
+        try (KeyValueIterator<Bytes, byte[]> all = order.all()) {
+            all.forEachRemaining(e -> held++);
+        }
+        metrics.triggerInputsHeld(held);
+        long every = Math.max(10, Math.min(1_000, orderGraceMs / 4));
+        context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::releaseDue);
+    }
+
+    @Override
+    public void close() {
+        metrics.triggerInputsHeld(-held);
     }
 
     @Override
     public void process(Record<String, TriggerInput> record) {
+        long at = eventTime(record);
+        Bytes key = Bytes.wrap(orderKey(at, record.value()));
+        if (inputEnd.triggerInputEnded() || !inputEnd.isBounded() && orderGraceMs == 0) {
+            count(key, record.value(), at);
+            return;
+        }
+        // The same alert or decision twice (a re-send) is held, and counted, once.
+        if (order.get(key) == null) {
+            held++;
+            metrics.triggerInputsHeld(1);
+        }
+        order.put(key, EventJson.write(new Held(record.value(), context.currentSystemTimeMs())));
+    }
+
+    /**
+     * Counts what is due: in a bounded run whose input has ended, everything; in a live run, every
+     * input up to the last one (in event-time order) that has been held for the grace.
+     */
+    private void releaseDue(long nowMs) {
+        if (held == 0) {
+            return;
+        }
+        Bytes through = null;
+        boolean all = inputEnd.triggerInputEnded();
+        if (!all && !inputEnd.isBounded()) {
+            try (KeyValueIterator<Bytes, byte[]> it = order.all()) {
+                while (it.hasNext()) {
+                    KeyValue<Bytes, byte[]> e = it.next();
+                    if (read(e.value).receivedAtMs() <= nowMs - orderGraceMs) {
+                        through = e.key;
+                    }
+                }
+            }
+        }
+        if (!all && through == null) {
+            return;
+        }
+        List<Bytes> done = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = order.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> e = it.next();
+                if (!all && e.key.compareTo(through) > 0) {
+                    break;
+                }
+                done.add(e.key);
+                count(e.key, read(e.value).input(), timeOf(e.key));
+            }
+        }
+        done.forEach(order::delete);
+        held -= done.size();
+        metrics.triggerInputsHeld(-done.size());
+    }
+
+    private void count(Bytes key, TriggerInput input, long at) {
+        if (countedThrough != null && key.compareTo(countedThrough) < 0) {
+            metrics.triggerInputLate();
+        } else {
+            countedThrough = key;
+        }
         TriggerState stored = store.get(KEY);
         TriggerState state = stored == null ? TriggerState.empty() : stored;
-        Optional<RealignJob> job = record.value() instanceof TriggerInput.OfDecision d
-                ? trigger.onDecision(state, d.decision(), record.timestamp())
-                : trigger.onAlert(state, ((TriggerInput.OfAlert) record.value()).alert(), record.timestamp());
+        Optional<RealignJob> job = input instanceof TriggerInput.OfDecision d
+                ? trigger.onDecision(state, d.decision(), at)
+                : trigger.onAlert(state, ((TriggerInput.OfAlert) input).alert(), at);
         store.put(KEY, state);
         job.ifPresent(j -> {
             metrics.realignJobCreated(j.reason());
-            context.forward(new Record<>(j.jobId(), j, record.timestamp()));
+            context.forward(new Record<>(j.jobId(), j, at));
         });
+    }
+
+    /**
+     * An alert's time is the event time of the interaction that raised it, as the agent stamped it:
+     * the record's own timestamp is when it was produced, which in a replay says how fast the log
+     * was read, not when the agents acted. A triage decision carries no time of its own.
+     */
+    private static long eventTime(Record<String, TriggerInput> record) {
+        return record.value() instanceof TriggerInput.OfAlert a && a.alert().eventTimestamp() != null
+                ? a.alert().eventTimestamp().toEpochMilli()
+                : record.timestamp();
+    }
+
+    /**
+     * Event time (sign bit flipped, so that unsigned byte order is time order), then what the input
+     * is: a deterministic order for inputs at the same instant, whatever partition they came through.
+     */
+    static byte[] orderKey(long eventTime, TriggerInput input) {
+        String id = input instanceof TriggerInput.OfDecision d
+                ? "d\u0000" + d.decision().policyVersion() + '\u0000' + d.decision().pairId()
+                : "a\u0000" + ((TriggerInput.OfAlert) input).alert().alertId();
+        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(8 + idBytes.length).putLong(eventTime ^ Long.MIN_VALUE).put(idBytes).array();
+    }
+
+    private static long timeOf(Bytes key) {
+        return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
+    }
+
+    private static Held read(byte[] bytes) {
+        try {
+            return JSON.readValue(bytes, Held.class);
+        } catch (IOException e) {
+            // Written by this class: unreadable state is a bug or a layout change, not bad input.
+            throw new UncheckedIOException("trigger order store unreadable", e);
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.ballast.events.TriageDecision;
 import dev.ballast.streams.policy.PolicyEngine;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,8 +92,10 @@ public final class RealignTrigger {
         state.lastJobAt().put(reason.name(), at);
         Map<String, String> selector = new TreeMap<>(selectorTopics);
         selector.put(RealignJob.POLICY_VERSION, policyVersion);
+        // Sorted maps, so that a job is written the same way every time it is created.
         return Optional.of(new RealignJob(jobId, reason.name(), List.copyOf(alertIds), policyVersion, "current",
-                selector, Map.copyOf(counts), Instant.ofEpochMilli(at)));
+                Collections.unmodifiableMap(selector), Collections.unmodifiableMap(new TreeMap<>(counts)),
+                Instant.ofEpochMilli(at)));
     }
 
     /** {@code realign-<reason>-<policy version>}, with anything but letters, digits, '.', '_' and '@' as '-'. */

@@ -25,6 +25,11 @@ final class ApplicationDriver {
 
     /** A driver for {@code config}'s topology, one partition per topic, state under {@code name}. */
     static TopologyTestDriver start(BallastConfig config, String name, BallastMetrics metrics) {
+        return start(config, name, metrics, InputEnd.live());
+    }
+
+    /** The same for a run that ends as {@code inputEnd} says (a bounded one, like a replay). */
+    static TopologyTestDriver start(BallastConfig config, String name, BallastMetrics metrics, InputEnd inputEnd) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, name);
         // The driver commits, and so fsyncs a store checkpoint, after every record: on tmpfs that
@@ -33,7 +38,7 @@ final class ApplicationDriver {
             props.put(StreamsConfig.STATE_DIR_CONFIG, SHM.resolve("ballast-" + name).toString());
         }
         return new TopologyTestDriver(
-                MonitorTopology.build(config, new TopicAdmin.Layout(1, 1, 1), metrics, Clock.systemUTC(), new InputEnd()), props);
+                MonitorTopology.build(config, new TopicAdmin.Layout(1, 1, 1), metrics, Clock.systemUTC(), inputEnd), props);
     }
 
     /** A user topic, written as raw bytes as producers write it. */

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class RealignTriggerTest {
     private static final long HOUR = 3_600_000;
-    private final RealignTrigger trigger = new RealignTrigger(new TriggerSettings(3, 2, HOUR, HOUR), "triage", "prefs");
+    private final RealignTrigger trigger = new RealignTrigger(new TriggerSettings(3, 2, HOUR, HOUR, 0), "triage", "prefs");
 
     private static TriageDecision decision(String pair, TriageDecision.Action action, String version) {
         return new TriageDecision(pair, action, action == TriageDecision.Action.PRESERVE ? 0 : 3, version, List.of(),
