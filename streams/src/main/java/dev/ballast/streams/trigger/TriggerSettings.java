@@ -5,9 +5,9 @@ package dev.ballast.streams.trigger;
  *
  * @param minConflicts  INVERT plus DISCARD decisions for one policy version that call for a job
  * @param minAlerts     TIPPING, DRIFT and DIFFUSION alerts under one policy version, within
- *                      {@code alertWindowMs} of stream time, that call for a job
+ *                      {@code alertWindowMs} of event time, that call for a job
  * @param alertWindowMs the alert window
- * @param cooldownMs    stream time after a job during which no other job of the same reason starts
+ * @param cooldownMs    event time after a job during which no other job of the same reason starts
  *                      (a job for another policy version waits; it is not dropped)
  * @param orderGraceMs  wall-clock time a live trigger holds each alert and decision, so that those
  *                      arriving from other partitions a little later are still counted in
