@@ -9,19 +9,13 @@ import dev.ballast.streams.trigger.RealignTrigger;
 import dev.ballast.streams.trigger.TriggerState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -46,9 +40,7 @@ final class TriggerProcessor implements Processor<String, TriggerInput, String, 
     private final BallastMetrics metrics;
     private ProcessorContext<String, RealignJob> context;
     private KeyValueStore<String, TriggerState> store;
-    private KeyValueStore<Bytes, byte[]> order;
-    /** Inputs this task holds, as reported to the gauge. */
-    private long held;
+    private EventTimeBuffer order;
     /** Key of the last input counted since this task started: one sorting before it came late. */
     private Bytes countedThrough;
 
@@ -67,34 +59,26 @@ final class TriggerProcessor implements Processor<String, TriggerInput, String, 
     public void init(ProcessorContext<String, RealignJob> context) {
         this.context = context;
         this.store = context.getStateStore(TriggerTopology.TRIGGER_STORE);
-        this.order = context.getStateStore(TriggerTopology.TRIGGER_ORDER_STORE);
-        try (KeyValueIterator<Bytes, byte[]> all = order.all()) {
-            all.forEachRemaining(e -> held++);
-        }
-        metrics.triggerInputsHeld(held);
+        this.order = new EventTimeBuffer(context.getStateStore(TriggerTopology.TRIGGER_ORDER_STORE),
+                metrics::triggerInputsHeld);
         long every = Math.max(10, Math.min(1_000, orderGraceMs / 4));
         context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::releaseDue);
     }
 
     @Override
     public void close() {
-        metrics.triggerInputsHeld(-held);
+        order.close();
     }
 
     @Override
     public void process(Record<String, TriggerInput> record) {
         long at = eventTime(record);
-        Bytes key = Bytes.wrap(orderKey(at, record.value()));
         if (inputEnd.triggerInputEnded() || !inputEnd.isBounded() && orderGraceMs == 0) {
-            count(key, record.value(), at);
+            count(at, record.value());
             return;
         }
         // The same alert or decision twice (a re-send) is held, and counted, once.
-        if (order.get(key) == null) {
-            held++;
-            metrics.triggerInputsHeld(1);
-        }
-        order.put(key, EventJson.write(new Held(record.value(), context.currentSystemTimeMs())));
+        order.hold(at, id(record.value()), EventJson.write(new Held(record.value(), context.currentSystemTimeMs())));
     }
 
     /**
@@ -102,41 +86,19 @@ final class TriggerProcessor implements Processor<String, TriggerInput, String, 
      * input up to the last one (in event-time order) that has been held for the grace.
      */
     private void releaseDue(long nowMs) {
-        if (held == 0) {
+        if (order.held() == 0) {
             return;
         }
-        Bytes through = null;
-        boolean all = inputEnd.triggerInputEnded();
-        if (!all && !inputEnd.isBounded()) {
-            try (KeyValueIterator<Bytes, byte[]> it = order.all()) {
-                while (it.hasNext()) {
-                    KeyValue<Bytes, byte[]> e = it.next();
-                    if (read(e.value).receivedAtMs() <= nowMs - orderGraceMs) {
-                        through = e.key;
-                    }
-                }
-            }
+        EventTimeBuffer.Handler counting = (at, bytes) -> count(at, read(bytes).input());
+        if (inputEnd.triggerInputEnded()) {
+            order.releaseAll(counting);
+        } else if (!inputEnd.isBounded()) {
+            order.releaseThroughLast(bytes -> read(bytes).receivedAtMs() <= nowMs - orderGraceMs, counting);
         }
-        if (!all && through == null) {
-            return;
-        }
-        List<Bytes> done = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = order.all()) {
-            while (it.hasNext()) {
-                KeyValue<Bytes, byte[]> e = it.next();
-                if (!all && e.key.compareTo(through) > 0) {
-                    break;
-                }
-                done.add(e.key);
-                count(e.key, read(e.value).input(), timeOf(e.key));
-            }
-        }
-        done.forEach(order::delete);
-        held -= done.size();
-        metrics.triggerInputsHeld(-done.size());
     }
 
-    private void count(Bytes key, TriggerInput input, long at) {
+    private void count(long at, TriggerInput input) {
+        Bytes key = EventTimeBuffer.key(at, id(input));
         if (countedThrough != null && key.compareTo(countedThrough) < 0) {
             metrics.triggerInputLate();
         } else {
@@ -165,20 +127,11 @@ final class TriggerProcessor implements Processor<String, TriggerInput, String, 
                 : record.timestamp();
     }
 
-    /**
-     * Event time (sign bit flipped, so that unsigned byte order is time order), then what the input
-     * is: a deterministic order for inputs at the same instant, whatever partition they came through.
-     */
-    static byte[] orderKey(long eventTime, TriggerInput input) {
-        String id = input instanceof TriggerInput.OfDecision d
+    /** What orders inputs at the same instant: what they are, whatever partition they came through. */
+    private static String id(TriggerInput input) {
+        return input instanceof TriggerInput.OfDecision d
                 ? "d\u0000" + d.decision().policyVersion() + '\u0000' + d.decision().pairId()
                 : "a\u0000" + ((TriggerInput.OfAlert) input).alert().alertId();
-        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(8 + idBytes.length).putLong(eventTime ^ Long.MIN_VALUE).put(idBytes).array();
-    }
-
-    private static long timeOf(Bytes key) {
-        return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
     }
 
     private static Held read(byte[] bytes) {
