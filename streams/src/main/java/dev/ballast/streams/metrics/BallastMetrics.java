@@ -42,6 +42,7 @@ public final class BallastMetrics {
     private final Map<TriageDecision.Action, Counter> triageDecisions = new EnumMap<>(TriageDecision.Action.class);
     private final AtomicLong triageRescans = new AtomicLong();
     private final AtomicLong candidatesWaiting = new AtomicLong();
+    private final AtomicLong gatePairsHeld = new AtomicLong();
     private final AtomicLong agentsInEpisode = new AtomicLong();
     private final AtomicLong groupsInDiffusion = new AtomicLong();
     private final AtomicLong groupSignalsHeld = new AtomicLong();
@@ -98,6 +99,9 @@ public final class BallastMetrics {
                 .publishPercentileHistogram().register(registry);
         Gauge.builder("ballast.gate.candidates.waiting", candidatesWaiting, AtomicLong::get)
                 .description("Fine-tuning candidates waiting for their score from the model-runner").register(registry);
+        Gauge.builder("ballast.gate.pairs.held", gatePairsHeld, AtomicLong::get)
+                .description("Scored candidates a bounded run (replay, demo) holds to decide in event-time order once its input has ended")
+                .register(registry);
         Gauge.builder("ballast.triage.rescans.pending", triageRescans, AtomicLong::get)
                 .description("Re-triages of stored preference pairs against a new policy version still running")
                 .register(registry);
@@ -262,6 +266,20 @@ public final class BallastMetrics {
     }
 
     /** Candidates that began ({@code delta} > 0) or stopped ({@code delta} < 0) waiting for their score in a gate task. */
+    public void gatePairsHeld(long delta) {
+        gatePairsHeld.addAndGet(delta);
+    }
+
+    /** Scored candidates held for event-time order, over every gate task of this instance. */
+    public long gatePairsHeld() {
+        return gatePairsHeld.get();
+    }
+
+    /** Gate decisions made in this process, of either kind. */
+    public double gateDecisionsMade() {
+        return gateDecisions.values().stream().mapToDouble(Counter::count).sum();
+    }
+
     public void candidatesWaiting(long delta) {
         candidatesWaiting.addAndGet(delta);
     }

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Lets a bounded run (a replay) tell the application that its input has ended, in two steps. When
  * every input record has been processed ({@link #end()}), each monitor task promises the group
  * monitor that it will send nothing more, so the signals still held for event-time order are judged
- * at once instead of after the idle timeouts. When the alerts those signals raise have reached the
+ * at once instead of after the idle timeouts, and the gate decides the scored candidates it held,
+ * in event-time order. When the alerts those signals raise have reached the
  * trigger too ({@link #endTriggerInput()}), the trigger judges everything it held, in event-time
  * order. A live run never ends its input.
  */

@@ -119,7 +119,7 @@ public final class MonitorTopology {
                                 partitions, metrics, clock),
                         Named.as("group-monitor"), GROUP_STORE, GROUP_ORDER_STORE)
                 .to(topics.alerts(), toAlerts.withName("group-alerts-sink"));
-        GateTopology.addTo(builder, config, validPolicies, layout.candidates(), partitions, metrics, clock);
+        GateTopology.addTo(builder, config, validPolicies, layout.candidates(), partitions, metrics, clock, inputEnd);
         TriageTopology.addTo(builder, config, validPolicies, layout.preferences(), metrics);
         TriggerTopology.addTo(builder, config, inputEnd, metrics);
         return builder.build();

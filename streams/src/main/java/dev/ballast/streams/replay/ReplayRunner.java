@@ -44,6 +44,8 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -240,17 +242,24 @@ public final class ReplayRunner {
             }
             await(pipeline, watcher, watched);
             monitor.endOfInput();
-            awaitGroupOrder(pipeline, metrics);
+            awaitHeld(pipeline, metrics);
             // Signals released at the end may raise alerts, which the trigger reads in turn.
             await(pipeline, watcher, watched);
             monitor.endOfTriggerInput();
-            List<RealignJob> jobs = awaitJobs(pipeline, metrics, run, t.jobs(), jobsFrom);
+            List<RealignJob> jobs = awaitCommitted(pipeline, metrics::triggerInputsHeld, metrics::realignJobsCreated,
+                    () -> read(run, t.jobs(), jobsFrom, RealignJob.class), "jobs");
+            // In the order the trigger created them (a jobs topic created with several partitions
+            // by someone else would not keep it), as the executor runs them and the report lists them.
+            jobs.sort(Comparator.comparing(RealignJob::createdAt).thenComparing(RealignJob::jobId));
             List<TriageDecision> triage = read(run, t.triage(), triageFrom, TriageDecision.class);
             List<JobStatus> statuses = runJobs(run, runId, jobs, scoring, metrics.registry());
             List<Alert> alerts = readAlerts(run, t.alerts(), alertsFrom);
             List<DeadLetterLine> dead = readDeadLetters(run, t.dlq(), dlqFrom);
-            List<GateDecision> gate = new ArrayList<>(read(run, t.accepted(), acceptedFrom, GateDecision.class));
-            gate.addAll(read(run, t.quarantined(), quarantinedFrom, GateDecision.class));
+            List<GateDecision> gate = awaitCommitted(pipeline, metrics::gatePairsHeld, metrics::gateDecisionsMade, () -> {
+                List<GateDecision> both = new ArrayList<>(read(run, t.accepted(), acceptedFrom, GateDecision.class));
+                both.addAll(read(run, t.quarantined(), quarantinedFrom, GateDecision.class));
+                return both;
+            }, "gate decisions");
             gate.sort(Comparator.comparing(GateDecision::sampleId));
             double elapsed = (System.nanoTime() - started) / 1e9;
             Map<String, Long> perTopic = new LinkedHashMap<>();
@@ -334,43 +343,41 @@ public final class ReplayRunner {
     }
 
     /**
-     * Waits until the group monitor holds no signal. Committed offsets cannot show this, since a
-     * held signal's record is already consumed.
+     * Waits until the group monitor holds no signal and the gate no scored candidate. Committed
+     * offsets cannot show this, since a held record is already consumed.
      */
-    private void awaitGroupOrder(Progressing service, BallastMetrics metrics) throws InterruptedException {
+    private void awaitHeld(Progressing service, BallastMetrics metrics) throws InterruptedException {
         long since = System.nanoTime();
-        while (metrics.groupSignalsHeld() > 0) {
+        while (metrics.groupSignalsHeld() > 0 || metrics.gatePairsHeld() > 0) {
             failIfStopped(service);
             if (System.nanoTime() - since > STALL.toNanos()) {
-                throw new IllegalStateException(metrics.groupSignalsHeld() + " group signals still held after "
-                        + STALL.toMinutes() + " minutes (" + service.state().get() + ")");
+                throw new IllegalStateException(metrics.groupSignalsHeld() + " group signals and "
+                        + metrics.gatePairsHeld() + " scored candidates still held after " + STALL.toMinutes()
+                        + " minutes (" + service.state().get() + ")");
             }
             Thread.sleep(100);
         }
     }
 
     /**
-     * Waits until the trigger, told that every alert and decision has reached it, has counted all it
-     * held, and every job it created is committed; returns those jobs in the order it created them.
+     * Waits until a processor holding records back for event-time order ({@code held}) has
+     * released them all and everything it made ({@code made}, counted as it forwards) is
+     * committed; returns what {@code read} then finds.
      */
-    private List<RealignJob> awaitJobs(Progressing service, BallastMetrics metrics, BallastConfig run, String topic,
-                                       Map<TopicPartition, Long> from) throws InterruptedException {
+    private <T> List<T> awaitCommitted(Progressing service, LongSupplier held, DoubleSupplier made,
+                                       Supplier<List<T>> read, String what) throws InterruptedException {
         long since = System.nanoTime();
         while (true) {
             failIfStopped(service);
-            if (metrics.triggerInputsHeld() == 0) {
-                List<RealignJob> jobs = new ArrayList<>(read(run, topic, from, RealignJob.class));
-                if (jobs.size() >= metrics.realignJobsCreated()) {
-                    // The trigger's order, which the job topic's partitions do not keep: each job
-                    // starts from the model the jobs before it left.
-                    jobs.sort(Comparator.comparing(RealignJob::createdAt).thenComparing(RealignJob::jobId));
-                    return jobs;
+            if (held.getAsLong() == 0) {
+                List<T> committed = new ArrayList<>(read.get());
+                if (committed.size() >= made.getAsDouble()) {
+                    return committed;
                 }
             }
             if (System.nanoTime() - since > STALL.toNanos()) {
-                throw new IllegalStateException("the trigger still holds " + metrics.triggerInputsHeld()
-                        + " alerts and decisions, or its jobs are not committed, after " + STALL.toMinutes()
-                        + " minutes (" + service.state().get() + ")");
+                throw new IllegalStateException(held.getAsLong() + " records still held, or " + what
+                        + " not committed, after " + STALL.toMinutes() + " minutes (" + service.state().get() + ")");
             }
             Thread.sleep(100);
         }

@@ -1,6 +1,7 @@
 package dev.ballast.streams.topology;
 
 import dev.ballast.events.Decoded;
+import dev.ballast.events.EventJson;
 import dev.ballast.events.GateDecision;
 import dev.ballast.events.Policy;
 import dev.ballast.events.ScoredCandidate;
@@ -10,12 +11,17 @@ import dev.ballast.streams.gate.FineTuneGate;
 import dev.ballast.streams.gate.QuarantineSurge;
 import dev.ballast.streams.gate.ScoreSketch;
 import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.InputEnd;
 import dev.ballast.streams.policy.CompiledPolicy;
 import dev.ballast.streams.policy.LateVersions;
 import dev.ballast.streams.policy.PolicyCompiler;
 import dev.ballast.streams.policy.PolicyEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -28,13 +34,22 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * ({@value GateTopology#SKETCH_STORE}) and one surge detector state per dataset
  * ({@value GateTopology#SURGE_STORE}). While a dataset's surge episode is open its sketch takes no
  * new scores, so the threshold stays where it was before the surge.
+ *
+ * <p>Each decision reads the dataset's sketch as the candidates decided before it left it, so the
+ * order matters, and pairs reach a dataset's task in an order that depends on how many partitions
+ * the candidates came through and on when the model-runner scored them. A live gate decides each
+ * pair as it arrives. A bounded run (replay, demo) holds them in {@value GateTopology#ORDER_STORE}
+ * and decides them in event-time order once its input has ended, so that its decisions are the
+ * same at any partition count and in every run.
  */
 final class GateProcessor implements Processor<String, GateInput, String, GateOutput> {
     private final FineTuneGate gate;
     private final PolicyCompiler compiler;
     private final BallastMetrics metrics;
     private final Clock clock;
+    private final InputEnd inputEnd;
     private ProcessorContext<String, GateOutput> context;
+    private EventTimeBuffer held;
     private KeyValueStore<String, Policy> policies;
     private KeyValueStore<String, byte[]> sketches;
     private KeyValueStore<String, byte[]> surges;
@@ -42,11 +57,12 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
     private QuarantineSurge surge;
     private final LateVersions lateVersions = new LateVersions("gate");
 
-    GateProcessor(FineTuneGate gate, PolicyCompiler compiler, BallastMetrics metrics, Clock clock) {
+    GateProcessor(FineTuneGate gate, PolicyCompiler compiler, BallastMetrics metrics, Clock clock, InputEnd inputEnd) {
         this.gate = gate;
         this.compiler = compiler;
         this.metrics = metrics;
         this.clock = clock;
+        this.inputEnd = inputEnd;
     }
 
     @Override
@@ -59,6 +75,24 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
         this.surge = new QuarantineSurge(gate.settings(), clock);
         try (KeyValueIterator<String, Policy> all = policies.all()) {
             all.forEachRemaining(kv -> compile(kv.value));
+        }
+        this.held = new EventTimeBuffer(context.getStateStore(GateTopology.ORDER_STORE), metrics::gatePairsHeld);
+        if (inputEnd.isBounded()) {
+            context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, now -> releaseIfEnded());
+        }
+    }
+
+    @Override
+    public void close() {
+        held.close();
+    }
+
+    private void releaseIfEnded() {
+        if (inputEnd.ended() && held.held() > 0) {
+            held.releaseAll((at, bytes) -> {
+                ScoredPair pair = read(bytes);
+                decide(pair, pair.timestampMillis());
+            });
         }
     }
 
@@ -74,6 +108,24 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
             return;
         }
         ScoredPair pair = ((GateInput.OfPair) record.value()).pair();
+        if (inputEnd.isBounded()) {
+            if (!inputEnd.ended()) {
+                held.hold(eventTime(pair), pair.candidate().sampleId(), EventJson.write(pair));
+                return;
+            }
+            releaseIfEnded();
+        }
+        decide(pair, record.timestamp());
+    }
+
+    /** A candidate's time: its own timestamp if it carries one, else when it was produced. */
+    private static long eventTime(ScoredPair pair) {
+        return pair.candidate().timestamp() != null ? pair.candidate().timestamp().toEpochMilli()
+                : pair.timestampMillis();
+    }
+
+    /** @param recordTimestamp the output records' timestamp */
+    private void decide(ScoredPair pair, long recordTimestamp) {
         ScoredCandidate score = pair.score();
         String sketchKey = null;
         ScoreSketch sketch = null;
@@ -82,8 +134,7 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
             byte[] stored = sketches.get(sketchKey);
             sketch = stored == null ? ScoreSketch.empty(gate.settings().sketchK()) : ScoreSketch.fromBytes(stored);
         }
-        Instant at = pair.candidate().timestamp() != null ? pair.candidate().timestamp()
-                : Instant.ofEpochMilli(pair.timestampMillis());
+        Instant at = Instant.ofEpochMilli(eventTime(pair));
         GateDecision decision = gate.decide(pair.candidate(), score, sketch, engine, at);
         lateVersions.judged(at.toEpochMilli());
         String dataset = decision.datasetId();
@@ -95,12 +146,21 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
             sketches.put(sketchKey, sketch.toBytes());
         }
         metrics.gateDecision(decision);
-        context.forward(record.withKey(decision.sampleId()).withValue(new GateOutput.OfDecision(decision)));
+        context.forward(new Record<>(decision.sampleId(), new GateOutput.OfDecision(decision), recordTimestamp));
         surge.observe(state, decision, at).ifPresent(alert -> {
-            metrics.alert(alert.type(), context.currentSystemTimeMs() - record.timestamp());
-            context.forward(record.withKey(dataset).withValue(new GateOutput.OfAlert(alert)));
+            metrics.alert(alert.type(), context.currentSystemTimeMs() - recordTimestamp);
+            context.forward(new Record<>(dataset, new GateOutput.OfAlert(alert), recordTimestamp));
         });
         surges.put(dataset, AgentStateCodec.encode(state));
+    }
+
+    private static ScoredPair read(byte[] bytes) {
+        try {
+            return EventJson.LENIENT.readValue(bytes, ScoredPair.class);
+        } catch (IOException e) {
+            // Written by this class: unreadable state is a bug or a layout change, not bad input.
+            throw new UncheckedIOException("gate order store unreadable", e);
+        }
     }
 
     private void compile(Policy policy) {

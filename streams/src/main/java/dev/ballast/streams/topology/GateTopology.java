@@ -12,6 +12,7 @@ import dev.ballast.streams.gate.FineTuneGate;
 import dev.ballast.streams.gate.PendingSample;
 import dev.ballast.streams.gate.SamplePairing;
 import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.InputEnd;
 import dev.ballast.streams.monitor.DeadLetters;
 import dev.ballast.streams.monitor.Intake;
 import dev.ballast.streams.monitor.IntakeProcessor;
@@ -48,8 +49,9 @@ import org.apache.kafka.streams.state.Stores;
  * candidate; expired by stream-time punctuation), {@value #DECIDED_STORE} (window store: sampleId
  * to the content hash of what was decided, at its decision time, kept for the repeat window),
  * {@value #POLICY_STORE},
- * {@value #SKETCH_STORE} (dataset and model version to a t-digest of gradNorm) and
- * {@value #SURGE_STORE} (dataset to its quarantine-share detector state).
+ * {@value #SKETCH_STORE} (dataset and model version to a t-digest of gradNorm),
+ * {@value #SURGE_STORE} (dataset to its quarantine-share detector state) and {@value #ORDER_STORE}
+ * (in a bounded run, scored candidates held until its input has ended, by event time).
  */
 public final class GateTopology {
     public static final String CANDIDATES_BY_SAMPLE = "candidates-by-sample";
@@ -60,6 +62,7 @@ public final class GateTopology {
     public static final String POLICY_STORE = "gate-policy-versions";
     public static final String SKETCH_STORE = "gate-score-sketches";
     public static final String SURGE_STORE = "gate-surge-state";
+    public static final String ORDER_STORE = "gate-event-order";
 
     private GateTopology() {
     }
@@ -70,9 +73,11 @@ public final class GateTopology {
      * @param validPolicies       accepted policy versions, before any broadcast
      * @param candidatePartitions partition count of the candidates (and scored) topic
      * @param gatePartitions      partition count of the gate's per-dataset internal topics
+     * @param inputEnd            how a bounded run says its input has ended (a live one never does)
      */
     public static void addTo(StreamsBuilder builder, BallastConfig config, KStream<String, Policy> validPolicies,
-                             int candidatePartitions, int gatePartitions, BallastMetrics metrics, Clock clock) {
+                             int candidatePartitions, int gatePartitions, BallastMetrics metrics, Clock clock,
+                             InputEnd inputEnd) {
         BallastConfig.TopicNames topics = config.topics();
         Consumed<byte[], byte[]> raw = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
 
@@ -118,11 +123,13 @@ public final class GateTopology {
                 Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SURGE_STORE),
                 Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ORDER_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()));
         FineTuneGate gate = new FineTuneGate(config.gate());
         PolicyCompiler compiler = new PolicyCompiler(config.policyLimits());
         Map<String, KStream<String, GateOutput>> outputs = pairs.merge(policies, Named.as("gate-input"))
-                .process(() -> new GateProcessor(gate, compiler, metrics, clock), Named.as("gate"),
-                        POLICY_STORE, SKETCH_STORE, SURGE_STORE)
+                .process(() -> new GateProcessor(gate, compiler, metrics, clock, inputEnd), Named.as("gate"),
+                        POLICY_STORE, SKETCH_STORE, SURGE_STORE, ORDER_STORE)
                 .split(Named.as("gate-"))
                 .branch((k, v) -> v instanceof GateOutput.OfAlert, Branched.as("alert"))
                 .branch((k, v) -> v instanceof GateOutput.OfDecision d

@@ -20,8 +20,10 @@ import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.gate.PendingSample;
 import dev.ballast.streams.gate.SamplePairing;
 import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.InputEnd;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -59,7 +61,15 @@ class GateTopologyTest {
         settings.put("gate.score.timeout.ms", String.valueOf(TIMEOUT_MS));
         settings.put("gate.surge.warmup.decisions", "100");
         config = BallastConfig.parse(settings, Map.of());
-        driver = ApplicationDriver.start(config, "gate-topology-test", metrics);
+        open(InputEnd.live(), "gate-topology-test");
+    }
+
+    /** (Re)starts the driver for a run that ends as {@code end} says, with policy version 1 in force. */
+    private void open(InputEnd end, String name) {
+        if (driver != null) {
+            driver.close();
+        }
+        driver = ApplicationDriver.start(config, name, metrics, end);
         BallastConfig.TopicNames topics = config.topics();
         candidates = ApplicationDriver.rawInput(driver, topics.candidates());
         scored = ApplicationDriver.rawInput(driver, topics.scored());
@@ -140,6 +150,42 @@ class GateTopologyTest {
         }
         assertEquals(config.gate().keepRatio(), warmAccepted / (double) (n - WARMUP), 0.03);
         assertTrue(dlq.isEmpty());
+    }
+
+    /**
+     * A bounded run (replay) decides in event-time order, so the warm-up, the sketch each decision
+     * reads and hence every decision are the same however the pairs arrived: here 200 candidates in
+     * time order, then the same in reverse (as partitions and scoring can interleave them).
+     */
+    @Test
+    void aBoundedRunDecidesInEventTimeOrderWhateverOrderThePairsArriveIn() {
+        Map<String, GateDecision> inOrder = boundedRun(false);
+        Map<String, GateDecision> reversed = boundedRun(true);
+        assertEquals(200, inOrder.size());
+        assertEquals(inOrder, reversed);
+        for (int i = 0; i < WARMUP; i++) {
+            assertEquals(List.of(GateDecision.WARMUP), reversed.get("s" + i).reasons(), "the earliest are the warm-up");
+        }
+    }
+
+    private Map<String, GateDecision> boundedRun(boolean reversed) {
+        InputEnd end = InputEnd.bounded();
+        open(end, "gate-topology-bounded-" + reversed);
+        SplittableRandom rng = new SplittableRandom(5);
+        double[] gradNorms = rng.doubles(200, 0, 5).toArray();
+        for (int k = 0; k < 200; k++) {
+            int i = reversed ? 199 - k : k;
+            Candidate c = candidate(i, "ds", "a helpful answer");
+            propose(c, bytes(c.sampleId()), T0.plusSeconds(i));
+            score(c, gradNorms[i], T0.plusSeconds(i));
+        }
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertTrue(decisions().isEmpty(), "held until the run's input has ended");
+        assertEquals(200, metrics.gatePairsHeld());
+        end.end();
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+        assertEquals(0, metrics.gatePairsHeld());
+        return decisions();
     }
 
     @Test
