@@ -111,7 +111,7 @@ public record BallastConfig(
         k.put("topic.dlq", new String[]{Topics.DLQ, "Dead letters out"});
         k.put("max.record.bytes", new String[]{"1048576", "Largest input record accepted; larger ones are dead-lettered (their first 64 KiB kept) with the reason"});
         k.put("topic.partitions", new String[]{"4", "Partitions for topics Ballast creates when missing"});
-        k.put("topic.gate.partitions", new String[]{"0", "Partitions for the gate's topics (candidates, scored, accepted, quarantined) Ballast creates; 0 = topic.partitions. The gate's surge detection follows arrival order, which one partition keeps (replay uses 1)"});
+        k.put("topic.gate.partitions", new String[]{"0", "Partitions for the gate's topics (candidates, scored, accepted, quarantined) Ballast creates; 0 = topic.partitions. A live gate decides in arrival order, which one partition keeps closest to the candidates' order (replay and demo decide in event-time order at any count)"});
         k.put("topic.replication.factor", new String[]{"-1", "Replication for topics Ballast creates; -1 = broker default"});
         k.put("drift.detector", new String[]{"cusum", "Change detector on the violation indicator: cusum or page-hinkley"});
         k.put("drift.false.alarm.budget.events", new String[]{"1000000", "Expected in-control events per agent between false alarms; thresholds derive from it"});

@@ -135,9 +135,6 @@ public final class ReplayRunner {
         // waiting for an idle task, which in a backlog is more often starved than done.
         BallastConfig run = config.with("application.id", "ballast-replay-" + runId)
                 .with("diffusion.max.hold.ms", "0")
-                // Group detection holds at any partition count; the gate's surge test still follows
-                // arrival order, which only one partition keeps equal to the file's.
-                .with("topic.gate.partitions", "1")
                 .with("state.dir", stateDir.toString())
                 .with("model.group.id", "ballast-model-runner-replay-" + runId)
                 .with("model.transactional.id", "ballast-model-runner-replay-" + runId);
