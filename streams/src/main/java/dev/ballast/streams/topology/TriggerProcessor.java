@@ -119,11 +119,13 @@ final class TriggerProcessor implements Processor<String, TriggerInput, String, 
     /**
      * An alert's time is the event time of the interaction that raised it, as the agent stamped it:
      * the record's own timestamp is when it was produced, which in a replay says how fast the log
-     * was read, not when the agents acted. A triage decision carries no time of its own.
+     * was read, not when the agents acted. But never later than that record time: an agent whose
+     * clock runs ahead must not start a cooldown in the future that holds back every later job.
+     * A triage decision carries no time of its own.
      */
     private static long eventTime(Record<String, TriggerInput> record) {
         return record.value() instanceof TriggerInput.OfAlert a && a.alert().eventTimestamp() != null
-                ? a.alert().eventTimestamp().toEpochMilli()
+                ? Math.min(a.alert().eventTimestamp().toEpochMilli(), record.timestamp())
                 : record.timestamp();
     }
 

@@ -133,6 +133,29 @@ class TriggerTopologyTest {
         assertEquals(0, metrics.triggerInputsHeld());
     }
 
+    /**
+     * An agent's clock a year ahead: its alerts count at the time they were produced, so the job
+     * they call for starts no cooldown a year out, and the next version's surge still gets its job.
+     */
+    @Test
+    void anAlertStampedInTheFutureCountsWhenItWasProduced() {
+        Instant produced = T0.plus(Duration.ofMinutes(3));
+        for (String id : List.of("f1", "f2", "f3")) {
+            Instant stamped = T0.plus(Duration.ofDays(365));
+            Alert a = new Alert(id, AlertType.TIPPING, "agent-" + id, null, id + "-e", stamped, stamped, "cusum", 1.0,
+                    "care@1", Map.of());
+            alerts.pipeInput(bytes("agent-" + id), EventJson.write(a), produced);
+        }
+        driver.advanceWallClockTime(GRACE);
+        alert(alerts, "c1", "care@2", 70);
+        alert(alerts, "c2", "care@2", 71);
+        alert(alerts, "c3", "care@2", 72);
+        driver.advanceWallClockTime(GRACE);
+        List<RealignJob> created = jobs.readValuesToList();
+        assertEquals(List.of("care@1", "care@2"), created.stream().map(RealignJob::policyVersion).toList());
+        assertEquals(produced, created.get(0).createdAt());
+    }
+
     @Test
     void aBoundedRunCountsEverythingInEventTimeOrderWhenItsInputHasEnded() {
         driver.close();
