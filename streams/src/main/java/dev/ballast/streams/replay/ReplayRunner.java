@@ -245,8 +245,8 @@ public final class ReplayRunner {
             monitor.endOfTriggerInput();
             List<RealignJob> jobs = awaitCommitted(pipeline, metrics::triggerInputsHeld, metrics::realignJobsCreated,
                     () -> read(run, t.jobs(), jobsFrom, RealignJob.class), "jobs");
-            // In the order the trigger created them (a jobs topic created with several partitions
-            // by someone else would not keep it), as the executor runs them and the report lists them.
+            // Listed in the order the trigger created them, which a jobs topic created elsewhere
+            // with several partitions would not keep.
             jobs.sort(Comparator.comparing(RealignJob::createdAt).thenComparing(RealignJob::jobId));
             List<TriageDecision> triage = read(run, t.triage(), triageFrom, TriageDecision.class);
             List<JobStatus> statuses = runJobs(run, runId, jobs, scoring, metrics.registry());

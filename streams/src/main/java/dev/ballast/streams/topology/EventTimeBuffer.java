@@ -1,5 +1,8 @@
 package dev.ballast.streams.topology;
 
+import dev.ballast.events.EventJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,25 +16,37 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Records a processor holds back to handle them in event-time order rather than in the order they
- * arrived, which depends on how many partitions fed them. They wait in a key-value store (so a
- * restart keeps them) under keys that sort by event time, then by an id that makes the order
- * total whatever partition a record came through.
+ * arrived, which depends on how many partitions fed them (the group monitor's signals, the
+ * trigger's alerts and decisions, a bounded run's gate pairs). They wait as JSON in a key-value
+ * store, so a restart keeps them, under keys that sort by event time, then by an id that makes the
+ * order total whatever partition a record came through. The keys start with one prefix byte, so
+ * the store can keep other entries under other prefixes.
+ *
+ * @param <T> the held records' type
  */
-final class EventTimeBuffer {
-    /** What a released record is handed to: its event time and its held bytes. */
-    interface Handler {
-        void handle(long eventTime, byte[] value);
+final class EventTimeBuffer<T> {
+    /** What a released record is handed to: its event time and the record. */
+    interface Handler<T> {
+        void handle(long eventTime, T value);
     }
 
     private final KeyValueStore<Bytes, byte[]> store;
+    private final byte prefix;
+    private final Bytes from;
+    private final Bytes to;
+    private final Class<T> type;
     private final LongConsumer heldGauge;
     private long held;
 
     /** @param heldGauge told every change in the number of records held */
-    EventTimeBuffer(KeyValueStore<Bytes, byte[]> store, LongConsumer heldGauge) {
+    EventTimeBuffer(KeyValueStore<Bytes, byte[]> store, byte prefix, Class<T> type, LongConsumer heldGauge) {
         this.store = store;
+        this.prefix = prefix;
+        this.from = Bytes.wrap(new byte[]{prefix});
+        this.to = Bytes.wrap(new byte[]{(byte) (prefix + 1)});
+        this.type = type;
         this.heldGauge = heldGauge;
-        try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
+        try (KeyValueIterator<Bytes, byte[]> all = store.range(from, to)) {
             all.forEachRemaining(e -> held++);
         }
         heldGauge.accept(held);
@@ -41,50 +56,75 @@ final class EventTimeBuffer {
         return held;
     }
 
-    /** Holds {@code value}; the same (event time, id) again replaces it and is held once. */
-    void hold(long eventTime, String id, byte[] value) {
+    /** The key {@code value} is held under: prefix, event time, id. */
+    Bytes key(long eventTime, String id) {
+        return key(eventTime, id.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Holds {@code value} under an id no other held record has. */
+    void hold(long eventTime, byte[] id, T value) {
+        store.put(key(eventTime, id), EventJson.write(value));
+        held++;
+        heldGauge.accept(1);
+    }
+
+    /** Holds {@code value}; a record held under the same (event time, id) is replaced, and held once. */
+    void holdOnce(long eventTime, String id, T value) {
         Bytes key = key(eventTime, id);
         if (store.get(key) == null) {
             held++;
             heldGauge.accept(1);
         }
-        store.put(key, value);
+        store.put(key, EventJson.write(value));
     }
 
     /** Releases, in order, every record held. */
-    void releaseAll(Handler handler) {
-        release(null, handler);
+    void releaseAll(Handler<T> handler) {
+        release(to, Long.MAX_VALUE, handler);
+    }
+
+    /** Releases, in order, every record with an event time before {@code eventTime}. */
+    void releaseBefore(long eventTime, Handler<T> handler) {
+        // A bare time prefix: no held key equals it, and those at eventTime sort after it.
+        release(prefixOf(eventTime), Long.MAX_VALUE, handler);
+    }
+
+    /** Releases the first record in order, if any. */
+    void releaseFirst(Handler<T> handler) {
+        release(to, 1, handler);
     }
 
     /**
-     * Releases, in order, every record up to the last one whose value matches {@code due}
-     * (nothing if none does).
+     * Releases, in order, every record up to the last one that matches {@code due} (nothing if none
+     * does).
      */
-    void releaseThroughLast(Predicate<byte[]> due, Handler handler) {
-        Bytes through = null;
-        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+    void releaseThroughLast(Predicate<T> due, Handler<T> handler) {
+        long count = 0;
+        long through = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(from, to)) {
             while (it.hasNext()) {
-                KeyValue<Bytes, byte[]> e = it.next();
-                if (due.test(e.value)) {
-                    through = e.key;
+                count++;
+                if (due.test(read(it.next().value))) {
+                    through = count;
                 }
             }
         }
-        if (through != null) {
-            release(through, handler);
+        if (through > 0) {
+            release(to, through, handler);
         }
     }
 
-    private void release(Bytes through, Handler handler) {
+    /** Releases, in key order, at most {@code limit} records with keys before {@code bound}. */
+    private void release(Bytes bound, long limit, Handler<T> handler) {
         List<Bytes> done = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-            while (it.hasNext()) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(from, bound)) {
+            while (it.hasNext() && done.size() < limit) {
                 KeyValue<Bytes, byte[]> e = it.next();
-                if (through != null && e.key.compareTo(through) > 0) {
+                if (e.key.equals(bound)) {
                     break;
                 }
                 done.add(e.key);
-                handler.handle(timeOf(e.key), e.value);
+                handler.handle(timeOf(e.key), read(e.value));
             }
         }
         done.forEach(store::delete);
@@ -97,14 +137,26 @@ final class EventTimeBuffer {
         heldGauge.accept(-held);
     }
 
-    /** Event time with the sign bit flipped, so that unsigned byte order is time order, then the id. */
-    static Bytes key(long eventTime, String id) {
-        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(8 + idBytes.length).putLong(eventTime ^ Long.MIN_VALUE).put(idBytes)
+    private Bytes key(long eventTime, byte[] id) {
+        return Bytes.wrap(ByteBuffer.allocate(9 + id.length).put(prefix).putLong(eventTime ^ Long.MIN_VALUE).put(id)
                 .array());
     }
 
+    /** Prefix and event time with the sign bit flipped, so that unsigned byte order is time order. */
+    private Bytes prefixOf(long eventTime) {
+        return Bytes.wrap(ByteBuffer.allocate(9).put(prefix).putLong(eventTime ^ Long.MIN_VALUE).array());
+    }
+
     private static long timeOf(Bytes key) {
-        return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
+        return ByteBuffer.wrap(key.get(), 1, 8).getLong() ^ Long.MIN_VALUE;
+    }
+
+    private T read(byte[] bytes) {
+        try {
+            return EventJson.LENIENT.readValue(bytes, type);
+        } catch (IOException e) {
+            // Written by this class: unreadable state is a bug or a layout change, not bad input.
+            throw new UncheckedIOException("held " + type.getSimpleName() + " unreadable", e);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.ballast.streams.topology;
 
 import dev.ballast.events.Decoded;
-import dev.ballast.events.EventJson;
 import dev.ballast.events.GateDecision;
 import dev.ballast.events.Policy;
 import dev.ballast.events.ScoredCandidate;
@@ -16,8 +15,6 @@ import dev.ballast.streams.policy.CompiledPolicy;
 import dev.ballast.streams.policy.LateVersions;
 import dev.ballast.streams.policy.PolicyCompiler;
 import dev.ballast.streams.policy.PolicyEngine;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +46,7 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
     private final Clock clock;
     private final InputEnd inputEnd;
     private ProcessorContext<String, GateOutput> context;
-    private EventTimeBuffer held;
+    private EventTimeBuffer<ScoredPair> held;
     private KeyValueStore<String, Policy> policies;
     private KeyValueStore<String, byte[]> sketches;
     private KeyValueStore<String, byte[]> surges;
@@ -76,7 +73,8 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
         try (KeyValueIterator<String, Policy> all = policies.all()) {
             all.forEachRemaining(kv -> compile(kv.value));
         }
-        this.held = new EventTimeBuffer(context.getStateStore(GateTopology.ORDER_STORE), metrics::gatePairsHeld);
+        this.held = new EventTimeBuffer<>(context.getStateStore(GateTopology.ORDER_STORE), (byte) 0, ScoredPair.class,
+                metrics::gatePairsHeld);
         if (inputEnd.isBounded()) {
             context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, now -> releaseIfEnded());
         }
@@ -89,10 +87,7 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
 
     private void releaseIfEnded() {
         if (inputEnd.ended() && held.held() > 0) {
-            held.releaseAll((at, bytes) -> {
-                ScoredPair pair = read(bytes);
-                decide(pair, pair.timestampMillis());
-            });
+            held.releaseAll((at, pair) -> decide(pair, pair.timestampMillis()));
         }
     }
 
@@ -110,7 +105,7 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
         ScoredPair pair = ((GateInput.OfPair) record.value()).pair();
         if (inputEnd.isBounded()) {
             if (!inputEnd.ended()) {
-                held.hold(eventTime(pair), pair.candidate().sampleId(), EventJson.write(pair));
+                held.holdOnce(eventTime(pair), pair.candidate().sampleId(), pair);
                 return;
             }
             releaseIfEnded();
@@ -152,15 +147,6 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
             context.forward(new Record<>(dataset, new GateOutput.OfAlert(alert), recordTimestamp));
         });
         surges.put(dataset, AgentStateCodec.encode(state));
-    }
-
-    private static ScoredPair read(byte[] bytes) {
-        try {
-            return EventJson.LENIENT.readValue(bytes, ScoredPair.class);
-        } catch (IOException e) {
-            // Written by this class: unreadable state is a bug or a layout change, not bad input.
-            throw new UncheckedIOException("gate order store unreadable", e);
-        }
     }
 
     private void compile(Policy policy) {

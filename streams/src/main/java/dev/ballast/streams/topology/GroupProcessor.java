@@ -20,8 +20,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -44,8 +42,6 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
     /** Order-store keys: the watermarks under one byte, held signals under a prefix that sorts after it. */
     private static final Bytes WATERMARKS_KEY = Bytes.wrap(new byte[]{0});
     private static final byte HELD = 1;
-    private static final Bytes HELD_FROM = Bytes.wrap(new byte[]{HELD});
-    private static final Bytes HELD_TO = Bytes.wrap(new byte[]{HELD + 1});
     private final String storeName;
     private final String orderStoreName;
     private final GroupMonitor monitor;
@@ -55,9 +51,8 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
     private ProcessorContext<String, Alert> context;
     private GroupStore store;
     private KeyValueStore<Bytes, byte[]> order;
+    private EventTimeBuffer<GroupSignal> held;
     private Watermarks watermarks;
-    /** Signals this task holds, as reported to the gauge. */
-    private long held;
     /** Wall-clock time the release point last moved, or the first signal was held after it did. */
     private long progressAtMs;
     /** Arrival order when the record has no offset (never on a real topic). */
@@ -125,10 +120,7 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
         order = context.getStateStore(orderStoreName);
         Watermarks restored = read(order.get(WATERMARKS_KEY), Watermarks.class);
         watermarks = (restored == null ? new Watermarks() : restored).resize(upstreamPartitions);
-        try (KeyValueIterator<Bytes, byte[]> all = order.range(HELD_FROM, HELD_TO)) {
-            all.forEachRemaining(e -> held++);
-        }
-        metrics.groupSignalsHeld(held);
+        held = new EventTimeBuffer<>(order, HELD, GroupSignal.class, metrics::groupSignalsHeld);
         progressAtMs = context.currentSystemTimeMs();
         if (reorder.maxHoldMs() > 0) {
             context.schedule(Duration.ofMillis(Math.max(10, reorder.maxHoldMs() / 4)), PunctuationType.WALL_CLOCK_TIME,
@@ -142,7 +134,7 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
      * starved of records during a catch-up also goes idle, and its signals then arrive late.
      */
     private void passIdleIfStalled(long nowMs) {
-        if (held > 0 && nowMs - progressAtMs >= reorder.maxHoldMs()) {
+        if (held.held() > 0 && nowMs - progressAtMs >= reorder.maxHoldMs()) {
             long before = watermarks.releasedBefore;
             watermarks.passIdle();
             releaseIfMoved(before);
@@ -153,7 +145,7 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
     @Override
     public void close() {
         metrics.groupsInDiffusion(-inDiffusion);
-        metrics.groupSignalsHeld(-held);
+        held.close();
     }
 
     private static <T> T read(byte[] bytes, Class<T> type) {
@@ -181,13 +173,12 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
                 judge(signal);
                 return;
             }
-            if (held == 0) {
+            if (held.held() == 0) {
                 progressAtMs = context.currentSystemTimeMs();
             }
             long arrival = context.recordMetadata().map(RecordMetadata::offset).orElse(arrivals++);
-            order.put(Bytes.wrap(heldKey(at, signal.agentId(), arrival)), EventJson.write(signal));
-            metrics.groupSignalsHeld(1);
-            if (++held > reorder.maxHeldSignals()) {
+            held.hold(at, heldId(signal.agentId(), arrival), signal);
+            if (held.held() > reorder.maxHeldSignals()) {
                 releaseOldest();
             }
         }
@@ -204,35 +195,16 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
 
     /** Judges, in key order, every held signal with an event time before {@code releasedBefore}. */
     private void release(long releasedBefore) {
-        Bytes to = Bytes.wrap(heldPrefix(releasedBefore));
-        List<Bytes> done = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> due = order.range(HELD_FROM, to)) {
-            // The bound is a bare 9-byte prefix: no held key equals it, and those at releasedBefore sort after it.
-            while (due.hasNext()) {
-                var e = due.next();
-                done.add(e.key);
-                judge(read(e.value, GroupSignal.class));
-            }
-        }
-        forget(done);
+        held.releaseBefore(releasedBefore, (at, signal) -> judge(signal));
     }
 
     private void releaseOldest() {
-        try (KeyValueIterator<Bytes, byte[]> oldest = order.range(HELD_FROM, HELD_TO)) {
-            var e = oldest.next();
-            GroupSignal signal = read(e.value, GroupSignal.class);
-            watermarks.force(signal.timestamp().toEpochMilli());
+        held.releaseFirst((at, signal) -> {
+            watermarks.force(at);
             order.put(WATERMARKS_KEY, EventJson.write(watermarks));
             metrics.groupSignalOutOfOrder("buffer_full");
             judge(signal);
-            forget(List.of(e.key));
-        }
-    }
-
-    private void forget(List<Bytes> keys) {
-        keys.forEach(order::delete);
-        held -= keys.size();
-        metrics.groupSignalsHeld(-keys.size());
+        });
     }
 
     private void judge(GroupSignal signal) {
@@ -243,18 +215,12 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
         });
     }
 
-    /** Event time with the sign bit flipped, so that unsigned byte order is time order. */
-    private static byte[] heldPrefix(long eventTime) {
-        return ByteBuffer.allocate(9).put(HELD).putLong(eventTime ^ Long.MIN_VALUE).array();
-    }
-
     /**
-     * Event time, then agentId (a deterministic order for signals at the same instant, whatever
+     * After the event time: agentId (a deterministic order for signals at the same instant, whatever
      * partition they came through), then arrival (one agent's signals keep their order).
      */
-    private static byte[] heldKey(long eventTime, String agentId, long arrival) {
+    private static byte[] heldId(String agentId, long arrival) {
         byte[] agent = agentId.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(9 + agent.length + 1 + 8).put(heldPrefix(eventTime)).put(agent).put((byte) 0)
-                .putLong(arrival).array();
+        return ByteBuffer.allocate(agent.length + 1 + 8).put(agent).put((byte) 0).putLong(arrival).array();
     }
 }

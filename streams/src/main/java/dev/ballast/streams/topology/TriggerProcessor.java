@@ -1,14 +1,10 @@
 package dev.ballast.streams.topology;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ballast.events.EventJson;
 import dev.ballast.events.RealignJob;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.monitor.InputEnd;
 import dev.ballast.streams.trigger.RealignTrigger;
 import dev.ballast.streams.trigger.TriggerState;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
@@ -32,7 +28,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * makes a replay's jobs the same at any partition count.
  */
 final class TriggerProcessor implements Processor<String, TriggerInput, String, RealignJob> {
-    private static final ObjectMapper JSON = EventJson.LENIENT;
     private static final String KEY = "state";
     private final RealignTrigger trigger;
     private final long orderGraceMs;
@@ -40,7 +35,7 @@ final class TriggerProcessor implements Processor<String, TriggerInput, String, 
     private final BallastMetrics metrics;
     private ProcessorContext<String, RealignJob> context;
     private KeyValueStore<String, TriggerState> store;
-    private EventTimeBuffer order;
+    private EventTimeBuffer<Held> order;
     /** Key of the last input counted since this task started: one sorting before it came late. */
     private Bytes countedThrough;
 
@@ -59,8 +54,8 @@ final class TriggerProcessor implements Processor<String, TriggerInput, String, 
     public void init(ProcessorContext<String, RealignJob> context) {
         this.context = context;
         this.store = context.getStateStore(TriggerTopology.TRIGGER_STORE);
-        this.order = new EventTimeBuffer(context.getStateStore(TriggerTopology.TRIGGER_ORDER_STORE),
-                metrics::triggerInputsHeld);
+        this.order = new EventTimeBuffer<>(context.getStateStore(TriggerTopology.TRIGGER_ORDER_STORE), (byte) 0,
+                Held.class, metrics::triggerInputsHeld);
         long every = Math.max(10, Math.min(1_000, orderGraceMs / 4));
         context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::releaseDue);
     }
@@ -78,7 +73,7 @@ final class TriggerProcessor implements Processor<String, TriggerInput, String, 
             return;
         }
         // The same alert or decision twice (a re-send) is held, and counted, once.
-        order.hold(at, id(record.value()), EventJson.write(new Held(record.value(), context.currentSystemTimeMs())));
+        order.holdOnce(at, id(record.value()), new Held(record.value(), context.currentSystemTimeMs()));
     }
 
     /**
@@ -89,16 +84,16 @@ final class TriggerProcessor implements Processor<String, TriggerInput, String, 
         if (order.held() == 0) {
             return;
         }
-        EventTimeBuffer.Handler counting = (at, bytes) -> count(at, read(bytes).input());
+        EventTimeBuffer.Handler<Held> counting = (at, held) -> count(at, held.input());
         if (inputEnd.triggerInputEnded()) {
             order.releaseAll(counting);
         } else if (!inputEnd.isBounded()) {
-            order.releaseThroughLast(bytes -> read(bytes).receivedAtMs() <= nowMs - orderGraceMs, counting);
+            order.releaseThroughLast(held -> held.receivedAtMs() <= nowMs - orderGraceMs, counting);
         }
     }
 
     private void count(long at, TriggerInput input) {
-        Bytes key = EventTimeBuffer.key(at, id(input));
+        Bytes key = order.key(at, id(input));
         if (countedThrough != null && key.compareTo(countedThrough) < 0) {
             metrics.triggerInputLate();
         } else {
@@ -134,14 +129,5 @@ final class TriggerProcessor implements Processor<String, TriggerInput, String, 
         return input instanceof TriggerInput.OfDecision d
                 ? "d\u0000" + d.decision().policyVersion() + '\u0000' + d.decision().pairId()
                 : "a\u0000" + ((TriggerInput.OfAlert) input).alert().alertId();
-    }
-
-    private static Held read(byte[] bytes) {
-        try {
-            return JSON.readValue(bytes, Held.class);
-        } catch (IOException e) {
-            // Written by this class: unreadable state is a bug or a layout change, not bad input.
-            throw new UncheckedIOException("trigger order store unreadable", e);
-        }
     }
 }
