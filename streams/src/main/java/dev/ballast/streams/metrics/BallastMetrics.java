@@ -265,7 +265,7 @@ public final class BallastMetrics {
         triageDecisions.get(decision.action()).increment();
     }
 
-    /** Candidates that began ({@code delta} > 0) or stopped ({@code delta} < 0) waiting for their score in a gate task. */
+    /** Scored candidates a gate task began ({@code delta} > 0) or stopped ({@code delta} < 0) holding. */
     public void gatePairsHeld(long delta) {
         gatePairsHeld.addAndGet(delta);
     }
@@ -280,6 +280,7 @@ public final class BallastMetrics {
         return gateDecisions.values().stream().mapToDouble(Counter::count).sum();
     }
 
+    /** Candidates that began ({@code delta} > 0) or stopped ({@code delta} < 0) waiting for their score in a gate task. */
     public void candidatesWaiting(long delta) {
         candidatesWaiting.addAndGet(delta);
     }
@@ -307,6 +308,7 @@ public final class BallastMetrics {
         return Arrays.stream(RealignJob.Reason.values()).mapToDouble(r -> triggered(r.name()).count()).sum();
     }
 
+    /** Inputs the trigger began ({@code delta} > 0) or stopped ({@code delta} < 0) holding. */
     public void triggerInputsHeld(long delta) {
         triggerInputsHeld.addAndGet(delta);
     }
