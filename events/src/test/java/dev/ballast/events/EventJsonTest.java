@@ -74,6 +74,23 @@ class EventJsonTest {
     }
 
     @Test
+    void policyNumbersAndFlagsAreNotCoerced() {
+        // A version of 2.5 or "2" is a typo or a producer bug; truncated or parsed silently it would
+        // replace version 2 (versions are keyed policyId:version).
+        for (String version : new String[] {"2.5", "\"2\"", "true"}) {
+            String policy = "{\"policyId\":\"p\",\"version\":" + version
+                    + ",\"effectiveAt\":\"2026-01-05T10:00:00Z\",\"rules\":[{\"id\":\"r\","
+                    + "\"severity\":\"high\",\"description\":\"d\",\"when\":{\"actionTypes\":[\"x\"]}}]}";
+            String r = reason(EventJson.readPolicy(policy.getBytes(StandardCharsets.UTF_8)));
+            assertTrue(r.startsWith("version: "), version + " -> " + r);
+        }
+        String flag = "{\"policyId\":\"p\",\"version\":1,\"effectiveAt\":\"2026-01-05T10:00:00Z\",\"rules\":[{\"id\":\"r\","
+                + "\"severity\":\"high\",\"description\":\"d\",\"when\":{\"labelViolation\":\"yes\"}}]}";
+        assertTrue(reason(EventJson.readPolicy(flag.getBytes(StandardCharsets.UTF_8)))
+                .startsWith("rules[0].when.labelViolation: "));
+    }
+
+    @Test
     void serdeRoundTripsAnAlert() {
         Alert alert = new Alert("id", AlertType.TIPPING, "a", null, "e9", Instant.parse("2026-01-05T10:00:00Z"),
                 Instant.parse("2026-01-05T10:00:01Z"), "bernoulli-cusum", 1.2, "p@1", java.util.Map.of("k", 1));
