@@ -67,6 +67,28 @@ class BuiltinLmTest {
     }
 
     @Test
+    void aSampleScoresTheSameInAnyBatch() {
+        // The gate compares scores with thresholds drawn from earlier scores: a score that moved with
+        // its batch flipped decisions at the threshold between two replays of the same input.
+        try (BuiltinLm lm = BuiltinLm.load(store.versionDir(version), Device.cpu(), GradientLayers.last(2))) {
+            List<TextSample> samples = new ArrayList<>(mixed(31, 40));
+            samples.addAll(List.of(new TextSample("q", "yes"), new TextSample("q", "yes I can"),
+                    new TextSample("", "ok then")));
+            List<SampleScore> together = lm.score(samples);
+            List<TextSample> reversed = new ArrayList<>(samples);
+            java.util.Collections.reverse(reversed);
+            List<SampleScore> backwards = lm.score(reversed);
+            for (int i = 0; i < samples.size(); i++) {
+                SampleScore alone = lm.score(List.of(samples.get(i))).get(0);
+                assertEquals(alone.gradNorm(), together.get(i).gradNorm(), 0.0, "grad norm of sample " + i);
+                assertEquals(alone.loss(), together.get(i).loss(), 0.0, "loss of sample " + i);
+                assertEquals(alone.gradNorm(), backwards.get(samples.size() - 1 - i).gradNorm(), 0.0,
+                        "grad norm of sample " + i + " in the reversed batch");
+            }
+        }
+    }
+
+    @Test
     void fewerLayersGiveSmallerNorms() {
         List<TextSample> samples = mixed(3, 8);
         try (BuiltinLm all = BuiltinLm.load(store.versionDir(version), Device.cpu(), GradientLayers.last(0));

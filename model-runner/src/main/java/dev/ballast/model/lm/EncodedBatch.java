@@ -23,12 +23,25 @@ import java.util.List;
 public record EncodedBatch(int samples, int positions, int contextSize, int promptSize, long[] context,
                            long[] targets, float[] weights, long[] promptIds, float[] promptWeights, int[] lengths) {
 
+    /** Positions {@code sample} needs: its response tokens, cut at the limit, plus the end marker. */
+    public static int positions(TextSample sample, Vocabulary vocab, LmConfig config) {
+        return Math.min(vocab.encode(sample.response()).length, config.maxResponseTokens()) + 1;
+    }
+
     /** Encodes {@code samples}; prompts and responses past the configured limits are cut. */
     public static EncodedBatch encode(List<TextSample> samples, Vocabulary vocab, LmConfig config) {
+        return encode(samples, vocab, config, 1);
+    }
+
+    /**
+     * Encodes {@code samples} with at least {@code minPositions} positions per sample (padding
+     * beyond the longest response), so that a caller can fix the layout a sample is computed in.
+     */
+    public static EncodedBatch encode(List<TextSample> samples, Vocabulary vocab, LmConfig config, int minPositions) {
         int b = samples.size();
         int[][] responses = new int[b][];
         int[][] prompts = new int[b][];
-        int t = 1;
+        int t = Math.max(1, minPositions);
         for (int i = 0; i < b; i++) {
             int[] r = vocab.encode(samples.get(i).response());
             int keep = Math.min(r.length, config.maxResponseTokens());
