@@ -76,6 +76,7 @@ public record BallastConfig(
         RealignConfig realign,
         int metricsPort,
         int maxRecordBytes,
+        long eventMaxAheadMs,
         Map<String, String> streamsOverrides,
         Map<String, String> settings) {
 
@@ -110,6 +111,7 @@ public record BallastConfig(
         k.put("topic.alerts", new String[]{Topics.ALERTS, "Alerts out"});
         k.put("topic.dlq", new String[]{Topics.DLQ, "Dead letters out"});
         k.put("max.record.bytes", new String[]{"1048576", "Largest input record accepted; larger ones are dead-lettered (their first 64 KiB kept) with the reason"});
+        k.put("event.max.ahead.ms", new String[]{"86400000", "How far an interaction's timestamp may lie after its Kafka record's time (when it was sent); one stamped later is dead-lettered, since a far-future stamp would carry the group monitor's event time with it; 0 = no limit"});
         k.put("topic.partitions", new String[]{"4", "Partitions for topics Ballast creates when missing"});
         k.put("topic.gate.partitions", new String[]{"0", "Partitions for the gate's topics (candidates, scored, accepted, quarantined) Ballast creates; 0 = topic.partitions. A live gate decides in arrival order, which one partition keeps closest to the candidates' order (replay and demo decide in event-time order at any count)"});
         k.put("topic.replication.factor", new String[]{"-1", "Replication for topics Ballast creates; -1 = broker default"});
@@ -278,6 +280,7 @@ public record BallastConfig(
                 realignConfig(reader, values),
                 reader.integer("metrics.port", -1, 65_535),
                 reader.integer("max.record.bytes", 1_024, 100 * 1_048_576),
+                (long) reader.decimal("event.max.ahead.ms", 0, 1e13),
                 Map.copyOf(streams),
                 Map.copyOf(values));
         if (!problems.isEmpty()) {

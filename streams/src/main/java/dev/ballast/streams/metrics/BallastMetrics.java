@@ -6,6 +6,7 @@ import dev.ballast.events.GateDecision;
 import dev.ballast.events.RealignJob;
 import dev.ballast.events.TriageDecision;
 import dev.ballast.streams.drift.RecentEventIds;
+import dev.ballast.streams.monitor.InteractionMonitor;
 import dev.ballast.streams.gate.SamplePairing;
 import dev.ballast.streams.triage.PreferenceTriage;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -199,7 +200,7 @@ public final class BallastMetrics {
     }
 
     /**
-     * policy_rejected, too_large, too_deep, number_too_long, repeated_event, repeated_sample,
+     * policy_rejected, too_large, too_deep, number_too_long, repeated_event, future_timestamp, repeated_sample,
      * conflicting_sample, repeated_pair, duplicate_field, invalid_utf8,
      * invalid_json, empty, missing_field, wrong_type or invalid_value.
      */
@@ -219,6 +220,9 @@ public final class BallastMetrics {
         }
         if (r.contains(RecentEventIds.ALREADY_SEEN)) {
             return "repeated_event";
+        }
+        if (r.contains(InteractionMonitor.AHEAD_OF_RECORD)) {
+            return "future_timestamp";
         }
         if (r.startsWith(SamplePairing.REPEATED)) {
             return "repeated_sample";

@@ -21,6 +21,9 @@ import java.util.UUID;
  * if an episode opened. The stream processor and offline runs share this class.
  */
 public final class InteractionMonitor {
+    /** Reason text for an interaction stamped too far after it was sent; the metrics key on it. */
+    public static final String AHEAD_OF_RECORD = "after its record's time";
+
     private final PolicyEngine policies;
     private final AgentMonitor agents;
     private final Clock clock;
@@ -47,6 +50,23 @@ public final class InteractionMonitor {
      * timestamp: a re-sent record), as the dead-letter reason; otherwise it is remembered in
      * {@code state} and is to be judged. A re-sent interaction is judged once, at its first arrival.
      */
+    /**
+     * Why {@code interaction} cannot be judged at its timestamp, if it lies more than
+     * {@code maxAheadMs} after {@code recordTime} (when it was sent; 0 = no limit). Judged, a
+     * year-9999 stamp would move its task's event-time progress there, and every group signal of
+     * that task after it would reach the group monitor late, out of order.
+     */
+    public static Optional<String> aheadOfRecord(Interaction interaction, long recordTime, long maxAheadMs) {
+        long ahead = interaction.timestamp().toEpochMilli() - recordTime;
+        if (maxAheadMs <= 0 || ahead <= maxAheadMs) {
+            return Optional.empty();
+        }
+        return Optional.of("timestamp: " + interaction.timestamp() + " is "
+                + String.format(java.util.Locale.ROOT, "%,.1f hours", ahead / 3_600_000.0)
+                + " " + AHEAD_OF_RECORD + " " + java.time.Instant.ofEpochMilli(recordTime)
+                + ", more than event.max.ahead.ms (" + maxAheadMs + "); fix the agent's clock, or set 0 to accept any");
+    }
+
     public static Optional<String> repeated(Interaction interaction, AgentState state) {
         if (state.rememberEvent(interaction.eventId(), interaction.timestamp().toEpochMilli())) {
             return Optional.empty();

@@ -31,7 +31,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * grouped agents signals keyed by groupId, and the task's progress in event time
  * ({@link Watermark}s, on a {@link WatermarkSchedule}) for the group monitor to restore event-time
  * order across tasks. An interaction that repeats one of its agent's latest events (same eventId
- * and timestamp) goes to the dead-letter topic instead of being judged again.
+ * and timestamp), or is stamped too far after it was sent, goes to the dead-letter topic instead
+ * of being judged.
  */
 final class MonitorProcessor implements Processor<String, MonitorInput, String, MonitorOutput> {
     private final AgentMonitor agentMonitor;
@@ -39,6 +40,8 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
     private final BallastMetrics metrics;
     private final Clock clock;
     private final ReorderSettings reorder;
+    /** {@code event.max.ahead.ms}: how far after its record's time an interaction may be stamped. */
+    private final long maxAheadMs;
     private final InputEnd inputEnd;
     private WatermarkSchedule watermarkSchedule;
     private ProcessorContext<String, MonitorOutput> context;
@@ -49,9 +52,10 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
     private long inEpisode;
     private final LateVersions lateVersions = new LateVersions("monitor");
 
-    MonitorProcessor(AgentMonitor agentMonitor, PolicyCompiler compiler, ReorderSettings reorder, InputEnd inputEnd,
-                     BallastMetrics metrics, Clock clock) {
+    MonitorProcessor(AgentMonitor agentMonitor, PolicyCompiler compiler, ReorderSettings reorder, long maxAheadMs,
+                     InputEnd inputEnd, BallastMetrics metrics, Clock clock) {
         this.agentMonitor = agentMonitor;
+        this.maxAheadMs = maxAheadMs;
         this.reorder = reorder;
         this.inputEnd = inputEnd;
         this.compiler = compiler;
@@ -110,6 +114,11 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
                 metrics.policyAccepted();
             }
         } else if (record.value() instanceof MonitorInput.OfInteraction in) {
+            Optional<String> ahead = InteractionMonitor.aheadOfRecord(in.interaction(), record.timestamp(), maxAheadMs);
+            if (ahead.isPresent()) {
+                deadLetter(record, in, ahead.get());
+                return;
+            }
             String agentId = in.interaction().agentId();
             watermarkSchedule.onInteraction(in.interaction().timestamp().toEpochMilli(), context.currentSystemTimeMs())
                     .ifPresent(mark -> toGroups(mark, record.timestamp()));

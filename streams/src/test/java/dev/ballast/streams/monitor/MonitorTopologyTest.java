@@ -218,6 +218,30 @@ class MonitorTopologyTest {
         assertEquals(1, alerts.readRecordsToList().size());
     }
 
+    /**
+     * A clock set to year 9999 must not carry the task's event time there (every group signal after
+     * it would reach the group monitor late); an hour of skew is a clock, not an error.
+     */
+    @Test
+    void anInteractionStampedFarAfterItWasSentIsDeadLettered() {
+        publish(policy(1, T0, "wire-money"));
+        Instant sent = T0.plusSeconds(3_600);
+        Interaction future = new Interaction("a5-far", "a5", null, Instant.parse("9999-12-31T23:59:59Z"), 1L, null,
+                null, new Action("tool_call", "search", null), 1.0, null, null, null);
+        Interaction skewed = new Interaction("a5-skewed", "a5", null, sent.plusSeconds(3_600), 2L, null, null,
+                new Action("tool_call", "search", null), 1.0, null, null, null);
+        interactions.pipeInput(bytes("a5"), EventJson.write(future), sent);
+        interactions.pipeInput(bytes("a5"), EventJson.write(skewed), sent);
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertEquals(1, dead.size());
+        String reason = header(dead.get(0), DeadLetterHeaders.ERROR);
+        assertTrue(reason.startsWith("timestamp: 9999-12-31T23:59:59Z is 69,"), reason);
+        assertTrue(reason.contains(" hours after its record's time 2026-01-01T01:00:00Z"), reason);
+        assertTrue(reason.contains("more than event.max.ahead.ms (86400000)"), reason);
+        assertEquals("future_timestamp", BallastMetrics.reasonKind(reason));
+        assertTrue(new String(dead.get(0).value(), StandardCharsets.UTF_8).contains("\"eventId\":\"a5-far\""));
+    }
+
     @Test
     void badPolicyVersionIsDeadLetteredAndPreviousVersionStaysInForce() {
         publish(policy(1, T0, "wire-money"));
