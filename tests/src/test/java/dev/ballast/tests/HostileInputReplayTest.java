@@ -53,7 +53,8 @@ class HostileInputReplayTest {
                 "{" + valid.formatted("infinite") + ",\"reward\":1e400}",
                 "{" + valid.formatted("duplicate") + ",\"agentId\":\"agent-0002\"}",
                 "{" + valid.formatted("too-large") + ",\"note\":\"" + "x".repeat(2 * 1_048_576) + "\"}",
-                "{" + valid.formatted("truncated"));
+                "{" + valid.formatted("truncated"),
+                "{\"eventId\":\"far-future\",\"agentId\":\"agent-0001\",\"timestamp\":\"9999-12-31T23:59:59Z\"}");
         for (String line : refused) {
             hostile.write(bytes(line + "\n"));
         }
@@ -71,6 +72,8 @@ class HostileInputReplayTest {
                 head.formatted(4, rule.formatted(1, "x")).replace("\"version\"", "\"policyId\":\"again\",\"version\""),
                 head.formatted(5, rule.formatted(1, "x")).replace("\"rules\"", "\"rulez\""),
                 "{\"policyId\":\"hostile\",\"version\":" + "9".repeat(500) + "}",
+                head.formatted(7, rule.formatted(1, "x")).replace("\"version\":7", "\"version\":7.5")
+                        .replace("responseMatch\"", "responseMatches\""),
                 "{\"policyId\":\"hostile\",\"version\":6,\"rules\":" + "[".repeat(10_000));
         Files.write(policies, (Files.readString(policies) + String.join("\n", badPolicies) + "\n")
                 .getBytes(StandardCharsets.UTF_8));
@@ -82,7 +85,8 @@ class HostileInputReplayTest {
         List<DeadLetterLine> fromInteractions = result.deadLetters().stream()
                 .filter(d -> "agent.interactions".equals(d.sourceTopic())).toList();
         assertEquals(planted + 2 + refused.size(), fromInteractions.size(), fromInteractions.toString());
-        for (String id : List.of("bad-utf8", "nul", "deep", "huge-number", "infinite", "duplicate", "too-large", "truncated")) {
+        for (String id : List.of("bad-utf8", "nul", "deep", "huge-number", "infinite", "duplicate", "too-large", "truncated",
+                "far-future")) {
             assertEquals(1, fromInteractions.stream().filter(d -> d.value().contains("\"" + id + "\"")).count(), id);
         }
         assertReason(fromInteractions, "bad-utf8", "UTF-8");
@@ -91,6 +95,7 @@ class HostileInputReplayTest {
         assertReason(fromInteractions, "infinite", "reward: must be a finite number");
         assertReason(fromInteractions, "duplicate", "duplicate field 'agentId'");
         assertReason(fromInteractions, "too-large", "more than max.record.bytes");
+        assertReason(fromInteractions, "far-future", "after its record's time");
         assertEquals(4L * 100, result.summary().interactions(), "every valid line judged");
 
         List<DeadLetterLine> fromPolicies = result.deadLetters().stream()

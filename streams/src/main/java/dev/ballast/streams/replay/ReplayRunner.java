@@ -289,10 +289,11 @@ public final class ReplayRunner {
             if (!jobs.isEmpty()) {
                 processors.add("model-runner jobs");
             }
-            long valid = positions.events();
-            ReplaySummary summary = new ReplaySummary(clusterName, produced, perTopic, positions.agents(), valid,
+            // Judged, not read: the monitor dead-letters re-sent and far-future interactions too.
+            long judged = (long) (metrics.interactionsCount(true) + metrics.interactionsCount(false));
+            ReplaySummary summary = new ReplaySummary(clusterName, produced, perTopic, positions.agents(), judged,
                     (long) metrics.interactionsCount(true), byType, dead.size(),
-                    processors, List.of(), Math.round(elapsed * 100) / 100.0, Math.round(valid / elapsed), decisions,
+                    processors, List.of(), Math.round(elapsed * 100) / 100.0, Math.round(judged / elapsed), decisions,
                     scorer == null ? null : scorer.modelVersion(), triageByAction, jobsByState,
                     metrics.groupSignalsOutOfOrder());
             return new Result(summary, alerts, dead, positions, gate, triage, jobs, statuses,
