@@ -107,7 +107,10 @@ final class TriggerProcessor implements Processor<String, TriggerInput, String, 
         store.put(KEY, state);
         job.ifPresent(j -> {
             metrics.realignJobCreated(j.reason());
-            context.forward(new Record<>(j.jobId(), j, at));
+            // Stamped when it is created, not at its event time: a replay of month-old logs made
+            // jobs the broker's time-based retention could delete before the executor read them
+            // (a demo hung waiting for two such jobs). createdAt keeps the event time.
+            context.forward(new Record<>(j.jobId(), j, Math.max(at, context.currentSystemTimeMs())));
         });
     }
 
