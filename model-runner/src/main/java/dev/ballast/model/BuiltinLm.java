@@ -199,7 +199,7 @@ public final class BuiltinLm implements ScoringModel {
         Map<Integer, List<Integer>> byLength = new TreeMap<>();
         for (int i = 0; i < samples.size(); i++) {
             int needed = EncodedBatch.positions(samples.get(i), vocab, block.config());
-            int padded = Math.min(-Math.floorDiv(-needed, POSITION_BUCKET) * POSITION_BUCKET,
+            int padded = Math.min((needed + POSITION_BUCKET - 1) / POSITION_BUCKET * POSITION_BUCKET,
                     block.config().maxResponseTokens() + 1);
             byLength.computeIfAbsent(padded, k -> new ArrayList<>()).add(i);
         }

@@ -12,6 +12,7 @@ import dev.ballast.streams.policy.PolicyVerdict;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -50,6 +51,15 @@ public final class InteractionMonitor {
      * timestamp: a re-sent record), as the dead-letter reason; otherwise it is remembered in
      * {@code state} and is to be judged. A re-sent interaction is judged once, at its first arrival.
      */
+    public static Optional<String> repeated(Interaction interaction, AgentState state) {
+        if (state.rememberEvent(interaction.eventId(), interaction.timestamp().toEpochMilli())) {
+            return Optional.empty();
+        }
+        return Optional.of("eventId and timestamp: " + RecentEventIds.ALREADY_SEEN + " " + RecentEventIds.CAPACITY
+                + " interactions (a re-sent record?); judged once, at its first arrival; the value here is the"
+                + " interaction as Ballast read it");
+    }
+
     /**
      * Why {@code interaction} cannot be judged at its timestamp, if it lies more than
      * {@code maxAheadMs} after {@code recordTime} (when it was sent; 0 = no limit). Judged, a
@@ -62,18 +72,9 @@ public final class InteractionMonitor {
             return Optional.empty();
         }
         return Optional.of("timestamp: " + interaction.timestamp() + " is "
-                + String.format(java.util.Locale.ROOT, "%,.1f hours", ahead / 3_600_000.0)
-                + " " + AHEAD_OF_RECORD + " " + java.time.Instant.ofEpochMilli(recordTime)
+                + String.format(Locale.ROOT, "%,.1f hours", ahead / 3_600_000.0)
+                + " " + AHEAD_OF_RECORD + " " + Instant.ofEpochMilli(recordTime)
                 + ", more than event.max.ahead.ms (" + maxAheadMs + "); fix the agent's clock, or set 0 to accept any");
-    }
-
-    public static Optional<String> repeated(Interaction interaction, AgentState state) {
-        if (state.rememberEvent(interaction.eventId(), interaction.timestamp().toEpochMilli())) {
-            return Optional.empty();
-        }
-        return Optional.of("eventId and timestamp: " + RecentEventIds.ALREADY_SEEN + " " + RecentEventIds.CAPACITY
-                + " interactions (a re-sent record?); judged once, at its first arrival; the value here is the"
-                + " interaction as Ballast read it");
     }
 
     public Outcome observe(Interaction interaction, AgentState state) {

@@ -99,8 +99,9 @@ public final class MonitorTopology {
         Map<String, KStream<String, MonitorOutput>> outputs = DeadLetters.divert(interactions
                         .<MonitorInput>mapValues(MonitorInput.OfInteraction::new, Named.as("interaction-input"))
                         .merge(policies, Named.as("monitor-input"))
-                        .process(() -> new MonitorProcessor(agentMonitor, compiler, config.reorder(), config.eventMaxAheadMs(), inputEnd, metrics,
-                                clock), Named.as("monitor"), AGENT_STORE, POLICY_STORE), topics.dlq(), "repeated")
+                        .process(() -> new MonitorProcessor(agentMonitor, compiler, config.reorder(),
+                                config.eventMaxAheadMs(), inputEnd, metrics, clock), Named.as("monitor"), AGENT_STORE,
+                                POLICY_STORE), topics.dlq(), "repeated")
                 .split(Named.as("monitor-"))
                 .branch((k, v) -> v instanceof MonitorOutput.OfAlert, Branched.as("alert"))
                 .defaultBranch(Branched.as("signal"));
