@@ -51,6 +51,7 @@ final class ExactlyOnceScenario {
     private final Scenario scenario;
     private final BallastConfig config;
     private final String servers;
+    private boolean candidatesProduced;
 
     ExactlyOnceScenario(long seed, BallastConfig config, String servers) {
         this.scenario = new Simulator(ScenarioSpec.defaults(60, 300, seed)
@@ -94,6 +95,7 @@ final class ExactlyOnceScenario {
 
     /** Every candidate, and the model-runner's score for each valid one. */
     void produceCandidatesAndScores() {
+        candidatesProduced = true;
         try (KafkaProducer<String, byte[]> producer = producer()) {
             for (String line : scenario.candidateLines()) {
                 producer.send(new ProducerRecord<>(config.topics().candidates(), keyOf(line, "sampleId"), bytes(line)));
@@ -107,17 +109,27 @@ final class ExactlyOnceScenario {
         }
     }
 
+    /**
+     * Waits until the application has committed every input record and, once candidates were
+     * produced, a decision for each: a live gate holds scored candidates for its order grace after
+     * their inputs are committed.
+     */
     void awaitCaughtUp(Duration timeout) throws Exception {
         List<String> inputs = List.of(config.topics().policies(), config.topics().interactions(),
                 config.topics().candidates(), config.topics().scored());
+        long deadline = System.nanoTime() + timeout.toNanos();
         watching(watcher -> {
-            long deadline = System.nanoTime() + timeout.toNanos();
             while (!watcher.caughtUp(inputs)) {
                 assertTrue(System.nanoTime() < deadline, "the monitor did not catch up within " + timeout);
                 Thread.sleep(200);
             }
             return null;
         });
+        int expected = candidatesProduced ? expectedSamples().size() : 0;
+        while (decided().size() < expected) {
+            assertTrue(System.nanoTime() < deadline, "the gate did not decide every candidate within " + timeout);
+            Thread.sleep(200);
+        }
     }
 
     /** Fraction of the interactions whose processing the application has committed. */
@@ -157,15 +169,24 @@ final class ExactlyOnceScenario {
         List<String> letters = read(config.topics().dlq(), b -> new String(b, StandardCharsets.UTF_8));
         assertEquals(sorted(expectedLetters), sorted(letters), "each bad line dead-lettered once");
 
-        List<String> expectedSamples = new ArrayList<>();
+        assertEquals(sorted(expectedSamples()), sorted(decided()), "one gate decision per candidate");
+    }
+
+    private List<String> expectedSamples() {
+        List<String> samples = new ArrayList<>();
         for (String line : scenario.candidateLines()) {
             if (EventJson.readCandidate(bytes(line)) instanceof Decoded.Ok<Candidate> ok) {
-                expectedSamples.add(ok.value().sampleId());
+                samples.add(ok.value().sampleId());
             }
         }
+        return samples;
+    }
+
+    /** The sampleIds of every committed gate decision. */
+    private List<String> decided() {
         List<String> decided = new ArrayList<>(read(config.topics().accepted(), ExactlyOnceScenario::sampleId));
         decided.addAll(read(config.topics().quarantined(), ExactlyOnceScenario::sampleId));
-        assertEquals(sorted(expectedSamples), sorted(decided), "one gate decision per candidate");
+        return decided;
     }
 
     private static String sampleId(byte[] value) {

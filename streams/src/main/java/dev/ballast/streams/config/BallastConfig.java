@@ -113,7 +113,7 @@ public record BallastConfig(
         k.put("max.record.bytes", new String[]{"1048576", "Largest input record accepted; larger ones are dead-lettered (their first 64 KiB kept) with the reason"});
         k.put("event.max.ahead.ms", new String[]{"86400000", "How far an interaction's timestamp may lie after its Kafka record's time (when it was sent); one stamped later is dead-lettered, since a far-future stamp would carry the group monitor's event time with it; 0 = no limit"});
         k.put("topic.partitions", new String[]{"4", "Partitions for topics Ballast creates when missing"});
-        k.put("topic.gate.partitions", new String[]{"0", "Partitions for the gate's topics (candidates, scored, accepted, quarantined) Ballast creates; 0 = topic.partitions. A live gate decides in arrival order, which one partition keeps closest to the candidates' order (replay and demo decide in event-time order at any count)"});
+        k.put("topic.gate.partitions", new String[]{"0", "Partitions for the gate's topics (candidates, scored, accepted, quarantined) Ballast creates; 0 = topic.partitions. A live gate decides in event-time order only within gate.order.grace.ms, so one partition keeps its order closest to the candidates' when they lag further (replay and demo decide in event-time order at any count)"});
         k.put("topic.replication.factor", new String[]{"-1", "Replication for topics Ballast creates; -1 = broker default"});
         k.put("drift.detector", new String[]{"cusum", "Change detector on the violation indicator: cusum or page-hinkley"});
         k.put("drift.false.alarm.budget.events", new String[]{"1000000", "Expected in-control events per agent between false alarms; thresholds derive from it"});
@@ -142,6 +142,7 @@ public record BallastConfig(
         k.put("gate.warmup.samples", new String[]{"100", "Scores a dataset needs (per model version) before the gradient test runs; until then candidates are quarantined (WARMUP)"});
         k.put("gate.sketch.k", new String[]{"200", "Compression of the t-digest of gradNorm per dataset and model version: about k centroids (10 to 32767)"});
         k.put("gate.score.timeout.ms", new String[]{"600000", "Stream time a candidate waits for its score before it is quarantined (NO_SCORE)"});
+        k.put("gate.order.grace.ms", new String[]{"10000", "Wall-clock time a live gate holds each scored candidate before deciding it, so that candidates reaching it a little later from other partitions are still decided in event-time order (a replay decides them all in that order at its end); 0 = decide on arrival"});
         k.put("gate.repeat.window.ms", new String[]{"3600000", "Stream time after its decision that a sampleId is remembered: a copy sent again within it is dead-lettered, not decided twice; 0 = only while it waits for its score"});
         k.put("gate.surge.budget.decisions", new String[]{"100000", "Expected decisions per dataset between false GATE_SURGE alerts"});
         k.put("gate.surge.shift", new String[]{"0.25", "Rise in a dataset's quarantine share the surge test is tuned to catch fastest"});
@@ -298,7 +299,8 @@ public record BallastConfig(
         int surgeWarmup = reader.integer("gate.surge.warmup.decisions", 10, 10_000_000);
         BernoulliCusum surge = new BernoulliCusum(shift, budget);
         // Decisions carry no reward, so the tipping test never applies to surges.
-        return new GateSettings(keep, warmup, k, MonitorSettings.of(surge, surgeWarmup, new TippingRule(3.0, 3)));
+        return new GateSettings(keep, warmup, k, MonitorSettings.of(surge, surgeWarmup, new TippingRule(3.0, 3)),
+                (long) reader.decimal("gate.order.grace.ms", 0, 86_400_000));
     }
 
     private static RealignConfig realignConfig(Fields reader, Map<String, String> values) {

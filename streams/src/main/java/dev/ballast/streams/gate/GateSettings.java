@@ -14,8 +14,13 @@ import dev.ballast.streams.drift.MonitorSettings;
  * @param sketchK         t-digest compression of each dataset's score sketch (about k centroids)
  * @param surge           the quarantine-share change detector per dataset (GATE_SURGE alerts);
  *                        its "violation" is a quarantine once the dataset is warm
+ * @param orderGraceMs    wall-clock time a live gate holds each scored candidate before deciding
+ *                        it, so that candidates reaching a dataset's task a little later from
+ *                        other partitions (or scored in a later batch) are still decided in
+ *                        event-time order; 0 decides each on arrival
  */
-public record GateSettings(double keepRatio, int warmupSamples, int sketchK, MonitorSettings surge) {
+public record GateSettings(double keepRatio, int warmupSamples, int sketchK, MonitorSettings surge,
+                           long orderGraceMs) {
     public GateSettings {
         if (!(keepRatio > 0 && keepRatio <= 1)) {
             throw new IllegalArgumentException("gate keep ratio must be in (0, 1]");
@@ -25,6 +30,9 @@ public record GateSettings(double keepRatio, int warmupSamples, int sketchK, Mon
         }
         if (sketchK < ScoreSketch.MIN_K || sketchK > ScoreSketch.MAX_K) {
             throw new IllegalArgumentException("gate sketch k must be between " + ScoreSketch.MIN_K + " and " + ScoreSketch.MAX_K);
+        }
+        if (orderGraceMs < 0) {
+            throw new IllegalArgumentException("gate order grace must not be negative");
         }
     }
 }

@@ -49,6 +49,7 @@ public final class BallastMetrics {
     private final AtomicLong groupSignalsHeld = new AtomicLong();
     private final AtomicLong triggerInputsHeld = new AtomicLong();
     private final Counter triggerInputsLate;
+    private final Counter gatePairsLate;
     private final Map<String, Counter> groupSignalsOutOfOrder = new ConcurrentHashMap<>();
     private final Timer alertLatency;
 
@@ -91,6 +92,9 @@ public final class BallastMetrics {
         }
         Gauge.builder("ballast.realign.trigger.held", triggerInputsHeld, AtomicLong::get)
                 .description("Alerts and triage decisions the trigger holds to count them in event-time order")
+                .register(registry);
+        gatePairsLate = Counter.builder("ballast.gate.pairs.late")
+                .description("Scored candidates the gate decided after one with a later event time (they arrived after the order grace)")
                 .register(registry);
         triggerInputsLate = Counter.builder("ballast.realign.trigger.late")
                 .description("Alerts and triage decisions the trigger counted after a later one (they arrived after the order grace)")
@@ -320,6 +324,11 @@ public final class BallastMetrics {
     /** Alerts and triage decisions the trigger holds for event-time order, over every task of this instance. */
     public long triggerInputsHeld() {
         return triggerInputsHeld.get();
+    }
+
+    /** A scored candidate decided after one with a later event time. */
+    public void gatePairLate() {
+        gatePairsLate.increment();
     }
 
     /** An alert or triage decision counted after one with a later event time. */

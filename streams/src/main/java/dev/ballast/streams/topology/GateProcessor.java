@@ -18,6 +18,7 @@ import dev.ballast.streams.policy.PolicyEngine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,10 +35,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Each decision reads the dataset's sketch as the candidates decided before it left it, so the
  * order matters, and pairs reach a dataset's task in an order that depends on how many partitions
- * the candidates came through and on when the model-runner scored them. A live gate decides each
- * pair as it arrives. A bounded run (replay, demo) holds them in {@value GateTopology#ORDER_STORE}
- * and decides them in event-time order once its input has ended, so that its decisions are the
- * same at any partition count and in every run.
+ * the candidates came through and on when the model-runner scored them. So pairs wait in
+ * {@value GateTopology#ORDER_STORE}, keyed by event time, and are decided in that order: in a live
+ * run once one of them has been held {@code gate.order.grace.ms} of wall-clock time (with
+ * everything that sorts before it), in a bounded run (replay, demo) all at once when its input has
+ * ended, so that a replay's decisions are the same at any partition count and in every run.
  */
 final class GateProcessor implements Processor<String, GateInput, String, GateOutput> {
     private final FineTuneGate gate;
@@ -46,13 +48,19 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
     private final Clock clock;
     private final InputEnd inputEnd;
     private ProcessorContext<String, GateOutput> context;
-    private EventTimeBuffer<ScoredPair> held;
+    private EventTimeBuffer<HeldPair> held;
+    /** Key of the last pair decided since this task started: one sorting before it came late. */
+    private Bytes decidedThrough;
     private KeyValueStore<String, Policy> policies;
     private KeyValueStore<String, byte[]> sketches;
     private KeyValueStore<String, byte[]> surges;
     private PolicyEngine engine;
     private QuarantineSurge surge;
     private final LateVersions lateVersions = new LateVersions("gate");
+
+    /** A scored candidate waiting its turn, with the wall-clock time it arrived. */
+    record HeldPair(ScoredPair pair, long receivedAtMs) {
+    }
 
     GateProcessor(FineTuneGate gate, PolicyCompiler compiler, BallastMetrics metrics, Clock clock, InputEnd inputEnd) {
         this.gate = gate;
@@ -73,10 +81,15 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
         try (KeyValueIterator<String, Policy> all = policies.all()) {
             all.forEachRemaining(kv -> compile(kv.value));
         }
-        this.held = new EventTimeBuffer<>(context.getStateStore(GateTopology.ORDER_STORE), (byte) 0, ScoredPair.class,
+        this.held = new EventTimeBuffer<>(context.getStateStore(GateTopology.ORDER_STORE), (byte) 0, HeldPair.class,
                 metrics::gatePairsHeld);
+        long grace = gate.settings().orderGraceMs();
         if (inputEnd.isBounded()) {
             context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, now -> releaseIfEnded());
+        } else if (grace > 0 || held.held() > 0) {
+            // Also without a grace now: pairs held under one before a restart are still decided.
+            context.schedule(Duration.ofMillis(Math.max(50, Math.min(1_000, grace / 4))),
+                    PunctuationType.WALL_CLOCK_TIME, this::releaseDue);
         }
     }
 
@@ -87,7 +100,15 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
 
     private void releaseIfEnded() {
         if (inputEnd.ended() && held.held() > 0) {
-            held.releaseAll((at, pair) -> decide(pair, pair.timestampMillis()));
+            held.releaseAll((at, h) -> decide(h.pair()));
+        }
+    }
+
+    /** Decides, in event-time order, every pair up to the last one held for the grace. */
+    private void releaseDue(long nowMs) {
+        if (held.held() > 0) {
+            long due = nowMs - gate.settings().orderGraceMs();
+            held.releaseThroughLast(h -> h.receivedAtMs() <= due, (at, h) -> decide(h.pair()));
         }
     }
 
@@ -103,24 +124,36 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
             return;
         }
         ScoredPair pair = ((GateInput.OfPair) record.value()).pair();
-        if (inputEnd.isBounded()) {
-            if (!inputEnd.ended()) {
-                held.holdOnce(eventTime(pair), pair.candidate().sampleId(), pair);
-                return;
-            }
-            releaseIfEnded();
+        if (inputEnd.isBounded() ? !inputEnd.ended() : gate.settings().orderGraceMs() > 0) {
+            held.holdOnce(eventTime(pair), pair.candidate().sampleId(),
+                    new HeldPair(pair, context.currentSystemTimeMs()));
+            return;
         }
-        decide(pair, record.timestamp());
+        releaseIfEnded();
+        decide(pair);
     }
 
-    /** A candidate's time: its own timestamp if it carries one, else when it was produced. */
+    /**
+     * A candidate's time: its own timestamp if it carries one, else when it was produced; never
+     * later than when it was produced, as for the trigger's alerts: a candidate stamped in year
+     * 9999 would otherwise sort after every candidate to come, and each of those would be decided
+     * "late".
+     */
     private static long eventTime(ScoredPair pair) {
-        return pair.candidate().timestamp() != null ? pair.candidate().timestamp().toEpochMilli()
+        return pair.candidate().timestamp() != null
+                ? Math.min(pair.candidate().timestamp().toEpochMilli(), pair.timestampMillis())
                 : pair.timestampMillis();
     }
 
-    /** @param recordTimestamp the output records' timestamp */
-    private void decide(ScoredPair pair, long recordTimestamp) {
+    /** Decides {@code pair}; its outputs carry the candidate's record time. */
+    private void decide(ScoredPair pair) {
+        long recordTimestamp = pair.timestampMillis();
+        Bytes key = held.key(eventTime(pair), pair.candidate().sampleId());
+        if (decidedThrough != null && key.compareTo(decidedThrough) < 0) {
+            metrics.gatePairLate();
+        } else {
+            decidedThrough = key;
+        }
         ScoredCandidate score = pair.score();
         String sketchKey = null;
         ScoreSketch sketch = null;

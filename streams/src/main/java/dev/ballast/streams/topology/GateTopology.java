@@ -51,7 +51,8 @@ import org.apache.kafka.streams.state.Stores;
  * {@value #POLICY_STORE},
  * {@value #SKETCH_STORE} (dataset and model version to a t-digest of gradNorm),
  * {@value #SURGE_STORE} (dataset to its quarantine-share detector state) and {@value #ORDER_STORE}
- * (in a bounded run, scored candidates held until its input has ended, by event time).
+ * (scored candidates held to be decided in event-time order: live for {@code gate.order.grace.ms},
+ * in a bounded run until its input has ended).
  */
 public final class GateTopology {
     public static final String CANDIDATES_BY_SAMPLE = "candidates-by-sample";

@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -54,12 +55,15 @@ class GateTopologyTest {
     private TestOutputTopic<String, Alert> alerts;
     private TestOutputTopic<byte[], byte[]> dlq;
 
+    private final Properties settings = new Properties();
+
     @BeforeEach
     void start() {
-        Properties settings = new Properties();
         settings.put("gate.warmup.samples", String.valueOf(WARMUP));
         settings.put("gate.score.timeout.ms", String.valueOf(TIMEOUT_MS));
         settings.put("gate.surge.warmup.decisions", "100");
+        // What is decided, not when: decided on arrival. The live order grace has a test of its own.
+        settings.put("gate.order.grace.ms", "0");
         config = BallastConfig.parse(settings, Map.of());
         open(InputEnd.live(), "gate-topology-test");
     }
@@ -171,6 +175,18 @@ class GateTopologyTest {
     private Map<String, GateDecision> boundedRun(boolean reversed) {
         InputEnd end = InputEnd.bounded();
         open(end, "gate-topology-bounded-" + reversed);
+        pipePairs(reversed);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertTrue(decisions().isEmpty(), "held until the run's input has ended");
+        assertEquals(200, metrics.gatePairsHeld());
+        end.end();
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+        assertEquals(0, metrics.gatePairsHeld());
+        return decisions();
+    }
+
+    /** 200 candidates a second apart and their scores, in time order or reversed. */
+    private void pipePairs(boolean reversed) {
         SplittableRandom rng = new SplittableRandom(5);
         double[] gradNorms = rng.doubles(200, 0, 5).toArray();
         for (int k = 0; k < 200; k++) {
@@ -179,13 +195,39 @@ class GateTopologyTest {
             propose(c, bytes(c.sampleId()), T0.plusSeconds(i));
             score(c, gradNorms[i], T0.plusSeconds(i));
         }
+    }
+
+    /**
+     * A live gate holds each pair for the order grace and then decides what is due in event-time
+     * order: pairs arriving reversed within the grace are decided exactly as a replay decides them
+     * in order. A straggler arriving after the grace, earlier than pairs already decided, is still
+     * decided, once, and counted late.
+     */
+    @Test
+    void aLiveGateDecidesPairsArrivingWithinTheOrderGraceInEventTimeOrder() {
+        Map<String, GateDecision> replayed = boundedRun(false);
+        settings.put("gate.order.grace.ms", "5000");
+        config = BallastConfig.parse(settings, Map.of());
+        open(InputEnd.live(), "gate-topology-live-grace");
+        pipePairs(true);
         driver.advanceWallClockTime(Duration.ofSeconds(1));
-        assertTrue(decisions().isEmpty(), "held until the run's input has ended");
+        assertTrue(decisions().isEmpty(), "held for the grace");
         assertEquals(200, metrics.gatePairsHeld());
-        end.end();
-        driver.advanceWallClockTime(Duration.ofMillis(200));
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
         assertEquals(0, metrics.gatePairsHeld());
-        return decisions();
+        assertEquals(replayed, decisions());
+        assertEquals(0.0, lateDecisions());
+
+        Candidate straggler = candidate(999, "ds", "a helpful answer");
+        propose(straggler, bytes(straggler.sampleId()), T0.minusSeconds(10));
+        score(straggler, 0.5, T0.minusSeconds(10));
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+        assertEquals(Set.of("s999"), decisions().keySet());
+        assertEquals(1.0, lateDecisions());
+    }
+
+    private double lateDecisions() {
+        return metrics.registry().get("ballast.gate.pairs.late").counter().count();
     }
 
     @Test
@@ -312,8 +354,6 @@ class GateTopologyTest {
     @Test
     void withoutARepeatWindowTimedOutCandidatesAreStillDecidedAndLoneScoresForgotten() {
         driver.close();
-        Properties settings = new Properties();
-        settings.put("gate.score.timeout.ms", String.valueOf(TIMEOUT_MS));
         settings.put("gate.repeat.window.ms", "0");
         config = BallastConfig.parse(settings, Map.of());
         driver = ApplicationDriver.start(config, "gate-topology-test", metrics);
