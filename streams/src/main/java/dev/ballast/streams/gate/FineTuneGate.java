@@ -39,10 +39,12 @@ public final class FineTuneGate {
      * @param sketch    the sketch of its dataset under {@code score.modelVersion()} (ignored without a score); updated
      * @param policies  every accepted policy version
      * @param at        the candidate's time, which selects the policy versions in force
+     * @param decidedAt when the candidate reached the gate: a policy that had no version in force
+     *                  at {@code at} yet judges it by the version in force then
      */
     public GateDecision decide(Candidate candidate, ScoredCandidate score, ScoreSketch sketch, PolicyEngine policies,
-                               Instant at) {
-        List<CompiledPolicy> inForce = policies.inForce(at);
+                               Instant at, Instant decidedAt) {
+        List<CompiledPolicy> inForce = policies.inForce(at, decidedAt);
         // Bare rule ids, as the contract names them; a rule id shared by two policies is one conflict.
         Set<String> violated = new LinkedHashSet<>();
         inForce.forEach(policy -> violated.addAll(policy.violatedTextRules(candidate.prompt(), candidate.response())));

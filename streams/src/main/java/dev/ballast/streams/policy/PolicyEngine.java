@@ -25,14 +25,41 @@ public final class PolicyEngine {
     public List<CompiledPolicy> inForce(Instant at) {
         List<CompiledPolicy> result = new ArrayList<>(versions.size());
         for (NavigableMap<Integer, CompiledPolicy> byVersion : versions.values()) {
-            for (CompiledPolicy candidate : byVersion.descendingMap().values()) {
-                if (!candidate.effectiveAt().isAfter(at)) {
-                    result.add(candidate);
-                    break;
-                }
+            CompiledPolicy inForce = latestEffective(byVersion, at);
+            if (inForce != null) {
+                result.add(inForce);
             }
         }
         return result;
+    }
+
+    /**
+     * The versions in force at {@code at}; for a policy that had none in force yet, the version in
+     * force at {@code decidedAt}. A record older than a policy is not exempt from it: a
+     * fine-tuning sample written before a rule existed still trains the model that must follow it
+     * (judged by {@link #inForce(Instant)} alone, a backfill of samples older than every policy
+     * passed every rule unread, with version {@value #NO_POLICY}).
+     */
+    public List<CompiledPolicy> inForce(Instant at, Instant decidedAt) {
+        List<CompiledPolicy> result = new ArrayList<>(versions.size());
+        for (NavigableMap<Integer, CompiledPolicy> byVersion : versions.values()) {
+            CompiledPolicy then = latestEffective(byVersion, at);
+            CompiledPolicy chosen = then != null ? then : latestEffective(byVersion, decidedAt);
+            if (chosen != null) {
+                result.add(chosen);
+            }
+        }
+        return result;
+    }
+
+    /** The highest version of one policy in force at {@code at}, or null. */
+    private static CompiledPolicy latestEffective(NavigableMap<Integer, CompiledPolicy> byVersion, Instant at) {
+        for (CompiledPolicy candidate : byVersion.descendingMap().values()) {
+            if (!candidate.effectiveAt().isAfter(at)) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     /**

@@ -163,7 +163,8 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
             sketch = stored == null ? ScoreSketch.empty(gate.settings().sketchK()) : ScoreSketch.fromBytes(stored);
         }
         Instant at = Instant.ofEpochMilli(eventTime(pair));
-        GateDecision decision = gate.decide(pair.candidate(), score, sketch, engine, at);
+        GateDecision decision = gate.decide(pair.candidate(), score, sketch, engine, at,
+                Instant.ofEpochMilli(recordTimestamp));
         lateVersions.judged(at.toEpochMilli());
         String dataset = decision.datasetId();
         byte[] surgeBytes = surges.get(dataset);

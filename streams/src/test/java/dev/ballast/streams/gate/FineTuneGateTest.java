@@ -57,7 +57,8 @@ class FineTuneGateTest {
         int decided = 0;
         for (int i = 0; i < 20_000; i++) {
             Candidate c = candidate(i, "a benign answer");
-            GateDecision d = gate.decide(c, score(c, rng.nextDouble() * 10), sketch, engine, T0.plusSeconds(i));
+            Instant at = T0.plusSeconds(i);
+            GateDecision d = gate.decide(c, score(c, rng.nextDouble() * 10), sketch, engine, at, at);
             if (i < warmup) {
                 assertEquals(GateDecision.Decision.QUARANTINE, d.decision());
                 assertEquals(List.of(GateDecision.WARMUP), d.reasons());
@@ -81,10 +82,10 @@ class FineTuneGateTest {
         ScoreSketch sketch = ScoreSketch.empty(200);
         for (int i = 0; i < 500; i++) {
             Candidate c = candidate(i, "fine");
-            gate.decide(c, score(c, 5.0 + (i % 10)), sketch, engine, T0);
+            gate.decide(c, score(c, 5.0 + (i % 10)), sketch, engine, T0, T0);
         }
         Candidate leak = candidate(999, "The admin Password is falcon42.");
-        GateDecision d = gate.decide(leak, score(leak, 0.1), sketch, engine, T0);
+        GateDecision d = gate.decide(leak, score(leak, 0.1), sketch, engine, T0, T0);
         assertEquals(GateDecision.Decision.QUARANTINE, d.decision());
         assertEquals(List.of("POLICY_CONFLICT:no-secrets"), d.reasons());
         assertEquals(List.of("no-secrets"), d.violatedRules());
@@ -92,11 +93,26 @@ class FineTuneGateTest {
         assertEquals(500, sketch.count(), "a rule breaker's score does not move the threshold");
     }
 
+    /**
+     * A sample older than a policy is not exempt from it: stamped before the policy's first
+     * version, it is judged by the version in force when it reaches the gate (before, a backfill
+     * of old samples passed every rule with policy version "none").
+     */
+    @Test
+    void aCandidateOlderThanEveryVersionOfAPolicyIsJudgedByTheVersionInForceWhenItArrives() {
+        PolicyEngine engine = policies(T0.plusSeconds(3600));
+        Candidate leak = candidate(1, "password is x");
+        GateDecision d = gate.decide(leak, null, ScoreSketch.empty(200), engine, Instant.EPOCH,
+                T0.plusSeconds(7200));
+        assertEquals(List.of("POLICY_CONFLICT:no-secrets", GateDecision.NO_SCORE), d.reasons());
+        assertEquals("data@1", d.policyVersion());
+    }
+
     @Test
     void aPolicyNotYetInForceDoesNotApply() {
         PolicyEngine engine = policies(T0.plusSeconds(3600));
         Candidate leak = candidate(1, "password is x");
-        GateDecision d = gate.decide(leak, null, ScoreSketch.empty(200), engine, T0);
+        GateDecision d = gate.decide(leak, null, ScoreSketch.empty(200), engine, T0, T0);
         assertEquals(List.of(GateDecision.NO_SCORE), d.reasons());
         assertEquals("none", d.policyVersion());
     }
@@ -106,8 +122,8 @@ class FineTuneGateTest {
         PolicyEngine engine = policies(T0);
         ScoreSketch sketch = ScoreSketch.empty(200);
         Candidate c = candidate(1, "ok");
-        assertEquals(List.of(GateDecision.NO_SCORE), gate.decide(c, null, sketch, engine, T0).reasons());
-        GateDecision failed = gate.decide(c, ScoredCandidate.failed(c, "m1", "boom"), sketch, engine, T0);
+        assertEquals(List.of(GateDecision.NO_SCORE), gate.decide(c, null, sketch, engine, T0, T0).reasons());
+        GateDecision failed = gate.decide(c, ScoredCandidate.failed(c, "m1", "boom"), sketch, engine, T0, T0);
         assertEquals(List.of(GateDecision.NO_SCORE), failed.reasons());
         assertEquals("m1", failed.modelVersion());
         assertEquals(0, sketch.count());
