@@ -345,11 +345,54 @@ public record BallastConfig(
     private static void put(Map<String, String> values, String key, String value, String source,
                             List<String> problems) {
         if (!KEYS.containsKey(key) && !key.startsWith("streams.")) {
-            problems.add(key + " (" + source + "): unknown key; known keys are " + String.join(", ", KEYS.keySet())
-                    + ", and streams.* for Kafka Streams settings");
+            String near = nearestKey(key);
+            problems.add(key + " (" + source + "): unknown key; " + (near != null ? "did you mean " + near + "?"
+                    : "known keys are " + String.join(", ", KEYS.keySet()) + ", and streams.* for Kafka Streams settings"));
             return;
         }
         values.put(key, value);
+    }
+
+    /**
+     * The known key a typo most likely meant: the only key that extends it ({@code drift.warmup}),
+     * else the closest by edit distance if within a quarter of its length (at least 2), or null.
+     * A list of 80 keys hides the one that was meant.
+     */
+    static String nearestKey(String key) {
+        List<String> extending = KEYS.keySet().stream().filter(k -> k.startsWith(key + ".")).toList();
+        if (extending.size() == 1) {
+            return extending.get(0);
+        }
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String known : KEYS.keySet()) {
+            int d = editDistance(key, known);
+            if (d < bestDistance) {
+                best = known;
+                bestDistance = d;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, best.length() / 4) ? best : null;
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions. */
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     /** Typed reads that collect problems instead of stopping at the first. */

@@ -51,7 +51,17 @@ class BallastConfigTest {
         assertTrue(m.contains("drift.warmup.events: must be an integer (got 'many')"), m);
         assertTrue(m.contains("drift.cusum.shift: must be between 0.01 and 0.95 (got 3)"), m);
         assertTrue(m.contains("drift.detector: must be one of cusum, page-hinkley (got 'adwin')"), m);
-        assertTrue(m.contains("drift.warmup (file): unknown key"), m);
+        assertTrue(m.contains("drift.warmup (file): unknown key; did you mean drift.warmup.events?"), m);
+    }
+
+    @Test
+    void anUnknownKeyNamesTheKeyItLikelyMeantOrListsThemAll() {
+        assertEquals("gate.order.grace.ms", BallastConfig.nearestKey("gate.order.grace"));
+        assertEquals("diffusion.max.agents", BallastConfig.nearestKey("difusion.max.agent"));
+        Properties p = new Properties();
+        p.setProperty("colour", "blue");
+        String m = assertThrows(ConfigException.class, () -> BallastConfig.parse(p, Map.of())).getMessage();
+        assertTrue(m.contains("colour (file): unknown key; known keys are bootstrap.servers"), m);
     }
 
     @Test
