@@ -17,7 +17,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Records a processor holds back to handle them in event-time order rather than in the order they
  * arrived, which depends on how many partitions fed them (the group monitor's signals, the
- * trigger's alerts and decisions, a bounded run's gate pairs). They wait as JSON in a key-value
+ * trigger's alerts and decisions, the gate's scored candidates). They wait as JSON in a key-value
  * store, so a restart keeps them, under keys that sort by event time, then by an id that makes the
  * order total whatever partition a record came through. The keys start with one prefix byte, so
  * the store can keep other entries under other prefixes.
@@ -37,6 +37,8 @@ final class EventTimeBuffer<T> {
     private final Class<T> type;
     private final LongConsumer heldGauge;
     private long held;
+    /** Key of the last record handled in order since this task started. */
+    private Bytes handledThrough;
 
     /** @param heldGauge told every change in the number of records held */
     EventTimeBuffer(KeyValueStore<Bytes, byte[]> store, byte prefix, Class<T> type, LongConsumer heldGauge) {
@@ -57,8 +59,21 @@ final class EventTimeBuffer<T> {
     }
 
     /** The key {@code value} is held under: prefix, event time, id. */
-    Bytes key(long eventTime, String id) {
+    private Bytes key(long eventTime, String id) {
         return key(eventTime, id.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Notes that the record at ({@code eventTime}, {@code id}) is being handled, released or not:
+     * true if one sorting after it was handled before (it came later than the hold allowed for).
+     */
+    boolean handledLate(long eventTime, String id) {
+        Bytes key = key(eventTime, id);
+        if (handledThrough != null && key.compareTo(handledThrough) < 0) {
+            return true;
+        }
+        handledThrough = key;
+        return false;
     }
 
     /** Holds {@code value} under an id no other held record has. */

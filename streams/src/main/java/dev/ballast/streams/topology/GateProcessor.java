@@ -18,7 +18,6 @@ import dev.ballast.streams.policy.PolicyEngine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -49,8 +48,6 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
     private final InputEnd inputEnd;
     private ProcessorContext<String, GateOutput> context;
     private EventTimeBuffer<HeldPair> held;
-    /** Key of the last pair decided since this task started: one sorting before it came late. */
-    private Bytes decidedThrough;
     private KeyValueStore<String, Policy> policies;
     private KeyValueStore<String, byte[]> sketches;
     private KeyValueStore<String, byte[]> surges;
@@ -148,11 +145,8 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
     /** Decides {@code pair}; its outputs carry the candidate's record time. */
     private void decide(ScoredPair pair) {
         long recordTimestamp = pair.timestampMillis();
-        Bytes key = held.key(eventTime(pair), pair.candidate().sampleId());
-        if (decidedThrough != null && key.compareTo(decidedThrough) < 0) {
+        if (held.handledLate(eventTime(pair), pair.candidate().sampleId())) {
             metrics.gatePairLate();
-        } else {
-            decidedThrough = key;
         }
         ScoredCandidate score = pair.score();
         String sketchKey = null;

@@ -7,7 +7,6 @@ import dev.ballast.streams.trigger.RealignTrigger;
 import dev.ballast.streams.trigger.TriggerState;
 import java.time.Duration;
 import java.util.Optional;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -36,8 +35,6 @@ final class TriggerProcessor implements Processor<String, TriggerInput, String, 
     private ProcessorContext<String, RealignJob> context;
     private KeyValueStore<String, TriggerState> store;
     private EventTimeBuffer<Held> order;
-    /** Key of the last input counted since this task started: one sorting before it came late. */
-    private Bytes countedThrough;
 
     /** An input waiting its turn, with the wall-clock time it arrived. */
     record Held(TriggerInput input, long receivedAtMs) {
@@ -93,11 +90,8 @@ final class TriggerProcessor implements Processor<String, TriggerInput, String, 
     }
 
     private void count(long at, TriggerInput input) {
-        Bytes key = order.key(at, id(input));
-        if (countedThrough != null && key.compareTo(countedThrough) < 0) {
+        if (order.handledLate(at, id(input))) {
             metrics.triggerInputLate();
-        } else {
-            countedThrough = key;
         }
         TriggerState stored = store.get(KEY);
         TriggerState state = stored == null ? TriggerState.empty() : stored;
