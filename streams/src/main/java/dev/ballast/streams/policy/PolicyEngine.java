@@ -23,14 +23,7 @@ public final class PolicyEngine {
 
     /** The versions in force at {@code at}, one per policy that has one. */
     public List<CompiledPolicy> inForce(Instant at) {
-        List<CompiledPolicy> result = new ArrayList<>(versions.size());
-        for (NavigableMap<Integer, CompiledPolicy> byVersion : versions.values()) {
-            CompiledPolicy inForce = latestEffective(byVersion, at);
-            if (inForce != null) {
-                result.add(inForce);
-            }
-        }
-        return result;
+        return inForce(at, at);
     }
 
     /**

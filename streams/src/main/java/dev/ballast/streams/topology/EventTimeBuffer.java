@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -52,6 +53,14 @@ final class EventTimeBuffer<T> {
             all.forEachRemaining(e -> held++);
         }
         heldGauge.accept(held);
+    }
+
+    /**
+     * How often a processor holding records for {@code graceMs} of wall-clock time looks for those
+     * due: a quarter of the grace, so none waits much past it, between 10 ms and 1 s.
+     */
+    static Duration releaseInterval(long graceMs) {
+        return Duration.ofMillis(Math.max(10, Math.min(1_000, graceMs / 4)));
     }
 
     long held() {

@@ -85,8 +85,8 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
             context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, now -> releaseIfEnded());
         } else if (grace > 0 || held.held() > 0) {
             // Also without a grace now: pairs held under one before a restart are still decided.
-            context.schedule(Duration.ofMillis(Math.max(50, Math.min(1_000, grace / 4))),
-                    PunctuationType.WALL_CLOCK_TIME, this::releaseDue);
+            context.schedule(EventTimeBuffer.releaseInterval(grace), PunctuationType.WALL_CLOCK_TIME,
+                    this::releaseDue);
         }
     }
 
@@ -145,7 +145,8 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
     /** Decides {@code pair}; its outputs carry the candidate's record time. */
     private void decide(ScoredPair pair) {
         long recordTimestamp = pair.timestampMillis();
-        if (held.handledLate(eventTime(pair), pair.candidate().sampleId())) {
+        Instant at = Instant.ofEpochMilli(eventTime(pair));
+        if (held.handledLate(at.toEpochMilli(), pair.candidate().sampleId())) {
             metrics.gatePairLate();
         }
         ScoredCandidate score = pair.score();
@@ -156,7 +157,6 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
             byte[] stored = sketches.get(sketchKey);
             sketch = stored == null ? ScoreSketch.empty(gate.settings().sketchK()) : ScoreSketch.fromBytes(stored);
         }
-        Instant at = Instant.ofEpochMilli(eventTime(pair));
         GateDecision decision = gate.decide(pair.candidate(), score, sketch, engine, at,
                 Instant.ofEpochMilli(recordTimestamp));
         lateVersions.judged(at.toEpochMilli());

@@ -5,7 +5,6 @@ import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.monitor.InputEnd;
 import dev.ballast.streams.trigger.RealignTrigger;
 import dev.ballast.streams.trigger.TriggerState;
-import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -53,8 +52,8 @@ final class TriggerProcessor implements Processor<String, TriggerInput, String, 
         this.store = context.getStateStore(TriggerTopology.TRIGGER_STORE);
         this.order = new EventTimeBuffer<>(context.getStateStore(TriggerTopology.TRIGGER_ORDER_STORE), (byte) 0,
                 Held.class, metrics::triggerInputsHeld);
-        long every = Math.max(10, Math.min(1_000, orderGraceMs / 4));
-        context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::releaseDue);
+        context.schedule(EventTimeBuffer.releaseInterval(orderGraceMs), PunctuationType.WALL_CLOCK_TIME,
+                this::releaseDue);
     }
 
     @Override
