@@ -101,7 +101,7 @@ public final class MonitorTopology {
                         .merge(policies, Named.as("monitor-input"))
                         .process(() -> new MonitorProcessor(agentMonitor, compiler, config.reorder(),
                                 config.eventMaxAheadMs(), inputEnd, metrics, clock), Named.as("monitor"), AGENT_STORE,
-                                POLICY_STORE), topics.dlq(), "repeated")
+                                POLICY_STORE), topics.dlq(), "rejected-interaction")
                 .split(Named.as("monitor-"))
                 .branch((k, v) -> v instanceof MonitorOutput.OfAlert, Branched.as("alert"))
                 .defaultBranch(Branched.as("signal"));
