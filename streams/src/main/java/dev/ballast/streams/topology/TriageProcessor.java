@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * A new pair is triaged against each policy version in force at its record time and each known
  * version that takes effect later (as a stored pair is when such a version arrives); a policy
  * version seen for the first time re-triages every stored pair against it. A version seen again
- * (the policy topic re-read after a restart) triages nothing, so decisions are not repeated.
+ * unchanged (the policy topic re-read after a restart) triages nothing, so decisions are not
+ * repeated. A version re-published with other content replaces the stored one, as it does for the
+ * monitor and the gate, and re-triages every stored pair against it (its decisions supersede the
+ * old ones): left on the first copy, triage judged preferences by rules the monitor had replaced.
  *
  * <p>A re-triage runs in steps of {@code rescanBatch} pairs, one step per {@value #STEP_MS} ms of
  * wall-clock time, with its cursor in {@value TriageTopology#RESCAN_STORE}: a store of millions of
@@ -95,7 +98,7 @@ final class TriageProcessor implements Processor<String, TriageInput, String, Tr
     @Override
     public void process(Record<String, TriageInput> record) {
         if (record.value() instanceof TriageInput.OfPolicy p) {
-            if (policies.get(p.policy().versionKey()) != null) {
+            if (p.policy().equals(policies.get(p.policy().versionKey()))) {
                 return;
             }
             policies.put(p.policy().versionKey(), p.policy());

@@ -128,6 +128,23 @@ class TriageTopologyTest {
     }
 
     @Test
+    void aVersionRepublishedWithOtherRulesReplacesItAndReTriagesTheStoredPairs() {
+        publish(1, T0, CONCEALMENT);
+        send("a", pair("a", "Don't tell the supervisor.", "Tell them."), T0.plusSeconds(1));
+        send("b", pair("b", "The password is falcon12.", "Ask IT for access."), T0.plusSeconds(2));
+        assertEquals(Map.of("a conduct@1", Action.INVERT, "b conduct@1", Action.PRESERVE), decisions());
+
+        publish(1, T0, CONCEALMENT, CREDENTIALS);
+        assertEquals(Map.of("a conduct@1", Action.INVERT, "b conduct@1", Action.INVERT), decisions(),
+                "every stored pair judged again by the rules that replaced version 1");
+        send("c", pair("c", "The password is x.", "Ask IT."), T0.plusSeconds(3));
+        assertEquals(Map.of("c conduct@1", Action.INVERT), decisions(), "a new pair meets the replacing rules");
+
+        publish(1, T0, CONCEALMENT, CREDENTIALS);
+        assertEquals(Map.of(), decisions(), "the same content again triages nothing");
+    }
+
+    @Test
     void pairsKeyedOtherwiseAreTriagedOnceAndBrokenPairsAreDeadLettered() {
         publish(1, T0, CONCEALMENT);
         send("not-the-pair-id", pair("a", "Don't tell the supervisor.", "Tell them."), T0.plusSeconds(1));
