@@ -72,6 +72,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         BallastConfig settings = BallastConfig.load(config, System.getenv());
         ReplayInputs inputs = ReplayInputs.read(input);
+        inputs.reportIgnored("evaluate", System.err);
         Path truthFile = truth != null ? truth : input.resolve(ScenarioFiles.TRUTH);
         if (!Files.isRegularFile(truthFile)) {
             throw new IllegalArgumentException("no ground truth at " + truthFile + "; pass --truth FILE (format: README, \"Ground truth\")");

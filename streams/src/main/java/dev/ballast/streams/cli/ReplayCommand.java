@@ -41,6 +41,7 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         BallastConfig config = replayOptions.applyTo(configOptions.load());
         ReplayInputs inputs = ReplayInputs.read(input);
+        inputs.reportIgnored("replay", System.err);
         Path truthFile = truth != null ? truth : input.resolve(ScenarioFiles.TRUTH);
         if (truth != null && !Files.isRegularFile(truth)) {
             throw new IllegalArgumentException("--truth " + truth + " does not exist");

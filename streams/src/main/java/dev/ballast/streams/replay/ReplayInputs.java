@@ -1,6 +1,8 @@
 package dev.ballast.streams.replay;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,40 +12,92 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The JSONL files of a replay input directory, any subset of: {@value #POLICIES},
- * {@value #INTERACTIONS}, {@value #CANDIDATES}, {@value #PREFERENCES}. Lines are read as bytes and
+ * {@value #INTERACTIONS}, {@value #CANDIDATES}, {@value #PREFERENCES}, each plain or gzipped
+ * ({@code interactions.jsonl.gz}: logs are often kept compressed). Lines are read as bytes and
  * produced as they are, one record each, broken or not: a line that is not valid UTF-8 is
  * dead-lettered like any other bad line instead of stopping the read. Blank lines are skipped.
+ *
+ * @param files   the records of each input file found, by its plain name
+ * @param ignored data files in the directory that are none of these (a misspelt name would
+ *                otherwise leave a run that read nothing of it looking like a clean one)
  */
-public record ReplayInputs(Map<String, List<byte[]>> files) {
+public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored) {
     public static final String POLICIES = "policies.jsonl";
     public static final String INTERACTIONS = "interactions.jsonl";
     public static final String CANDIDATES = "candidates.jsonl";
     public static final String PREFERENCES = "preferences.jsonl";
     /** Produce order across files: policies first, so that versions are in force before the events they judge. */
     public static final List<String> ORDER = List.of(POLICIES, INTERACTIONS, CANDIDATES, PREFERENCES);
+    /** Suffix of a gzipped input file. */
+    static final String GZIP = ".gz";
+    /** Files an input directory may hold besides the inputs: a simulated scenario's ground truth. */
+    private static final Set<String> NOT_INPUTS = Set.of("truth.json");
 
     public static ReplayInputs read(Path dir) {
+        if (Files.isRegularFile(dir)) {
+            throw new IllegalArgumentException("--input " + dir + " is a file; give the directory that holds it"
+                    + " (any of " + String.join(", ", ORDER) + ", plain or " + GZIP + ")");
+        }
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("input directory " + dir + " does not exist");
         }
         Map<String, List<byte[]>> files = new LinkedHashMap<>();
         for (String name : ORDER) {
-            Path file = dir.resolve(name);
-            if (Files.isRegularFile(file)) {
-                try {
-                    files.put(name, lines(Files.readAllBytes(file)));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-                }
+            Path plain = dir.resolve(name);
+            Path gzipped = dir.resolve(name + GZIP);
+            if (Files.isRegularFile(plain) && Files.isRegularFile(gzipped)) {
+                throw new IllegalArgumentException("both " + plain + " and " + gzipped
+                        + " exist; keep one, so that no record is replayed twice or left out");
+            }
+            if (Files.isRegularFile(plain)) {
+                files.put(name, lines(read(plain, false)));
+            } else if (Files.isRegularFile(gzipped)) {
+                files.put(name, lines(read(gzipped, true)));
             }
         }
+        List<String> ignored = ignored(dir);
         if (files.isEmpty()) {
-            throw new IllegalArgumentException("no input files in " + dir + "; expected any of " + ORDER);
+            throw new IllegalArgumentException("no input files in " + dir + "; expected any of " + ORDER
+                    + ", plain or " + GZIP + (ignored.isEmpty() ? "" : " (found " + String.join(", ", ignored) + ")"));
         }
-        return new ReplayInputs(files);
+        return new ReplayInputs(files, ignored);
+    }
+
+    private static byte[] read(Path file, boolean gzipped) {
+        try (InputStream in = gzipped ? new GZIPInputStream(Files.newInputStream(file)) : Files.newInputStream(file)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            // Refused before anything runs, like a bad option: the user must mend or replace the file.
+            throw new IllegalArgumentException("cannot read " + file + (gzipped ? " as gzip (truncated, or not gzip)" : "")
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Regular files of {@code dir} that look like data (JSON, JSONL or gzip) but are no input, sorted. */
+    private static List<String> ignored(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(Files::isRegularFile)
+                    .map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".jsonl") || n.endsWith(".json") || n.endsWith(".ndjson") || n.endsWith(GZIP))
+                    .filter(n -> !NOT_INPUTS.contains(n) && !ORDER.contains(n.replaceFirst("\\.gz$", "")))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Names, one line each on {@code err}, the data files of the directory that {@code command} did not read. */
+    public void reportIgnored(String command, PrintStream err) {
+        for (String name : ignored) {
+            err.println(command + ": ignoring " + name + ": not an input file (expected any of "
+                    + String.join(", ", ORDER) + ", plain or " + GZIP + ")");
+        }
     }
 
     /** The records of {@code file}, byte for byte as its lines were. */

@@ -1,0 +1,78 @@
+package dev.ballast.streams.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplayInputsTest {
+    private static final String LINES = "{\"a\":1}\r\n\n{\"b\":2}\n";
+
+    @TempDir
+    Path dir;
+
+    private static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void aGzippedInputReadsAsItsPlainFileWould() throws IOException {
+        Files.writeString(dir.resolve(ReplayInputs.POLICIES), LINES);
+        Files.write(dir.resolve(ReplayInputs.INTERACTIONS + ".gz"), gzip(LINES));
+        ReplayInputs inputs = ReplayInputs.read(dir);
+        assertEquals(List.of("{\"a\":1}", "{\"b\":2}"), inputs.lines(ReplayInputs.INTERACTIONS));
+        assertEquals(inputs.lines(ReplayInputs.POLICIES), inputs.lines(ReplayInputs.INTERACTIONS));
+        assertEquals(List.of(), inputs.ignored());
+    }
+
+    @Test
+    void dataFilesThatAreNoInputAreNamedAndTheGroundTruthIsNot() throws IOException {
+        Files.writeString(dir.resolve(ReplayInputs.POLICIES), LINES);
+        Files.writeString(dir.resolve("interaction.jsonl"), LINES);
+        Files.write(dir.resolve("candidates.json.gz"), gzip(LINES));
+        Files.writeString(dir.resolve("truth.json"), "{}");
+        Files.writeString(dir.resolve("README.md"), "notes");
+        ReplayInputs inputs = ReplayInputs.read(dir);
+        assertEquals(List.of("candidates.json.gz", "interaction.jsonl"), inputs.ignored());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        inputs.reportIgnored("replay", new PrintStream(err, true, StandardCharsets.UTF_8));
+        String said = err.toString(StandardCharsets.UTF_8);
+        assertTrue(said.startsWith("replay: ignoring candidates.json.gz: not an input file"), said);
+        assertEquals(2, said.lines().count(), said);
+    }
+
+    @Test
+    void whatCannotBeReadIsRefusedBeforeAnythingRunsWithWhatToDo() throws IOException {
+        Files.writeString(dir.resolve("interaction.jsonl"), LINES);
+        String none = assertThrows(IllegalArgumentException.class, () -> ReplayInputs.read(dir)).getMessage();
+        assertTrue(none.contains("no input files") && none.contains("found interaction.jsonl"), none);
+
+        Path file = dir.resolve(ReplayInputs.INTERACTIONS);
+        Files.writeString(file, LINES);
+        String aFile = assertThrows(IllegalArgumentException.class, () -> ReplayInputs.read(file)).getMessage();
+        assertTrue(aFile.contains("is a file; give the directory that holds it"), aFile);
+
+        Files.write(dir.resolve(ReplayInputs.INTERACTIONS + ".gz"), gzip(LINES));
+        String both = assertThrows(IllegalArgumentException.class, () -> ReplayInputs.read(dir)).getMessage();
+        assertTrue(both.startsWith("both ") && both.contains("keep one"), both);
+
+        Files.delete(file);
+        Files.writeString(dir.resolve(ReplayInputs.INTERACTIONS + ".gz"), LINES);
+        String corrupt = assertThrows(IllegalArgumentException.class, () -> ReplayInputs.read(dir)).getMessage();
+        assertTrue(corrupt.contains("as gzip"), corrupt);
+    }
+}
