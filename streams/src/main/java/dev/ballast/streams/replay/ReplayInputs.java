@@ -1,5 +1,6 @@
 package dev.ballast.streams.replay;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -38,6 +39,7 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
     static final String GZIP = ".gz";
     /** Files an input directory may hold besides the inputs: a simulated scenario's ground truth. */
     private static final Set<String> NOT_INPUTS = Set.of("truth.json");
+    private static final int BUFFER_BYTES = 1 << 16;
 
     public static ReplayInputs read(Path dir) {
         if (Files.isRegularFile(dir)) {
@@ -56,9 +58,9 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
                         + " exist; keep one, so that no record is replayed twice or left out");
             }
             if (Files.isRegularFile(plain)) {
-                files.put(name, lines(read(plain, false)));
+                files.put(name, read(plain, false));
             } else if (Files.isRegularFile(gzipped)) {
-                files.put(name, lines(read(gzipped, true)));
+                files.put(name, read(gzipped, true));
             }
         }
         List<String> ignored = ignored(dir);
@@ -69,9 +71,11 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
         return new ReplayInputs(files, ignored);
     }
 
-    private static byte[] read(Path file, boolean gzipped) {
-        try (InputStream in = gzipped ? new GZIPInputStream(Files.newInputStream(file)) : Files.newInputStream(file)) {
-            return in.readAllBytes();
+    /** The lines of {@code file}, read as a stream: the whole file as one array could not exceed 2 GB and doubled the heap it took. */
+    private static List<byte[]> read(Path file, boolean gzipped) {
+        try (InputStream in = gzipped
+                ? new GZIPInputStream(Files.newInputStream(file), BUFFER_BYTES) : Files.newInputStream(file)) {
+            return lines(in);
         } catch (IOException e) {
             // Refused before anything runs, like a bad option: the user must mend or replace the file.
             throw new IllegalArgumentException("cannot read " + file + (gzipped ? " as gzip (truncated, or not gzip)" : "")
@@ -111,19 +115,32 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
     }
 
     /** Splits on LF (a CR before it is dropped) and skips lines of only whitespace. */
-    static List<byte[]> lines(byte[] content) {
+    static List<byte[]> lines(InputStream in) throws IOException {
         List<byte[]> out = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i <= content.length; i++) {
-            if (i == content.length || content[i] == '\n') {
-                int end = i > start && content[i - 1] == '\r' ? i - 1 : i;
-                if (!blank(content, start, end)) {
-                    out.add(Arrays.copyOfRange(content, start, end));
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        byte[] buffer = new byte[BUFFER_BYTES];
+        for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] == '\n') {
+                    line.write(buffer, start, i - start);
+                    addLine(out, line);
+                    start = i + 1;
                 }
-                start = i + 1;
             }
+            line.write(buffer, start, n - start);
         }
+        addLine(out, line);
         return out;
+    }
+
+    private static void addLine(List<byte[]> out, ByteArrayOutputStream line) {
+        byte[] bytes = line.toByteArray();
+        line.reset();
+        int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        if (!blank(bytes, 0, end)) {
+            out.add(end == bytes.length ? bytes : Arrays.copyOf(bytes, end));
+        }
     }
 
     private static boolean blank(byte[] b, int from, int to) {

@@ -1,5 +1,6 @@
 package dev.ballast.streams.replay;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +38,21 @@ class ReplayInputsTest {
         assertEquals(List.of("{\"a\":1}", "{\"b\":2}"), inputs.lines(ReplayInputs.INTERACTIONS));
         assertEquals(inputs.lines(ReplayInputs.POLICIES), inputs.lines(ReplayInputs.INTERACTIONS));
         assertEquals(List.of(), inputs.ignored());
+    }
+
+    @Test
+    void linesAreSplitByteForByteWhereverTheReadBufferEnds() throws IOException {
+        String longLine = "{\"x\":\"" + "y".repeat(200_000) + "\"}";
+        byte[] invalidUtf8 = {'{', (byte) 0xC3, (byte) 0x28, '}'};
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        content.write((longLine + "\r\n  \r\n").getBytes(StandardCharsets.UTF_8));
+        content.write(invalidUtf8);
+        content.write("\n{}".getBytes(StandardCharsets.UTF_8));
+        List<byte[]> lines = ReplayInputs.lines(new java.io.ByteArrayInputStream(content.toByteArray()));
+        assertEquals(3, lines.size());
+        assertEquals(longLine, new String(lines.get(0), StandardCharsets.UTF_8));
+        assertArrayEquals(invalidUtf8, lines.get(1));
+        assertEquals("{}", new String(lines.get(2), StandardCharsets.UTF_8), "a last line without a newline");
     }
 
     @Test
