@@ -137,8 +137,35 @@ final class ScenarioOptions {
         }
     }
 
-    /** The scenario, with the calling command's defaults for the options left unset. */
+    /**
+     * Heap a scenario takes per record while it is built, measured: a million interactions with
+     * their truth fit in 600 MB. Rounded up, so that the check refuses before the heap runs out.
+     */
+    static final long HEAP_BYTES_PER_RECORD = 1_000;
+
+    /**
+     * The scenario, with the calling command's defaults for the options left unset. It is built in
+     * memory, so one too large for this JVM's heap is refused here with its size: otherwise the
+     * simulator ran out of memory with a stack trace (or, past two billion records, failed on an
+     * overflowed list size).
+     */
     ScenarioSpec spec(long defaultSeed, int defaultAgents, int defaultContagious, int defaultControl) {
+        ScenarioSpec spec = build(defaultSeed, defaultAgents, defaultContagious, defaultControl);
+        requireHeap(spec.records(), spec.interactions(), Runtime.getRuntime().maxMemory());
+        return spec;
+    }
+
+    static void requireHeap(long records, long interactions, long maxHeapBytes) {
+        if (records > maxHeapBytes / HEAP_BYTES_PER_RECORD) {
+            throw new IllegalArgumentException(String.format("the scenario would hold %,d records (%,d of them "
+                    + "interactions) and needs about %,d MB of heap to build; this JVM has %,d MB: fewer agents, "
+                    + "rounds, candidates or pairs (several seeds replayed one after another), or more heap "
+                    + "(BALLAST_JAVA_OPTS=-Xmx...)", records, interactions,
+                    records * HEAP_BYTES_PER_RECORD >> 20, maxHeapBytes >> 20));
+        }
+    }
+
+    private ScenarioSpec build(long defaultSeed, int defaultAgents, int defaultContagious, int defaultControl) {
         return new ScenarioSpec(agents != null ? agents : defaultAgents, rounds, seed != null ? seed : defaultSeed,
                 tippingShare, driftShare, policySensitiveShare, malformed, ScenarioSpec.DEFAULT_START,
                 new ScenarioSpec.GroupSpec(contagiousGroups != null ? contagiousGroups : defaultContagious,

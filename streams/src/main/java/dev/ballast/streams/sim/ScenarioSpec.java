@@ -67,6 +67,18 @@ public record ScenarioSpec(int agents, int rounds, long seed, double tippingShar
         }
     }
 
+    /** Interactions the scenario writes: every agent's and group member's rounds, and the malformed lines. */
+    public long interactions() {
+        long members = (long) (groups.contagious() + groups.control()) * groups.size();
+        return (agents + members) * rounds + malformedLines;
+    }
+
+    /** Every record the scenario writes: interactions, candidates and preference pairs, malformed ones included. */
+    public long records() {
+        return interactions() + candidates.count() + candidates.malformedLines() + preferences.count()
+                + preferences.malformedLines();
+    }
+
     public static ScenarioSpec defaults(int agents, int rounds, long seed) {
         return new ScenarioSpec(agents, rounds, seed, 0.2, 0.1, 0.1, 5, DEFAULT_START, GroupSpec.NONE,
                 CandidateSpec.defaults(), PreferenceSpec.defaults(), TippingSpec.DEFAULT);

@@ -46,4 +46,21 @@ class SimulateOptionsTest {
                 reversed.toString());
         assertTrue(!Files.exists(dir.resolve("b").resolve(ScenarioFiles.TRUTH)), "nothing written");
     }
+
+    @Test
+    void aScenarioTooLargeForTheHeapIsRefusedWithItsSizeBeforeAnythingIsBuilt(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(err, "simulate", "--out", dir.resolve("a").toString(), "--agents", "10000000",
+                "--rounds", "100000000"));
+        assertTrue(err.toString().contains("1,000,000,000,002,610 records") && err.toString().contains("BALLAST_JAVA_OPTS"),
+                err.toString());
+        assertTrue(!Files.exists(dir.resolve("a").resolve(ScenarioFiles.TRUTH)), "nothing written");
+
+        ScenarioOptions.requireHeap(1_000_000, 1_000_000, 1_000_000 * ScenarioOptions.HEAP_BYTES_PER_RECORD);
+        String refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ScenarioOptions.requireHeap(1_000_001, 1_000_000, 1_000_000 * ScenarioOptions.HEAP_BYTES_PER_RECORD))
+                .getMessage();
+        assertTrue(refused.startsWith("the scenario would hold 1,000,001 records (1,000,000 of them interactions)"),
+                refused);
+    }
 }
