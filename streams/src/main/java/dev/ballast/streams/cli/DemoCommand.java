@@ -48,6 +48,10 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         BallastConfig config = replayOptions.applyTo(configOptions.load());
+        if (metricsPort != null && (metricsPort < -1 || metricsPort > 65_535)) {
+            throw new IllegalArgumentException("--metrics-port " + metricsPort
+                    + ": must be -1 (off), 0 (any free port) or a port up to 65535");
+        }
         OutputDirectory.prepare(out);
         int port = metricsPort != null ? metricsPort : config.metricsPort();
         ScenarioSpec spec = scenarioOptions.spec(42, 150, 6, 3);

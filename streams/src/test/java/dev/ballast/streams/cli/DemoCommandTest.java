@@ -1,0 +1,27 @@
+package dev.ballast.streams.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code demo}'s own options, refused before the demo writes or runs anything. */
+class DemoCommandTest {
+
+    @Test
+    void aMetricsPortOutOfRangeIsRefusedWithTheOptionNamedBeforeAnythingIsWritten(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        Path out = dir.resolve("demo");
+        int code = BallastCli.commandLine().setErr(new PrintWriter(err, true)).setOut(new PrintWriter(new StringWriter()))
+                .execute("demo", "--out", out.toString(), "--metrics-port", "99999");
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("--metrics-port 99999: must be -1 (off), 0 (any free port)"), err.toString());
+        assertFalse(Files.exists(out), "nothing written");
+    }
+}
