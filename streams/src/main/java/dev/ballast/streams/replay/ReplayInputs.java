@@ -1,9 +1,11 @@
 package dev.ballast.streams.replay;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +77,15 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
     private static List<byte[]> read(Path file, boolean gzipped) {
         try (InputStream in = gzipped
                 ? new GZIPInputStream(Files.newInputStream(file), BUFFER_BYTES) : Files.newInputStream(file)) {
-            return lines(in);
+            byte[] head = in.readNBytes(2);
+            if (head.length == 2 && (head[0] == (byte) 0xFF && head[1] == (byte) 0xFE
+                    || head[0] == (byte) 0xFE && head[1] == (byte) 0xFF)) {
+                // Every line would be dead-lettered as broken JSON: say so once, before anything runs.
+                throw new IllegalArgumentException(file + " is UTF-16 (it starts with a UTF-16 byte order mark, as "
+                        + "Windows PowerShell writes files); records must be UTF-8 JSON lines: convert it, e.g. "
+                        + "iconv -f UTF-16 -t UTF-8");
+            }
+            return lines(new SequenceInputStream(new ByteArrayInputStream(head), in));
         } catch (IOException e) {
             // Refused before anything runs, like a bad option: the user must mend or replace the file.
             throw new IllegalArgumentException("cannot read " + file + (gzipped ? " as gzip (truncated, or not gzip)" : "")

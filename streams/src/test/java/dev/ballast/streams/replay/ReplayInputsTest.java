@@ -86,6 +86,11 @@ class ReplayInputsTest {
         String both = assertThrows(IllegalArgumentException.class, () -> ReplayInputs.read(dir)).getMessage();
         assertTrue(both.startsWith("both ") && both.contains("keep one"), both);
 
+        Files.delete(dir.resolve(ReplayInputs.INTERACTIONS + ".gz"));
+        Files.write(file, LINES.getBytes(StandardCharsets.UTF_16));
+        String utf16 = assertThrows(IllegalArgumentException.class, () -> ReplayInputs.read(dir)).getMessage();
+        assertTrue(utf16.contains("is UTF-16") && utf16.contains("iconv"), utf16);
+
         Files.delete(file);
         Files.writeString(dir.resolve(ReplayInputs.INTERACTIONS + ".gz"), LINES);
         String corrupt = assertThrows(IllegalArgumentException.class, () -> ReplayInputs.read(dir)).getMessage();
