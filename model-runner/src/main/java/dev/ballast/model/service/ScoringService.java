@@ -181,6 +181,11 @@ public final class ScoringService implements AutoCloseable {
             if (running.get()) {
                 failure = e;
             }
+        } catch (ModelSetupException e) {
+            failure = e;
+            // Expected: the message says what to fix (model.class, the model store); the trace is for debugging.
+            LOG.error("model-runner stopped: {}", e.getMessage());
+            LOG.debug("model setup failed", e);
         } catch (RuntimeException | Error e) {
             failure = e;
             LOG.error("model-runner stopped: {}", e.getMessage(), e);
