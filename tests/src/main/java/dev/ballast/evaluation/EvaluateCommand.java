@@ -96,9 +96,6 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<DetectorResult> results = new ArrayList<>();
         List<Alert> agentAlerts = ballastAlerts.stream().filter(a -> a.type() != AlertType.DIFFUSION).toList();
         DetectionScore ballastScore = scorer.score(agentAlerts);
-        if (!ballastScore.unplacedNote().isEmpty()) {
-            System.err.println("evaluate: " + ballastScore.unplacedNote());
-        }
         MonitorSettings monitorSettings = settings.monitorSettings();
         long ballastCalibration = calibration.ballastAlarms(monitorSettings);
         String ballastDetectors = monitorSettings.detector().name()

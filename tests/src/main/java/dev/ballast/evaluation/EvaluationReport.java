@@ -42,6 +42,11 @@ final class EvaluationReport {
                                 : String.format(Locale.ROOT, "%,.0f", r.meanEventsBetweenFalseAlarms())));
             }
         }
+        // Every detector is scored against the same truth, so the first names what all of them left out.
+        String unplaced = results.isEmpty() ? "" : results.get(0).score().unplacedNote();
+        if (!unplaced.isEmpty()) {
+            md.append("\n").append(unplaced).append("; left out of every detector's figures.\n");
+        }
         return md.toString();
     }
 

@@ -129,7 +129,9 @@ class EvaluationHarnessTest {
         Scenario s = new Simulator(ScenarioSpec.defaults(20, 300, 13)).generate();
         GroundTruth t = s.truth();
         List<GroundTruth.AgentTruth> unstated = t.agents().stream().map(a -> new GroundTruth.AgentTruth(
-                a.agentId(), a.groupId(), a.kind(), 0.0, a.changeRound(), a.changeEventId())).toList();
+                a.agentId(), a.groupId(), a.kind(), 0.0, a.changeRound(), a.changeEventId())).collect(
+                java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+        unstated.add(new GroundTruth.AgentTruth("ghost", null, dev.ballast.streams.sim.AgentKind.TIPPING, 0.0, 5, "ghost-r5"));
         Path input = dir.resolve("in");
         ScenarioFiles.write(new Scenario(s.policyLines(), s.interactionLines(), s.candidateLines(), s.preferenceLines(),
                 new GroundTruth(t.seed(), t.rounds(), t.start(), t.roundSeconds(), unstated, t.policies(),
@@ -145,5 +147,7 @@ class EvaluationHarnessTest {
         String md = Files.readString(out.resolve("evaluation.md"));
         assertTrue(md.contains("agents labelled STABLE in the truth"), md);
         assertTrue(md.contains("MOA DDM | outcontrolLevel=5.000 (cannot meet the budget; quietest setting in range)"), md);
+        assertTrue(md.contains("1 changed agent(s) not scored: their changeEventId is not among their interactions in "
+                + "the input (ghost); left out of every detector's figures."), md);
     }
 }
