@@ -23,6 +23,7 @@ import dev.ballast.streams.gate.ScoreSketch;
 import dev.ballast.streams.policy.PolicyLimits;
 import dev.ballast.streams.trigger.TriggerSettings;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -193,7 +194,14 @@ public record BallastConfig(
                 throw new ConfigException("config file " + file + ": not found or not readable");
             }
             try (var r = Files.newBufferedReader(file)) {
+                // Windows editors start UTF-8 files with a byte order mark, which would become part of the first key.
+                r.mark(1);
+                if (r.read() != '\uFEFF') {
+                    r.reset();
+                }
                 props.load(r);
+            } catch (CharacterCodingException e) {
+                throw new ConfigException("config file " + file + ": not UTF-8 text; save it as UTF-8");
             } catch (IOException e) {
                 throw new ConfigException("config file " + file + ": " + e.getMessage());
             }

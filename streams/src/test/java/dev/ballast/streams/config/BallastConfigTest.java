@@ -79,6 +79,20 @@ class BallastConfigTest {
     }
 
     @Test
+    void aFileSavedByAWindowsEditorReadsAsWrittenAndOneNotInUtf8SaysSo(@TempDir Path dir) throws Exception {
+        Path bom = dir.resolve("bom.properties");
+        Files.write(bom, "\uFEFFdrift.warmup.events=80\r\nmetrics.port=-1\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        BallastConfig config = BallastConfig.load(bom, Map.of());
+        assertEquals(80, config.warmupEvents());
+        assertEquals(-1, config.metricsPort());
+
+        Path latin1 = dir.resolve("latin1.properties");
+        Files.write(latin1, "streams.sasl.jaas.config=caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        ConfigException e = assertThrows(ConfigException.class, () -> BallastConfig.load(latin1, Map.of()));
+        assertTrue(e.getMessage().endsWith("not UTF-8 text; save it as UTF-8"), e.getMessage());
+    }
+
+    @Test
     void printingAConfigurationHidesItsSecrets() {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", "broker:9093");
