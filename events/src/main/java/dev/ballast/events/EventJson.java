@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -62,6 +63,9 @@ public final class EventJson {
 
     /** Reason text for a number longer than {@link #MAX_NUMBER_LENGTH}; the metrics key on it. */
     public static final String NUMBER_TOO_LONG = "number longer than";
+
+    private static final Pattern SOURCE_LOCATION =
+            Pattern.compile("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]");
 
     private EventJson() {
     }
@@ -166,7 +170,7 @@ public final class EventJson {
     }
 
     /** Turns a Jackson failure into "field.path: what is wrong". */
-    static String describe(JsonProcessingException e) {
+    public static String describe(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException u) {
             String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", ", " (known: ", ")"));
@@ -253,11 +257,16 @@ public final class EventJson {
         return "an object";
     }
 
+    /**
+     * The first line of a Jackson message, its source locations shortened to "line L, column C":
+     * Jackson writes them as {@code [Source: REDACTED (`StreamReadFeature...` disabled); line: 1, column: 11]}.
+     */
     private static String firstLine(String message) {
         if (message == null) {
             return "";
         }
         int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        String first = nl < 0 ? message : message.substring(0, nl);
+        return SOURCE_LOCATION.matcher(first).replaceAll("line $1, column $2");
     }
 }

@@ -1,5 +1,7 @@
 package dev.ballast.streams.sim;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import dev.ballast.events.EventJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,8 +43,10 @@ public final class ScenarioFiles {
         GroundTruth truth;
         try {
             truth = EventJson.LENIENT.readValue(file.toFile(), GroundTruth.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("ground truth " + file + ": " + problem(e), e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read ground truth " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read ground truth " + file + ": " + e.getMessage(), e);
         }
         List<GroundTruth.AgentTruth> agents = truth.agents() == null ? List.of() : truth.agents();
         for (int i = 0; i < agents.size(); i++) {
@@ -57,6 +61,19 @@ public final class ScenarioFiles {
             }
         }
         return truth;
+    }
+
+    /** What is wrong with a truth file, by field and position: Jackson's own message names classes and its source. */
+    private static String problem(JsonProcessingException e) {
+        String where = e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+            // Truth spells its kinds in capitals, unlike the events' lower-case enums that EventJson describes.
+            String field = EventJson.describe(f);
+            return field.substring(0, field.indexOf(':')) + ": must be one of "
+                    + Arrays.toString(f.getTargetType().getEnumConstants()) + " (got '" + f.getValue() + "')" + where;
+        }
+        return EventJson.describe(e) + where;
     }
 
     private static void writeOptional(Path file, List<String> lines) throws IOException {

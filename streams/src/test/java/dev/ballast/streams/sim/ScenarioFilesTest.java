@@ -2,6 +2,7 @@ package dev.ballast.streams.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +37,19 @@ class ScenarioFilesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScenarioFiles.readTruth(file));
         assertEquals("ground truth " + file + ": agents[0] needs an agentId and a kind (["
                 + "STABLE, TIPPING, DRIFT, POLICY_SENSITIVE])", e.getMessage());
+    }
+
+    @Test
+    void aMisspeltKindOrBrokenJsonIsNamedByFieldAndPosition() throws IOException {
+        Path misspelt = write("{\"agents\":[{\"agentId\":\"a\",\"kind\":\"TIPPNG\"}]}");
+        IllegalArgumentException kind = assertThrows(IllegalArgumentException.class, () -> ScenarioFiles.readTruth(misspelt));
+        assertEquals("ground truth " + misspelt + ": agents[0].kind: must be one of [STABLE, TIPPING, DRIFT, "
+                + "POLICY_SENSITIVE] (got 'TIPPNG') (line 1, column 34)", kind.getMessage());
+
+        Path truncated = write("{\"agents\":[\n");
+        IllegalArgumentException broken = assertThrows(IllegalArgumentException.class, () -> ScenarioFiles.readTruth(truncated));
+        assertEquals("ground truth " + truncated + ": agents: Unexpected end-of-input: expected close marker for Array "
+                + "(start marker at line 1, column 11) (line 2, column 1)", broken.getMessage());
     }
 
     private Path write(String json) throws IOException {
