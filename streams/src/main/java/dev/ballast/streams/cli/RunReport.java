@@ -58,6 +58,7 @@ final class RunReport {
         s.alertsByType().forEach((type, n) -> alerts.append(type).append(' ').append(n).append("  "));
         o.printf(Locale.ROOT, "  alerts          %d (%s)%n", s.alerts(), alerts.toString().trim());
         o.printf(Locale.ROOT, "  dead letters    %d%s%n", s.deadLetters(), deadLetterKinds(result.deadLetters()));
+        s.inputs().forEach((file, input) -> mostlyDeadLettered(file, input, result.deadLetters()).ifPresent(o::println));
         o.printf(Locale.ROOT, "  elapsed         %.1f s (%,.0f interactions/s through the embedded pipeline)%n",
                 s.elapsedSeconds(), s.interactionsPerSecond());
         long outOfOrder = s.groupSignalsOutOfOrder().values().stream().mapToLong(Long::longValue).sum();
@@ -129,6 +130,26 @@ final class RunReport {
         }
         return Optional.of("                  this replay had no preference pairs (preferences.jsonl): re-alignment "
                 + "learns from pairs triaged against the new policy, so a job had nothing to train on");
+    }
+
+    /**
+     * Why little of an input file was used, when at least half of its records were dead-lettered:
+     * the most common reason, since one systematic mistake (snake_case field names, another
+     * timestamp format) dead-letters every line for the same reason, and the run otherwise looks
+     * like a quiet one.
+     */
+    static Optional<String> mostlyDeadLettered(String file, ReplaySummary.InputFile input, List<DeadLetterLine> dead) {
+        List<String> reasons = dead.stream().filter(d -> input.topic().equals(d.sourceTopic()))
+                .map(DeadLetterLine::error).toList();
+        if (input.records() == 0 || 2 * reasons.size() < input.records()) {
+            return Optional.empty();
+        }
+        Map.Entry<String, Long> top = reasons.stream()
+                .collect(Collectors.groupingBy(r -> r, TreeMap::new, Collectors.counting()))
+                .entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+        return Optional.of(String.format(Locale.ROOT, "                  %,d of %,d records of %s were dead-lettered, "
+                + "%,d of them for '%s': check its shape against the README's \"Input shapes\" (dlq.jsonl holds every "
+                + "line and its reason)", reasons.size(), input.records(), file, top.getValue(), top.getKey()));
     }
 
     /** How many dead letters of each kind of reason, most first: " (invalid_value 5, repeated_event 1)". */

@@ -64,4 +64,21 @@ class RunReportTest {
         return new JobStatus("job", JobStatus.State.SUCCEEDED, "cpu()", metrics, model, null,
                 Instant.parse("2026-12-04T00:00:00Z"));
     }
+
+    @Test
+    void anInputMostlyDeadLetteredIsNamedWithItsCommonestReason() {
+        ReplaySummary.InputFile interactions = new ReplaySummary.InputFile("agent.interactions", 4);
+        DeadLetterLine snake = new DeadLetterLine(null, "{}", "eventId: required; agentId: required", "agent.interactions", 0, 1L);
+        DeadLetterLine other = new DeadLetterLine(null, "{}", "timestamp: not ISO-8601", "agent.interactions", 0, 2L);
+        DeadLetterLine policy = new DeadLetterLine(null, "{}", "policy p@1 rejected", "policy.changes", 0, 0L);
+        assertEquals("                  3 of 4 records of interactions.jsonl were dead-lettered, 2 of them for "
+                + "'eventId: required; agentId: required': check its shape against the README's \"Input shapes\" "
+                + "(dlq.jsonl holds every line and its reason)",
+                RunReport.mostlyDeadLettered("interactions.jsonl", interactions, List.of(snake, snake, other, policy))
+                        .orElseThrow());
+        assertTrue(RunReport.mostlyDeadLettered("interactions.jsonl", interactions, List.of(snake, policy, policy)).isEmpty(),
+                "one of four is no pattern");
+        assertTrue(RunReport.mostlyDeadLettered("interactions.jsonl", new ReplaySummary.InputFile("agent.interactions", 0),
+                List.of()).isEmpty());
+    }
 }
