@@ -85,12 +85,30 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
                         + "Windows PowerShell writes files); records must be UTF-8 JSON lines: convert it, e.g. "
                         + "iconv -f UTF-16 -t UTF-8");
             }
-            return lines(new SequenceInputStream(new ByteArrayInputStream(head), in));
+            List<byte[]> lines = lines(new SequenceInputStream(new ByteArrayInputStream(head), in));
+            if (isJsonArray(lines)) {
+                throw new IllegalArgumentException(file + " holds one JSON array; records must be JSON Lines, one object "
+                        + "per line: convert it, e.g. jq -c '.[]'");
+            }
+            return lines;
         } catch (IOException e) {
             // Refused before anything runs, like a bad option: the user must mend or replace the file.
             throw new IllegalArgumentException("cannot read " + file + (gzipped ? " as gzip (truncated, or not gzip)" : "")
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the file is a JSON array rather than JSON Lines: one line that opens an array, or a
+     * first line that is only {@code [} (the array pretty-printed). Its one record, or every line,
+     * would be dead-lettered; a file of JSON Lines never starts so.
+     */
+    private static boolean isJsonArray(List<byte[]> lines) {
+        if (lines.isEmpty()) {
+            return false;
+        }
+        String first = new String(lines.get(0), StandardCharsets.UTF_8).strip();
+        return first.startsWith("[") && (lines.size() == 1 || first.equals("["));
     }
 
     /** Regular files of {@code dir} that look like data (JSON, JSONL or gzip) but are no input, sorted. */

@@ -91,6 +91,14 @@ class ReplayInputsTest {
         String utf16 = assertThrows(IllegalArgumentException.class, () -> ReplayInputs.read(dir)).getMessage();
         assertTrue(utf16.contains("is UTF-16") && utf16.contains("iconv"), utf16);
 
+        Files.writeString(file, "[{\"a\":1}, {\"b\":2}]\n");
+        String array = assertThrows(IllegalArgumentException.class, () -> ReplayInputs.read(dir)).getMessage();
+        assertTrue(array.contains("holds one JSON array") && array.contains("jq -c"), array);
+        Files.writeString(file, "[\n  {\"a\": 1},\n  {\"b\": 2}\n]\n");
+        assertThrows(IllegalArgumentException.class, () -> ReplayInputs.read(dir), "pretty-printed");
+        Files.writeString(file, "{\"a\":1}\n[1]\n");
+        assertEquals(2, ReplayInputs.read(dir).records(ReplayInputs.INTERACTIONS).size(), "one bad line is data");
+
         Files.delete(file);
         Files.writeString(dir.resolve(ReplayInputs.INTERACTIONS + ".gz"), LINES);
         String corrupt = assertThrows(IllegalArgumentException.class, () -> ReplayInputs.read(dir)).getMessage();
