@@ -25,31 +25,31 @@ class ScenarioFilesTest {
 
     @Test
     void refusesAChangedAgentWithoutItsChangedEventSayingWhatToAdd() throws IOException {
-        Path file = write("{\"agents\":[{\"agentId\":\"bot-1\",\"kind\":\"DRIFT\",\"changeRound\":80}]}");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScenarioFiles.readTruth(file));
-        assertEquals("ground truth " + file + ": agent bot-1 is DRIFT but has no changeEventId (the eventId of its "
-                + "first changed interaction)", e.getMessage());
+        assertEquals("agent bot-1 is DRIFT but has no changeEventId (the eventId of its first changed interaction)",
+                refusal("{\"agents\":[{\"agentId\":\"bot-1\",\"kind\":\"DRIFT\",\"changeRound\":80}]}"));
     }
 
     @Test
     void refusesAnAgentWithoutAKind() throws IOException {
-        Path file = write("{\"agents\":[{\"agentId\":\"bot-1\"}]}");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScenarioFiles.readTruth(file));
-        assertEquals("ground truth " + file + ": agents[0] needs an agentId and a kind (["
-                + "STABLE, TIPPING, DRIFT, POLICY_SENSITIVE])", e.getMessage());
+        assertEquals("agents[0] needs an agentId and a kind ([STABLE, TIPPING, DRIFT, POLICY_SENSITIVE])",
+                refusal("{\"agents\":[{\"agentId\":\"bot-1\"}]}"));
     }
 
     @Test
     void aMisspeltKindOrBrokenJsonIsNamedByFieldAndPosition() throws IOException {
-        Path misspelt = write("{\"agents\":[{\"agentId\":\"a\",\"kind\":\"TIPPNG\"}]}");
-        IllegalArgumentException kind = assertThrows(IllegalArgumentException.class, () -> ScenarioFiles.readTruth(misspelt));
-        assertEquals("ground truth " + misspelt + ": agents[0].kind: must be one of [STABLE, TIPPING, DRIFT, "
-                + "POLICY_SENSITIVE] (got 'TIPPNG') (line 1, column 34)", kind.getMessage());
+        assertEquals("agents[0].kind: must be one of [STABLE, TIPPING, DRIFT, POLICY_SENSITIVE] (got 'TIPPNG') "
+                + "(line 1, column 34)", refusal("{\"agents\":[{\"agentId\":\"a\",\"kind\":\"TIPPNG\"}]}"));
+        assertEquals("agents: Unexpected end-of-input: expected close marker for Array (start marker at line 1, "
+                + "column 11) (line 2, column 1)", refusal("{\"agents\":[\n"));
+    }
 
-        Path truncated = write("{\"agents\":[\n");
-        IllegalArgumentException broken = assertThrows(IllegalArgumentException.class, () -> ScenarioFiles.readTruth(truncated));
-        assertEquals("ground truth " + truncated + ": agents: Unexpected end-of-input: expected close marker for Array "
-                + "(start marker at line 1, column 11) (line 2, column 1)", broken.getMessage());
+    /** Why {@code json} is refused as ground truth, after the "ground truth FILE: " that starts every refusal. */
+    private String refusal(String json) throws IOException {
+        Path file = write(json);
+        String message = assertThrows(IllegalArgumentException.class, () -> ScenarioFiles.readTruth(file)).getMessage();
+        String prefix = "ground truth " + file + ": ";
+        assertTrue(message.startsWith(prefix), message);
+        return message.substring(prefix.length());
     }
 
     private Path write(String json) throws IOException {
