@@ -77,9 +77,8 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
     private static List<byte[]> read(Path file, boolean gzipped) {
         try (InputStream in = gzipped
                 ? new GZIPInputStream(Files.newInputStream(file), BUFFER_BYTES) : Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(2);
-            if (head.length == 2 && (head[0] == (byte) 0xFF && head[1] == (byte) 0xFE
-                    || head[0] == (byte) 0xFE && head[1] == (byte) 0xFF)) {
+            byte[] head = in.readNBytes(6);
+            if (isUtf16(head)) {
                 // Every line would be dead-lettered as broken JSON: say so once, before anything runs.
                 throw new IllegalArgumentException(file + " is UTF-16 (it starts with a UTF-16 byte order mark, as "
                         + "Windows PowerShell writes files); records must be UTF-8 JSON lines: convert it, e.g. "
@@ -99,16 +98,33 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
     }
 
     /**
-     * Whether the file is a JSON array rather than JSON Lines: one line that opens an array, or a
-     * first line that is only {@code [} (the array pretty-printed). Its one record, or every line,
-     * would be dead-lettered; a file of JSON Lines never starts so.
+     * Whether a file starts as UTF-16 text does: a byte order mark, then two characters whose high
+     * (little-endian: second) bytes are zero, as they are for JSON's ASCII punctuation. The mark
+     * alone is not enough: a JSON Lines file whose first line is broken bytes (0xFF 0xFE) must
+     * still be read, its bad line dead-lettered like any other.
+     */
+    private static boolean isUtf16(byte[] head) {
+        if (head.length < 6) {
+            return false;
+        }
+        boolean little = head[0] == (byte) 0xFF && head[1] == (byte) 0xFE && head[3] == 0 && head[5] == 0;
+        boolean big = head[0] == (byte) 0xFE && head[1] == (byte) 0xFF && head[2] == 0 && head[4] == 0;
+        return little || big;
+    }
+
+    /**
+     * Whether the file is one JSON array rather than JSON Lines: a single line that is an array,
+     * or the array pretty-printed (a first line of only {@code [} and a last of only {@code ]}).
+     * Its one record, or every line, would be dead-lettered. A JSON Lines file with a bad line or
+     * two that happen to look like array brackets is read as usual.
      */
     private static boolean isJsonArray(List<byte[]> lines) {
         if (lines.isEmpty()) {
             return false;
         }
         String first = new String(lines.get(0), StandardCharsets.UTF_8).strip();
-        return first.startsWith("[") && (lines.size() == 1 || first.equals("["));
+        String last = new String(lines.get(lines.size() - 1), StandardCharsets.UTF_8).strip();
+        return lines.size() == 1 ? first.startsWith("[") && first.endsWith("]") : first.equals("[") && last.equals("]");
     }
 
     /** Regular files of {@code dir} that look like data (JSON, JSONL or gzip) but are no input, sorted. */

@@ -96,8 +96,11 @@ class ReplayInputsTest {
         assertTrue(array.contains("holds one JSON array") && array.contains("jq -c"), array);
         Files.writeString(file, "[\n  {\"a\": 1},\n  {\"b\": 2}\n]\n");
         assertThrows(IllegalArgumentException.class, () -> ReplayInputs.read(dir), "pretty-printed");
-        Files.writeString(file, "{\"a\":1}\n[1]\n");
-        assertEquals(2, ReplayInputs.read(dir).records(ReplayInputs.INTERACTIONS).size(), "one bad line is data");
+        Files.writeString(file, "[\n{\"a\":1}\n[1]\n");
+        assertEquals(3, ReplayInputs.read(dir).records(ReplayInputs.INTERACTIONS).size(), "bad lines are data");
+        Files.write(file, new byte[]{(byte) 0xFF, (byte) 0xFE, 'x', 'y', '\n', '{', '}', '\n'});
+        assertEquals(2, ReplayInputs.read(dir).records(ReplayInputs.INTERACTIONS).size(),
+                "a first line of broken bytes is no UTF-16 mark");
 
         Files.delete(file);
         Files.writeString(dir.resolve(ReplayInputs.INTERACTIONS + ".gz"), LINES);
