@@ -137,6 +137,12 @@ public final class EventJson {
         if (bytes == null || bytes.length == 0) {
             return Decoded.rejected("value: empty record");
         }
+        if (startsAsWideText(bytes)) {
+            String start = bytes.length == 1 ? String.format("byte %02X", bytes[0])
+                    : String.format("bytes %02X %02X", bytes[0], bytes[1]);
+            return Decoded.rejected("value: Invalid UTF-8: starts with " + start
+                    + ", as UTF-16 or UTF-32 text does; records must be UTF-8");
+        }
         try {
             T value = mapper.readValue(bytes, type);
             if (value == null) {
@@ -149,6 +155,17 @@ public final class EventJson {
         } catch (IOException e) {
             return Decoded.rejected("value: unreadable: " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether a record opens the way UTF-16 or UTF-32 text does: a zero among its first two bytes,
+     * or a 0xFE/0xFF byte order mark. No UTF-8 JSON value starts so, but Jackson, reading bytes,
+     * would take the record for UTF-16 or UTF-32: a record of broken bytes was reported as an
+     * unrecognised token in Chinese characters, and wide-encoded JSON would have been accepted.
+     */
+    private static boolean startsAsWideText(byte[] bytes) {
+        byte first = bytes[0];
+        return first == 0 || first == (byte) 0xFE || first == (byte) 0xFF || bytes.length > 1 && bytes[1] == 0;
     }
 
     /** Serialises any Ballast record as compact JSON. */

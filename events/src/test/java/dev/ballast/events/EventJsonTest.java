@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -54,6 +55,21 @@ class EventJsonTest {
         assertTrue(reason(interaction("{\"eventId\":\"e\",\"agentId\":\"a\",\"ti")).startsWith("value: not valid JSON"));
         assertTrue(reason(interaction("{} trailing")).startsWith("value: not valid JSON"));
         assertEquals("value: empty record", reason(EventJson.readInteraction(new byte[0])));
+    }
+
+    @Test
+    void aRecordInAnotherEncodingThanUtf8IsInvalidUtf8NotAGuess() {
+        String json = "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\"}";
+        for (java.nio.charset.Charset wide : List.of(StandardCharsets.UTF_16, StandardCharsets.UTF_16LE,
+                StandardCharsets.UTF_16BE, java.nio.charset.Charset.forName("UTF-32"))) {
+            String reason = reason(EventJson.readInteraction(json.getBytes(wide)));
+            assertTrue(reason.startsWith("value: Invalid UTF-8: starts with bytes"), wide + ": " + reason);
+        }
+        byte[] broken = {(byte) 0xFF, (byte) 0xFE, 'g', 'a', 'r', 'b', 'a', 'g', 'e'};
+        assertEquals("value: Invalid UTF-8: starts with bytes FF FE, as UTF-16 or UTF-32 text does; records must be UTF-8",
+                reason(EventJson.readInteraction(broken)));
+        assertTrue(EventJson.readInteraction(("\uFEFF" + json).getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Ok,
+                "a UTF-8 byte order mark is still UTF-8");
     }
 
     @Test
