@@ -44,6 +44,15 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
     private static final int BUFFER_BYTES = 1 << 16;
 
     public static ReplayInputs read(Path dir) {
+        return read(dir, Runtime.getRuntime().maxMemory() / 2);
+    }
+
+    /**
+     * Reads the inputs of {@code dir}, at most {@code maxBytes} of them in all: a replay holds its
+     * input in memory, and half the heap leaves the other half to the pipeline it feeds; beyond
+     * it the run stops at once saying so, where it ran out of memory with a stack trace.
+     */
+    static ReplayInputs read(Path dir, long maxBytes) {
         if (Files.isRegularFile(dir)) {
             throw new IllegalArgumentException("--input " + dir + " is a file; give the directory that holds it"
                     + " (any of " + String.join(", ", ORDER) + ", plain or " + GZIP + ")");
@@ -52,6 +61,7 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
             throw new IllegalArgumentException("input directory " + dir + " does not exist");
         }
         Map<String, List<byte[]>> files = new LinkedHashMap<>();
+        Budget budget = new Budget(maxBytes);
         for (String name : ORDER) {
             Path plain = dir.resolve(name);
             Path gzipped = dir.resolve(name + GZIP);
@@ -60,9 +70,9 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
                         + " exist; keep one, so that no record is replayed twice or left out");
             }
             if (Files.isRegularFile(plain)) {
-                files.put(name, read(plain, false));
+                files.put(name, read(plain, false, budget));
             } else if (Files.isRegularFile(gzipped)) {
-                files.put(name, read(gzipped, true));
+                files.put(name, read(gzipped, true, budget));
             }
         }
         List<String> ignored = ignored(dir);
@@ -74,7 +84,7 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
     }
 
     /** The lines of {@code file}, read as a stream: the whole file as one array could not exceed 2 GB and doubled the heap it took. */
-    private static List<byte[]> read(Path file, boolean gzipped) {
+    private static List<byte[]> read(Path file, boolean gzipped, Budget budget) {
         try (InputStream in = gzipped
                 ? new GZIPInputStream(Files.newInputStream(file), BUFFER_BYTES) : Files.newInputStream(file)) {
             byte[] head = in.readNBytes(6);
@@ -84,7 +94,12 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
                         + "Windows PowerShell writes files); records must be UTF-8 JSON lines: convert it, e.g. "
                         + "iconv -f UTF-16 -t UTF-8");
             }
-            List<byte[]> lines = lines(new SequenceInputStream(new ByteArrayInputStream(head), in));
+            List<byte[]> lines = lines(new SequenceInputStream(new ByteArrayInputStream(head), in), budget);
+            if (lines == null) {
+                throw new IllegalArgumentException(String.format("%s: the inputs read up to it exceed %,d MB, half of "
+                        + "this JVM's heap, and a replay holds its input in memory: replay fewer records at a time, or "
+                        + "give it more heap (BALLAST_JAVA_OPTS=-Xmx...)", file, budget.max >> 20));
+            }
             if (isJsonArray(lines)) {
                 throw new IllegalArgumentException(file + " holds one JSON array; records must be JSON Lines, one object "
                         + "per line: convert it, e.g. jq -c '.[]'");
@@ -158,12 +173,30 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
         return records(file).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
     }
 
-    /** Splits on LF (a CR before it is dropped) and skips lines of only whitespace. */
-    static List<byte[]> lines(InputStream in) throws IOException {
+    /** Bytes of input a replay may still read, out of {@code max}. */
+    static final class Budget {
+        final long max;
+        long left;
+
+        Budget(long max) {
+            this.max = max;
+            this.left = max;
+        }
+    }
+
+    /**
+     * Splits on LF (a CR before it is dropped) and skips lines of only whitespace; null once the
+     * bytes read overrun {@code budget}, which it counts down.
+     */
+    static List<byte[]> lines(InputStream in, Budget budget) throws IOException {
         List<byte[]> out = new ArrayList<>();
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         byte[] buffer = new byte[BUFFER_BYTES];
         for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
+            budget.left -= n;
+            if (budget.left < 0) {
+                return null;
+            }
             int start = 0;
             for (int i = 0; i < n; i++) {
                 if (buffer[i] == '\n') {

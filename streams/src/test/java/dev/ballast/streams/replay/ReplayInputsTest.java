@@ -48,7 +48,8 @@ class ReplayInputsTest {
         content.write((longLine + "\r\n  \r\n").getBytes(StandardCharsets.UTF_8));
         content.write(invalidUtf8);
         content.write("\n{}".getBytes(StandardCharsets.UTF_8));
-        List<byte[]> lines = ReplayInputs.lines(new java.io.ByteArrayInputStream(content.toByteArray()));
+        List<byte[]> lines = ReplayInputs.lines(new java.io.ByteArrayInputStream(content.toByteArray()),
+                new ReplayInputs.Budget(Long.MAX_VALUE));
         assertEquals(3, lines.size());
         assertEquals(longLine, new String(lines.get(0), StandardCharsets.UTF_8));
         assertArrayEquals(invalidUtf8, lines.get(1));
@@ -101,6 +102,12 @@ class ReplayInputsTest {
         Files.write(file, new byte[]{(byte) 0xFF, (byte) 0xFE, 'x', 'y', '\n', '{', '}', '\n'});
         assertEquals(2, ReplayInputs.read(dir).records(ReplayInputs.INTERACTIONS).size(),
                 "a first line of broken bytes is no UTF-16 mark");
+
+        Files.writeString(file, LINES.repeat(100));
+        assertEquals(200, ReplayInputs.read(dir, 2_000).records(ReplayInputs.INTERACTIONS).size());
+        String tooLarge = assertThrows(IllegalArgumentException.class, () -> ReplayInputs.read(dir, 1_000)).getMessage();
+        assertTrue(tooLarge.contains("exceed 0 MB, half of this JVM's heap") && tooLarge.contains("BALLAST_JAVA_OPTS"),
+                tooLarge);
 
         Files.delete(file);
         Files.writeString(dir.resolve(ReplayInputs.INTERACTIONS + ".gz"), LINES);
