@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /**
  * Ballast's configuration, parsed and checked once at start-up. Sources, later ones winning:
@@ -374,33 +375,13 @@ public record BallastConfig(
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String known : KEYS.keySet()) {
-            int d = editDistance(key, known);
+            int d = LevenshteinDistance.getDefaultInstance().apply(key, known);
             if (d < bestDistance) {
                 best = known;
                 bestDistance = d;
             }
         }
         return best != null && bestDistance <= Math.max(2, best.length() / 4) ? best : null;
-    }
-
-    /** Levenshtein distance: insertions, deletions and substitutions. */
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     /** Typed reads that collect problems instead of stopping at the first. */
