@@ -1,11 +1,9 @@
 package dev.ballast.streams.replay;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,18 +85,17 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
     private static List<byte[]> read(Path file, boolean gzipped, Budget budget) {
         try (InputStream in = gzipped
                 ? new GZIPInputStream(Files.newInputStream(file), BUFFER_BYTES) : Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(6);
-            if (isUtf16(head)) {
-                // Every line would be dead-lettered as broken JSON: say so once, before anything runs.
-                throw new IllegalArgumentException(file + " is UTF-16 (it starts with a UTF-16 byte order mark, as "
-                        + "Windows PowerShell writes files); records must be UTF-8 JSON lines: convert it, e.g. "
-                        + "iconv -f UTF-16 -t UTF-8");
-            }
-            List<byte[]> lines = lines(new SequenceInputStream(new ByteArrayInputStream(head), in), budget);
+            List<byte[]> lines = lines(in, budget);
             if (lines == null) {
                 throw new IllegalArgumentException(String.format("%s: the inputs read up to it exceed %,d MB, half of "
                         + "this JVM's heap, and a replay holds its input in memory: replay fewer records at a time, or "
                         + "give it more heap (BALLAST_JAVA_OPTS=-Xmx...)", file, budget.max >> 20));
+            }
+            if (!lines.isEmpty() && isUtf16(lines.get(0))) {
+                // Every line would be dead-lettered as invalid UTF-8: say so once, before anything runs.
+                throw new IllegalArgumentException(file + " is UTF-16 (it starts with a UTF-16 byte order mark, as "
+                        + "Windows PowerShell writes files); records must be UTF-8 JSON lines: convert it, e.g. "
+                        + "iconv -f UTF-16 -t UTF-8");
             }
             if (isJsonArray(lines)) {
                 throw new IllegalArgumentException(file + " holds one JSON array; records must be JSON Lines, one object "
@@ -113,17 +110,17 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
     }
 
     /**
-     * Whether a file starts as UTF-16 text does: a byte order mark, then two characters whose high
-     * (little-endian: second) bytes are zero, as they are for JSON's ASCII punctuation. The mark
-     * alone is not enough: a JSON Lines file whose first line is broken bytes (0xFF 0xFE) must
-     * still be read, its bad line dead-lettered like any other.
+     * Whether a file's first line starts as UTF-16 text does: a byte order mark, then two
+     * characters whose high (little-endian: second) bytes are zero, as they are for JSON's ASCII
+     * punctuation. The mark alone is not enough: a JSON Lines file whose first line is broken bytes
+     * (0xFF 0xFE) must still be read, its bad line dead-lettered like any other.
      */
-    private static boolean isUtf16(byte[] head) {
-        if (head.length < 6) {
+    private static boolean isUtf16(byte[] first) {
+        if (first.length < 6) {
             return false;
         }
-        boolean little = head[0] == (byte) 0xFF && head[1] == (byte) 0xFE && head[3] == 0 && head[5] == 0;
-        boolean big = head[0] == (byte) 0xFE && head[1] == (byte) 0xFF && head[2] == 0 && head[4] == 0;
+        boolean little = first[0] == (byte) 0xFF && first[1] == (byte) 0xFE && first[3] == 0 && first[5] == 0;
+        boolean big = first[0] == (byte) 0xFE && first[1] == (byte) 0xFF && first[2] == 0 && first[4] == 0;
         return little || big;
     }
 
