@@ -97,7 +97,7 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
 
     private void releaseIfEnded() {
         if (inputEnd.ended() && held.held() > 0) {
-            held.releaseAll((at, h) -> decide(h.pair()));
+            held.releaseAll((at, h) -> decide(h.pair(), at));
         }
     }
 
@@ -105,7 +105,7 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
     private void releaseDue(long nowMs) {
         if (held.held() > 0) {
             long due = nowMs - gate.settings().orderGraceMs();
-            held.releaseThroughLast(h -> h.receivedAtMs() <= due, (at, h) -> decide(h.pair()));
+            held.releaseThroughLast(h -> h.receivedAtMs() <= due, (at, h) -> decide(h.pair(), at));
         }
     }
 
@@ -127,7 +127,7 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
             return;
         }
         releaseIfEnded();
-        decide(pair);
+        decide(pair, eventTime(pair));
     }
 
     /**
@@ -142,11 +142,14 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
                 : pair.timestampMillis();
     }
 
-    /** Decides {@code pair}; its outputs carry the candidate's record time. */
-    private void decide(ScoredPair pair) {
+    /**
+     * Decides {@code pair} at its {@link #eventTime} (as held, the time its key sorts by); its
+     * outputs carry the candidate's record time.
+     */
+    private void decide(ScoredPair pair, long eventTime) {
         long recordTimestamp = pair.timestampMillis();
-        Instant at = Instant.ofEpochMilli(eventTime(pair));
-        if (held.handledLate(at.toEpochMilli(), pair.candidate().sampleId())) {
+        Instant at = Instant.ofEpochMilli(eventTime);
+        if (held.handledLate(eventTime, pair.candidate().sampleId())) {
             metrics.gatePairLate();
         }
         ScoredCandidate score = pair.score();
@@ -159,7 +162,7 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
         }
         GateDecision decision = gate.decide(pair.candidate(), score, sketch, engine, at,
                 Instant.ofEpochMilli(recordTimestamp));
-        lateVersions.judged(at.toEpochMilli());
+        lateVersions.judged(eventTime);
         String dataset = decision.datasetId();
         byte[] surgeBytes = surges.get(dataset);
         AgentState state = surgeBytes == null ? new AgentState() : AgentStateCodec.decode(surgeBytes);
