@@ -202,8 +202,10 @@ public final class EventJson {
                         : ": not ISO-8601") + " (got '" + f.getValue() + "')";
             }
             if (f.getTargetType() != null && f.getTargetType().isEnum()) {
-                return path(f) + ": must be one of " + java.util.Arrays.toString(f.getTargetType().getEnumConstants())
-                        .toLowerCase(java.util.Locale.ROOT) + " (got '" + f.getValue() + "')";
+                // Spelt as JSON writes them: severities are lower case, alert types and truth kinds are not.
+                String names = java.util.Arrays.stream(f.getTargetType().getEnumConstants())
+                        .map(c -> LENIENT.convertValue(c, String.class)).collect(Collectors.joining(", ", "[", "]"));
+                return path(f) + ": must be one of " + names + " (got '" + f.getValue() + "')";
             }
             return path(f) + ": expected " + simpleType(f.getTargetType()) + " (got '" + f.getValue() + "')";
         }

@@ -1,7 +1,6 @@
 package dev.ballast.streams.sim;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import dev.ballast.events.EventJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,12 +66,6 @@ public final class ScenarioFiles {
     private static String problem(JsonProcessingException e) {
         String where = e.getLocation() == null ? ""
                 : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-        if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
-            // Truth spells its kinds in capitals, unlike the events' lower-case enums that EventJson describes.
-            String field = EventJson.describe(f);
-            return field.substring(0, field.indexOf(':')) + ": must be one of "
-                    + Arrays.toString(f.getTargetType().getEnumConstants()) + " (got '" + f.getValue() + "')" + where;
-        }
         return EventJson.describe(e) + where;
     }
 
