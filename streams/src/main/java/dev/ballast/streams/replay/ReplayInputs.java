@@ -85,12 +85,7 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
     private static List<byte[]> read(Path file, boolean gzipped, Budget budget) {
         try (InputStream in = gzipped
                 ? new GZIPInputStream(Files.newInputStream(file), BUFFER_BYTES) : Files.newInputStream(file)) {
-            List<byte[]> lines = lines(in, budget);
-            if (lines == null) {
-                throw new IllegalArgumentException(String.format("%s: the inputs read up to it exceed %,d MB, half of "
-                        + "this JVM's heap, and a replay holds its input in memory: replay fewer records at a time, or "
-                        + "give it more heap (BALLAST_JAVA_OPTS=-Xmx...)", file, budget.max >> 20));
-            }
+            List<byte[]> lines = lines(in, budget, file);
             if (!lines.isEmpty() && isUtf16(lines.get(0))) {
                 // Every line would be dead-lettered as invalid UTF-8: say so once, before anything runs.
                 throw new IllegalArgumentException(file + " is UTF-16 (it starts with a UTF-16 byte order mark, as "
@@ -172,28 +167,35 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
 
     /** Bytes of input a replay may still read, out of {@code max}. */
     static final class Budget {
-        final long max;
-        long left;
+        private final long max;
+        private long left;
 
         Budget(long max) {
             this.max = max;
             this.left = max;
         }
+
+        /** Counts {@code bytes} more read from {@code file}; refuses the run once they overrun the budget. */
+        void spend(int bytes, Path file) {
+            left -= bytes;
+            if (left < 0) {
+                throw new IllegalArgumentException(String.format("%s: the inputs read up to it exceed %,d MB, half of "
+                        + "this JVM's heap, and a replay holds its input in memory: replay fewer records at a time, or "
+                        + "give it more heap (BALLAST_JAVA_OPTS=-Xmx...)", file, max >> 20));
+            }
+        }
     }
 
     /**
-     * Splits on LF (a CR before it is dropped) and skips lines of only whitespace; null once the
-     * bytes read overrun {@code budget}, which it counts down.
+     * Splits on LF (a CR before it is dropped) and skips lines of only whitespace, counting the
+     * bytes read from {@code file} against {@code budget}.
      */
-    static List<byte[]> lines(InputStream in, Budget budget) throws IOException {
+    static List<byte[]> lines(InputStream in, Budget budget, Path file) throws IOException {
         List<byte[]> out = new ArrayList<>();
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         byte[] buffer = new byte[BUFFER_BYTES];
         for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
-            budget.left -= n;
-            if (budget.left < 0) {
-                return null;
-            }
+            budget.spend(n, file);
             int start = 0;
             for (int i = 0; i < n; i++) {
                 if (buffer[i] == '\n') {

@@ -49,7 +49,7 @@ class ReplayInputsTest {
         content.write(invalidUtf8);
         content.write("\n{}".getBytes(StandardCharsets.UTF_8));
         List<byte[]> lines = ReplayInputs.lines(new java.io.ByteArrayInputStream(content.toByteArray()),
-                new ReplayInputs.Budget(Long.MAX_VALUE));
+                new ReplayInputs.Budget(Long.MAX_VALUE), Path.of("split.jsonl"));
         assertEquals(3, lines.size());
         assertEquals(longLine, new String(lines.get(0), StandardCharsets.UTF_8));
         assertArrayEquals(invalidUtf8, lines.get(1));
