@@ -196,6 +196,10 @@ public final class EventJson {
         if (e instanceof InvalidFormatException f) {
             if (f.getTargetType() == Instant.class) {
                 String message = f.getOriginalMessage();
+                if (message != null && message.endsWith(IsoInstantDeserializer.NUMBER)) {
+                    return path(f) + ": not ISO-8601 but a number, which could be epoch seconds or milliseconds; "
+                            + "write it as text with a zone, e.g. 2026-01-05T10:00:00Z (got '" + f.getValue() + "')";
+                }
                 return path(f) + (message != null && message.endsWith(IsoInstantDeserializer.OUT_OF_RANGE)
                         ? ": out of range, must be from " + IsoInstantDeserializer.EARLIEST + " to "
                                 + IsoInstantDeserializer.LATEST

@@ -26,6 +26,7 @@ final class IsoInstantDeserializer extends StdScalarDeserializer<Instant> {
     static final Instant EARLIEST = Instant.EPOCH;
     static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
     static final String OUT_OF_RANGE = "out of range";
+    static final String NUMBER = "a number, not ISO-8601 text";
 
     IsoInstantDeserializer() {
         super(Instant.class);
@@ -33,6 +34,10 @@ final class IsoInstantDeserializer extends StdScalarDeserializer<Instant> {
 
     @Override
     public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+        if (p.currentToken().isNumeric()) {
+            // Named with its value, so that a log of epoch times is recognised as one from its dead letters.
+            return (Instant) ctxt.handleWeirdNumberValue(Instant.class, p.getNumberValue(), NUMBER);
+        }
         if (p.currentToken() != JsonToken.VALUE_STRING) {
             return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
         }

@@ -35,7 +35,9 @@ class EventJsonTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"yesterday\"}|timestamp: not ISO-8601 (got 'yesterday')",
-        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":1767607200000}|timestamp: not ISO-8601",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":1767607200000}|timestamp: not ISO-8601 but a number, which could be epoch seconds or milliseconds; write it as text with a zone, e.g. 2026-01-05T10:00:00Z (got '1767607200000')",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":1.7676072E9}|timestamp: not ISO-8601 but a number, which could be epoch seconds or milliseconds; write it as text with a zone, e.g. 2026-01-05T10:00:00Z (got '1.7676072E9')",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":true}|timestamp: not ISO-8601",
         "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"+999999999-12-31T23:59:59Z\"}|timestamp: out of range, must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z (got '+999999999-12-31T23:59:59Z')",
         "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"1969-12-31T23:59:59Z\"}|timestamp: out of range, must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z (got '1969-12-31T23:59:59Z')",
         "{\"eventId\":\"e\",\"timestamp\":\"2026-01-05T10:00:00Z\"}|agentId: required",

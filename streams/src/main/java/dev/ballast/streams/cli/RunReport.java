@@ -21,15 +21,19 @@ import dev.ballast.streams.replay.TriageSection;
 import dev.ballast.streams.sim.GroundTruth;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Scores a replay against ground truth when there is one, writes the out directory, prints the summary. */
 final class RunReport {
+    private static final Pattern QUOTED_VALUE = Pattern.compile(" \\(got '.*'\\)");
+
     private RunReport() {
     }
 
@@ -136,7 +140,9 @@ final class RunReport {
      * Why little of an input file was used, when at least half of its records were dead-lettered:
      * the most common reason, since one systematic mistake (snake_case field names, another
      * timestamp format) dead-letters every line for the same reason, and the run otherwise looks
-     * like a quiet one.
+     * like a quiet one. Reasons are counted without the value they quote, so that a file whose
+     * every line has another badly shaped timestamp reads as one mistake, not as a thousand; the
+     * first such value is shown.
      */
     static Optional<String> mostlyDeadLettered(String file, ReplaySummary.InputFile input, List<DeadLetterLine> dead) {
         List<String> reasons = dead.stream().filter(d -> input.topic().equals(d.sourceTopic()))
@@ -144,12 +150,21 @@ final class RunReport {
         if (input.records() == 0 || 2 * reasons.size() < input.records()) {
             return Optional.empty();
         }
-        Map.Entry<String, Long> top = reasons.stream()
-                .collect(Collectors.groupingBy(r -> r, TreeMap::new, Collectors.counting()))
-                .entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+        Map<String, List<String>> byShape = reasons.stream()
+                .collect(Collectors.groupingBy(RunReport::withoutQuotedValue, TreeMap::new, Collectors.toList()));
+        Map.Entry<String, List<String>> top = byShape.entrySet().stream()
+                .max(Comparator.comparingInt(e -> e.getValue().size())).orElseThrow();
+        String first = top.getValue().get(0);
+        String example = first.equals(top.getKey()) ? "" : " (the first: '" + first + "')";
         return Optional.of(String.format(Locale.ROOT, "                  %,d of %,d records of %s were dead-lettered, "
-                + "%,d of them for '%s': check its shape against the README's \"Input shapes\" (dlq.jsonl holds every "
-                + "line and its reason)", reasons.size(), input.records(), file, top.getValue(), top.getKey()));
+                + "%,d of them for '%s'%s: check its shape against the README's \"Input shapes\" (dlq.jsonl holds "
+                + "every line and its reason)", reasons.size(), input.records(), file, top.getValue().size(), top.getKey(),
+                example));
+    }
+
+    /** A dead letter's reason without the value it ends by quoting: "timestamp: not ISO-8601 (got '...')". */
+    private static String withoutQuotedValue(String reason) {
+        return QUOTED_VALUE.matcher(reason).replaceFirst("");
     }
 
     /** How many dead letters of each kind of reason, most first: " (invalid_value 5, repeated_event 1)". */

@@ -76,6 +76,15 @@ class RunReportTest {
                 + "(dlq.jsonl holds every line and its reason)",
                 RunReport.mostlyDeadLettered("interactions.jsonl", interactions, List.of(snake, snake, other, policy))
                         .orElseThrow());
+        DeadLetterLine spaced1 = new DeadLetterLine(null, "{}", "timestamp: not ISO-8601 (got '2026-01-01 00:00:01')",
+                "agent.interactions", 0, 3L);
+        DeadLetterLine spaced2 = new DeadLetterLine(null, "{}", "timestamp: not ISO-8601 (got '2026-01-01 00:00:02')",
+                "agent.interactions", 0, 4L);
+        assertEquals("                  3 of 4 records of interactions.jsonl were dead-lettered, 2 of them for "
+                + "'timestamp: not ISO-8601' (the first: 'timestamp: not ISO-8601 (got '2026-01-01 00:00:01')'): check "
+                + "its shape against the README's \"Input shapes\" (dlq.jsonl holds every line and its reason)",
+                RunReport.mostlyDeadLettered("interactions.jsonl", interactions, List.of(snake, spaced1, spaced2))
+                        .orElseThrow(), "one mistake quoting another value on each line is counted as one reason");
         assertTrue(RunReport.mostlyDeadLettered("interactions.jsonl", interactions, List.of(snake, policy, policy)).isEmpty(),
                 "one of four is no pattern");
         assertTrue(RunReport.mostlyDeadLettered("interactions.jsonl", new ReplaySummary.InputFile("agent.interactions", 0),
