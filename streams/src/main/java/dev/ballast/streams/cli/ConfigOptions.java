@@ -17,7 +17,7 @@ final class ConfigOptions {
 
     BallastConfig load() {
         BallastConfig config = BallastConfig.load(configFile, System.getenv());
-        return bootstrapServers == null ? config : config.with("bootstrap.servers", bootstrapServers);
+        return bootstrapServers == null ? config : config.with("bootstrap.servers", bootstrapServers, "--bootstrap-servers");
     }
 
     /** The configuration of a long-running {@code command}, which needs a real cluster. */

@@ -12,6 +12,6 @@ final class ReplayOptions {
 
     /** {@code config} with the replay topics' partition count, if one was given. */
     BallastConfig applyTo(BallastConfig config) {
-        return partitions == null ? config : config.with("topic.partitions", partitions.toString());
+        return partitions == null ? config : config.with("topic.partitions", partitions.toString(), "--partitions");
     }
 }

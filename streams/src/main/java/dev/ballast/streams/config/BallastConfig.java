@@ -211,19 +211,25 @@ public record BallastConfig(
     }
 
     public static BallastConfig parse(Properties props, Map<String, String> env) {
+        return parse(props, env, "file");
+    }
+
+    /** @param propsSource where {@code props} came from, named in problems with their values */
+    private static BallastConfig parse(Properties props, Map<String, String> env, String propsSource) {
         Map<String, String> values = new TreeMap<>();
         KEYS.forEach((key, meta) -> values.put(key, meta[0]));
         List<String> problems = new ArrayList<>();
+        Map<String, String> sources = new TreeMap<>();
         for (String key : props.stringPropertyNames()) {
-            put(values, key, props.getProperty(key).trim(), "file", problems);
+            put(values, sources, key, props.getProperty(key).trim(), propsSource, problems);
         }
         env.forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && !name.equals(LAUNCHER_JAVA_OPTS)) {
                 String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-                put(values, key, value.trim(), "environment " + name, problems);
+                put(values, sources, key, value.trim(), "environment " + name, problems);
             }
         });
-        Fields reader = new Fields(values, problems);
+        Fields reader = new Fields(values, sources, problems);
         String detector = reader.oneOf("drift.detector", "cusum", "page-hinkley");
         Map<String, String> streams = new TreeMap<>();
         values.forEach((k, v) -> {
@@ -322,7 +328,7 @@ public record BallastConfig(
         List<String> command = values.get("realign.command").isBlank() ? List.of()
                 : List.of(values.get("realign.command").trim().split("\\s+"));
         if (launcher.equals("command") && command.isEmpty()) {
-            reader.problems().add("realign.command: must name a command when realign.launcher=command");
+            reader.problems().add(reader.name("realign.command") + ": must name a command when realign.launcher=command");
         }
         return new RealignConfig(training, launcher, command, Path.of(reader.nonBlank("realign.work.dir")));
     }
@@ -351,8 +357,8 @@ public record BallastConfig(
                                       String groupId, String transactionalId, int metricsPort) {
     }
 
-    private static void put(Map<String, String> values, String key, String value, String source,
-                            List<String> problems) {
+    private static void put(Map<String, String> values, Map<String, String> sources, String key, String value,
+                            String source, List<String> problems) {
         if (!KEYS.containsKey(key) && !key.startsWith("streams.")) {
             String near = nearestKey(key);
             problems.add(key + " (" + source + "): unknown key; " + (near != null ? "did you mean " + near + "?"
@@ -360,6 +366,7 @@ public record BallastConfig(
             return;
         }
         values.put(key, value);
+        sources.put(key, source);
     }
 
     /**
@@ -384,12 +391,22 @@ public record BallastConfig(
         return best != null && bestDistance <= Math.max(2, best.length() / 4) ? best : null;
     }
 
-    /** Typed reads that collect problems instead of stopping at the first. */
-    private record Fields(Map<String, String> values, List<String> problems) {
+    /**
+     * Typed reads that collect problems instead of stopping at the first, each naming where its
+     * value came from (the file or an environment variable), since a forgotten variable overrides
+     * the file that the user is looking at.
+     */
+    private record Fields(Map<String, String> values, Map<String, String> sources, List<String> problems) {
+        /** The key, and where a value not the default came from: "drift.warmup.events (environment BALLAST_...)". */
+        String name(String key) {
+            String source = sources.get(key);
+            return source == null ? key : key + " (" + source + ")";
+        }
+
         String nonBlank(String key) {
             String v = values.get(key);
             if (v == null || v.isBlank()) {
-                problems.add(key + ": must not be empty");
+                problems.add(name(key) + ": must not be empty");
                 return "unset";
             }
             return v;
@@ -398,7 +415,7 @@ public record BallastConfig(
         String oneOf(String key, String... allowed) {
             String v = values.get(key);
             if (!Arrays.asList(allowed).contains(v)) {
-                problems.add(key + ": must be one of " + String.join(", ", allowed) + " (got '" + v + "')");
+                problems.add(name(key) + ": must be one of " + String.join(", ", allowed) + " (got '" + v + "')");
                 return allowed[0];
             }
             return v;
@@ -417,12 +434,12 @@ public record BallastConfig(
             try {
                 double d = parse.apply(v).doubleValue();
                 if (!(d >= min && d <= max)) {
-                    problems.add(key + ": must be between " + fmt(min) + " and " + fmt(max) + " (got " + v + ")");
+                    problems.add(name(key) + ": must be between " + fmt(min) + " and " + fmt(max) + " (got " + v + ")");
                     return min;
                 }
                 return d;
             } catch (NumberFormatException e) {
-                problems.add(key + ": must be " + what + " (got '" + v + "')");
+                problems.add(name(key) + ": must be " + what + " (got '" + v + "')");
                 return min;
             }
         }
@@ -438,14 +455,22 @@ public record BallastConfig(
     }
 
     /**
-     * This configuration with {@code key} set to {@code value}, checked like any other source.
-     * Commands use it for their own flags (--bootstrap-servers, per-run application ids).
+     * This configuration with {@code key} set to {@code value} by the command itself (a per-run
+     * application id, replay topic names), checked like any other source.
      */
     public BallastConfig with(String key, String value) {
+        return with(key, value, "set by the command");
+    }
+
+    /**
+     * This configuration with {@code key} set to {@code value} from {@code source} (a command's
+     * flag, such as {@code --partitions}), checked like any other source and named in its problems.
+     */
+    public BallastConfig with(String key, String value, String source) {
         Properties props = new Properties();
         props.putAll(settings);
         props.setProperty(key, value);
-        return parse(props, Map.of());
+        return parse(props, Map.of(), source);
     }
 
     /**

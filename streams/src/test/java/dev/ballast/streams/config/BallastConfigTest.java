@@ -48,9 +48,9 @@ class BallastConfigTest {
         p.setProperty("drift.warmup", "50");
         ConfigException e = assertThrows(ConfigException.class, () -> BallastConfig.parse(p, Map.of()));
         String m = e.getMessage();
-        assertTrue(m.contains("drift.warmup.events: must be an integer (got 'many')"), m);
-        assertTrue(m.contains("drift.cusum.shift: must be between 0.01 and 0.95 (got 3)"), m);
-        assertTrue(m.contains("drift.detector: must be one of cusum, page-hinkley (got 'adwin')"), m);
+        assertTrue(m.contains("drift.warmup.events (file): must be an integer (got 'many')"), m);
+        assertTrue(m.contains("drift.cusum.shift (file): must be between 0.01 and 0.95 (got 3)"), m);
+        assertTrue(m.contains("drift.detector (file): must be one of cusum, page-hinkley (got 'adwin')"), m);
         assertTrue(m.contains("drift.warmup (file): unknown key; did you mean drift.warmup.events?"), m);
     }
 
@@ -62,6 +62,19 @@ class BallastConfigTest {
         p.setProperty("colour", "blue");
         String m = assertThrows(ConfigException.class, () -> BallastConfig.parse(p, Map.of())).getMessage();
         assertTrue(m.contains("colour (file): unknown key; known keys are bootstrap.servers"), m);
+    }
+
+    @Test
+    void aBadValueNamesTheEnvironmentVariableThatSetIt() {
+        Properties p = new Properties();
+        p.setProperty("drift.warmup.events", "50");
+        String m = assertThrows(ConfigException.class, () -> BallastConfig.parse(p,
+                Map.of("BALLAST_DRIFT_WARMUP_EVENTS", "abc"))).getMessage();
+        assertTrue(m.contains("drift.warmup.events (environment BALLAST_DRIFT_WARMUP_EVENTS): must be an integer "
+                + "(got 'abc')"), m);
+        String set = assertThrows(ConfigException.class,
+                () -> BallastConfig.defaults().with("topic.partitions", "0", "--partitions")).getMessage();
+        assertTrue(set.contains("topic.partitions (--partitions): must be between 1"), set);
     }
 
     @Test
