@@ -393,7 +393,7 @@ public record BallastConfig(
 
     /**
      * Typed reads that collect problems instead of stopping at the first, each naming where its
-     * value came from (the file or an environment variable), since a forgotten variable overrides
+     * value came from (the file, an environment variable or a flag), since a forgotten variable overrides
      * the file that the user is looking at.
      */
     private record Fields(Map<String, String> values, Map<String, String> sources, List<String> problems) {
