@@ -78,14 +78,19 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no ground truth at " + truthFile + "; pass --truth FILE (format: README, \"Ground truth\")");
         }
         GroundTruth groundTruth = ScenarioFiles.readTruth(truthFile);
-        List<Alert> ballastAlerts = alerts != null ? readAlerts(alerts) : replay(settings, inputs, groundTruth);
-
+        // Checked before the replay, which would otherwise run for nothing.
         AgentStreams streams = AgentStreams.of(inputs.lines(ReplayInputs.POLICIES), inputs.lines(ReplayInputs.INTERACTIONS));
         int length = streams.byAgent.values().stream().mapToInt(List::size).max().orElse(0);
-        if (length <= settings.warmupEvents()) {
-            throw new IllegalArgumentException("agents' streams (" + length + " events) are no longer than the warm-up ("
-                    + settings.warmupEvents() + "); nothing to evaluate");
+        if (length == 0) {
+            throw new IllegalArgumentException("no interactions to evaluate in " + input + " (" + ReplayInputs.INTERACTIONS
+                    + ", plain or gzipped, with at least one valid record)");
         }
+        if (length <= settings.warmupEvents()) {
+            throw new IllegalArgumentException("the longest agent's stream (" + length + " events) is no longer than the "
+                    + "warm-up (drift.warmup.events " + settings.warmupEvents() + "); nothing to evaluate");
+        }
+        List<Alert> ballastAlerts = alerts != null ? readAlerts(alerts) : replay(settings, inputs, groundTruth);
+
         InControlRates inControl = InControlRates.of(streams, groundTruth, settings.warmupEvents());
         System.err.println("evaluate: calibrating on " + inControl.source());
         int calibrationStreams = (int) Math.max(1, calibrationEvents / (length - settings.warmupEvents()));

@@ -150,4 +150,18 @@ class EvaluationHarnessTest {
         assertTrue(md.contains("1 changed agent(s) not scored: their changeEventId is not among their interactions in "
                 + "the input (ghost); left out of every detector's figures."), md);
     }
+    @Test
+    void anInputWithoutInteractionsIsRefusedBeforeAnythingIsReplayed(@TempDir Path dir) throws Exception {
+        Scenario s = new Simulator(ScenarioSpec.defaults(20, 300, 13)).generate();
+        Path input = dir.resolve("in");
+        ScenarioFiles.write(s, input);
+        Files.delete(input.resolve("interactions.jsonl"));
+        EvaluateCommand command = new EvaluateCommand();
+        command.input = input;
+        command.out = dir.resolve("out");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                command::call);
+        assertTrue(e.getMessage().startsWith("no interactions to evaluate in " + input), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("out")), "nothing run, nothing written");
+    }
 }
