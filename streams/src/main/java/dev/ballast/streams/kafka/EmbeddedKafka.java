@@ -1,7 +1,5 @@
 package dev.ballast.streams.kafka;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.slf4j.Logger;
@@ -9,27 +7,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka (KRaft, combined broker and controller) inside this JVM, on loopback,
- * a free port and a temporary directory that is deleted on close. Used by {@code demo},
+ * a free port and a {@link TemporaryDirectory} that is deleted on close. Used by {@code demo},
  * {@code replay} and the end-to-end tests when no external cluster is given.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private final KafkaClusterTestKit cluster;
+    private final TemporaryDirectory dir;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster) {
+    private EmbeddedKafka(KafkaClusterTestKit cluster, TemporaryDirectory dir) {
         this.cluster = cluster;
+        this.dir = dir;
     }
 
     public static EmbeddedKafka start() {
         quietRetriedWrites();
         long t0 = System.nanoTime();
+        TemporaryDirectory dir = TemporaryDirectory.create("ballast-kafka-");
         try {
-            Path dir = Files.createTempDirectory("ballast-kafka-");
             TestKitNodes nodes = new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
-                    .setBaseDirectory(dir)
+                    .setBaseDirectory(dir.path())
                     .build();
             KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
                     // One node: internal topics cannot have more replicas, or groups and transactions hang.
@@ -46,13 +46,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
-            EmbeddedKafka kafka = new EmbeddedKafka(cluster);
+            EmbeddedKafka kafka = new EmbeddedKafka(cluster, dir);
             LOG.info("embedded Kafka up at {} in {} ms", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
             return kafka;
         } catch (InterruptedException e) {
+            dir.close();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the embedded Kafka broker", e);
         } catch (Exception e) {
+            dir.close();
             throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
         }
     }
@@ -94,6 +96,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.warn("embedded Kafka did not close cleanly: {}", e.getMessage());
+        } finally {
+            dir.close();
         }
     }
 }

@@ -21,6 +21,7 @@ import dev.ballast.streams.eval.EventPositions;
 import dev.ballast.streams.kafka.ClusterCheck;
 import dev.ballast.streams.kafka.ClusterException;
 import dev.ballast.streams.kafka.EmbeddedKafka;
+import dev.ballast.streams.kafka.TemporaryDirectory;
 import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.ProcessingWatcher;
 import dev.ballast.streams.metrics.BallastMetrics;
@@ -29,9 +30,7 @@ import dev.ballast.streams.monitor.IntakeProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -109,14 +108,12 @@ public final class ReplayRunner {
             ClusterCheck.require(config);
         }
         EmbeddedKafka kafka = config.embedded() ? EmbeddedKafka.start() : null;
-        Path stateDir = null;
+        TemporaryDirectory stateDir = null;
         try {
             String runId = UUID.randomUUID().toString().substring(0, 8);
-            stateDir = Files.createTempDirectory("ballast-replay-state-");
-            BallastConfig run = runConfig(kafka, runId, stateDir);
+            stateDir = TemporaryDirectory.create("ballast-replay-state-");
+            BallastConfig run = runConfig(kafka, runId, stateDir.path());
             return replay(run, runId, inputs, metrics, kafka == null ? run.bootstrapServers() : "embedded");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Kafka request failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -126,7 +123,9 @@ public final class ReplayRunner {
             if (kafka != null) {
                 kafka.close();
             }
-            deleteQuietly(stateDir);
+            if (stateDir != null) {
+                stateDir.close();
+            }
         }
     }
 
@@ -416,18 +415,11 @@ public final class ReplayRunner {
             return List.of();
         }
         String base = ScoringService.prepareModel(scoring, line -> log.println("model-runner: " + line));
-        Path store = jobModels;
-        Path temporary = null;
-        try {
-            if (store == null) {
-                temporary = Files.createTempDirectory("ballast-replay-models-");
-                store = temporary;
-            }
-            return RealignRun.run(run, jobs, base, store, runId, registry, log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            deleteQuietly(temporary);
+        if (jobModels != null) {
+            return RealignRun.run(run, jobs, base, jobModels, runId, registry, log);
+        }
+        try (TemporaryDirectory temporary = TemporaryDirectory.create("ballast-replay-models-")) {
+            return RealignRun.run(run, jobs, base, temporary.path(), runId, registry, log);
         }
     }
 
@@ -521,16 +513,5 @@ public final class ReplayRunner {
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, run.maxRequestBytes());
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // A leftover temp directory is harmless; the replay's result is what matters.
-        }
     }
 }
