@@ -1,5 +1,7 @@
 package dev.ballast.evaluation;
 
+import dev.ballast.events.Alert;
+import dev.ballast.events.AlertType;
 import dev.ballast.events.Decoded;
 import dev.ballast.events.EventJson;
 import dev.ballast.events.Interaction;
@@ -8,6 +10,7 @@ import dev.ballast.streams.eval.OfflineRun;
 import dev.ballast.streams.policy.PolicyEngine;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +20,8 @@ import java.util.Map;
  * input every detector in the comparison sees.
  */
 final class AgentStreams {
-    /** One event of one agent: whether it violated the policy in force, and its reward if it had one. */
-    record Step(String eventId, boolean violation, Double reward) {
+    /** One event of one agent: its time, whether it violated the policy in force, and its reward if it had one. */
+    record Step(String eventId, long timestampMillis, boolean violation, Double reward) {
     }
 
     final Map<String, List<Step>> byAgent = new LinkedHashMap<>();
@@ -35,9 +38,38 @@ final class AgentStreams {
                     continue;
                 }
                 streams.byAgent.computeIfAbsent(i.agentId(), a -> new ArrayList<>())
-                        .add(new Step(i.eventId(), engine.evaluate(i).violation(), i.reward()));
+                        .add(new Step(i.eventId(), i.timestamp().toEpochMilli(), engine.evaluate(i).violation(),
+                                i.reward()));
             }
         }
         return streams;
+    }
+
+    /** Whether {@code alert} reports one agent's own events (DRIFT, TIPPING): what the detectors here are scored on. */
+    static boolean isAgentAlert(Alert alert) {
+        return alert.type() == AlertType.DRIFT || alert.type() == AlertType.TIPPING;
+    }
+
+    /**
+     * How many of {@code alerts} (agent alerts only: a group's or a dataset's names no agent event) were
+     * raised by no event of these streams: none with their trigger event's id at their event time, or that
+     * event complied (every statistic of the monitor gains evidence only on a violation, so an
+     * alert fires on one). Event ids and times alone do not tell two inputs apart when their
+     * producers number and time events alike, as the simulator does for every seed.
+     */
+    long raisedElsewhere(List<Alert> alerts) {
+        Map<String, Long> wanted = new HashMap<>();
+        alerts.stream().filter(AgentStreams::isAgentAlert)
+                .forEach(a -> wanted.merge(a.triggerEventId() + '\u0000'
+                        + (a.eventTimestamp() == null ? "" : a.eventTimestamp().toEpochMilli()), 1L, Long::sum));
+        long total = wanted.values().stream().mapToLong(Long::longValue).sum();
+        long found = 0;
+        for (List<Step> steps : byAgent.values()) {
+            for (Step step : steps) {
+                Long n = wanted.remove(step.eventId() + '\u0000' + step.timestampMillis());
+                found += n == null || !step.violation() ? 0 : n;
+            }
+        }
+        return total - found;
     }
 }

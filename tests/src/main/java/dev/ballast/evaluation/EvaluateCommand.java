@@ -1,7 +1,6 @@
 package dev.ballast.evaluation;
 
 import dev.ballast.events.Alert;
-import dev.ballast.events.AlertType;
 import dev.ballast.events.Decoded;
 import dev.ballast.events.EventJson;
 import dev.ballast.streams.config.BallastConfig;
@@ -90,6 +89,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "warm-up (drift.warmup.events " + settings.warmupEvents() + "); nothing to evaluate");
         }
         List<Alert> ballastAlerts = alerts != null ? readAlerts(alerts) : replay(settings, inputs, groundTruth);
+        if (alerts != null) {
+            checkRaisedByInput(ballastAlerts, streams);
+        }
 
         InControlRates inControl = InControlRates.of(streams, groundTruth, settings.warmupEvents());
         System.err.println("evaluate: calibrating on " + inControl.source());
@@ -99,7 +101,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         DetectionScorer scorer = new DetectionScorer(groundTruth, streams.positions);
 
         List<DetectorResult> results = new ArrayList<>();
-        List<Alert> agentAlerts = ballastAlerts.stream().filter(a -> a.type() != AlertType.DIFFUSION).toList();
+        List<Alert> agentAlerts = ballastAlerts.stream().filter(AgentStreams::isAgentAlert).toList();
         DetectionScore ballastScore = scorer.score(agentAlerts);
         MonitorSettings monitorSettings = settings.monitorSettings();
         long ballastCalibration = calibration.ballastAlarms(monitorSettings);
@@ -146,6 +148,23 @@ public final class EvaluateCommand implements Callable<Integer> {
                 : new DiffusionScorer(groundTruth).score(result.alerts());
         ReplayOutputs.write(out, result, null, diffusion, null, null);
         return result.alerts();
+    }
+
+    /**
+     * Refuses alerts of which none was raised by an event of the input (an alerts.jsonl of another
+     * replay, scored as if it were this one's, gave figures for nothing), and warns of a few.
+     */
+    private void checkRaisedByInput(List<Alert> read, AgentStreams streams) {
+        long agentAlerts = read.stream().filter(AgentStreams::isAgentAlert).count();
+        long elsewhere = streams.raisedElsewhere(read);
+        String what = String.format(Locale.ROOT, "%,d of the %,d agent alerts in %s were not raised by an event of %s "
+                + "(none with their trigger event's id and time, or it complied)", elsewhere, agentAlerts, alerts, input);
+        if (elsewhere > 0 && elsewhere == agentAlerts) {
+            throw new IllegalArgumentException(what + ": --alerts must come from a replay of this input");
+        }
+        if (elsewhere > 0) {
+            System.err.println("evaluate: " + what + "; the figures place them by event id alone");
+        }
     }
 
     private static List<Alert> readAlerts(Path file) throws IOException {

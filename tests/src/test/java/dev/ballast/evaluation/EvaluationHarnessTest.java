@@ -58,6 +58,12 @@ class EvaluationHarnessTest {
         assertTrue(alarms.stream().allMatch(a -> streams.positions.position(a.triggerEventId()) >= config.warmupEvents()),
                 "no alarm counted inside the warm-up");
         assertTrue(scorer.score(alarms).kinds().get("TIPPING").recall() > 0.5);
+        assertEquals(0, streams.raisedElsewhere(reference), "the monitor's own alerts fire on violations of this input");
+        List<Alert> shifted = reference.stream().map(a -> new Alert(a.alertId(), a.type(), a.agentId(), a.groupId(), a.triggerEventId(),
+                a.eventTimestamp().plusSeconds(86_400), a.detectedAt(), a.detector(), a.score(), a.policyVersion(),
+                a.evidence())).toList();
+        assertEquals(reference.stream().filter(AgentStreams::isAgentAlert).count(), streams.raisedElsewhere(shifted),
+                "the same event ids a day later: another input's");
     }
 
     @Test
@@ -163,5 +169,24 @@ class EvaluationHarnessTest {
                 command::call);
         assertTrue(e.getMessage().startsWith("no interactions to evaluate in " + input), e.getMessage());
         assertFalse(Files.exists(dir.resolve("out")), "nothing run, nothing written");
+    }
+    @Test
+    void alertsOfAnotherInputAreRefused(@TempDir Path dir) throws Exception {
+        BallastConfig config = BallastConfig.defaults();
+        Path alerts = dir.resolve("alerts.jsonl");
+        Scenario other = new Simulator(ScenarioSpec.defaults(20, 300, 14)).generate();
+        Files.write(alerts, OfflineRun.run(other.policyLines(), other.interactionLines(),
+                new AgentMonitor(config.monitorSettings()), config.diffusion()).alerts().stream()
+                .map(EventJson::writeString).toList());
+        Path input = dir.resolve("in");
+        ScenarioFiles.write(new Simulator(ScenarioSpec.defaults(20, 300, 13)).generate(), input);
+        EvaluateCommand command = new EvaluateCommand();
+        command.input = input;
+        command.alerts = alerts;
+        command.out = dir.resolve("out");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                command::call);
+        assertTrue(e.getMessage().matches("(\\d+) of the \\1 agent alerts in .* were not raised by an event of .*: "
+                + "--alerts must come from a replay of this input"), e.getMessage());
     }
 }
