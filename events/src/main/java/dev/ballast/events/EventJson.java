@@ -143,6 +143,10 @@ public final class EventJson {
             return Decoded.rejected("value: Invalid UTF-8: starts with " + start
                     + ", as UTF-16 or UTF-32 text does; records must be UTF-8");
         }
+        String halfPair = halfSurrogatePair(bytes);
+        if (halfPair != null) {
+            return Decoded.rejected(halfPair);
+        }
         try {
             T value = mapper.readValue(bytes, type);
             if (value == null) {
@@ -166,6 +170,58 @@ public final class EventJson {
     private static boolean startsAsWideText(byte[] bytes) {
         byte first = bytes[0];
         return first == 0 || first == (byte) 0xFE || first == (byte) 0xFF || bytes.length > 1 && bytes[1] == 0;
+    }
+
+    /**
+     * Why the record holds half of a UTF-16 surrogate pair, or null if it holds none: a string
+     * escape of one half without the other ({@code "\\ud800"}, valid JSON grammar but no Unicode
+     * text), or the three UTF-8 bytes of one ({@code ED A0 80}, which UTF-8 forbids). Jackson
+     * accepts both, and such a string, once it reached an output, made the replay's UTF-8 writer
+     * fail on the whole output. A pair escaped in full ({@code "\\ud83d\\ude00"}, as Python's
+     * json.dumps writes emoji) is text and accepted.
+     */
+    static String halfSurrogatePair(byte[] b) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == (byte) 0xED && i + 1 < b.length && (b[i + 1] & 0xE0) == 0xA0) {
+                return String.format("value: Invalid UTF-8: bytes that encode half of a UTF-16 surrogate pair, which "
+                        + "UTF-8 does not allow (got ED %02X at byte %d)", b[i + 1], i);
+            }
+            if (b[i] != '\\' || i + 1 >= b.length) {
+                continue;
+            }
+            if (b[i + 1] != 'u') {
+                i++; // an escaped character, which may be a backslash
+                continue;
+            }
+            int unit = hex4(b, i + 2);
+            boolean high = unit >= 0xD800 && unit <= 0xDBFF;
+            int next = high && i + 7 < b.length && b[i + 6] == '\\' && b[i + 7] == 'u' ? hex4(b, i + 8) : -1;
+            if (high && next >= 0xDC00 && next <= 0xDFFF) {
+                i += 11;
+            } else if (high || unit >= 0xDC00 && unit <= 0xDFFF) {
+                return String.format("value: a string escape of half a UTF-16 surrogate pair without its other "
+                        + "half; strings must be Unicode text (got '\\u%04X' at byte %d)", unit, i);
+            } else {
+                i += 1;
+            }
+        }
+        return null;
+    }
+
+    /** The four hex digits at {@code from} as a number, or -1 if there are not four there. */
+    private static int hex4(byte[] b, int from) {
+        if (from + 4 > b.length) {
+            return -1;
+        }
+        int value = 0;
+        for (int k = from; k < from + 4; k++) {
+            int digit = Character.digit(b[k], 16);
+            if (digit < 0) {
+                return -1;
+            }
+            value = value * 16 + digit;
+        }
+        return value;
     }
 
     /** Serialises any Ballast record as compact JSON. */

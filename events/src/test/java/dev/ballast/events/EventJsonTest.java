@@ -75,6 +75,32 @@ class EventJsonTest {
     }
 
     @Test
+    void halfASurrogatePairIsRefusedAndAWholeOneIsText() {
+        String head = "{\"eventId\":\"e\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"agentId\":\"a";
+        int at = head.length();
+        assertEquals("value: a string escape of half a UTF-16 surrogate pair without its other half; strings must be "
+                + "Unicode text (got '\\uD800' at byte " + at + ")", reason(interaction(head + "\\ud800b\"}")));
+        assertTrue(reason(interaction(head + "\\uDC00\"}")).endsWith("(got '\\uDC00' at byte " + at + ")"));
+        assertTrue(reason(interaction(head + "\\ud800\\u0041\"}")).endsWith("(got '\\uD800' at byte " + at + ")"),
+                "a high half followed by another character");
+        assertTrue(reason(interaction(head + "\\ud800")).endsWith("(got '\\uD800' at byte " + at + ")"), "cut after it");
+        Interaction emoji = (Interaction) assertInstanceOf(Decoded.Ok.class, interaction(head + "\\ud83d\\ude00\"}")).value();
+        assertEquals("a\uD83D\uDE00", emoji.agentId(), "a pair escaped in full, as Python's json.dumps writes it");
+        Interaction backslash = (Interaction) assertInstanceOf(Decoded.Ok.class, interaction(head + "\\\\ud800\"}")).value();
+        assertEquals("a\\ud800", backslash.agentId(), "an escaped backslash, then the letters ud800");
+
+        byte[] cesu = java.util.Arrays.copyOf(head.getBytes(StandardCharsets.UTF_8), at + 5);
+        cesu[at] = (byte) 0xED;
+        cesu[at + 1] = (byte) 0xA0;
+        cesu[at + 2] = (byte) 0x80;
+        cesu[at + 3] = '"';
+        cesu[at + 4] = '}';
+        assertEquals("value: Invalid UTF-8: bytes that encode half of a UTF-16 surrogate pair, which UTF-8 does not "
+                + "allow (got ED A0 at byte " + at + ")", reason(EventJson.readInteraction(cesu)));
+        assertTrue(interaction(head + "\uD7FF\uD000\"}") instanceof Decoded.Ok, "ED 9F BF and ED 80 80 are characters");
+    }
+
+    @Test
     void policiesAreStrictAboutUnknownKeys() {
         String policy = "{\"policyId\":\"p\",\"version\":1,\"effectiveAt\":\"2026-01-05T10:00:00Z\",\"rules\":[{\"id\":\"r\","
                 + "\"severity\":\"high\",\"description\":\"d\",\"when\":{\"responseMatch\":\"x\"}}]}";

@@ -54,6 +54,7 @@ class HostileInputReplayTest {
                 "{" + valid.formatted("duplicate") + ",\"agentId\":\"agent-0002\"}",
                 "{" + valid.formatted("too-large") + ",\"note\":\"" + "x".repeat(2 * 1_048_576) + "\"}",
                 "{" + valid.formatted("truncated"),
+                "{" + valid.formatted("half-pair") + ",\"prompt\":\"\\ud800\"}",
                 "{\"eventId\":\"far-future\",\"agentId\":\"agent-0001\",\"timestamp\":\"9999-12-31T23:59:59Z\"}");
         for (String line : refused) {
             hostile.write(bytes(line + "\n"));
@@ -86,7 +87,7 @@ class HostileInputReplayTest {
                 .filter(d -> "agent.interactions".equals(d.sourceTopic())).toList();
         assertEquals(planted + 2 + refused.size(), fromInteractions.size(), fromInteractions.toString());
         for (String id : List.of("bad-utf8", "nul", "deep", "huge-number", "infinite", "duplicate", "too-large", "truncated",
-                "far-future")) {
+                "half-pair", "far-future")) {
             assertEquals(1, fromInteractions.stream().filter(d -> d.value().contains("\"" + id + "\"")).count(), id);
         }
         assertReason(fromInteractions, "bad-utf8", "UTF-8");
@@ -96,6 +97,7 @@ class HostileInputReplayTest {
         assertReason(fromInteractions, "duplicate", "duplicate field 'agentId'");
         assertReason(fromInteractions, "too-large", "more than max.record.bytes");
         assertReason(fromInteractions, "far-future", "after its record's time");
+        assertReason(fromInteractions, "half-pair", "half a UTF-16 surrogate pair");
         assertEquals(4L * 100, result.summary().interactions(), "every valid line judged");
 
         List<DeadLetterLine> fromPolicies = result.deadLetters().stream()

@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
 
 /** Scores a replay against ground truth when there is one, writes the out directory, prints the summary. */
 final class RunReport {
-    private static final Pattern QUOTED_VALUE = Pattern.compile(" \\(got '.*'\\)");
+    private static final Pattern QUOTED_VALUE = Pattern.compile(" \\(got .*\\)$");
 
     private RunReport() {
     }
@@ -162,7 +162,7 @@ final class RunReport {
                 example));
     }
 
-    /** A dead letter's reason without the value it ends by quoting: "timestamp: not ISO-8601 (got '...')". */
+    /** A dead letter's reason without what it ends by quoting: "timestamp: not ISO-8601 (got '...')". */
     private static String withoutQuotedValue(String reason) {
         return QUOTED_VALUE.matcher(reason).replaceFirst("");
     }

@@ -85,6 +85,12 @@ class RunReportTest {
                 + "its shape against the README's \"Input shapes\" (dlq.jsonl holds every line and its reason)",
                 RunReport.mostlyDeadLettered("interactions.jsonl", interactions, List.of(snake, spaced1, spaced2))
                         .orElseThrow(), "one mistake quoting another value on each line is counted as one reason");
+        DeadLetterLine half1 = new DeadLetterLine(null, "{}", "value: half a pair (got '\\uD800' at byte 30)",
+                "agent.interactions", 0, 5L);
+        DeadLetterLine half2 = new DeadLetterLine(null, "{}", "value: half a pair (got '\\uDBFF' at byte 29)",
+                "agent.interactions", 0, 6L);
+        assertTrue(RunReport.mostlyDeadLettered("interactions.jsonl", interactions, List.of(half1, half2, snake))
+                .orElseThrow().contains("2 of them for 'value: half a pair' (the first: "), "a position quoted too");
         assertTrue(RunReport.mostlyDeadLettered("interactions.jsonl", interactions, List.of(snake, policy, policy)).isEmpty(),
                 "one of four is no pattern");
         assertTrue(RunReport.mostlyDeadLettered("interactions.jsonl", new ReplaySummary.InputFile("agent.interactions", 0),
