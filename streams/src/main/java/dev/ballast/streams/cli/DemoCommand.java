@@ -68,9 +68,11 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.printf("metrics: http://localhost:%d/metrics%n", server.port());
             }
             ReplayInputs inputs = ReplayInputs.read(inputDir);
-            ReplayRunner.Result result = new ReplayRunner(config, System.err)
-                .jobModels(out.resolve("models")).run(inputs, new BallastMetrics(registry));
-            RunReport.finish(result, scenario.truth(), out, System.out);
+            try (StopNotice notice = new StopNotice("demo", out, System.err)) {
+                ReplayRunner.Result result = new ReplayRunner(config, System.err)
+                        .jobModels(out.resolve("models")).run(inputs, new BallastMetrics(registry));
+                RunReport.finish(result, scenario.truth(), out, System.out);
+            }
             System.out.println("  report          " + out.resolve("report.html").toAbsolutePath());
             if (server != null && keepRunning) {
                 System.out.printf("serving http://localhost:%d/metrics until interrupted (Ctrl-C)%n", server.port());

@@ -49,9 +49,11 @@ final class ReplayCommand implements Callable<Integer> {
         GroundTruth groundTruth = Files.isRegularFile(truthFile) ? ScenarioFiles.readTruth(truthFile) : null;
         OutputDirectory.prepare(out);
         BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
-        ReplayRunner.Result result = new ReplayRunner(config, System.err)
-                .jobModels(out.resolve("models")).run(inputs, metrics);
-        RunReport.finish(result, groundTruth, out, System.out);
+        try (StopNotice notice = new StopNotice("replay", out, System.err)) {
+            ReplayRunner.Result result = new ReplayRunner(config, System.err)
+                    .jobModels(out.resolve("models")).run(inputs, metrics);
+            RunReport.finish(result, groundTruth, out, System.out);
+        }
         return 0;
     }
 }
