@@ -40,10 +40,23 @@ public record ScenarioSpec(int agents, int rounds, long seed, double tippingShar
         public static final GroupSpec NONE = new GroupSpec(0, 0, 12, 3, 0.04, 3, false);
 
         public GroupSpec {
-            if (contagious < 0 || control < 0 || size < 3 || observedPeers < 1 || observedPeers >= size
-                    || !(copyProbability >= 0 && copyProbability <= 1) || controlDeviants < 0 || controlDeviants > size) {
-                throw new IllegalArgumentException("groups need size >= 3, 1 <= observed peers < size, "
-                        + "copy probability in [0, 1], control deviants in [0, size]");
+            if (contagious < 0 || control < 0) {
+                throw new IllegalArgumentException("group counts: must be 0 or more (got " + contagious + " contagious, "
+                        + control + " control)");
+            }
+            if (size < 3) {
+                throw new IllegalArgumentException("group size: at least 3 (got " + size + ")");
+            }
+            if (observedPeers < 1 || observedPeers >= size) {
+                throw new IllegalArgumentException("observed peers: from 1 to the group size less one, " + (size - 1)
+                        + " (got " + observedPeers + ")");
+            }
+            if (!(copyProbability >= 0 && copyProbability <= 1)) {
+                throw new IllegalArgumentException("copy probability: from 0 to 1 (got " + copyProbability + ")");
+            }
+            if (controlDeviants < 0 || controlDeviants > size) {
+                throw new IllegalArgumentException("control deviants: from 0 to the group size, " + size + " (got "
+                        + controlDeviants + ")");
             }
         }
 
@@ -55,15 +68,23 @@ public record ScenarioSpec(int agents, int rounds, long seed, double tippingShar
     public static final Instant DEFAULT_START = Instant.parse("2026-01-05T00:00:00Z");
 
     public ScenarioSpec {
-        if (agents < 0 || agents == 0 && groups.contagious() + groups.control() == 0 || rounds < 100) {
-            throw new IllegalArgumentException("need at least 1 agent or group, and 100 rounds");
+        if (agents < 0) {
+            throw new IllegalArgumentException("agents: must be 0 or more (got " + agents + ")");
+        }
+        if (agents == 0 && groups.contagious() + groups.control() == 0) {
+            throw new IllegalArgumentException("agents: 0 single agents and no groups leave nothing to simulate");
+        }
+        if (rounds < 100) {
+            throw new IllegalArgumentException("rounds: at least 100, a warm-up and room for changes after it (got "
+                    + rounds + ")");
         }
         if (tippingShare < 0 || driftShare < 0 || policySensitiveShare < 0
                 || tippingShare + driftShare + policySensitiveShare > 1) {
-            throw new IllegalArgumentException("agent shares must be non-negative and sum to at most 1");
+            throw new IllegalArgumentException("agent shares: each 0 or more, together at most 1 (got tipping "
+                    + tippingShare + ", drift " + driftShare + ", policy-sensitive " + policySensitiveShare + ")");
         }
         if (malformedLines < 0) {
-            throw new IllegalArgumentException("malformed lines must be non-negative");
+            throw new IllegalArgumentException("malformed lines: must be 0 or more (got " + malformedLines + ")");
         }
     }
 

@@ -48,6 +48,26 @@ class SimulateOptionsTest {
     }
 
     @Test
+    void outOfRangeCountsSayWhichAndWhatWasGiven(@TempDir Path dir) {
+        String out = dir.resolve("a").toString();
+        java.util.Map<String, String[]> cases = new java.util.LinkedHashMap<>();
+        cases.put("rounds: at least 100, a warm-up and room for changes after it (got 60)", new String[]{"--rounds", "60"});
+        cases.put("group size: at least 3 (got 2)", new String[]{"--contagious-groups", "1", "--group-size", "2"});
+        cases.put("observed peers: from 1 to the group size less one, 11 (got 12)",
+                new String[]{"--contagious-groups", "1", "--observed-peers", "12"});
+        cases.put("agents: 0 single agents and no groups leave nothing to simulate", new String[]{"--agents", "0"});
+        cases.put("agent shares: each 0 or more, together at most 1 (got tipping 0.6, drift 0.5, policy-sensitive 0.1)",
+                new String[]{"--tipping-share", "0.6", "--drift-share", "0.5"});
+        cases.forEach((said, args) -> {
+            StringWriter err = new StringWriter();
+            String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("simulate", "--out", out),
+                    java.util.Arrays.stream(args)).toArray(String[]::new);
+            assertEquals(2, run(err, all), err.toString());
+            assertTrue(err.toString().contains(said), err.toString());
+        });
+    }
+
+    @Test
     void aScenarioTooLargeForTheHeapIsRefusedWithItsSizeBeforeAnythingIsBuilt(@TempDir Path dir) {
         StringWriter err = new StringWriter();
         assertEquals(2, run(err, "simulate", "--out", dir.resolve("a").toString(), "--agents", "10000000",

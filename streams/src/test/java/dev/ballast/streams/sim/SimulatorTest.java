@@ -35,7 +35,8 @@ class SimulatorTest {
         assertEquals(3 * 12 * 150, s.interactionLines().size());
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
                 () -> ScenarioSpec.defaults(0, 150, 7));
-        assertTrue(none.getMessage().contains("at least 1 agent or group"), none.getMessage());
+        assertTrue(none.getMessage().contains("0 single agents and no groups leave nothing to simulate"),
+                none.getMessage());
     }
 
     @Test
