@@ -70,6 +70,7 @@ final class RunReport {
             o.printf(Locale.ROOT, "  group order     %,d group signals judged out of event-time order %s%n", outOfOrder,
                     s.groupSignalsOutOfOrder());
         }
+        untracked(s.groupSignalsUntracked()).ifPresent(o::println);
         if (!s.notProcessed().isEmpty()) {
             o.printf("  not processed   %s (produced; no processor in this build consumes them)%n", s.notProcessed());
         }
@@ -165,6 +166,17 @@ final class RunReport {
     /** A dead letter's reason without what it ends by quoting: "timestamp: not ISO-8601 (got '...')". */
     private static String withoutQuotedValue(String reason) {
         return QUOTED_VALUE.matcher(reason).replaceFirst("");
+    }
+
+    /**
+     * Says that group detection left agents out, when it did: a group larger than
+     * {@code diffusion.max.agents} is judged on its first members only, so its figures can read as a
+     * miss with no other sign of why.
+     */
+    static Optional<String> untracked(long signals) {
+        return signals == 0 ? Optional.empty() : Optional.of(String.format(Locale.ROOT, "  group limit     %,d group "
+                + "signals came from agents past diffusion.max.agents in their group and were not tracked: raise it for "
+                + "groups that large", signals));
     }
 
     /** How many dead letters of each kind of reason, most first: " (invalid_value 5, repeated_event 1)". */

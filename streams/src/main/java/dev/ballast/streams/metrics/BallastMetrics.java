@@ -182,6 +182,11 @@ public final class BallastMetrics {
         untrackedGroupSignals.increment();
     }
 
+    /** Group signals not tracked so far, their group already tracking {@code diffusion.max.agents} agents. */
+    public long untrackedGroupSignals() {
+        return (long) untrackedGroupSignals.count();
+    }
+
     public void policyAccepted() {
         policiesAccepted.increment();
     }

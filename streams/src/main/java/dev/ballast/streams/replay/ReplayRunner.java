@@ -294,7 +294,7 @@ public final class ReplayRunner {
                     (long) metrics.interactionsCount(true), byType, dead.size(),
                     processors, List.of(), Math.round(elapsed * 100) / 100.0, Math.round(judged / elapsed), decisions,
                     scorer == null ? null : scorer.modelVersion(), triageByAction, jobsByState,
-                    metrics.groupSignalsOutOfOrder());
+                    metrics.groupSignalsOutOfOrder(), metrics.untrackedGroupSignals());
             return new Result(summary, alerts, dead, positions, gate, triage, jobs, statuses,
                     timelines.of(alerts, inputs.lines(ReplayInputs.POLICIES), inputs.records(ReplayInputs.INTERACTIONS),
                             ReportWriter.PLOTTED_AGENTS));

@@ -66,6 +66,13 @@ class RunReportTest {
     }
 
     @Test
+    void groupSignalsLeftUntrackedAreNamedWithTheLimitToRaise() {
+        assertTrue(RunReport.untracked(0).isEmpty());
+        assertEquals("  group limit     1,200 group signals came from agents past diffusion.max.agents in their group and "
+                + "were not tracked: raise it for groups that large", RunReport.untracked(1_200).orElseThrow());
+    }
+
+    @Test
     void anInputMostlyDeadLetteredIsNamedWithItsCommonestReason() {
         ReplaySummary.InputFile interactions = new ReplaySummary.InputFile("agent.interactions", 4);
         DeadLetterLine snake = new DeadLetterLine(null, "{}", "eventId: required; agentId: required", "agent.interactions", 0, 1L);
