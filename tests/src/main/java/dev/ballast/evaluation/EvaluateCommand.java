@@ -56,9 +56,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Ballast properties file (its false-alarm budget and warm-up are the ones compared).")
     Path config;
 
-    @Option(names = "--calibration-events", defaultValue = "4000000",
+    @Option(names = "--calibration-events",
             description = "In-control events each detector is calibrated on (default ${DEFAULT-VALUE}).")
-    long calibrationEvents;
+    long calibrationEvents = 4_000_000;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new EvaluateCommand()).setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -70,6 +70,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         BallastConfig settings = BallastConfig.load(config, System.getenv());
+        if (calibrationEvents < 1) {
+            throw new IllegalArgumentException("--calibration-events must be at least 1 (got " + calibrationEvents
+                    + "); the default, 4,000,000, allows 4 alarms at the default budget");
+        }
+        if (calibrationEvents < settings.falseAlarmBudgetEvents()) {
+            System.err.printf(Locale.ROOT, "evaluate: --calibration-events %,d is less than the false-alarm budget "
+                    + "(%,.0f events): every detector is held to 0 alarms on too few events to say much; give at least "
+                    + "a few times the budget%n", calibrationEvents, settings.falseAlarmBudgetEvents());
+        }
         ReplayInputs inputs = ReplayInputs.read(input);
         inputs.reportIgnored("evaluate", System.err);
         Path truthFile = truth != null ? truth : input.resolve(ScenarioFiles.TRUTH);

@@ -170,6 +170,16 @@ class EvaluationHarnessTest {
         assertTrue(e.getMessage().startsWith("no interactions to evaluate in " + input), e.getMessage());
         assertFalse(Files.exists(dir.resolve("out")), "nothing run, nothing written");
     }
+
+    @Test
+    void aCalibrationOfNoEventsIsRefused(@TempDir Path dir) {
+        EvaluateCommand command = new EvaluateCommand();
+        command.input = dir;
+        command.calibrationEvents = 0;
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                command::call);
+        assertTrue(e.getMessage().startsWith("--calibration-events must be at least 1 (got 0)"), e.getMessage());
+    }
     @Test
     void alertsOfAnotherInputAreRefused(@TempDir Path dir) throws Exception {
         BallastConfig config = BallastConfig.defaults();
