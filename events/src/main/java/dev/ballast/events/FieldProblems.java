@@ -7,10 +7,23 @@ final class FieldProblems {
     private FieldProblems() {
     }
 
-    /** An id: present and not blank. */
+    /** An id: present, not blank, and free of control characters. */
     static void requireId(List<String> problems, String field, String value) {
         if (value == null || value.isBlank()) {
             problems.add(field + ": required");
+        } else {
+            checkId(problems, field, value);
+        }
+    }
+
+    /**
+     * An id that may be absent, when present. Ids become parts of state-store keys, joined by a
+     * NUL character: an id holding one could name another entry (a group "g\0x" is the key of
+     * member x of group "g"), so no control character is accepted in one.
+     */
+    static void checkId(List<String> problems, String field, String value) {
+        if (value != null && value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+            problems.add(field + ": must not contain control characters (got '" + escaped(value) + "')");
         }
     }
 
@@ -19,5 +32,13 @@ final class FieldProblems {
         if (value == null) {
             problems.add(field + ": required (may be empty)");
         }
+    }
+
+    /** {@code value} with its control characters written as JSON escapes them, so a reason shows them. */
+    private static String escaped(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 8);
+        value.chars().forEach(c -> out.append(c < 0x20 || c == 0x7F
+                ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        return out.toString();
     }
 }

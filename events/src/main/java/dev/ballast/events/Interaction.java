@@ -29,6 +29,12 @@ public record Interaction(
         List<String> problems = new ArrayList<>();
         FieldProblems.requireId(problems, "eventId", eventId);
         FieldProblems.requireId(problems, "agentId", agentId);
+        FieldProblems.checkId(problems, "groupId", groupId);
+        if (observedAgents != null) {
+            for (int i = 0; i < observedAgents.size(); i++) {
+                FieldProblems.checkId(problems, "observedAgents[" + i + "]", observedAgents.get(i));
+            }
+        }
         if (timestamp == null) {
             problems.add("timestamp: required (ISO-8601 UTC, e.g. 2026-01-01T00:00:00Z)");
         }

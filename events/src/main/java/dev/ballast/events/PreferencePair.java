@@ -15,6 +15,7 @@ public record PreferencePair(String pairId, String datasetId, String prompt, Str
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         FieldProblems.requireId(problems, "pairId", pairId);
+        FieldProblems.checkId(problems, "datasetId", datasetId);
         FieldProblems.requireText(problems, "prompt", prompt);
         FieldProblems.requireText(problems, "chosen", chosen);
         FieldProblems.requireText(problems, "rejected", rejected);

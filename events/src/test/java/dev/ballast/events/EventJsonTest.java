@@ -45,6 +45,10 @@ class EventJsonTest {
         "{\"eventId\":\"e\",\"agentId\":\"a\"}|timestamp: required (ISO-8601 UTC, e.g. 2026-01-01T00:00:00Z)",
         "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"reward\":\"lots\"}|reward: expected a number (got 'lots')",
         "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"observedAgents\":\"b\"}|observedAgents: expected an array",
+        "{\"eventId\":\"e\",\"agentId\":\"a\\u0000b\",\"timestamp\":\"2026-01-05T10:00:00Z\"}|agentId: must not contain control characters (got 'a\\u0000b')",
+        "{\"eventId\":\"e\\n\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\"}|eventId: must not contain control characters (got 'e\\u000a')",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"groupId\":\"g\\u0000x\"}|groupId: must not contain control characters (got 'g\\u0000x')",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"observedAgents\":[\"b\",\"c\\t\"]}|observedAgents[1]: must not contain control characters (got 'c\\u0009')",
         "[1,2]|value: expected a JSON object",
         "null|value: JSON null",
     })
