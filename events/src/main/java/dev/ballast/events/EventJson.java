@@ -137,15 +137,9 @@ public final class EventJson {
         if (bytes == null || bytes.length == 0) {
             return Decoded.rejected("value: empty record");
         }
-        if (startsAsWideText(bytes)) {
-            String start = bytes.length == 1 ? String.format("byte %02X", bytes[0])
-                    : String.format("bytes %02X %02X", bytes[0], bytes[1]);
-            return Decoded.rejected("value: Invalid UTF-8: starts with " + start
-                    + ", as UTF-16 or UTF-32 text does; records must be UTF-8");
-        }
-        String halfPair = halfSurrogatePair(bytes);
-        if (halfPair != null) {
-            return Decoded.rejected(halfPair);
+        String notText = encodingProblem(bytes);
+        if (notText != null) {
+            return Decoded.rejected(notText);
         }
         try {
             T value = mapper.readValue(bytes, type);
@@ -159,6 +153,21 @@ public final class EventJson {
         } catch (IOException e) {
             return Decoded.rejected("value: unreadable: " + e.getMessage());
         }
+    }
+
+    /**
+     * Why the record's bytes are not UTF-8 text that Jackson reads as it should, or null: it opens
+     * as UTF-16 or UTF-32 does, or it holds half a UTF-16 surrogate pair. Jackson would guess the
+     * first and accept the second.
+     */
+    private static String encodingProblem(byte[] bytes) {
+        if (startsAsWideText(bytes)) {
+            String start = bytes.length == 1 ? String.format("byte %02X", bytes[0])
+                    : String.format("bytes %02X %02X", bytes[0], bytes[1]);
+            return "value: Invalid UTF-8: starts with " + start + ", as UTF-16 or UTF-32 text does; records must be "
+                    + "UTF-8";
+        }
+        return halfSurrogatePair(bytes);
     }
 
     /**
