@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Each agent's violation indicator stream, judged by the same policy engine as the monitor: the
@@ -51,25 +53,26 @@ final class AgentStreams {
     }
 
     /**
-     * How many of {@code alerts} (agent alerts only: a group's or a dataset's names no agent event) were
-     * raised by no event of these streams: none with their trigger event's id at their event time, or that
-     * event complied (every statistic of the monitor gains evidence only on a violation, so an
-     * alert fires on one). Event ids and times alone do not tell two inputs apart when their
-     * producers number and time events alike, as the simulator does for every seed.
+     * How many of {@code agentAlerts} were raised by no event of these streams: none with their
+     * trigger event's id at their event time, or that event complied (every statistic of the
+     * monitor gains evidence only on a violation, so an alert fires on one). Event ids and times
+     * alone do not tell two inputs apart when their producers number and time events alike, as the
+     * simulator does for every seed.
      */
-    long raisedElsewhere(List<Alert> alerts) {
+    long raisedElsewhere(List<Alert> agentAlerts) {
         Map<String, Long> wanted = new HashMap<>();
-        alerts.stream().filter(AgentStreams::isAgentAlert)
-                .forEach(a -> wanted.merge(a.triggerEventId() + '\u0000'
-                        + (a.eventTimestamp() == null ? "" : a.eventTimestamp().toEpochMilli()), 1L, Long::sum));
-        long total = wanted.values().stream().mapToLong(Long::longValue).sum();
+        agentAlerts.forEach(a -> wanted.merge(a.triggerEventId() + '\u0000'
+                + (a.eventTimestamp() == null ? "" : a.eventTimestamp().toEpochMilli()), 1L, Long::sum));
+        Set<String> triggers = agentAlerts.stream().map(Alert::triggerEventId).collect(Collectors.toSet());
         long found = 0;
         for (List<Step> steps : byAgent.values()) {
             for (Step step : steps) {
-                Long n = wanted.remove(step.eventId() + '\u0000' + step.timestampMillis());
-                found += n == null || !step.violation() ? 0 : n;
+                if (step.violation() && triggers.contains(step.eventId())) {
+                    Long n = wanted.remove(step.eventId() + '\u0000' + step.timestampMillis());
+                    found += n == null ? 0 : n;
+                }
             }
         }
-        return total - found;
+        return agentAlerts.size() - found;
     }
 }

@@ -98,8 +98,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "warm-up (drift.warmup.events " + settings.warmupEvents() + "); nothing to evaluate");
         }
         List<Alert> ballastAlerts = alerts != null ? readAlerts(alerts) : replay(settings, inputs, groundTruth);
+        List<Alert> agentAlerts = ballastAlerts.stream().filter(AgentStreams::isAgentAlert).toList();
         if (alerts != null) {
-            checkRaisedByInput(ballastAlerts, streams);
+            checkRaisedByInput(agentAlerts, streams);
         }
 
         InControlRates inControl = InControlRates.of(streams, groundTruth, settings.warmupEvents());
@@ -110,7 +111,6 @@ public final class EvaluateCommand implements Callable<Integer> {
         DetectionScorer scorer = new DetectionScorer(groundTruth, streams.positions);
 
         List<DetectorResult> results = new ArrayList<>();
-        List<Alert> agentAlerts = ballastAlerts.stream().filter(AgentStreams::isAgentAlert).toList();
         DetectionScore ballastScore = scorer.score(agentAlerts);
         MonitorSettings monitorSettings = settings.monitorSettings();
         long ballastCalibration = calibration.ballastAlarms(monitorSettings);
@@ -163,12 +163,12 @@ public final class EvaluateCommand implements Callable<Integer> {
      * Refuses alerts of which none was raised by an event of the input (an alerts.jsonl of another
      * replay, scored as if it were this one's, gave figures for nothing), and warns of a few.
      */
-    private void checkRaisedByInput(List<Alert> read, AgentStreams streams) {
-        long agentAlerts = read.stream().filter(AgentStreams::isAgentAlert).count();
-        long elsewhere = streams.raisedElsewhere(read);
+    private void checkRaisedByInput(List<Alert> agentAlerts, AgentStreams streams) {
+        long elsewhere = streams.raisedElsewhere(agentAlerts);
         String what = String.format(Locale.ROOT, "%,d of the %,d agent alerts in %s were not raised by an event of %s "
-                + "(none with their trigger event's id and time, or it complied)", elsewhere, agentAlerts, alerts, input);
-        if (elsewhere > 0 && elsewhere == agentAlerts) {
+                + "(none with their trigger event's id and time, or it complied)", elsewhere, agentAlerts.size(), alerts,
+                input);
+        if (elsewhere > 0 && elsewhere == agentAlerts.size()) {
             throw new IllegalArgumentException(what + ": --alerts must come from a replay of this input");
         }
         if (elsewhere > 0) {
