@@ -4,7 +4,6 @@ import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.metrics.MetricsServer;
 import dev.ballast.streams.replay.ReplayInputs;
-import dev.ballast.streams.replay.ReplayRunner;
 import dev.ballast.streams.sim.Scenario;
 import dev.ballast.streams.sim.ScenarioFiles;
 import dev.ballast.streams.sim.ScenarioSpec;
@@ -68,11 +67,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.printf("metrics: http://localhost:%d/metrics%n", server.port());
             }
             ReplayInputs inputs = ReplayInputs.read(inputDir);
-            try (StopNotice notice = new StopNotice("demo", out, System.err)) {
-                ReplayRunner.Result result = new ReplayRunner(config, System.err)
-                        .jobModels(out.resolve("models")).run(inputs, new BallastMetrics(registry));
-                RunReport.finish(result, scenario.truth(), out, System.out);
-            }
+            RunReport.replay("demo", config, inputs, new BallastMetrics(registry), scenario.truth(), out);
             System.out.println("  report          " + out.resolve("report.html").toAbsolutePath());
             if (server != null && keepRunning) {
                 System.out.printf("serving http://localhost:%d/metrics until interrupted (Ctrl-C)%n", server.port());

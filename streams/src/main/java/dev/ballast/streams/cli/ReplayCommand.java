@@ -3,7 +3,6 @@ package dev.ballast.streams.cli;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.replay.ReplayInputs;
-import dev.ballast.streams.replay.ReplayRunner;
 import dev.ballast.streams.sim.GroundTruth;
 import dev.ballast.streams.sim.ScenarioFiles;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -48,12 +47,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         GroundTruth groundTruth = Files.isRegularFile(truthFile) ? ScenarioFiles.readTruth(truthFile) : null;
         OutputDirectory.prepare(out);
-        BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
-        try (StopNotice notice = new StopNotice("replay", out, System.err)) {
-            ReplayRunner.Result result = new ReplayRunner(config, System.err)
-                    .jobModels(out.resolve("models")).run(inputs, metrics);
-            RunReport.finish(result, groundTruth, out, System.out);
-        }
+        RunReport.replay("replay", config, inputs, new BallastMetrics(new SimpleMeterRegistry()), groundTruth, out);
         return 0;
     }
 }

@@ -4,6 +4,7 @@ import dev.ballast.events.Alert;
 import dev.ballast.events.AlertType;
 import dev.ballast.events.JobStatus;
 import dev.ballast.model.realign.InJvmLauncher;
+import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.eval.DetectionScore;
 import dev.ballast.streams.eval.DetectionScorer;
 import dev.ballast.streams.eval.DiffusionScore;
@@ -37,8 +38,20 @@ final class RunReport {
     private RunReport() {
     }
 
-    static DetectionScore finish(ReplayRunner.Result result, GroundTruth truth, Path out,
-                                 PrintStream stdout) {
+    /**
+     * Runs {@code inputs} through the pipeline (the models its jobs train kept in {@code out/models})
+     * and finishes the report; a run stopped before that says its outputs are incomplete.
+     */
+    static void replay(String command, BallastConfig config, ReplayInputs inputs, BallastMetrics metrics,
+                       GroundTruth truth, Path out) {
+        try (StopNotice notice = new StopNotice(command, out, System.err)) {
+            ReplayRunner.Result result = new ReplayRunner(config, System.err)
+                    .jobModels(out.resolve("models")).run(inputs, metrics);
+            finish(result, truth, out, System.out);
+        }
+    }
+
+    private static void finish(ReplayRunner.Result result, GroundTruth truth, Path out, PrintStream stdout) {
         DetectionScore score = truth == null ? null
                 : new DetectionScorer(truth, result.positions()).score(result.alerts());
         DiffusionScore diffusion = truth == null || truth.groups() == null || truth.groups().isEmpty() ? null
@@ -49,7 +62,6 @@ final class RunReport {
         ReplayOutputs.write(out, result, score, diffusion, gate, triage);
         print(result, score, diffusion, gate, out, stdout);
         printTriage(result, triage, stdout);
-        return score;
     }
 
     private static void print(ReplayRunner.Result result, DetectionScore score, DiffusionScore diffusion,
