@@ -22,9 +22,20 @@ final class FieldProblems {
      * member x of group "g"), so no control character is accepted in one.
      */
     static void checkId(List<String> problems, String field, String value) {
-        if (value != null && value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+        if (value != null && hasControlCharacter(value)) {
             problems.add(field + ": must not contain control characters (got '" + escaped(value) + "')");
         }
+    }
+
+    /** A plain loop: every interaction's ids pass here, on the monitor's hot path. */
+    private static boolean hasControlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A text: present, possibly empty. */
