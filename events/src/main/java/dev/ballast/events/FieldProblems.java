@@ -2,13 +2,16 @@ package dev.ballast.events;
 
 import java.util.List;
 
-/** The field checks events share when they list what makes them unusable. */
-final class FieldProblems {
+/**
+ * The field checks events share when they list what makes them unusable, and that the policy
+ * compiler applies to the ids a policy version carries.
+ */
+public final class FieldProblems {
     private FieldProblems() {
     }
 
     /** An id: present, not blank, and free of control characters. */
-    static void requireId(List<String> problems, String field, String value) {
+    public static void requireId(List<String> problems, String field, String value) {
         if (value == null || value.isBlank()) {
             problems.add(field + ": required");
         } else {
@@ -21,7 +24,7 @@ final class FieldProblems {
      * NUL character: an id holding one could name another entry (a group "g\0x" is the key of
      * member x of group "g"), so no control character is accepted in one.
      */
-    static void checkId(List<String> problems, String field, String value) {
+    public static void checkId(List<String> problems, String field, String value) {
         if (value != null && hasControlCharacter(value)) {
             problems.add(field + ": must not contain control characters (got '" + escaped(value) + "')");
         }

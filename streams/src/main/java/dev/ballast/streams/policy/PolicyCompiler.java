@@ -3,6 +3,7 @@ package dev.ballast.streams.policy;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.ballast.events.Decoded;
+import dev.ballast.events.FieldProblems;
 import dev.ballast.events.Policy;
 import dev.ballast.events.Rule;
 import dev.ballast.events.RuleCondition;
@@ -26,9 +27,7 @@ public final class PolicyCompiler {
     /** The compiled policy, or every problem found, joined with "; ". */
     public Decoded<CompiledPolicy> compile(Policy policy) {
         List<String> problems = new ArrayList<>();
-        if (policy.policyId() == null || policy.policyId().isBlank()) {
-            problems.add("policyId: required");
-        }
+        FieldProblems.requireId(problems, "policyId", policy.policyId());
         if (policy.version() == null || policy.version() < 1) {
             problems.add("version: required, a positive integer");
         }
@@ -59,9 +58,8 @@ public final class PolicyCompiler {
             return;
         }
         int before = problems.size();
-        if (rule.id() == null || rule.id().isBlank()) {
-            problems.add(at + ".id: required");
-        } else if (!ids.add(rule.id())) {
+        FieldProblems.requireId(problems, at + ".id", rule.id());
+        if (rule.id() != null && !rule.id().isBlank() && !ids.add(rule.id())) {
             problems.add(at + ".id: duplicate rule id '" + rule.id() + "'");
         }
         if (rule.severity() == null) {

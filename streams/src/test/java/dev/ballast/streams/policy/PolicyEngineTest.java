@@ -144,4 +144,15 @@ class PolicyEngineTest {
         assertEquals("policyId: required; version: required, a positive integer; effectiveAt: required (ISO-8601 UTC); "
                 + "rules: required (an empty list retires every rule)", missing);
     }
+
+    /** Ids name store entries, alert evidence and metric tags: a control character in one is refused like an interaction's. */
+    @Test
+    void rejectsControlCharactersInIds() {
+        Rule tab = new Rule("r\tx", Severity.LOW, "", names("x"));
+        assertEquals("policyId: must not contain control characters (got 'p\\u0000q'); "
+                        + "rules[0].id: must not contain control characters (got 'r\\u0009x')",
+                rejection(new Policy("p\u0000q", 1, T0, null, List.of(tab), null)));
+        assertEquals("rules[0].id: required; rules[1].id: required", rejection(new Policy("p", 1, T0, null,
+                List.of(new Rule(" ", Severity.LOW, "", names("x")), new Rule(" ", Severity.LOW, "", names("y"))), null)));
+    }
 }
