@@ -137,6 +137,11 @@ final class ExactlyOnceScenario {
         return watching(watcher -> watcher.progress(List.of(config.topics().interactions())).fraction());
     }
 
+    /** The application's progress on its own repartition topics, by step name. */
+    Map<String, ProcessingWatcher.Progress> internalProgress() throws Exception {
+        return watching(ProcessingWatcher::internalProgress);
+    }
+
     /** What a watch on the application's committed offsets returns. */
     private interface Watch<T> {
         T on(ProcessingWatcher watcher) throws Exception;

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.kafka.EmbeddedKafka;
 import dev.ballast.streams.kafka.MonitorService;
+import dev.ballast.streams.kafka.ProcessingWatcher;
 import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.monitor.MonitorTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +59,10 @@ class ScaleOutTest {
                 rest.get();
                 scenario.awaitCaughtUp(Duration.ofMinutes(3));
                 assertEquals(KafkaStreams.State.RUNNING, first.state());
+                // What a replay names when it waits on internal steps after its inputs are done.
+                ProcessingWatcher.Progress signals = scenario.internalProgress().get(MonitorTopology.GROUP_SIGNALS);
+                assertTrue(signals != null && signals.processed() > 0 && signals.processed() <= signals.total(),
+                        "group signals worked through: " + scenario.internalProgress());
             }
             scenario.assertCommittedExactlyOnce();
         }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -29,6 +30,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * with a read_committed consumer, which skips markers and returns any record still unprocessed.
  */
 public final class ProcessingWatcher implements AutoCloseable {
+    private static final String REPARTITION = "-repartition";
     private final Admin admin;
     private final String groupId;
     private final KafkaConsumer<byte[], byte[]> probe;
@@ -76,9 +78,39 @@ public final class ProcessingWatcher implements AutoCloseable {
         if (!caughtUpOn(partitions(sourceTopics))) {
             return false;
         }
-        List<String> internal = admin.listTopics().names().get().stream()
-                .filter(t -> t.startsWith(groupId + "-") && t.endsWith("-repartition")).toList();
+        List<String> internal = internalTopics();
         return internal.isEmpty() || caughtUpOn(partitions(internal));
+    }
+
+    /**
+     * Progress on each of the group's own repartition topics, by the name the topology gave it
+     * ({@code group-signals} for {@code <group>-group-signals-repartition}). Once every input is
+     * processed, these say what is still being worked through: a group monitor behind the agent
+     * monitor, for one. A partition one offset short of its end counts as done, since that offset
+     * may be a transaction's commit marker; for progress shown to a user the approximation is fine.
+     */
+    public Map<String, Progress> internalProgress() throws ExecutionException, InterruptedException {
+        Map<String, Progress> out = new TreeMap<>();
+        Map<TopicPartition, Long> committed = committed();
+        for (String topic : internalTopics()) {
+            List<TopicPartition> partitions = partitions(List.of(topic));
+            Map<TopicPartition, Long> ends = ends(partitions);
+            long done = 0;
+            long total = 0;
+            for (TopicPartition tp : partitions) {
+                long end = ends.getOrDefault(tp, 0L);
+                long at = committed.getOrDefault(tp, 0L);
+                total += end;
+                done += at >= end - 1 ? end : at;
+            }
+            out.put(topic.substring(groupId.length() + 1, topic.length() - REPARTITION.length()), new Progress(done, total));
+        }
+        return out;
+    }
+
+    private List<String> internalTopics() throws ExecutionException, InterruptedException {
+        return admin.listTopics().names().get().stream()
+                .filter(t -> t.startsWith(groupId + "-") && t.endsWith(REPARTITION)).sorted().toList();
     }
 
     private boolean caughtUpOn(List<TopicPartition> partitions) throws ExecutionException, InterruptedException {

@@ -325,11 +325,27 @@ public final class ReplayRunner {
             }
             if (now - lastPrint > 2_000_000_000L) {
                 lastPrint = now;
-                log.printf("replay: %s processed %,d / %,d records (%.0f%%), %,.0f records/s%n", service.name(),
-                        p.processed(), p.total(), 100 * p.fraction(), (p.processed() - startedAt) / Math.max(1e-9, (now - t0) / 1e9));
+                log.printf("replay: %s processed %,d / %,d records (%.0f%%), %,.0f records/s%s%n", service.name(),
+                        p.processed(), p.total(), 100 * p.fraction(), (p.processed() - startedAt) / Math.max(1e-9, (now - t0) / 1e9),
+                        p.processed() < p.total() ? "" : stillWorking(watcher));
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * What keeps a replay waiting once every input record is processed: the internal steps still
+     * working through what the inputs produced (a group monitor judging group signals behind the
+     * agent monitor could otherwise sit at "100%" for a minute and look stuck).
+     */
+    private static String stillWorking(ProcessingWatcher watcher) throws ExecutionException, InterruptedException {
+        List<String> behind = new ArrayList<>();
+        watcher.internalProgress().forEach((step, q) -> {
+            if (q.processed() < q.total()) {
+                behind.add(String.format("%s %,d / %,d (%d%%)", step, q.processed(), q.total(), (int) (100 * q.fraction())));
+            }
+        });
+        return behind.isEmpty() ? "" : "; still working through " + String.join(", ", behind);
     }
 
     private static void failIfStopped(Progressing service) {
