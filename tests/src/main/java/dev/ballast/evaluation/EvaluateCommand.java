@@ -119,7 +119,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                 + (monitorSettings.reward() == null ? "" : " + " + RewardDetection.NAME);
         results.add(DetectorResult.of("Ballast", ballastDetectors + ", budget "
                 + String.format(Locale.ROOT, "%.0f", settings.falseAlarmBudgetEvents()), ballastCalibration, ballastScore));
-        for (MoaDetector detector : MoaDetector.ALL) {
+        boolean agentsInTruth = groundTruth.agents() != null && !groundTruth.agents().isEmpty();
+        if (!agentsInTruth) {
+            System.err.println("evaluate: " + truthFile + " names no agents (groups only): MOA's per-agent detectors "
+                    + "are not calibrated or run; Ballast's group detection is scored below");
+        }
+        for (MoaDetector detector : agentsInTruth ? MoaDetector.ALL : List.<MoaDetector>of()) {
             long t0 = System.nanoTime();
             Calibration.Result tuned = calibration.calibrate(detector);
             List<Alert> alarms = DetectorRuns.run(detector, tuned.value(), streams, settings.warmupEvents());

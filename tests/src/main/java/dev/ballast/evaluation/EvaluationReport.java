@@ -42,6 +42,11 @@ final class EvaluationReport {
                                 : String.format(Locale.ROOT, "%,.0f", r.meanEventsBetweenFalseAlarms())));
             }
         }
+        boolean anyRow = results.stream().anyMatch(r -> KINDS.stream().anyMatch(r.score().kinds()::containsKey));
+        if (!anyRow) {
+            md.append("\nNo agent of the truth file is TIPPING, DRIFT or POLICY_SENSITIVE: no per-agent detection "
+                    + "to score.\n");
+        }
         // Every detector is scored against the same truth, so the first names what all of them left out.
         String unplaced = results.isEmpty() ? "" : results.get(0).score().unplacedNote();
         if (!unplaced.isEmpty()) {

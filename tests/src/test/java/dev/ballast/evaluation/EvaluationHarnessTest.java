@@ -199,4 +199,29 @@ class EvaluationHarnessTest {
         assertTrue(e.getMessage().matches("(\\d+) of the \\1 agent alerts in .* were not raised by an event of .*: "
                 + "--alerts must come from a replay of this input"), e.getMessage());
     }
+
+    /** Group-only truth (a user labelling groups, not agents): no MOA run for nothing, no empty table without a word. */
+    @Test
+    void groupOnlyTruthScoresGroupsAndSaysThereIsNoAgentToScore(@TempDir Path dir) throws Exception {
+        Scenario s = new Simulator(ScenarioSpec.defaults(1, 300, 17)
+                .withGroups(ScenarioSpec.GroupSpec.NONE.withCounts(2, 1))).generate();
+        GroundTruth t = s.truth();
+        Path input = dir.resolve("in");
+        ScenarioFiles.write(new Scenario(s.policyLines(), s.interactionLines(), List.of(), List.of(),
+                new GroundTruth(t.seed(), t.rounds(), t.start(), t.roundSeconds(), List.of(), t.policies(),
+                        t.malformedLines(), t.groups(), null, null, null)), input);
+        BallastConfig config = BallastConfig.defaults();
+        Path alerts = dir.resolve("alerts.jsonl");
+        Files.write(alerts, OfflineRun.run(s.policyLines(), s.interactionLines(), new AgentMonitor(config.monitorSettings()),
+                config.diffusion()).alerts().stream().map(EventJson::writeString).toList());
+        Path out = dir.resolve("out");
+        int exit = new CommandLine(new EvaluateCommand()).execute("--input", input.toString(), "--alerts", alerts.toString(),
+                "--out", out.toString(), "--calibration-events", "200000");
+        assertEquals(0, exit);
+        String md = Files.readString(out.resolve("evaluation.md"));
+        assertTrue(md.contains("No agent of the truth file is TIPPING, DRIFT or POLICY_SENSITIVE"), md);
+        String json = Files.readString(out.resolve("evaluation.json"));
+        assertFalse(json.contains("MOA"), "no MOA detector calibrated for nothing: " + json);
+        assertTrue(json.contains("\"contagiousGroups\" : 2"), json);
+    }
 }
