@@ -6,8 +6,8 @@ import java.util.OptionalLong;
 
 /**
  * One agent as its group monitor sees it: a bounded ring of its latest peer observations, its
- * event rhythm, and, once it turned, the observations that could explain the turn. Serialised as
- * JSON in the group store; at most {@code 2 * observationMemory} observations, so bounded.
+ * event rhythm, and, once it turned, the observations that could explain the turn. Stored by
+ * {@link GroupMemberCodec}; at most {@code 2 * observationMemory} observations, so bounded.
  */
 public final class GroupMember {
     /** A peer seen at an event time (epoch ms). */

@@ -6,6 +6,7 @@ import dev.ballast.events.EventJson;
 import dev.ballast.streams.diffusion.DiffusionSettings;
 import dev.ballast.streams.diffusion.GroupHeader;
 import dev.ballast.streams.diffusion.GroupMember;
+import dev.ballast.streams.diffusion.GroupMemberCodec;
 import dev.ballast.streams.diffusion.GroupFeed;
 import dev.ballast.streams.diffusion.GroupMonitor;
 import dev.ballast.streams.diffusion.GroupSignal;
@@ -100,12 +101,15 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
 
             @Override
             public GroupMember member(String groupId, String agentId) {
-                return read(kv.get(groupId + '\u0000' + agentId), GroupMember.class);
+                byte[] bytes = kv.get(groupId + '\u0000' + agentId);
+                // Members stored by versions before the binary layout are JSON; rewritten binary on their next signal.
+                return bytes != null && GroupMemberCodec.isBinary(bytes) ? GroupMemberCodec.decode(bytes)
+                        : read(bytes, GroupMember.class);
             }
 
             @Override
             public void putMember(String groupId, String agentId, GroupMember member) {
-                kv.put(groupId + '\u0000' + agentId, EventJson.write(member));
+                kv.put(groupId + '\u0000' + agentId, GroupMemberCodec.encode(member));
             }
         };
         // Headers are the keys without a member part; the gauge starts from their restored state.

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.events.Alert;
+import dev.ballast.events.EventJson;
 import dev.ballast.events.JsonSerde;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.diffusion.GroupFeed;
+import dev.ballast.streams.diffusion.GroupMember;
+import dev.ballast.streams.diffusion.GroupMemberCodec;
 import dev.ballast.streams.diffusion.GroupMonitor;
 import dev.ballast.streams.diffusion.GroupSignal;
 import dev.ballast.streams.diffusion.InMemoryGroupStore;
@@ -29,6 +32,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
@@ -89,18 +93,7 @@ class GroupProcessorTest {
                 "arrival order would judge the group differently");
 
         BallastMetrics metrics = new BallastMetrics(new SimpleMeterRegistry());
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("groups"), Serdes.String(),
-                Serdes.ByteArray()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("order"), Serdes.Bytes(),
-                Serdes.ByteArray()));
-        builder.stream("feed", Consumed.with(Serdes.String(), JsonSerde.of(GroupFeed.class)))
-                .process(() -> new GroupProcessor("groups", "order", CONFIG.diffusion(), CONFIG.reorder(), 2, metrics,
-                        CLOCK), "groups", "order")
-                .to("alerts", Produced.with(Serdes.String(), JsonSerde.of(Alert.class)));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "group-processor-test");
-        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props)) {
+        try (TopologyTestDriver driver = driver(metrics, 2)) {
             TestInputTopic<String, GroupFeed> in = driver.createInputTopic("feed", Serdes.String().serializer(),
                     JsonSerde.of(GroupFeed.class).serializer());
             TestOutputTopic<String, Alert> out = driver.createOutputTopic("alerts", Serdes.String().deserializer(),
@@ -118,6 +111,50 @@ class GroupProcessorTest {
             assertEquals(expected.evidence(), alerts.get(0).evidence(), "same edges, timeline and estimate");
             assertEquals(0, metrics.groupSignalsHeld(), "both tasks ended: nothing is left held");
             assertEquals(Map.of("buffer_full", 0L, "late", 0L), metrics.groupSignalsOutOfOrder());
+        }
+    }
+
+    /** The group processor alone, its stores in memory, fed by {@code upstreamPartitions} monitor tasks. */
+    private static TopologyTestDriver driver(BallastMetrics metrics, int upstreamPartitions) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("groups"), Serdes.String(),
+                Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("order"), Serdes.Bytes(),
+                Serdes.ByteArray()));
+        builder.stream("feed", Consumed.with(Serdes.String(), JsonSerde.of(GroupFeed.class)))
+                .process(() -> new GroupProcessor("groups", "order", CONFIG.diffusion(), CONFIG.reorder(),
+                        upstreamPartitions, metrics, CLOCK), "groups", "order")
+                .to("alerts", Produced.with(Serdes.String(), JsonSerde.of(Alert.class)));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "group-processor-test");
+        return new TopologyTestDriver(builder.build(), props);
+    }
+
+    /** A member stored as JSON by a version before the binary layout carries on, and is stored binary from then on. */
+    @Test
+    void membersStoredAsJsonByEarlierVersionsAreReadAndRewritten() {
+        long before = T0.minusSeconds(60).toEpochMilli();
+        GroupMember earlier = new GroupMember();
+        earlier.events = 1;
+        earlier.lastEventMillis = before;
+        earlier.violationsSince = before;
+        earlier.violations.add(before);
+        earlier.recent.add(new GroupMember.Observation("g-1", before));
+        try (TopologyTestDriver driver = driver(new BallastMetrics(new SimpleMeterRegistry()), 1)) {
+            KeyValueStore<String, byte[]> groups = driver.getKeyValueStore("groups");
+            groups.put("team-a\u0000g-9", EventJson.write(earlier));
+            TestInputTopic<String, GroupFeed> in = driver.createInputTopic("feed", Serdes.String().serializer(),
+                    JsonSerde.of(GroupFeed.class).serializer());
+            in.pipeInput("team-a", signal("g-9", 0));
+            in.pipeInput("team-a", new Watermark(0, Watermark.END, true));
+            byte[] stored = groups.get("team-a\u0000g-9");
+            assertTrue(GroupMemberCodec.isBinary(stored));
+            GroupMember now = GroupMemberCodec.decode(stored);
+            assertEquals(2, now.events);
+            assertEquals(List.of(new GroupMember.Observation("g-1", before),
+                    new GroupMember.Observation("g-6", T0.toEpochMilli())), now.recent);
+            assertEquals(List.of(before, T0.toEpochMilli()), now.violations, "a signal that does not say counts as a violation");
+            assertEquals(60_000, now.meanGapMillis);
         }
     }
 }
