@@ -9,10 +9,11 @@ import java.util.Map;
 
 /**
  * Binary form of {@link GroupMember} for the group store, read and written on every group signal.
- * As JSON a member with 64 observations took 3.9 KB (3,911 bytes with 12-character ids), its peers' ids written out once per
- * observation, and after the event-order fix Jackson was most of the group monitor's time. Here
- * each distinct peer id is written once and observations refer to it by index: 1,422 bytes for
- * the member above, and a replay of 415,000 grouped interactions took 70 s instead of 84 s.
+ * As JSON a member with 64 observations and 12-character ids took 3,911 bytes, its peers' ids
+ * written out once per observation, and after the event-order fix Jackson was most of the group
+ * monitor's time. Here each distinct peer id is written once and observations refer to it by
+ * index: 1,422 bytes for that member, and a replay of 415,000 grouped interactions took 70 s
+ * instead of 84 s.
  *
  * <p>A leading version byte tells this layout from the JSON stored by earlier versions (which
  * starts with '{'): {@link #isBinary} says which a stored value is.
