@@ -138,18 +138,8 @@ class EvaluationHarnessTest {
                 a.agentId(), a.groupId(), a.kind(), 0.0, a.changeRound(), a.changeEventId())).collect(
                 java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
         unstated.add(new GroundTruth.AgentTruth("ghost", null, dev.ballast.streams.sim.AgentKind.TIPPING, 0.0, 5, "ghost-r5"));
-        Path input = dir.resolve("in");
-        ScenarioFiles.write(new Scenario(s.policyLines(), s.interactionLines(), s.candidateLines(), s.preferenceLines(),
-                new GroundTruth(t.seed(), t.rounds(), t.start(), t.roundSeconds(), unstated, t.policies(),
-                        t.malformedLines(), t.groups(), t.candidates(), t.datasets(), t.preferences())), input);
-        BallastConfig config = BallastConfig.defaults();
-        Path alerts = dir.resolve("alerts.jsonl");
-        Files.write(alerts, OfflineRun.run(s.policyLines(), s.interactionLines(), new AgentMonitor(config.monitorSettings()),
-                config.diffusion()).alerts().stream().map(EventJson::writeString).toList());
-        Path out = dir.resolve("out");
-        int exit = new CommandLine(new EvaluateCommand()).execute("--input", input.toString(), "--alerts", alerts.toString(),
-                "--out", out.toString(), "--calibration-events", "200000");
-        assertEquals(0, exit);
+        Path out = evaluatedWithOwnAlerts(dir, s, new GroundTruth(t.seed(), t.rounds(), t.start(), t.roundSeconds(),
+                unstated, t.policies(), t.malformedLines(), t.groups(), t.candidates(), t.datasets(), t.preferences()));
         String md = Files.readString(out.resolve("evaluation.md"));
         assertTrue(md.contains("agents labelled STABLE in the truth"), md);
         assertTrue(md.contains("MOA DDM | outcontrolLevel=5.000 (cannot meet the budget; quietest setting in range)"), md);
@@ -206,10 +196,22 @@ class EvaluationHarnessTest {
         Scenario s = new Simulator(ScenarioSpec.defaults(1, 300, 17)
                 .withGroups(ScenarioSpec.GroupSpec.NONE.withCounts(2, 1))).generate();
         GroundTruth t = s.truth();
+        Path out = evaluatedWithOwnAlerts(dir, s, new GroundTruth(t.seed(), t.rounds(), t.start(), t.roundSeconds(),
+                List.of(), t.policies(), t.malformedLines(), t.groups(), null, null, null));
+        String md = Files.readString(out.resolve("evaluation.md"));
+        assertTrue(md.contains("No agent of the truth file is TIPPING, DRIFT or POLICY_SENSITIVE"), md);
+        String json = Files.readString(out.resolve("evaluation.json"));
+        assertFalse(json.contains("MOA"), "no MOA detector calibrated for nothing: " + json);
+        assertTrue(json.contains("\"contagiousGroups\" : 2"), json);
+    }
+
+    /**
+     * Writes {@code s}'s policies and interactions with {@code truth}, and the alerts its offline
+     * run raises, then evaluates them with a small calibration; the output directory.
+     */
+    private static Path evaluatedWithOwnAlerts(Path dir, Scenario s, GroundTruth truth) throws Exception {
         Path input = dir.resolve("in");
-        ScenarioFiles.write(new Scenario(s.policyLines(), s.interactionLines(), List.of(), List.of(),
-                new GroundTruth(t.seed(), t.rounds(), t.start(), t.roundSeconds(), List.of(), t.policies(),
-                        t.malformedLines(), t.groups(), null, null, null)), input);
+        ScenarioFiles.write(new Scenario(s.policyLines(), s.interactionLines(), List.of(), List.of(), truth), input);
         BallastConfig config = BallastConfig.defaults();
         Path alerts = dir.resolve("alerts.jsonl");
         Files.write(alerts, OfflineRun.run(s.policyLines(), s.interactionLines(), new AgentMonitor(config.monitorSettings()),
@@ -218,10 +220,6 @@ class EvaluationHarnessTest {
         int exit = new CommandLine(new EvaluateCommand()).execute("--input", input.toString(), "--alerts", alerts.toString(),
                 "--out", out.toString(), "--calibration-events", "200000");
         assertEquals(0, exit);
-        String md = Files.readString(out.resolve("evaluation.md"));
-        assertTrue(md.contains("No agent of the truth file is TIPPING, DRIFT or POLICY_SENSITIVE"), md);
-        String json = Files.readString(out.resolve("evaluation.json"));
-        assertFalse(json.contains("MOA"), "no MOA detector calibrated for nothing: " + json);
-        assertTrue(json.contains("\"contagiousGroups\" : 2"), json);
+        return out;
     }
 }
