@@ -102,9 +102,7 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
             @Override
             public GroupMember member(String groupId, String agentId) {
                 byte[] bytes = kv.get(groupId + '\u0000' + agentId);
-                // Members stored by versions before the binary layout are JSON; rewritten binary on their next signal.
-                return bytes != null && GroupMemberCodec.isBinary(bytes) ? GroupMemberCodec.decode(bytes)
-                        : read(bytes, GroupMember.class);
+                return bytes == null ? null : GroupMemberCodec.decode(bytes);
             }
 
             @Override

@@ -45,5 +45,9 @@ class GroupMemberCodecTest {
         int binary = GroupMemberCodec.encode(m).length;
         int json = EventJson.write(m).length;
         assertTrue(binary * 2 < json, binary + " bytes against " + json + " as JSON");
+        assertEquals(58, GroupMemberCodec.encode(new GroupMember()).length, "an empty member: the fixed fields, no padding");
+        assertEquals(58 + 8 * m.violations.size() + 12 * (m.recent.size() + m.exposures.size())
+                + 4 * 4 + "team-00497-1-m0team-00497-1-m3team-00497-1-m11".length() + "pair-ü-7".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8).length, binary);
     }
 }
