@@ -90,20 +90,16 @@ public final class ProcessingWatcher implements AutoCloseable {
      * may be a transaction's commit marker; for progress shown to a user the approximation is fine.
      */
     public Map<String, Progress> internalProgress() throws ExecutionException, InterruptedException {
-        Map<String, Progress> out = new TreeMap<>();
+        List<TopicPartition> partitions = partitions(internalTopics());
+        Map<TopicPartition, Long> ends = ends(partitions);
         Map<TopicPartition, Long> committed = committed();
-        for (String topic : internalTopics()) {
-            List<TopicPartition> partitions = partitions(List.of(topic));
-            Map<TopicPartition, Long> ends = ends(partitions);
-            long done = 0;
-            long total = 0;
-            for (TopicPartition tp : partitions) {
-                long end = ends.getOrDefault(tp, 0L);
-                long at = committed.getOrDefault(tp, 0L);
-                total += end;
-                done += at >= end - 1 ? end : at;
-            }
-            out.put(topic.substring(groupId.length() + 1, topic.length() - REPARTITION.length()), new Progress(done, total));
+        Map<String, Progress> out = new TreeMap<>();
+        for (TopicPartition tp : partitions) {
+            long end = ends.getOrDefault(tp, 0L);
+            long at = committed.getOrDefault(tp, 0L);
+            String step = tp.topic().substring(groupId.length() + 1, tp.topic().length() - REPARTITION.length());
+            out.merge(step, new Progress(at >= end - 1 ? end : at, end),
+                    (a, b) -> new Progress(a.processed() + b.processed(), a.total() + b.total()));
         }
         return out;
     }

@@ -59,7 +59,7 @@ public final class PolicyCompiler {
         }
         int before = problems.size();
         FieldProblems.requireId(problems, at + ".id", rule.id());
-        if (rule.id() != null && !rule.id().isBlank() && !ids.add(rule.id())) {
+        if (problems.size() == before && !ids.add(rule.id())) {
             problems.add(at + ".id: duplicate rule id '" + rule.id() + "'");
         }
         if (rule.severity() == null) {
