@@ -26,7 +26,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -46,9 +48,18 @@ final class RunReport {
                        GroundTruth truth, Path out) {
         try (StopNotice notice = new StopNotice(command, out, System.err)) {
             ReplayRunner.Result result = new ReplayRunner(config, System.err)
-                    .jobModels(out.resolve("models")).run(inputs, metrics);
+                    .jobModels(out.resolve("models")).placing(changeEvents(truth)).run(inputs, metrics);
             finish(result, truth, out, System.out);
         }
+    }
+
+    /** The events at which the truth's agents changed, which scoring places in their streams. */
+    private static Set<String> changeEvents(GroundTruth truth) {
+        if (truth == null || truth.agents() == null) {
+            return Set.of();
+        }
+        return truth.agents().stream().map(GroundTruth.AgentTruth::changeEventId).filter(Objects::nonNull)
+                .collect(Collectors.toSet());
     }
 
     private static void finish(ReplayRunner.Result result, GroundTruth truth, Path out, PrintStream stdout) {

@@ -2,13 +2,9 @@ package dev.ballast.streams.replay;
 
 import dev.ballast.events.Alert;
 import dev.ballast.events.AlertType;
-import dev.ballast.events.Decoded;
-import dev.ballast.events.EventJson;
 import dev.ballast.events.Interaction;
-import dev.ballast.streams.eval.OfflineRun;
 import dev.ballast.streams.policy.PolicyEngine;
-import java.util.Arrays;
-import java.util.HashMap;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,48 +12,54 @@ import java.util.Map;
 /**
  * The violation history of the agents a report plots: those with a TIPPING or DRIFT alert, the
  * earliest alerted first, at most {@code max}. Their events are judged by the same policy engine
- * the monitor uses; the replay notes which input lines are whose as it produces them
- * ({@link #add}), so only the plotted agents' lines are read again.
+ * the monitor uses, as a second read of the input hands them over ({@link #add}); only the plotted
+ * agents' flags are kept.
  */
 public final class AgentTimelines {
-    private final Map<String, int[]> lines = new HashMap<>();
-    private final Map<String, Integer> counts = new HashMap<>();
+    private final PolicyEngine engine;
+    private final Map<String, BitSet> flags = new LinkedHashMap<>();
+    private final Map<String, Integer> counts = new LinkedHashMap<>();
 
-    /** Notes that input line {@code line} (0-based) is an event of {@code agentId}. */
-    public void add(String agentId, int line) {
-        int n = counts.merge(agentId, 1, Integer::sum);
-        int[] own = lines.computeIfAbsent(agentId, a -> new int[8]);
-        if (n > own.length) {
-            own = Arrays.copyOf(own, own.length * 2);
-            lines.put(agentId, own);
-        }
-        own[n - 1] = line;
-    }
-
-    /** Violation flag per event, in the agent's event order, for each plotted agent. */
-    public Map<String, boolean[]> of(List<Alert> alerts, List<String> policyLines, List<byte[]> interactionLines,
-                                     int max) {
-        Map<String, boolean[]> out = new LinkedHashMap<>();
-        PolicyEngine engine = null;
+    /** Plots the first {@code max} agents {@code alerts} name with a TIPPING or DRIFT alert, judged by {@code engine}. */
+    public AgentTimelines(List<Alert> alerts, PolicyEngine engine, int max) {
+        this.engine = engine;
         for (Alert a : alerts) {
-            if ((a.type() != AlertType.TIPPING && a.type() != AlertType.DRIFT) || a.agentId() == null
-                    || out.containsKey(a.agentId()) || !lines.containsKey(a.agentId())) {
-                continue;
-            }
-            if (out.size() == max) {
+            if (flags.size() == max) {
                 break;
             }
-            engine = engine == null ? OfflineRun.policies(policyLines) : engine;
-            int n = counts.get(a.agentId());
-            int[] own = lines.get(a.agentId());
-            boolean[] flags = new boolean[n];
-            for (int i = 0; i < n; i++) {
-                if (EventJson.readInteraction(interactionLines.get(own[i])) instanceof Decoded.Ok<Interaction> ok) {
-                    flags[i] = engine.evaluate(ok.value()).violation();
-                }
+            if ((a.type() == AlertType.TIPPING || a.type() == AlertType.DRIFT) && a.agentId() != null) {
+                flags.putIfAbsent(a.agentId(), new BitSet());
+                counts.putIfAbsent(a.agentId(), 0);
             }
-            out.put(a.agentId(), flags);
         }
+    }
+
+    /** Whether {@code agentId} is plotted, so its events must be handed to {@link #add}. */
+    public boolean plots(String agentId) {
+        return flags.containsKey(agentId);
+    }
+
+    /** The next judged event of a plotted agent, in its stream's order. */
+    public void add(Interaction interaction) {
+        int n = counts.merge(interaction.agentId(), 1, Integer::sum);
+        if (engine.evaluate(interaction).violation()) {
+            flags.get(interaction.agentId()).set(n - 1);
+        }
+    }
+
+    /** Violation flag per event, in the agent's event order, for each plotted agent with events. */
+    public Map<String, boolean[]> flags() {
+        Map<String, boolean[]> out = new LinkedHashMap<>();
+        counts.forEach((agentId, n) -> {
+            if (n > 0) {
+                boolean[] own = new boolean[n];
+                BitSet set = flags.get(agentId);
+                for (int i = set.nextSetBit(0); i >= 0; i = set.nextSetBit(i + 1)) {
+                    own[i] = true;
+                }
+                out.put(agentId, own);
+            }
+        });
         return out;
     }
 }

@@ -24,11 +24,16 @@ import java.util.zip.GZIPInputStream;
  * produced as they are, one record each, broken or not: a line that is not valid UTF-8 is
  * dead-lettered like any other bad line instead of stopping the read. Blank lines are skipped.
  *
- * @param files   the records of each input file found, by its plain name
+ * <p>A replay streams its files ({@link #forEach}): it holds no input in memory, so a log of any
+ * size replays in the default heap. {@link #read} reads each file once first, to refuse one that
+ * cannot be replayed (UTF-16, one JSON array, broken gzip) before anything runs, and to count its
+ * records.
+ *
+ * @param files   each input file found, by its plain name
  * @param ignored data files in the directory that are none of these (a misspelt name would
  *                otherwise leave a run that read nothing of it looking like a clean one)
  */
-public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored) {
+public record ReplayInputs(Map<String, InputFile> files, List<String> ignored) {
     public static final String POLICIES = "policies.jsonl";
     public static final String INTERACTIONS = "interactions.jsonl";
     public static final String CANDIDATES = "candidates.jsonl";
@@ -41,16 +46,28 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
     private static final Set<String> NOT_INPUTS = Set.of("truth.json");
     private static final int BUFFER_BYTES = 1 << 16;
 
-    public static ReplayInputs read(Path dir) {
-        return read(dir, Runtime.getRuntime().maxMemory() / 2);
+    /**
+     * One input file.
+     *
+     * @param path    where it is
+     * @param gzipped whether it is read through gzip
+     * @param records its records (non-blank lines) when it was checked
+     */
+    public record InputFile(Path path, boolean gzipped, long records) {
+    }
+
+    /** Receives a file's records in line order. */
+    @FunctionalInterface
+    public interface RecordVisitor {
+        /** Record {@code index} (0-based, blank lines not counted), byte for byte as its line was. */
+        void visit(long index, byte[] bytes);
     }
 
     /**
-     * Reads the inputs of {@code dir}, at most {@code maxBytes} of them in all: a replay holds its
-     * input in memory, and half the heap leaves the other half to the pipeline it feeds; beyond
-     * it the run stops at once saying so, where it ran out of memory with a stack trace.
+     * Finds and checks the inputs of {@code dir}; a file that cannot be replayed is refused here,
+     * saying what to do, before anything runs.
      */
-    static ReplayInputs read(Path dir, long maxBytes) {
+    public static ReplayInputs read(Path dir) {
         if (Files.isRegularFile(dir)) {
             throw new IllegalArgumentException("--input " + dir + " is a file; give the directory that holds it"
                     + " (any of " + String.join(", ", ORDER) + ", plain or " + GZIP + ")");
@@ -58,8 +75,7 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("input directory " + dir + " does not exist");
         }
-        Map<String, List<byte[]>> files = new LinkedHashMap<>();
-        Budget budget = new Budget(maxBytes);
+        Map<String, InputFile> files = new LinkedHashMap<>();
         for (String name : ORDER) {
             Path plain = dir.resolve(name);
             Path gzipped = dir.resolve(name + GZIP);
@@ -68,9 +84,9 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
                         + " exist; keep one, so that no record is replayed twice or left out");
             }
             if (Files.isRegularFile(plain)) {
-                files.put(name, read(plain, false, budget));
+                files.put(name, check(plain, false));
             } else if (Files.isRegularFile(gzipped)) {
-                files.put(name, read(gzipped, true, budget));
+                files.put(name, check(gzipped, true));
             }
         }
         List<String> ignored = ignored(dir);
@@ -81,24 +97,37 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
         return new ReplayInputs(files, ignored);
     }
 
-    /** The lines of {@code file}, read as a stream: the whole file as one array could not exceed 2 GB and doubled the heap it took. */
-    private static List<byte[]> read(Path file, boolean gzipped, Budget budget) {
+    /** Reads {@code file} through once: its first and last records tell the shapes refused, and it is counted. */
+    private static InputFile check(Path file, boolean gzipped) {
+        byte[][] firstLast = new byte[2][];
+        long[] count = {0};
+        stream(file, gzipped, (i, bytes) -> {
+            if (i == 0) {
+                firstLast[0] = bytes;
+            }
+            firstLast[1] = bytes;
+            count[0]++;
+        });
+        if (count[0] > 0 && isUtf16(firstLast[0])) {
+            // Every line would be dead-lettered as invalid UTF-8: say so once, before anything runs.
+            throw new IllegalArgumentException(file + " is UTF-16 (it starts with a UTF-16 byte order mark, as "
+                    + "Windows PowerShell writes files); records must be UTF-8 JSON lines: convert it, e.g. "
+                    + "iconv -f UTF-16 -t UTF-8");
+        }
+        if (count[0] > 0 && isJsonArray(firstLast[0], firstLast[1], count[0])) {
+            throw new IllegalArgumentException(file + " holds one JSON array; records must be JSON Lines, one object "
+                    + "per line: convert it, e.g. jq -c '.[]'");
+        }
+        return new InputFile(file, gzipped, count[0]);
+    }
+
+    /** Streams the records of {@code file} to {@code visitor}; a file that cannot be read is refused, named. */
+    private static void stream(Path file, boolean gzipped, RecordVisitor visitor) {
         try (InputStream in = gzipped
                 ? new GZIPInputStream(Files.newInputStream(file), BUFFER_BYTES) : Files.newInputStream(file)) {
-            List<byte[]> lines = lines(in, budget, file);
-            if (!lines.isEmpty() && isUtf16(lines.get(0))) {
-                // Every line would be dead-lettered as invalid UTF-8: say so once, before anything runs.
-                throw new IllegalArgumentException(file + " is UTF-16 (it starts with a UTF-16 byte order mark, as "
-                        + "Windows PowerShell writes files); records must be UTF-8 JSON lines: convert it, e.g. "
-                        + "iconv -f UTF-16 -t UTF-8");
-            }
-            if (isJsonArray(lines)) {
-                throw new IllegalArgumentException(file + " holds one JSON array; records must be JSON Lines, one object "
-                        + "per line: convert it, e.g. jq -c '.[]'");
-            }
-            return lines;
+            split(in, visitor);
         } catch (IOException e) {
-            // Refused before anything runs, like a bad option: the user must mend or replace the file.
+            // Refused like a bad option: the user must mend or replace the file.
             throw new IllegalArgumentException("cannot read " + file + (gzipped ? " as gzip (truncated, or not gzip)" : "")
                     + ": " + e.getMessage(), e);
         }
@@ -125,13 +154,10 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
      * Its one record, or every line, would be dead-lettered. A JSON Lines file with a bad line or
      * two that happen to look like array brackets is read as usual.
      */
-    private static boolean isJsonArray(List<byte[]> lines) {
-        if (lines.isEmpty()) {
-            return false;
-        }
-        String first = new String(lines.get(0), StandardCharsets.UTF_8).strip();
-        String last = new String(lines.get(lines.size() - 1), StandardCharsets.UTF_8).strip();
-        return lines.size() == 1 ? first.startsWith("[") && first.endsWith("]") : first.equals("[") && last.equals("]");
+    private static boolean isJsonArray(byte[] firstRecord, byte[] lastRecord, long records) {
+        String first = new String(firstRecord, StandardCharsets.UTF_8).strip();
+        String last = new String(lastRecord, StandardCharsets.UTF_8).strip();
+        return records == 1 ? first.startsWith("[") && first.endsWith("]") : first.equals("[") && last.equals("]");
     }
 
     /** Regular files of {@code dir} that look like data (JSON, JSONL or gzip) but are no input, sorted. */
@@ -155,67 +181,80 @@ public record ReplayInputs(Map<String, List<byte[]>> files, List<String> ignored
         }
     }
 
-    /** The records of {@code file}, byte for byte as its lines were. */
-    public List<byte[]> records(String file) {
-        return files.getOrDefault(file, List.of());
+    /** Whether the directory holds {@code file}, plain or gzipped. */
+    public boolean has(String file) {
+        return files.containsKey(file);
     }
 
-    /** The lines of {@code file} as text; bytes that are not UTF-8 read as U+FFFD. */
-    public List<String> lines(String file) {
-        return records(file).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
-    }
-
-    /** Bytes of input a replay may still read, out of {@code max}. */
-    static final class Budget {
-        private final long max;
-        private long left;
-
-        Budget(long max) {
-            this.max = max;
-            this.left = max;
-        }
-
-        /** Counts {@code bytes} more read from {@code file}; refuses the run once they overrun the budget. */
-        void spend(int bytes, Path file) {
-            left -= bytes;
-            if (left < 0) {
-                throw new IllegalArgumentException(String.format("%s: the inputs read up to it exceed %,d MB, half of "
-                        + "this JVM's heap, and a replay holds its input in memory: replay fewer records at a time, or "
-                        + "give it more heap (BALLAST_JAVA_OPTS=-Xmx...)", file, max >> 20));
-            }
+    /**
+     * Streams the records of {@code file} (none if absent), byte for byte as its lines were, from
+     * the disk: nothing is kept.
+     */
+    public void forEach(String file, RecordVisitor visitor) {
+        InputFile input = files.get(file);
+        if (input != null) {
+            stream(input.path(), input.gzipped(), visitor);
         }
     }
 
     /**
-     * Splits on LF (a CR before it is dropped) and skips lines of only whitespace, counting the
-     * bytes read from {@code file} against {@code budget}.
+     * All records of {@code file}, in memory, for a command that needs them at once (evaluate),
+     * at most half the heap of them: the other half is left to the work done with them, and beyond
+     * it the command stops at once saying so, where it ran out of memory with a stack trace.
      */
-    static List<byte[]> lines(InputStream in, Budget budget, Path file) throws IOException {
+    public List<byte[]> records(String file) {
+        return records(file, Runtime.getRuntime().maxMemory() / 2);
+    }
+
+    List<byte[]> records(String file, long maxBytes) {
         List<byte[]> out = new ArrayList<>();
+        long[] held = {0};
+        forEach(file, (i, bytes) -> {
+            held[0] += bytes.length;
+            if (held[0] > maxBytes) {
+                throw new IllegalArgumentException(String.format("%s: its first %,d records exceed %,d MB, half of "
+                        + "this JVM's heap, and evaluate holds its input in memory: evaluate fewer records at a time, or "
+                        + "give it more heap (BALLAST_JAVA_OPTS=-Xmx...); replay streams its input and has no such limit",
+                        files.get(file).path(), i + 1, maxBytes >> 20));
+            }
+            out.add(bytes);
+        });
+        return out;
+    }
+
+    /** The lines of {@code file} as text, all in memory (see {@link #records}); bytes that are not UTF-8 read as U+FFFD. */
+    public List<String> lines(String file) {
+        return records(file).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+    }
+
+    /**
+     * Splits on LF (a CR before it is dropped) and hands each line that is not only whitespace to
+     * {@code visitor}, numbered from 0.
+     */
+    static void split(InputStream in, RecordVisitor visitor) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         byte[] buffer = new byte[BUFFER_BYTES];
+        long[] index = {0};
         for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
-            budget.spend(n, file);
             int start = 0;
             for (int i = 0; i < n; i++) {
                 if (buffer[i] == '\n') {
                     line.write(buffer, start, i - start);
-                    addLine(out, line);
+                    emit(line, visitor, index);
                     start = i + 1;
                 }
             }
             line.write(buffer, start, n - start);
         }
-        addLine(out, line);
-        return out;
+        emit(line, visitor, index);
     }
 
-    private static void addLine(List<byte[]> out, ByteArrayOutputStream line) {
+    private static void emit(ByteArrayOutputStream line, RecordVisitor visitor, long[] index) {
         byte[] bytes = line.toByteArray();
         line.reset();
         int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         if (!blank(bytes, 0, end)) {
-            out.add(end == bytes.length ? bytes : Arrays.copyOf(bytes, end));
+            visitor.visit(index[0]++, end == bytes.length ? bytes : Arrays.copyOf(bytes, end));
         }
     }
 

@@ -38,8 +38,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -78,11 +80,12 @@ public final class ReplayRunner {
     private final BallastConfig config;
     private final PrintStream log;
     private Path jobModels;
+    private Set<String> placing = Set.of();
 
     /**
-     * Everything a replay produced, where each valid interaction sits in its agent's stream (for
-     * scoring against ground truth), and the plotted agents' violation flags per event
-     * ({@link AgentTimelines}).
+     * Everything a replay produced, where the alerts' trigger events and the {@link #placing}
+     * events sit in their agents' streams (for scoring against ground truth), and the plotted
+     * agents' violation flags per event ({@link AgentTimelines}).
      */
     public record Result(ReplaySummary summary, List<Alert> alerts, List<DeadLetterLine> deadLetters,
                          EventPositions positions, List<GateDecision> gateDecisions, List<TriageDecision> triage,
@@ -100,6 +103,15 @@ public final class ReplayRunner {
      */
     public ReplayRunner jobModels(Path dir) {
         this.jobModels = dir;
+        return this;
+    }
+
+    /**
+     * Events, besides the alerts' trigger events, whose position in their agent's stream the
+     * result must give: a ground truth's change events, to score against.
+     */
+    public ReplayRunner placing(Set<String> eventIds) {
+        this.placing = Set.copyOf(eventIds);
         return this;
     }
 
@@ -159,7 +171,7 @@ public final class ReplayRunner {
                 ReplayInputs.PREFERENCES, t.preferences());
         Map<String, String> keyField = Map.of(ReplayInputs.INTERACTIONS, "agentId",
                 ReplayInputs.CANDIDATES, "sampleId", ReplayInputs.PREFERENCES, "pairId");
-        boolean gating = inputs.files().containsKey(ReplayInputs.CANDIDATES);
+        boolean gating = inputs.has(ReplayInputs.CANDIDATES);
         List<String> watched = new ArrayList<>(List.of(t.policies(), t.interactions()));
         if (gating) {
             watched.addAll(List.of(t.candidates(), t.scored()));
@@ -194,38 +206,33 @@ public final class ReplayRunner {
             Map<TopicPartition, Long> jobsFrom = endOffsets(run, t.jobs());
             Map<String, ReplaySummary.InputFile> produced = new LinkedHashMap<>();
             SendFailures sends = new SendFailures(run.bootstrapServers());
-            EventPositions positions = new EventPositions();
-            AgentTimelines timelines = new AgentTimelines();
             for (String file : ReplayInputs.ORDER) {
-                List<byte[]> lines = inputs.records(file);
-                if (!inputs.files().containsKey(file)) {
+                if (!inputs.has(file)) {
                     continue;
                 }
                 String topic = topicOf.get(file);
-                for (int i = 0; i < lines.size(); i++) {
-                    byte[] bytes = lines.get(i);
+                long[] sent = {0};
+                inputs.forEach(file, (i, bytes) -> {
+                    sent[0]++;
                     if (bytes.length > run.maxRecordBytes()) {
                         deadLetterTooLarge(producer, run, topic, bytes, metrics, sends);
-                        continue;
+                        return;
                     }
                     String key;
                     if (file.equals(ReplayInputs.INTERACTIONS)
                             && EventJson.readInteraction(bytes) instanceof Decoded.Ok<Interaction> ok) {
                         key = ok.value().agentId();
-                        if (positions.add(key, ok.value().eventId(), ok.value().timestamp().toEpochMilli())) {
-                            timelines.add(key, i);
-                        }
                     } else if (file.equals(ReplayInputs.POLICIES)) {
                         key = policyKey(bytes, i + 1);
                     } else {
                         key = keyOf(bytes, keyField.get(file));
                     }
                     producer.send(new ProducerRecord<>(topic, key, bytes), sends);
-                }
+                });
                 producer.flush();
                 sends.check();
-                produced.put(file, new ReplaySummary.InputFile(topic, lines.size()));
-                log.printf("replay: produced %,d records of %s to %s%n", lines.size(), file, topic);
+                produced.put(file, new ReplaySummary.InputFile(topic, sent[0]));
+                log.printf("replay: produced %,d records of %s to %s%n", sent[0], file, topic);
                 if (file.equals(ReplayInputs.POLICIES)) {
                     // Every version is in force before any pair arrives: no re-triage of stored
                     // pairs (which runs on the clock, out of sight of input offsets) is ever pending.
@@ -250,6 +257,13 @@ public final class ReplayRunner {
             List<TriageDecision> triage = read(run, t.triage(), triageFrom, TriageDecision.class);
             List<JobStatus> statuses = runJobs(run, runId, jobs, scoring, metrics.registry());
             List<Alert> alerts = readAlerts(run, t.alerts(), alertsFrom);
+            long placingFrom = System.nanoTime();
+            AlertPlacement placed = AlertPlacement.read(inputs, alerts, placing, run.maxRecordBytes());
+            double placingSeconds = (System.nanoTime() - placingFrom) / 1e9;
+            if (placingSeconds >= 5) {
+                log.printf(Locale.ROOT, "replay: placed %,d alerts in their agents' streams in %.1f s (a second read of "
+                        + "%s)%n", alerts.size(), placingSeconds, ReplayInputs.INTERACTIONS);
+            }
             List<DeadLetterLine> dead = readDeadLetters(run, t.dlq(), dlqFrom);
             List<GateDecision> gate = awaitCommitted(pipeline, metrics::gatePairsHeld, metrics::gateDecisionsMade, () -> {
                 List<GateDecision> both = new ArrayList<>(read(run, t.accepted(), acceptedFrom, GateDecision.class));
@@ -290,16 +304,16 @@ public final class ReplayRunner {
             }
             // Judged, not read: the monitor dead-letters re-sent and far-future interactions too.
             long judged = (long) (metrics.interactionsCount(true) + metrics.interactionsCount(false));
-            ReplaySummary summary = new ReplaySummary(clusterName, produced, perTopic, positions.agents(), judged,
+            ReplaySummary summary = new ReplaySummary(clusterName, produced, perTopic, placed.positions().agents(), judged,
                     (long) metrics.interactionsCount(true), byType, dead.size(),
                     processors, List.of(), Math.round(elapsed * 100) / 100.0, Math.round(judged / elapsed), decisions,
                     scorer == null ? null : scorer.modelVersion(), triageByAction, jobsByState,
                     metrics.groupSignalsOutOfOrder(), metrics.untrackedGroupSignals());
-            return new Result(summary, alerts, dead, positions, gate, triage, jobs, statuses,
-                    timelines.of(alerts, inputs.lines(ReplayInputs.POLICIES), inputs.records(ReplayInputs.INTERACTIONS),
-                            ReportWriter.PLOTTED_AGENTS));
+            return new Result(summary, alerts, dead, placed.positions(), gate, triage, jobs, statuses,
+                    placed.timelines().flags());
         }
     }
+
 
     /** A running service whose committed progress a replay waits on. */
     private record Progressing(String name, Supplier<Throwable> failure, Supplier<String> state) {
@@ -403,7 +417,7 @@ public final class ReplayRunner {
      * around them), so a line with no readable id and version is keyed by its line number and
      * still reaches the intake to be dead-lettered.
      */
-    public static String policyKey(byte[] line, int lineNumber) {
+    public static String policyKey(byte[] line, long lineNumber) {
         return EventJson.readPolicy(line) instanceof Decoded.Ok<Policy> ok && ok.value().policyId() != null
                 && ok.value().version() != null ? ok.value().versionKey() : "unreadable-line-" + lineNumber;
     }

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -48,9 +49,14 @@ class ReplayInputsTest {
         content.write((longLine + "\r\n  \r\n").getBytes(StandardCharsets.UTF_8));
         content.write(invalidUtf8);
         content.write("\n{}".getBytes(StandardCharsets.UTF_8));
-        List<byte[]> lines = ReplayInputs.lines(new java.io.ByteArrayInputStream(content.toByteArray()),
-                new ReplayInputs.Budget(Long.MAX_VALUE), Path.of("split.jsonl"));
+        List<byte[]> lines = new ArrayList<>();
+        List<Long> indexes = new ArrayList<>();
+        ReplayInputs.split(new java.io.ByteArrayInputStream(content.toByteArray()), (i, bytes) -> {
+            indexes.add(i);
+            lines.add(bytes);
+        });
         assertEquals(3, lines.size());
+        assertEquals(List.of(0L, 1L, 2L), indexes, "blank lines take no index");
         assertEquals(longLine, new String(lines.get(0), StandardCharsets.UTF_8));
         assertArrayEquals(invalidUtf8, lines.get(1));
         assertEquals("{}", new String(lines.get(2), StandardCharsets.UTF_8), "a last line without a newline");
@@ -103,15 +109,26 @@ class ReplayInputsTest {
         assertEquals(2, ReplayInputs.read(dir).records(ReplayInputs.INTERACTIONS).size(),
                 "a first line of broken bytes is no UTF-16 mark");
 
-        Files.writeString(file, LINES.repeat(100));
-        assertEquals(200, ReplayInputs.read(dir, 2_000).records(ReplayInputs.INTERACTIONS).size());
-        String tooLarge = assertThrows(IllegalArgumentException.class, () -> ReplayInputs.read(dir, 1_000)).getMessage();
-        assertTrue(tooLarge.contains("exceed 0 MB, half of this JVM's heap") && tooLarge.contains("BALLAST_JAVA_OPTS"),
-                tooLarge);
-
         Files.delete(file);
         Files.writeString(dir.resolve(ReplayInputs.INTERACTIONS + ".gz"), LINES);
         String corrupt = assertThrows(IllegalArgumentException.class, () -> ReplayInputs.read(dir)).getMessage();
         assertTrue(corrupt.contains("as gzip"), corrupt);
+    }
+
+    @Test
+    void aReplayStreamsItsInputAndOnlyEvaluateHoldsItWithinHalfTheHeap() throws IOException {
+        Files.writeString(dir.resolve(ReplayInputs.INTERACTIONS), LINES.repeat(100));
+        ReplayInputs inputs = ReplayInputs.read(dir);
+        assertEquals(200, inputs.files().get(ReplayInputs.INTERACTIONS).records(), "counted when checked");
+        long[] streamed = {0};
+        inputs.forEach(ReplayInputs.INTERACTIONS, (i, bytes) -> streamed[0]++);
+        assertEquals(200, streamed[0]);
+        inputs.forEach(ReplayInputs.CANDIDATES, (i, bytes) -> streamed[0]++);
+        assertEquals(200, streamed[0], "an absent file has no records");
+        assertEquals(200, inputs.records(ReplayInputs.INTERACTIONS, 1_400).size());
+        String tooLarge = assertThrows(IllegalArgumentException.class,
+                () -> inputs.records(ReplayInputs.INTERACTIONS, 1_000)).getMessage();
+        assertTrue(tooLarge.contains("its first 143 records exceed 0 MB, half of this JVM's heap")
+                && tooLarge.contains("BALLAST_JAVA_OPTS") && tooLarge.contains("replay streams"), tooLarge);
     }
 }
