@@ -154,10 +154,10 @@ public final class AgentMonitor {
      */
     private Boolean paid(AgentState state, boolean violation, Double reward) {
         RewardDetection r = settings.reward();
-        if (r == null || reward == null || state.complianceRewards.count() < settings.tipping().minObservations()) {
+        if (r == null || reward == null || state.complianceRewards.stats().count() < settings.tipping().minObservations()) {
             return null;
         }
-        return violation && r.paid(reward, state.complianceRewards);
+        return violation && r.paid(reward, state.complianceRewards.stats());
     }
 
     /** The rate detector at the full budget, or at its share once the agent's rewards are judged too. */
@@ -217,8 +217,10 @@ public final class AgentMonitor {
      * change-point estimate, because the ATP question is whether deviating pays <em>now</em>.
      */
     private static void recordReward(AgentState state, boolean violation, Double reward) {
-        if (reward != null) {
-            (violation ? state.violationRewards : state.complianceRewards).add(reward);
+        if (reward != null && violation) {
+            state.violationRewards.add(reward);
+        } else if (reward != null) {
+            state.complianceRewards.add(reward);
         }
     }
 

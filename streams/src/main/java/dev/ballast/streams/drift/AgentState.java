@@ -25,9 +25,9 @@ public final class AgentState {
     /** Exponentially weighted violation rates; fast over slow means the rate is rising. */
     double fastRate;
     double slowRate;
-    /** Rewards of violating events since {@link #changeStart}, and of compliant events ever. */
+    /** Rewards of violating events since {@link #changeStart}, and of compliant events ever (glitches left out). */
     final RewardStats violationRewards = new RewardStats();
-    final RewardStats complianceRewards = new RewardStats();
+    final CompliantRewards complianceRewards = new CompliantRewards();
     /** Rewarded events and paid violations among them that form the paid-violation baseline. */
     long paidBaselineEvents;
     long paidBaselineViolations;

@@ -7,15 +7,17 @@ import java.nio.ByteBuffer;
  * later layout can still read this one: layout 1 (before the paid-violation statistic) decodes
  * with that statistic at its start, as if the agent had reported no reward yet; layouts 1 and 2
  * (before the recent event ids) decode with none remembered; layouts 1 to 3 (before the
- * moderate-rise statistic) decode with that statistic at its start.
+ * moderate-rise statistic) decode with that statistic at its start; layouts 1 to 4 (before the
+ * recent compliant rewards) decode with none remembered, the compliant-reward statistics kept.
  */
 public final class AgentStateCodec {
-    private static final byte VERSION = 4;
+    private static final byte VERSION = 5;
     static final int SIZE_V1 = 1 + 9 * 8 + 1 + 3 * 8 + 2 * (8 + 8 + 8);
     static final int SIZE_V2 = SIZE_V1 + 7 * 8;
     static final int SIZE_V3 = SIZE_V2 + 2 + RecentEventIds.CAPACITY * 8;
+    static final int SIZE_V4 = SIZE_V3 + 4 * 8;
     /** Serialised size of one agent's state, in bytes. */
-    public static final int SIZE = SIZE_V3 + 4 * 8;
+    public static final int SIZE = SIZE_V4 + 3 + CompliantRewards.RECENT * 8;
 
     private AgentStateCodec() {
     }
@@ -29,7 +31,7 @@ public final class AgentStateCodec {
         b.put((byte) (s.inEpisode ? 1 : 0));
         b.putDouble(s.recoveryStatistic).putDouble(s.fastRate).putDouble(s.slowRate);
         putRewards(b, s.violationRewards);
-        putRewards(b, s.complianceRewards);
+        putRewards(b, s.complianceRewards.stats);
         b.putLong(s.paidBaselineEvents).putLong(s.paidBaselineViolations).putDouble(s.paidStatistic)
                 .putLong(s.paidStart).putLong(s.paidStartMillis).putLong(s.paidViolationsSinceStart)
                 .putLong(s.violationsSincePaidStart);
@@ -40,6 +42,11 @@ public final class AgentStateCodec {
         }
         b.putDouble(s.moderateStatistic).putLong(s.moderateStart).putLong(s.moderateStartMillis)
                 .putLong(s.violationsSinceModerateStart);
+        CompliantRewards c = s.complianceRewards;
+        b.put((byte) c.filled).put((byte) c.next).put((byte) (c.rebuilding ? 1 : 0));
+        for (double r : c.recent) {
+            b.putDouble(r);
+        }
         return b.array();
     }
 
@@ -49,10 +56,11 @@ public final class AgentStateCodec {
         boolean v1 = version == 1 && bytes.length == SIZE_V1;
         boolean v2 = version == 2 && bytes.length == SIZE_V2;
         boolean v3 = version == 3 && bytes.length == SIZE_V3;
-        if (!v1 && !v2 && !v3 && (version != VERSION || bytes.length != SIZE)) {
+        boolean v4 = version == 4 && bytes.length == SIZE_V4;
+        if (!v1 && !v2 && !v3 && !v4 && (version != VERSION || bytes.length != SIZE)) {
             throw new IllegalStateException("agent state layout " + version + " of " + bytes.length
                     + " bytes is not readable by this version (reads 1 of " + SIZE_V1 + " bytes, 2 of " + SIZE_V2
-                    + ", 3 of " + SIZE_V3 + " and " + VERSION + " of " + SIZE + ")");
+                    + ", 3 of " + SIZE_V3 + ", 4 of " + SIZE_V4 + " and " + VERSION + " of " + SIZE + ")");
         }
         AgentState s = new AgentState();
         s.events = b.getLong();
@@ -69,7 +77,7 @@ public final class AgentStateCodec {
         s.fastRate = b.getDouble();
         s.slowRate = b.getDouble();
         getRewards(b, s.violationRewards);
-        getRewards(b, s.complianceRewards);
+        getRewards(b, s.complianceRewards.stats);
         if (!v1) {
             s.paidBaselineEvents = b.getLong();
             s.paidBaselineViolations = b.getLong();
@@ -92,6 +100,18 @@ public final class AgentStateCodec {
             s.moderateStart = b.getLong();
             s.moderateStartMillis = b.getLong();
             s.violationsSinceModerateStart = b.getLong();
+        }
+        CompliantRewards c = s.complianceRewards;
+        if (!v1 && !v2 && !v3 && !v4) {
+            c.filled = b.get();
+            c.next = b.get();
+            c.rebuilding = b.get() == 1;
+            for (int i = 0; i < CompliantRewards.RECENT; i++) {
+                c.recent[i] = b.getDouble();
+            }
+        } else {
+            // The statistics were kept without the rewards they came from: go on adding to them.
+            c.rebuilding = false;
         }
         return s;
     }

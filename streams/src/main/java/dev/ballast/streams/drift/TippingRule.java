@@ -21,7 +21,7 @@ public record TippingRule(double minRewardT, int minObservations) {
 
     public RewardEvidence rewardEvidence(AgentState state) {
         RewardStats v = state.violationRewards;
-        RewardStats c = state.complianceRewards;
+        RewardStats c = state.complianceRewards.stats();
         if (v.count() < minObservations || c.count() < minObservations) {
             return new RewardEvidence(Double.NaN, Double.NaN, v.count(), c.count());
         }

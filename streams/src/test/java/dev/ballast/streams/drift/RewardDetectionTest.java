@@ -154,6 +154,33 @@ class RewardDetectionTest {
                 "median delay " + withDelays.get(30) + " with rewards, " + withoutDelays.get(30) + " without");
     }
 
+    /**
+     * One logged reward a million times too large, on a compliant event before the onset (early in
+     * the agent's life or late): tipping is still caught as it is without it, by the paid
+     * statistic, and typed TIPPING. Kept in the compliant statistics, it blinded the paid test.
+     */
+    @Test
+    void aGlitchedCompliantRewardDoesNotBlindThePaidStatistic() {
+        for (int from : new int[]{1, 120}) {
+            for (long seed = 1; seed <= 20; seed++) {
+                List<Event> events = new ArrayList<>(stream(seed, 200, 400, 0.03, 0.015, 3, 10, true));
+                List<Object[]> clean = run(withReward(1e6), events);
+                int glitchAt = from;
+                while (events.get(glitchAt).violation()) {
+                    glitchAt++;
+                }
+                events.set(glitchAt, new Event(false, 1e7));
+                List<Object[]> glitched = run(withReward(1e6), events);
+                Detection first = (Detection) glitched.get(0)[1];
+                assertEquals(AlertType.TIPPING, first.type(), "seed " + seed + ", glitch at " + glitchAt);
+                assertEquals(((Detection) clean.get(0)[1]).detector(), first.detector(), "seed " + seed);
+                // Without the glitched reward the paid baseline is learnt on one event fewer, which can
+                // move its threshold by a design step: an event or two either way.
+                assertEquals((long) clean.get(0)[0], (long) glitched.get(0)[0], 2, "seed " + seed + ", glitch at " + glitchAt);
+            }
+        }
+    }
+
     /** Abrupt drift whose violations pay what complying pays: the paid statistic stays out of it. */
     @Test
     void violationsThatDoNotPayStayDrift() {
