@@ -213,14 +213,16 @@ public final class AgentMonitor {
     }
 
     /**
-     * Compliant rewards are kept for the agent's whole life; violating rewards only since the
-     * change-point estimate, because the ATP question is whether deviating pays <em>now</em>.
+     * Compliant rewards are kept for the agent's whole life, gross glitches left out
+     * ({@link CompliantRewards}); violating rewards only since the change-point estimate, because
+     * the ATP question is whether deviating pays <em>now</em>.
      */
     private static void recordReward(AgentState state, boolean violation, Double reward) {
+        state.rewardLeftOut = false;
         if (reward != null && violation) {
             state.violationRewards.add(reward);
         } else if (reward != null) {
-            state.complianceRewards.add(reward);
+            state.rewardLeftOut = !state.complianceRewards.add(reward);
         }
     }
 

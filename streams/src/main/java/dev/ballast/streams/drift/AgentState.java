@@ -45,12 +45,19 @@ public final class AgentState {
     long moderateStart;
     long moderateStartMillis;
     long violationsSinceModerateStart;
+    /** Whether the latest event's reward was left out as a glitch; not stored, as it tells of one event. */
+    boolean rewardLeftOut;
     /** The agent's latest events (id and timestamp), so a re-sent interaction is not judged twice. */
     final RecentEventIds recentEventIds = new RecentEventIds();
 
     /** Remembers the event as judged; false if it was among the agent's latest ones already. */
     public boolean rememberEvent(String eventId, long timestampMillis) {
         return recentEventIds.add(eventId, timestampMillis);
+    }
+
+    /** Whether the reward of the event just observed was left out of the compliant statistics as a glitch. */
+    public boolean rewardLeftOut() {
+        return rewardLeftOut;
     }
 
     public long events() {

@@ -35,6 +35,7 @@ public final class BallastMetrics {
     private final Counter policiesAccepted;
     private final Map<String, Counter> policiesLate = new ConcurrentHashMap<>();
     private final Counter untrackedGroupSignals;
+    private final Counter rewardsLeftOut;
     private final Map<AlertType, Counter> alerts = new EnumMap<>(AlertType.class);
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<GateDecision.Decision, Counter> gateDecisions = new EnumMap<>(GateDecision.Decision.class);
@@ -66,6 +67,10 @@ public final class BallastMetrics {
                             + " (those stay judged by the versions it held; counted once per task)")
                     .register(registry));
         }
+        this.rewardsLeftOut = Counter.builder("ballast.rewards.left.out")
+                .description("Compliant rewards left out of their agent's reward statistics as glitches (an order of "
+                        + "magnitude off the agent's usual pay); the interactions are judged as usual")
+                .register(registry);
         this.untrackedGroupSignals = Counter.builder("ballast.diffusion.untracked.signals")
                 .description("Group signals of agents beyond diffusion.max.agents in their group (counted, not tracked)")
                 .register(registry);
@@ -129,6 +134,11 @@ public final class BallastMetrics {
 
     public void interaction(boolean violation) {
         (violation ? violations : compliant).increment();
+    }
+
+    /** Counts a compliant reward left out of its agent's reward statistics as a glitch. */
+    public void rewardLeftOut() {
+        rewardsLeftOut.increment();
     }
 
     /** Counts an alert and its latency: {@code latencyMs} from its triggering record's timestamp. */

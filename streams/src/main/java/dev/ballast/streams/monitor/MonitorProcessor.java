@@ -138,6 +138,9 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
             }
             agents.put(agentId, AgentStateCodec.encode(state));
             metrics.interaction(outcome.verdict().violation());
+            if (state.rewardLeftOut()) {
+                metrics.rewardLeftOut();
+            }
             outcome.alert().ifPresent(alert -> {
                 metrics.alert(alert.type(), context.currentSystemTimeMs() - record.timestamp());
                 context.forward(new Record<>(agentId, new MonitorOutput.OfAlert(alert), record.timestamp()));

@@ -82,6 +82,20 @@ class MonitorTopologyTest {
         interactions.pipeInput(key, EventJson.write(in));
     }
 
+    @Test
+    void aRewardGlitchIsCountedAndItsInteractionJudged() {
+        publish(policy(1, T0, "wire-money"));
+        for (int i = 0; i < 40; i++) {
+            double reward = i == 20 ? 1e9 : 1.0 + 0.01 * (i % 5);
+            Interaction in = new Interaction("a7-" + i, "a7", null, T0.plusSeconds(60L * i), (long) i,
+                    null, null, new Action("tool_call", "search", null), reward, null, null, null);
+            interactions.pipeInput(bytes("a7"), EventJson.write(in));
+        }
+        assertEquals(1.0, metrics.registry().get("ballast.rewards.left.out").counter().count());
+        assertEquals(40.0, metrics.registry().get("ballast.interactions").tag("outcome", "compliant").counter().count());
+        assertTrue(dlq.isEmpty(), "a glitched reward is no bad input: the interaction is judged");
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
