@@ -94,6 +94,7 @@ final class RunReport {
                     s.groupSignalsOutOfOrder());
         }
         untracked(s.groupSignalsUntracked()).ifPresent(o::println);
+        rewardsLeftOut(s.rewardsLeftOut()).ifPresent(o::println);
         if (!s.notProcessed().isEmpty()) {
             o.printf("  not processed   %s (produced; no processor in this build consumes them)%n", s.notProcessed());
         }
@@ -200,6 +201,12 @@ final class RunReport {
         return signals == 0 ? Optional.empty() : Optional.of(String.format(Locale.ROOT, "  group limit     %,d group "
                 + "signals came from agents past diffusion.max.agents in their group and were not tracked: raise it for "
                 + "groups that large", signals));
+    }
+
+    static Optional<String> rewardsLeftOut(long rewards) {
+        return rewards == 0 ? Optional.empty() : Optional.of(String.format(Locale.ROOT, "  reward glitches %,d compliant "
+                + "rewards an order of magnitude off their agent's usual pay were left out of its reward statistics "
+                + "(the interactions were judged): check how rewards are logged", rewards));
     }
 
     /** How many dead letters of each kind of reason, most first: " (invalid_value 5, repeated_event 1)". */

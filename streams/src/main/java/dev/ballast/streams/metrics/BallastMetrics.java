@@ -141,6 +141,11 @@ public final class BallastMetrics {
         rewardsLeftOut.increment();
     }
 
+    /** Compliant rewards left out as glitches so far. */
+    public long rewardsLeftOut() {
+        return (long) rewardsLeftOut.count();
+    }
+
     /** Counts an alert and its latency: {@code latencyMs} from its triggering record's timestamp. */
     public void alert(AlertType type, long latencyMs) {
         alerts.get(type).increment();

@@ -308,7 +308,7 @@ public final class ReplayRunner {
                     (long) metrics.interactionsCount(true), byType, dead.size(),
                     processors, List.of(), Math.round(elapsed * 100) / 100.0, Math.round(judged / elapsed), decisions,
                     scorer == null ? null : scorer.modelVersion(), triageByAction, jobsByState,
-                    metrics.groupSignalsOutOfOrder(), metrics.untrackedGroupSignals());
+                    metrics.groupSignalsOutOfOrder(), metrics.untrackedGroupSignals(), metrics.rewardsLeftOut());
             return new Result(summary, alerts, dead, placed.positions(), gate, triage, jobs, statuses,
                     placed.timelines().flags());
         }

@@ -26,13 +26,16 @@ import java.util.Map;
  *                             ({@code late}, {@code buffer_full}); zero when the order held
  * @param groupSignalsUntracked group signals of agents past {@code diffusion.max.agents} in their
  *                             group, which group detection did not track
+ * @param rewardsLeftOut       compliant rewards left out of their agents' reward statistics as
+ *                             glitches (an order of magnitude off the agent's usual pay)
  */
 public record ReplaySummary(String cluster, Map<String, InputFile> inputs, Map<String, Long> recordsPerTopic,
                             long agents, long interactions, long violations, Map<String, Long> alertsByType,
                             long deadLetters, List<String> processors, List<String> notProcessed,
                             double elapsedSeconds, double interactionsPerSecond, Map<String, Long> gateDecisions,
                             String modelVersion, Map<String, Long> triageDecisions, Map<String, Long> jobs,
-                            Map<String, Long> groupSignalsOutOfOrder, long groupSignalsUntracked) {
+                            Map<String, Long> groupSignalsOutOfOrder, long groupSignalsUntracked,
+                            long rewardsLeftOut) {
 
     /** An input file, the topic its lines went to, and how many lines it had. */
     public record InputFile(String topic, long records) {
