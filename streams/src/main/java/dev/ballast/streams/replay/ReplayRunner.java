@@ -233,6 +233,11 @@ public final class ReplayRunner {
                 sends.check();
                 produced.put(file, new ReplaySummary.InputFile(topic, sent[0]));
                 log.printf("replay: produced %,d records of %s to %s%n", sent[0], file, topic);
+                long checked = inputs.files().get(file).records();
+                if (sent[0] != checked) {
+                    log.printf("replay: %s changed while it was replayed (%,d records when checked, %,d produced): "
+                            + "replay a copy of a log that is still being written%n", file, checked, sent[0]);
+                }
                 if (file.equals(ReplayInputs.POLICIES)) {
                     // Every version is in force before any pair arrives: no re-triage of stored
                     // pairs (which runs on the clock, out of sight of input offsets) is ever pending.
@@ -313,7 +318,6 @@ public final class ReplayRunner {
                     placed.timelines().flags());
         }
     }
-
 
     /** A running service whose committed progress a replay waits on. */
     private record Progressing(String name, Supplier<Throwable> failure, Supplier<String> state) {
