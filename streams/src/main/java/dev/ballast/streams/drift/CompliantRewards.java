@@ -16,11 +16,10 @@ import java.util.Arrays;
  * jackpot a few times the usual pay, are kept. When most recent rewards lie that far, the agent's
  * rewards moved rather than glitched: the statistics restart from its recent rewards at the new
  * level, so a new reward scale is learnt in a few events instead of being averaged into the old
- * one. Until
- * {@value #RECENT} rewards have been seen, the statistics are rebuilt from all of them each time,
- * judged against their median and median absolute deviation, so that a glitch among an agent's
- * first rewards is left out too. Rewards whose centre and spread are both zero judge nothing.
- * Fixed size.
+ * one. Until {@value #RECENT} rewards have been seen, the statistics are rebuilt from all of them
+ * each time, judged against their median and median absolute deviation, so that a glitch among an
+ * agent's first rewards is left out too. Rewards whose centre and spread are both zero judge
+ * nothing. Fixed size.
  */
 public final class CompliantRewards {
     /** Compliant rewards remembered, to tell a moved reward level from a glitch. */
@@ -102,6 +101,7 @@ public final class CompliantRewards {
     private static double median(double[] values) {
         Arrays.sort(values);
         int n = values.length;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+        // Halved before adding: two rewards near the largest double would overflow their sum.
+        return n % 2 == 1 ? values[n / 2] : values[n / 2 - 1] / 2 + values[n / 2] / 2;
     }
 }

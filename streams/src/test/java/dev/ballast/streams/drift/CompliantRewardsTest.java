@@ -56,6 +56,8 @@ class CompliantRewardsTest {
             }
             assertSameStats(plain(clean), c.stats());
         }
+        CompliantRewards huge = of(100, 1.7e308, 101, 99, 1.6e308, 100, 102, 98, 100, 1.7e308);
+        assertSameStats(plain(100, 101, 99, 100, 102, 98, 100), huge.stats());
         CompliantRewards negative = of(clean);
         assertFalse(negative.add(-5e7), "a glitch below zero");
         assertSameStats(plain(clean), negative.stats());
