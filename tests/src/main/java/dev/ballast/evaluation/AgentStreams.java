@@ -8,6 +8,7 @@ import dev.ballast.events.Interaction;
 import dev.ballast.streams.eval.EventPositions;
 import dev.ballast.streams.eval.OfflineRun;
 import dev.ballast.streams.policy.PolicyEngine;
+import dev.ballast.streams.replay.ReplayInputs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,23 +29,35 @@ final class AgentStreams {
 
     final Map<String, List<Step>> byAgent = new LinkedHashMap<>();
     final EventPositions positions = new EventPositions();
+    private final PolicyEngine engine;
+
+    private AgentStreams(PolicyEngine engine) {
+        this.engine = engine;
+    }
 
     static AgentStreams of(List<String> policyLines, List<String> interactionLines) {
-        PolicyEngine engine = OfflineRun.policies(policyLines);
-        AgentStreams streams = new AgentStreams();
-        for (String line : interactionLines) {
-            if (EventJson.readInteraction(line.getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Ok<Interaction> ok) {
-                Interaction i = ok.value();
-                // A re-sent interaction is judged once by the monitor, so by every detector here too.
-                if (!streams.positions.add(i.agentId(), i.eventId(), i.timestamp().toEpochMilli())) {
-                    continue;
-                }
-                streams.byAgent.computeIfAbsent(i.agentId(), a -> new ArrayList<>())
+        AgentStreams streams = new AgentStreams(OfflineRun.policies(policyLines));
+        interactionLines.forEach(line -> streams.add(line.getBytes(StandardCharsets.UTF_8)));
+        return streams;
+    }
+
+    /** The streams of an input directory's interactions, read from disk: only the judged events are kept. */
+    static AgentStreams of(ReplayInputs inputs) {
+        AgentStreams streams = new AgentStreams(OfflineRun.policies(inputs.lines(ReplayInputs.POLICIES)));
+        inputs.forEach(ReplayInputs.INTERACTIONS, (i, bytes) -> streams.add(bytes));
+        return streams;
+    }
+
+    private void add(byte[] record) {
+        if (EventJson.readInteraction(record) instanceof Decoded.Ok<Interaction> ok) {
+            Interaction i = ok.value();
+            // A re-sent interaction is judged once by the monitor, so by every detector here too.
+            if (positions.add(i.agentId(), i.eventId(), i.timestamp().toEpochMilli())) {
+                byAgent.computeIfAbsent(i.agentId(), a -> new ArrayList<>())
                         .add(new Step(i.eventId(), i.timestamp().toEpochMilli(), engine.evaluate(i).violation(),
                                 i.reward()));
             }
         }
-        return streams;
     }
 
     /** Whether {@code alert} reports one agent's own events (DRIFT, TIPPING): what the detectors here are scored on. */

@@ -146,6 +146,7 @@ class EvaluationHarnessTest {
         assertTrue(md.contains("1 changed agent(s) not scored: their changeEventId is not among their interactions in "
                 + "the input (ghost); left out of every detector's figures."), md);
     }
+
     @Test
     void anInputWithoutInteractionsIsRefusedBeforeAnythingIsReplayed(@TempDir Path dir) throws Exception {
         Scenario s = new Simulator(ScenarioSpec.defaults(20, 300, 13)).generate();
@@ -159,6 +160,17 @@ class EvaluationHarnessTest {
                 command::call);
         assertTrue(e.getMessage().startsWith("no interactions to evaluate in " + input), e.getMessage());
         assertFalse(Files.exists(dir.resolve("out")), "nothing run, nothing written");
+    }
+
+    @Test
+    void anInputTooLargeForTheHeapIsRefusedBeforeAnythingRunsWithWhatToDo() {
+        long heap = 1L << 30;
+        EvaluateCommand.requireHeap(heap / 2 / EvaluateCommand.BYTES_PER_EVENT, heap);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> EvaluateCommand.requireHeap(3_000_000, heap));
+        assertEquals("3,000,000 interactions take about 572 MB here (every agent's judged events are kept for the "
+                + "detectors compared), more than half of this JVM's 1,024 MB heap: give it more "
+                + "(BALLAST_JAVA_OPTS=-Xmx...), or evaluate fewer agents at a time", e.getMessage());
     }
 
     @Test

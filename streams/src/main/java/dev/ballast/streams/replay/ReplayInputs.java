@@ -198,7 +198,7 @@ public record ReplayInputs(Map<String, InputFile> files, List<String> ignored) {
     }
 
     /**
-     * All records of {@code file}, in memory, for a command that needs them at once (evaluate),
+     * All records of {@code file}, in memory, for what is read whole (the policy versions, tests),
      * at most half the heap of them: the other half is left to the work done with them, and beyond
      * it the command stops at once saying so, where it ran out of memory with a stack trace.
      */
@@ -213,8 +213,7 @@ public record ReplayInputs(Map<String, InputFile> files, List<String> ignored) {
             held[0] += bytes.length;
             if (held[0] > maxBytes) {
                 throw new IllegalArgumentException(String.format("%s: its first %,d records exceed %,d MB, half of "
-                        + "this JVM's heap, and evaluate holds its input in memory: evaluate fewer records at a time, or "
-                        + "give it more heap (BALLAST_JAVA_OPTS=-Xmx...); replay streams its input and has no such limit",
+                        + "this JVM's heap, and this file is read whole: give it more heap (BALLAST_JAVA_OPTS=-Xmx...)",
                         files.get(file).path(), i + 1, maxBytes >> 20));
             }
             out.add(bytes);

@@ -116,7 +116,7 @@ class ReplayInputsTest {
     }
 
     @Test
-    void aReplayStreamsItsInputAndOnlyEvaluateHoldsItWithinHalfTheHeap() throws IOException {
+    void aReplayStreamsItsInputAndWhatIsReadWholeMustFitHalfTheHeap() throws IOException {
         Files.writeString(dir.resolve(ReplayInputs.INTERACTIONS), LINES.repeat(100));
         ReplayInputs inputs = ReplayInputs.read(dir);
         assertEquals(200, inputs.files().get(ReplayInputs.INTERACTIONS).records(), "counted when checked");
@@ -129,6 +129,6 @@ class ReplayInputsTest {
         String tooLarge = assertThrows(IllegalArgumentException.class,
                 () -> inputs.records(ReplayInputs.INTERACTIONS, 1_000)).getMessage();
         assertTrue(tooLarge.contains("its first 143 records exceed 0 MB, half of this JVM's heap")
-                && tooLarge.contains("BALLAST_JAVA_OPTS") && tooLarge.contains("replay streams"), tooLarge);
+                && tooLarge.contains("BALLAST_JAVA_OPTS") && tooLarge.contains("read whole"), tooLarge);
     }
 }
