@@ -41,10 +41,17 @@ final class AgentStreams {
         return streams;
     }
 
-    /** The streams of an input directory's interactions, read from disk: only the judged events are kept. */
-    static AgentStreams of(ReplayInputs inputs) {
+    /**
+     * The streams of an input directory's interactions, read from disk: only the judged events are
+     * kept. Records over {@code maxRecordBytes} are left out, as the monitor dead-letters them unread.
+     */
+    static AgentStreams of(ReplayInputs inputs, int maxRecordBytes) {
         AgentStreams streams = new AgentStreams(OfflineRun.policies(inputs.lines(ReplayInputs.POLICIES)));
-        inputs.forEach(ReplayInputs.INTERACTIONS, (i, bytes) -> streams.add(bytes));
+        inputs.forEach(ReplayInputs.INTERACTIONS, (i, bytes) -> {
+            if (bytes.length <= maxRecordBytes) {
+                streams.add(bytes);
+            }
+        });
         return streams;
     }
 

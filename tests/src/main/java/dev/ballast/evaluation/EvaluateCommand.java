@@ -92,7 +92,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         // Checked before the replay, which would otherwise run for nothing.
         requireHeap(inputs.has(ReplayInputs.INTERACTIONS) ? inputs.files().get(ReplayInputs.INTERACTIONS).records() : 0,
                 Runtime.getRuntime().maxMemory());
-        AgentStreams streams = AgentStreams.of(inputs);
+        AgentStreams streams = AgentStreams.of(inputs, settings.maxRecordBytes());
         int length = streams.byAgent.values().stream().mapToInt(List::size).max().orElse(0);
         if (length == 0) {
             throw new IllegalArgumentException("no interactions to evaluate in " + input + " (" + ReplayInputs.INTERACTIONS

@@ -12,14 +12,17 @@ import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.eval.DetectionScore;
 import dev.ballast.streams.eval.DetectionScorer;
 import dev.ballast.streams.eval.OfflineRun;
+import dev.ballast.streams.replay.ReplayInputs;
 import dev.ballast.streams.sim.AgentKind;
 import dev.ballast.streams.sim.GroundTruth;
 import dev.ballast.streams.sim.Scenario;
 import dev.ballast.streams.sim.ScenarioFiles;
 import dev.ballast.streams.sim.ScenarioSpec;
 import dev.ballast.streams.sim.Simulator;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import moa.classifiers.core.driftdetection.PageHinkleyDM;
 import org.junit.jupiter.api.Test;
@@ -160,6 +163,22 @@ class EvaluationHarnessTest {
                 command::call);
         assertTrue(e.getMessage().startsWith("no interactions to evaluate in " + input), e.getMessage());
         assertFalse(Files.exists(dir.resolve("out")), "nothing run, nothing written");
+    }
+
+    @Test
+    void recordsTheMonitorDeadLettersUnreadAreNoEventsOfTheStreams(@TempDir Path dir) throws Exception {
+        Scenario s = new Simulator(ScenarioSpec.defaults(3, 100, 17)).generate();
+        ScenarioFiles.write(s, dir);
+        String last = s.interactionLines().get(s.interactionLines().size() - 1);
+        String oversized = last.replace("\"agentId\"", "\"note\":\"" + "x".repeat(2_000) + "\",\"agentId\"")
+                .replace("\"eventId\":\"", "\"eventId\":\"big-");
+        Files.writeString(dir.resolve("interactions.jsonl"), oversized + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        ReplayInputs inputs = ReplayInputs.read(dir);
+        AgentStreams all = AgentStreams.of(inputs, Integer.MAX_VALUE);
+        AgentStreams limited = AgentStreams.of(inputs, oversized.length() - 1);
+        assertEquals(all.positions.events() - 1, limited.positions.events());
+        assertEquals(AgentStreams.of(s.policyLines(), s.interactionLines()).positions.events(), limited.positions.events());
     }
 
     @Test
