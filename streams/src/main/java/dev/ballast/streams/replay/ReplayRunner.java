@@ -77,6 +77,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class ReplayRunner {
     /** Longest time without any committed progress before a replay is declared stuck. */
     private static final Duration STALL = Duration.ofMinutes(2);
+    /** Least time between two progress lines. */
+    private static final long PROGRESS_NANOS = 2_000_000_000L;
     private final BallastConfig config;
     private final PrintStream log;
     private Path jobModels;
@@ -212,8 +214,16 @@ public final class ReplayRunner {
                 }
                 String topic = topicOf.get(file);
                 long[] sent = {0};
+                long checked = inputs.files().get(file).records();
+                long[] lastPrint = {System.nanoTime()};
                 inputs.forEach(file, (i, bytes) -> {
                     sent[0]++;
+                    // A large file takes minutes to produce: say how far it got, as the wait below does.
+                    if ((sent[0] & 0xFFFF) == 0 && System.nanoTime() - lastPrint[0] > PROGRESS_NANOS) {
+                        lastPrint[0] = System.nanoTime();
+                        log.printf("replay: producing %s: %,d / %,d records (%.0f%%)%n", file, sent[0], checked,
+                                100.0 * sent[0] / Math.max(1, checked));
+                    }
                     if (bytes.length > run.maxRecordBytes()) {
                         deadLetterTooLarge(producer, run, topic, bytes, metrics, sends);
                         return;
@@ -233,7 +243,6 @@ public final class ReplayRunner {
                 sends.check();
                 produced.put(file, new ReplaySummary.InputFile(topic, sent[0]));
                 log.printf("replay: produced %,d records of %s to %s%n", sent[0], file, topic);
-                long checked = inputs.files().get(file).records();
                 if (sent[0] != checked) {
                     log.printf("replay: %s changed while it was replayed (%,d records when checked, %,d produced): "
                             + "replay a copy of a log that is still being written%n", file, checked, sent[0]);
@@ -341,7 +350,7 @@ public final class ReplayRunner {
                 throw new IllegalStateException("no progress for " + STALL.toMinutes() + " minutes at " + p.processed()
                         + "/" + p.total() + " records (" + service.state().get() + ")");
             }
-            if (now - lastPrint > 2_000_000_000L) {
+            if (now - lastPrint > PROGRESS_NANOS) {
                 lastPrint = now;
                 log.printf("replay: %s processed %,d / %,d records (%.0f%%), %,.0f records/s%s%n", service.name(),
                         p.processed(), p.total(), 100 * p.fraction(), (p.processed() - startedAt) / Math.max(1e-9, (now - t0) / 1e9),
