@@ -24,10 +24,10 @@ import java.util.zip.GZIPInputStream;
  * produced as they are, one record each, broken or not: a line that is not valid UTF-8 is
  * dead-lettered like any other bad line instead of stopping the read. Blank lines are skipped.
  *
- * <p>A replay streams its files ({@link #forEach}): it holds no input in memory, so a log of any
- * size replays in the default heap. {@link #read} reads each file once first, to refuse one that
- * cannot be replayed (UTF-16, one JSON array, broken gzip) before anything runs, and to count its
- * records.
+ * <p>A replay streams its files ({@link #forEach}): it holds no input in memory, so a log larger
+ * than the heap replays (what it keeps grows with agents and alerts). {@link #read} reads each
+ * file once first, to refuse one that cannot be replayed (UTF-16, one JSON array, broken gzip)
+ * before anything runs, and to count its records.
  *
  * @param files   each input file found, by its plain name
  * @param ignored data files in the directory that are none of these (a misspelt name would
