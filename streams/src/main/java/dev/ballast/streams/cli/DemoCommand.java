@@ -46,13 +46,12 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        BallastConfig config = replayOptions.applyTo(configOptions.load());
-        if (metricsPort != null && (metricsPort < -1 || metricsPort > 65_535)) {
-            throw new IllegalArgumentException("--metrics-port " + metricsPort
-                    + ": must be -1 (off), 0 (any free port) or a port up to 65535");
-        }
+        BallastConfig loaded = replayOptions.applyTo(configOptions.load());
+        // Checked like metrics.port from any other source, and named as the flag that set it.
+        BallastConfig config = metricsPort == null ? loaded
+                : loaded.with("metrics.port", metricsPort.toString(), "--metrics-port");
         OutputDirectory.prepare(out);
-        int port = metricsPort != null ? metricsPort : config.metricsPort();
+        int port = config.metricsPort();
         ScenarioSpec spec = scenarioOptions.spec(42, 150, 6, 3);
         Scenario scenario = new Simulator(spec).generate();
         Path inputDir = out.resolve("input");

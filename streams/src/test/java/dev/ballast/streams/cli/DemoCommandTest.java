@@ -21,7 +21,8 @@ class DemoCommandTest {
         int code = BallastCli.commandLine().setErr(new PrintWriter(err, true)).setOut(new PrintWriter(new StringWriter()))
                 .execute("demo", "--out", out.toString(), "--metrics-port", "99999");
         assertEquals(2, code);
-        assertTrue(err.toString().contains("--metrics-port 99999: must be -1 (off), 0 (any free port)"), err.toString());
+        assertTrue(err.toString().contains("metrics.port (--metrics-port): must be between -1 and 65535 (got 99999)"),
+                err.toString());
         assertFalse(Files.exists(out), "nothing written");
     }
 }
