@@ -114,7 +114,7 @@ public final class MonitorTopology {
                 Serdes.Bytes(), Serdes.ByteArray()));
         outputs.get("monitor-signal").mapValues(v -> ((MonitorOutput.ToGroups) v).feed(), Named.as("group-feed"))
                 .repartition(Repartitioned.<String, GroupFeed>as(GROUP_SIGNALS)
-                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(GroupFeed.class))
+                        .withKeySerde(Serdes.String()).withValueSerde(GroupFeedSerde.create())
                         .withNumberOfPartitions(partitions).withStreamPartitioner(new GroupFeedPartitioner()))
                 .process(() -> new GroupProcessor(GROUP_STORE, GROUP_ORDER_STORE, config.diffusion(), config.reorder(),
                                 partitions, metrics, clock),

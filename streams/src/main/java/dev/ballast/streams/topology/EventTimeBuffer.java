@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import org.apache.kafka.common.utils.Bytes;
@@ -18,8 +19,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Records a processor holds back to handle them in event-time order rather than in the order they
  * arrived, which depends on how many partitions fed them (the group monitor's signals, the
- * trigger's alerts and decisions, the gate's scored candidates). They wait as JSON in a key-value
- * store, so a restart keeps them, under keys that sort by event time, then by an id that makes the
+ * trigger's alerts and decisions, the gate's scored candidates). They wait in a key-value store
+ * (as JSON, or as a given {@link Codec} writes them), so a restart keeps them, under keys that sort by event time, then by an id that makes the
  * order total whatever partition a record came through. The keys start with one prefix byte, so
  * the store can keep other entries under other prefixes.
  *
@@ -31,11 +32,32 @@ final class EventTimeBuffer<T> {
         void handle(long eventTime, T value);
     }
 
+    /** How held records are stored. */
+    interface Codec<T> {
+        byte[] encode(T value);
+
+        T decode(byte[] bytes);
+
+        static <T> Codec<T> of(Function<T, byte[]> encode, Function<byte[], T> decode) {
+            return new Codec<>() {
+                @Override
+                public byte[] encode(T value) {
+                    return encode.apply(value);
+                }
+
+                @Override
+                public T decode(byte[] bytes) {
+                    return decode.apply(bytes);
+                }
+            };
+        }
+    }
+
     private final KeyValueStore<Bytes, byte[]> store;
     private final byte prefix;
     private final Bytes from;
     private final Bytes to;
-    private final Class<T> type;
+    private final Codec<T> codec;
     private final LongConsumer heldGauge;
     private long held;
     /** Key of the last record handled in order since this task started. */
@@ -49,13 +71,18 @@ final class EventTimeBuffer<T> {
      */
     private Bytes lowest;
 
-    /** @param heldGauge told every change in the number of records held */
+    /** Holds records as JSON; {@code heldGauge} is told every change in the number of records held. */
     EventTimeBuffer(KeyValueStore<Bytes, byte[]> store, byte prefix, Class<T> type, LongConsumer heldGauge) {
+        this(store, prefix, json(type), heldGauge);
+    }
+
+    /** Holds records as {@code codec} writes them; {@code heldGauge} is told every change in the number held. */
+    EventTimeBuffer(KeyValueStore<Bytes, byte[]> store, byte prefix, Codec<T> codec, LongConsumer heldGauge) {
         this.store = store;
         this.prefix = prefix;
         this.from = Bytes.wrap(new byte[]{prefix});
         this.to = Bytes.wrap(new byte[]{(byte) (prefix + 1)});
-        this.type = type;
+        this.codec = codec;
         this.heldGauge = heldGauge;
         this.lowest = from;
         try (KeyValueIterator<Bytes, byte[]> all = store.range(from, to)) {
@@ -98,7 +125,7 @@ final class EventTimeBuffer<T> {
     void hold(long eventTime, byte[] id, T value) {
         Bytes key = key(eventTime, id);
         lowerTo(key);
-        store.put(key, EventJson.write(value));
+        store.put(key, codec.encode(value));
         held++;
         heldGauge.accept(1);
     }
@@ -111,7 +138,7 @@ final class EventTimeBuffer<T> {
             held++;
             heldGauge.accept(1);
         }
-        store.put(key, EventJson.write(value));
+        store.put(key, codec.encode(value));
     }
 
     /** Releases, in order, every record held. */
@@ -200,11 +227,17 @@ final class EventTimeBuffer<T> {
     }
 
     private T read(byte[] bytes) {
-        try {
-            return EventJson.LENIENT.readValue(bytes, type);
-        } catch (IOException e) {
-            // Written by this class: unreadable state is a bug or a layout change, not bad input.
-            throw new UncheckedIOException("held " + type.getSimpleName() + " unreadable", e);
-        }
+        return codec.decode(bytes);
+    }
+
+    private static <T> Codec<T> json(Class<T> type) {
+        return Codec.of(EventJson::write, bytes -> {
+            try {
+                return EventJson.LENIENT.readValue(bytes, type);
+            } catch (IOException e) {
+                // Written by this class: unreadable state is a bug or a layout change, not bad input.
+                throw new UncheckedIOException("held " + type.getSimpleName() + " unreadable", e);
+            }
+        });
     }
 }

@@ -10,6 +10,7 @@ import dev.ballast.streams.diffusion.GroupMemberCodec;
 import dev.ballast.streams.diffusion.GroupFeed;
 import dev.ballast.streams.diffusion.GroupMonitor;
 import dev.ballast.streams.diffusion.GroupSignal;
+import dev.ballast.streams.diffusion.GroupSignalCodec;
 import dev.ballast.streams.diffusion.GroupStore;
 import dev.ballast.streams.diffusion.ReorderSettings;
 import dev.ballast.streams.diffusion.Watermark;
@@ -122,7 +123,8 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
         order = context.getStateStore(orderStoreName);
         Watermarks restored = read(order.get(WATERMARKS_KEY), Watermarks.class);
         watermarks = (restored == null ? new Watermarks() : restored).resize(upstreamPartitions);
-        held = new EventTimeBuffer<>(order, HELD, GroupSignal.class, metrics::groupSignalsHeld);
+        held = new EventTimeBuffer<>(order, HELD, EventTimeBuffer.Codec.of(GroupSignalCodec::encode,
+                GroupSignalCodec::decode), metrics::groupSignalsHeld);
         progressAtMs = context.currentSystemTimeMs();
         if (reorder.maxHoldMs() > 0) {
             context.schedule(Duration.ofMillis(Math.max(10, reorder.maxHoldMs() / 4)), PunctuationType.WALL_CLOCK_TIME,
