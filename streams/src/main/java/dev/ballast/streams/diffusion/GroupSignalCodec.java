@@ -87,7 +87,7 @@ public final class GroupSignalCodec {
         }
         String version = string(b);
         return new GroupSignal(group, agent, event, timestamp, deviant, violated == NONE ? null : violated == TRUE,
-                turnedAt, observed == null ? null : List.copyOf(observed), version);
+                turnedAt, observed, version);
     }
 
     private static byte[] utf8(String s) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.events.EventJson;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,9 @@ class GroupSignalCodecTest {
     @Test
     void everyFieldSurvivesTheBinaryLayout() {
         for (GroupSignal s : List.of(FULL, SPARSE,
-                new GroupSignal("g", "a", "e", Instant.ofEpochSecond(-5, 7), false, true, Instant.EPOCH, List.of(), "v"))) {
+                new GroupSignal("g", "a", "e", Instant.ofEpochSecond(-5, 7), false, true, Instant.EPOCH, List.of(), "v"),
+                // The intake lets a peer list carry nulls through; the layout must too (ApplicationFuzzTest found it).
+                new GroupSignal("g", "a", "e", Instant.EPOCH, false, true, null, Arrays.asList("b", null), "v"))) {
             byte[] bytes = GroupSignalCodec.encode(s);
             assertEquals(GroupSignalCodec.LAYOUT, bytes[0]);
             assertEquals(s, GroupSignalCodec.decode(bytes));
