@@ -1,10 +1,6 @@
 package dev.ballast.streams.diffusion;
 
-import dev.ballast.events.EventJson;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,16 +37,7 @@ public final class GroupMemberCodec {
 
     /** A stored member in either layout: this one, or the JSON earlier versions wrote (rewritten on its next store). */
     public static GroupMember decode(byte[] bytes) {
-        if (isBinary(bytes)) {
-            return decodeBinary(bytes);
-        }
-        try {
-            return EventJson.LENIENT.readValue(bytes, GroupMember.class);
-        } catch (IOException e) {
-            // Written by Ballast: unreadable state is a bug or a layout change, not bad input.
-            throw new UncheckedIOException("group member layout " + (bytes.length == 0 ? "(empty)" : bytes[0])
-                    + " is not readable by this version", e);
-        }
+        return isBinary(bytes) ? decodeBinary(bytes) : BinaryFields.json(bytes, GroupMember.class, "group member");
     }
 
     public static byte[] encode(GroupMember m) {
@@ -60,9 +47,9 @@ public final class GroupMemberCodec {
         for (List<GroupMember.Observation> list : List.of(m.recent, m.exposures)) {
             for (GroupMember.Observation o : list) {
                 if (index.putIfAbsent(o.peer(), peers.size()) == null) {
-                    byte[] id = o.peer().getBytes(StandardCharsets.UTF_8);
+                    byte[] id = BinaryFields.utf8(o.peer());
                     peers.add(id);
-                    size += 4 + id.length;
+                    size += BinaryFields.sizeOf(id);
                 }
             }
         }
@@ -71,9 +58,7 @@ public final class GroupMemberCodec {
         b.putLong(m.events).putLong(m.lastEventMillis).putLong(m.violationsSince).putDouble(m.meanGapMillis);
         b.put((byte) (m.deviant ? 1 : 0)).putInt(m.suspectedStreak).putInt(m.clearStreak);
         b.putInt(peers.size());
-        for (byte[] id : peers) {
-            b.putInt(id.length).put(id);
-        }
+        peers.forEach(id -> BinaryFields.put(b, id));
         b.putInt(m.violations.size());
         m.violations.forEach(b::putLong);
         putObservations(b, m.recent, index);
@@ -94,9 +79,7 @@ public final class GroupMemberCodec {
         m.clearStreak = b.getInt();
         String[] peers = new String[b.getInt()];
         for (int i = 0; i < peers.length; i++) {
-            byte[] id = new byte[b.getInt()];
-            b.get(id);
-            peers[i] = new String(id, StandardCharsets.UTF_8);
+            peers[i] = BinaryFields.string(b);
         }
         int violations = b.getInt();
         for (int i = 0; i < violations; i++) {

@@ -1,10 +1,6 @@
 package dev.ballast.streams.diffusion;
 
-import dev.ballast.events.EventJson;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,41 +24,39 @@ public final class GroupSignalCodec {
     }
 
     public static byte[] encode(GroupSignal s) {
-        byte[] group = utf8(s.groupId());
-        byte[] agent = utf8(s.agentId());
-        byte[] event = utf8(s.eventId());
-        byte[] version = utf8(s.policyVersion());
+        byte[] group = BinaryFields.utf8(s.groupId());
+        byte[] agent = BinaryFields.utf8(s.agentId());
+        byte[] event = BinaryFields.utf8(s.eventId());
+        byte[] version = BinaryFields.utf8(s.policyVersion());
         List<byte[]> observed = new ArrayList<>();
-        int size = 1 + sized(group) + sized(agent) + sized(event) + sized(version) + 1 + 1 + 2 * (1 + 8 + 4) + 4;
+        // Layout; the four strings; deviant and violated; two instants (present, seconds, nanos); peer count.
+        int size = 1 + BinaryFields.sizeOf(group) + BinaryFields.sizeOf(agent) + BinaryFields.sizeOf(event)
+                + BinaryFields.sizeOf(version) + 1 + 1 + 2 * (1 + 8 + 4) + 4;
         if (s.observedAgents() != null) {
             for (String peer : s.observedAgents()) {
-                byte[] b = utf8(peer);
+                byte[] b = BinaryFields.utf8(peer);
                 observed.add(b);
-                size += sized(b);
+                size += BinaryFields.sizeOf(b);
             }
         }
         ByteBuffer b = ByteBuffer.allocate(size);
         b.put(LAYOUT);
-        put(b, group);
-        put(b, agent);
-        put(b, event);
+        BinaryFields.put(b, group);
+        BinaryFields.put(b, agent);
+        BinaryFields.put(b, event);
         putInstant(b, s.timestamp());
         b.put(s.deviant() ? TRUE : FALSE);
         b.put(s.violated() == null ? NONE : s.violated() ? TRUE : FALSE);
         putInstant(b, s.turnedAt());
         b.putInt(s.observedAgents() == null ? -1 : observed.size());
-        observed.forEach(peer -> put(b, peer));
-        put(b, version);
+        observed.forEach(peer -> BinaryFields.put(b, peer));
+        BinaryFields.put(b, version);
         return b.array();
     }
 
     public static GroupSignal decode(byte[] bytes) {
-        if (bytes.length > 0 && bytes[0] == '{') {
-            try {
-                return EventJson.LENIENT.readValue(bytes, GroupSignal.class);
-            } catch (IOException e) {
-                throw new UncheckedIOException("group signal unreadable as JSON", e);
-            }
+        if (BinaryFields.isJson(bytes)) {
+            return BinaryFields.json(bytes, GroupSignal.class, "group signal");
         }
         ByteBuffer b = ByteBuffer.wrap(bytes);
         byte layout = b.get();
@@ -70,9 +64,9 @@ public final class GroupSignalCodec {
             throw new IllegalStateException("group signal layout " + layout + " is not readable by this version (reads "
                     + LAYOUT + " and JSON)");
         }
-        String group = string(b);
-        String agent = string(b);
-        String event = string(b);
+        String group = BinaryFields.string(b);
+        String agent = BinaryFields.string(b);
+        String event = BinaryFields.string(b);
         Instant timestamp = instant(b);
         boolean deviant = b.get() == TRUE;
         byte violated = b.get();
@@ -82,37 +76,12 @@ public final class GroupSignalCodec {
         if (peers >= 0) {
             observed = new ArrayList<>(peers);
             for (int i = 0; i < peers; i++) {
-                observed.add(string(b));
+                observed.add(BinaryFields.string(b));
             }
         }
-        String version = string(b);
+        String version = BinaryFields.string(b);
         return new GroupSignal(group, agent, event, timestamp, deviant, violated == NONE ? null : violated == TRUE,
                 turnedAt, observed, version);
-    }
-
-    private static byte[] utf8(String s) {
-        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static int sized(byte[] b) {
-        return 4 + (b == null ? 0 : b.length);
-    }
-
-    private static void put(ByteBuffer b, byte[] s) {
-        b.putInt(s == null ? -1 : s.length);
-        if (s != null) {
-            b.put(s);
-        }
-    }
-
-    private static String string(ByteBuffer b) {
-        int n = b.getInt();
-        if (n < 0) {
-            return null;
-        }
-        String s = new String(b.array(), b.position(), n, StandardCharsets.UTF_8);
-        b.position(b.position() + n);
-        return s;
     }
 
     private static void putInstant(ByteBuffer b, Instant at) {
