@@ -17,46 +17,48 @@ import java.util.Map;
  */
 public final class AgentTimelines {
     private final PolicyEngine engine;
-    private final Map<String, BitSet> flags = new LinkedHashMap<>();
-    private final Map<String, Integer> counts = new LinkedHashMap<>();
+    private final Map<String, Timeline> plotted = new LinkedHashMap<>();
+
+    /** One plotted agent's events so far, and which of them violated. */
+    private static final class Timeline {
+        final BitSet violations = new BitSet();
+        int events;
+    }
 
     /** Plots the first {@code max} agents {@code alerts} name with a TIPPING or DRIFT alert, judged by {@code engine}. */
     public AgentTimelines(List<Alert> alerts, PolicyEngine engine, int max) {
         this.engine = engine;
         for (Alert a : alerts) {
-            if (flags.size() == max) {
+            if (plotted.size() == max) {
                 break;
             }
             if ((a.type() == AlertType.TIPPING || a.type() == AlertType.DRIFT) && a.agentId() != null) {
-                flags.putIfAbsent(a.agentId(), new BitSet());
-                counts.putIfAbsent(a.agentId(), 0);
+                plotted.putIfAbsent(a.agentId(), new Timeline());
             }
         }
     }
 
     /** Whether {@code agentId} is plotted, so its events must be handed to {@link #add}. */
     public boolean plots(String agentId) {
-        return flags.containsKey(agentId);
+        return plotted.containsKey(agentId);
     }
 
     /** The next judged event of a plotted agent, in its stream's order. */
     public void add(Interaction interaction) {
-        int n = counts.merge(interaction.agentId(), 1, Integer::sum);
+        Timeline t = plotted.get(interaction.agentId());
         if (engine.evaluate(interaction).violation()) {
-            flags.get(interaction.agentId()).set(n - 1);
+            t.violations.set(t.events);
         }
+        t.events++;
     }
 
     /** Violation flag per event, in the agent's event order, for each plotted agent with events. */
     public Map<String, boolean[]> flags() {
         Map<String, boolean[]> out = new LinkedHashMap<>();
-        counts.forEach((agentId, n) -> {
-            if (n > 0) {
-                boolean[] own = new boolean[n];
-                BitSet set = flags.get(agentId);
-                for (int i = set.nextSetBit(0); i >= 0; i = set.nextSetBit(i + 1)) {
-                    own[i] = true;
-                }
+        plotted.forEach((agentId, t) -> {
+            if (t.events > 0) {
+                boolean[] own = new boolean[t.events];
+                t.violations.stream().forEach(i -> own[i] = true);
                 out.put(agentId, own);
             }
         });
