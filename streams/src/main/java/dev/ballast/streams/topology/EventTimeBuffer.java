@@ -19,10 +19,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Records a processor holds back to handle them in event-time order rather than in the order they
  * arrived, which depends on how many partitions fed them (the group monitor's signals, the
- * trigger's alerts and decisions, the gate's scored candidates). They wait in a key-value store
- * (as JSON, or as a given {@link Codec} writes them), so a restart keeps them, under keys that sort by event time, then by an id that makes the
- * order total whatever partition a record came through. The keys start with one prefix byte, so
- * the store can keep other entries under other prefixes.
+ * trigger's alerts and decisions, the gate's scored candidates). They wait in a key-value store (as
+ * JSON, or as a given {@link Codec} writes them), so a restart keeps them, under keys that sort by
+ * event time, then by an id that makes the order total whatever partition a record came through.
+ * The keys start with one prefix byte, so the store can keep other entries under other prefixes.
  *
  * @param <T> the held records' type
  */
@@ -32,25 +32,8 @@ final class EventTimeBuffer<T> {
         void handle(long eventTime, T value);
     }
 
-    /** How held records are stored. */
-    interface Codec<T> {
-        byte[] encode(T value);
-
-        T decode(byte[] bytes);
-
-        static <T> Codec<T> of(Function<T, byte[]> encode, Function<byte[], T> decode) {
-            return new Codec<>() {
-                @Override
-                public byte[] encode(T value) {
-                    return encode.apply(value);
-                }
-
-                @Override
-                public T decode(byte[] bytes) {
-                    return decode.apply(bytes);
-                }
-            };
-        }
+    /** How held records are stored: written with {@code encode}, read back with {@code decode}. */
+    record Codec<T>(Function<T, byte[]> encode, Function<byte[], T> decode) {
     }
 
     private final KeyValueStore<Bytes, byte[]> store;
@@ -125,7 +108,7 @@ final class EventTimeBuffer<T> {
     void hold(long eventTime, byte[] id, T value) {
         Bytes key = key(eventTime, id);
         lowerTo(key);
-        store.put(key, codec.encode(value));
+        store.put(key, codec.encode().apply(value));
         held++;
         heldGauge.accept(1);
     }
@@ -138,7 +121,7 @@ final class EventTimeBuffer<T> {
             held++;
             heldGauge.accept(1);
         }
-        store.put(key, codec.encode(value));
+        store.put(key, codec.encode().apply(value));
     }
 
     /** Releases, in order, every record held. */
@@ -227,11 +210,11 @@ final class EventTimeBuffer<T> {
     }
 
     private T read(byte[] bytes) {
-        return codec.decode(bytes);
+        return codec.decode().apply(bytes);
     }
 
     private static <T> Codec<T> json(Class<T> type) {
-        return Codec.of(EventJson::write, bytes -> {
+        return new Codec<>(EventJson::write, bytes -> {
             try {
                 return EventJson.LENIENT.readValue(bytes, type);
             } catch (IOException e) {

@@ -123,7 +123,7 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
         order = context.getStateStore(orderStoreName);
         Watermarks restored = read(order.get(WATERMARKS_KEY), Watermarks.class);
         watermarks = (restored == null ? new Watermarks() : restored).resize(upstreamPartitions);
-        held = new EventTimeBuffer<>(order, HELD, EventTimeBuffer.Codec.of(GroupSignalCodec::encode,
+        held = new EventTimeBuffer<>(order, HELD, new EventTimeBuffer.Codec<>(GroupSignalCodec::encode,
                 GroupSignalCodec::decode), metrics::groupSignalsHeld);
         progressAtMs = context.currentSystemTimeMs();
         if (reorder.maxHoldMs() > 0) {
