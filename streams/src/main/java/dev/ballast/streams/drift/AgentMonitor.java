@@ -154,7 +154,8 @@ public final class AgentMonitor {
      */
     private Boolean paid(AgentState state, boolean violation, Double reward) {
         RewardDetection r = settings.reward();
-        if (r == null || reward == null || state.complianceRewards.stats().count() < settings.tipping().minObservations()) {
+        if (r == null || reward == null
+                || state.complianceRewards.stats().count() < settings.tipping().minObservations()) {
             return null;
         }
         return violation && r.paid(reward, state.complianceRewards.stats());
@@ -219,9 +220,12 @@ public final class AgentMonitor {
      */
     private static void recordReward(AgentState state, boolean violation, Double reward) {
         state.rewardLeftOut = false;
-        if (reward != null && violation) {
+        if (reward == null) {
+            return;
+        }
+        if (violation) {
             state.violationRewards.add(reward);
-        } else if (reward != null) {
+        } else {
             state.rewardLeftOut = !state.complianceRewards.add(reward);
         }
     }
