@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +38,9 @@ class DockerComposeTest {
         assertEquals(Set.of("kafka", "ballast-monitor", "ballast-model-runner", "prometheus", "grafana"), names);
 
         JsonNode kafka = services.path("kafka");
-        assertTrue(kafka.path("image").asText().startsWith("apache/kafka:"), "the official Apache Kafka image");
+        // The broker a user starts should be the release Ballast's clients and embedded tests were built against.
+        assertEquals("apache/kafka:" + AppInfoParser.getVersion(), kafka.path("image").asText(),
+                "the official Apache Kafka image of the clients' release");
         assertTrue(kafka.path("environment").path("KAFKA_PROCESS_ROLES").asText().contains("controller"), "KRaft");
         Set<String> kafkaAddresses = new TreeSet<>();
         for (String l : kafka.path("environment").path("KAFKA_ADVERTISED_LISTENERS").asText().split(",")) {
