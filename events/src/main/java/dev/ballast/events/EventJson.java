@@ -29,7 +29,10 @@ import java.util.stream.Collectors;
  */
 public final class EventJson {
 
-    /** Lenient mapper for events; also used to write every Ballast output. */
+    /**
+     * Lenient mapper for events (unknown fields ignored); also used to write every Ballast output.
+     * Lenient about fields, not about types: see {@link #base()}.
+     */
     public static final ObjectMapper LENIENT = base()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
@@ -38,9 +41,6 @@ public final class EventJson {
     public static final ObjectMapper STRICT = base()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            // A version of 2.5 or "2" would otherwise be read as version 2 and replace it.
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
 
     /**
@@ -85,7 +85,12 @@ public final class EventJson {
                 .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("ballast-time")
                         .addDeserializer(Instant.class, new IsoInstantDeserializer()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // A value of the wrong JSON type is refused, not converted: Jackson would read a round
+                // of 2.7 as round 2 and a reward of "" as no reward (the agent's pay silently dropped),
+                // and a policy version of 2.5 or "2" as version 2, replacing it.
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
     }
 
     /** Reads an interaction leniently and checks its required fields. */
@@ -285,7 +290,7 @@ public final class EventJson {
             if (m.getTargetType() == Instant.class) {
                 return path(m) + ": not ISO-8601";
             }
-            return path(m) + ": expected " + simpleType(m.getTargetType());
+            return path(m) + ": expected " + simpleType(m.getTargetType()) + given(m);
         }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             return path(m) + ": " + firstLine(m.getOriginalMessage());
@@ -326,9 +331,31 @@ public final class EventJson {
         return sb.length() == 0 ? "value" : sb.toString();
     }
 
+    /** The JSON type of the value a mismatch was found at, e.g. " (got text)", or "". */
+    private static String given(MismatchedInputException m) {
+        if (!(m.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser)) {
+            return "";
+        }
+        com.fasterxml.jackson.core.JsonToken token = parser.currentToken();
+        if (token == null) {
+            return "";
+        }
+        return switch (token) {
+            case VALUE_STRING -> " (got text)";
+            case VALUE_TRUE, VALUE_FALSE -> " (got " + token.asString() + ")";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> " (got a number)";
+            case START_ARRAY -> " (got an array)";
+            case START_OBJECT -> " (got an object)";
+            default -> "";
+        };
+    }
+
     private static String simpleType(Class<?> type) {
         if (type == null) {
             return "a different type";
+        }
+        if (type == Long.class || type == long.class || type == Integer.class || type == int.class) {
+            return "a whole number";
         }
         if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
             return "a number";

@@ -36,7 +36,7 @@ class CandidateJsonTest {
         "{\"datasetId\":\"d\",\"prompt\":\"p\",\"response\":\"r\"}|sampleId: required",
         "{\"sampleId\":\"s\",\"prompt\":\"p\",\"response\":\"r\"}|datasetId: required",
         "{\"sampleId\":\"s\",\"datasetId\":\"d\",\"response\":\"r\"}|prompt: required (may be empty)",
-        "{\"sampleId\":\"s\",\"datasetId\":\"d\",\"prompt\":\"p\",\"response\":{\"x\":1}}|response: expected a string",
+        "{\"sampleId\":\"s\",\"datasetId\":\"d\",\"prompt\":\"p\",\"response\":{\"x\":1}}|response: expected a string (got an object)",
         "[1,2]|value: expected a JSON object",
     })
     void rejectsWithAFieldLevelReason(String json, String reason) {

@@ -43,12 +43,20 @@ class EventJsonTest {
         "{\"eventId\":\"e\",\"timestamp\":\"2026-01-05T10:00:00Z\"}|agentId: required",
         "{\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\"}|eventId: required",
         "{\"eventId\":\"e\",\"agentId\":\"a\"}|timestamp: required (ISO-8601 UTC, e.g. 2026-01-01T00:00:00Z)",
-        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"reward\":\"lots\"}|reward: expected a number (got 'lots')",
-        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"observedAgents\":\"b\"}|observedAgents: expected an array",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"reward\":\"lots\"}|reward: expected a number (got text)",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"observedAgents\":\"b\"}|observedAgents: expected an array (got text)",
         "{\"eventId\":\"e\",\"agentId\":\"a\\u0000b\",\"timestamp\":\"2026-01-05T10:00:00Z\"}|agentId: must not contain control characters (got 'a\\u0000b')",
         "{\"eventId\":\"e\\n\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\"}|eventId: must not contain control characters (got 'e\\u000a')",
         "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"groupId\":\"g\\u0000x\"}|groupId: must not contain control characters (got 'g\\u0000x')",
         "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"observedAgents\":[\"b\",\"c\\t\"]}|observedAgents[1]: must not contain control characters (got 'c\\u0009')",
+        // Values of the wrong JSON type are refused, not converted: a round of 2.7 is not round 2, a reward of "" is not
+        // a missing reward, and the judge's 1 is not its verdict.
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"round\":2.7}|round: expected a whole number (got '2.7')",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"round\":\"3\"}|round: expected a whole number (got text)",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"reward\":\"12.5\"}|reward: expected a number (got text)",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"reward\":\"\"}|reward: expected a number (got '')",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"labels\":{\"violation\":1}}|labels.violation: expected true or false (got '1')",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"labels\":{\"violation\":\"true\"}}|labels.violation: expected true or false (got text)",
         "[1,2]|value: expected a JSON object",
         "null|value: JSON null",
     })
