@@ -1,7 +1,9 @@
 package dev.ballast.events;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -333,10 +335,10 @@ public final class EventJson {
 
     /** The JSON type of the value a mismatch was found at, e.g. " (got text)", or "". */
     private static String given(MismatchedInputException m) {
-        if (!(m.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser)) {
+        if (!(m.getProcessor() instanceof JsonParser parser)) {
             return "";
         }
-        com.fasterxml.jackson.core.JsonToken token = parser.currentToken();
+        JsonToken token = parser.currentToken();
         if (token == null) {
             return "";
         }
