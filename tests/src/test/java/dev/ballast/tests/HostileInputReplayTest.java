@@ -55,6 +55,9 @@ class HostileInputReplayTest {
                 "{" + valid.formatted("too-large") + ",\"note\":\"" + "x".repeat(2 * 1_048_576) + "\"}",
                 "{" + valid.formatted("truncated"),
                 "{" + valid.formatted("half-pair") + ",\"prompt\":\"\\ud800\"}",
+                "{" + valid.formatted("fractional-round") + ",\"round\":2.7}",
+                "{" + valid.formatted("reward-as-text") + ",\"reward\":\"12.5\"}",
+                "{" + valid.formatted("verdict-as-number") + ",\"labels\":{\"violation\":1}}",
                 "{\"eventId\":\"far-future\",\"agentId\":\"agent-0001\",\"timestamp\":\"9999-12-31T23:59:59Z\"}");
         for (String line : refused) {
             hostile.write(bytes(line + "\n"));
@@ -87,7 +90,7 @@ class HostileInputReplayTest {
                 .filter(d -> "agent.interactions".equals(d.sourceTopic())).toList();
         assertEquals(planted + 2 + refused.size(), fromInteractions.size(), fromInteractions.toString());
         for (String id : List.of("bad-utf8", "nul", "deep", "huge-number", "infinite", "duplicate", "too-large", "truncated",
-                "half-pair", "far-future")) {
+                "half-pair", "far-future", "fractional-round", "reward-as-text", "verdict-as-number")) {
             assertEquals(1, fromInteractions.stream().filter(d -> d.value().contains("\"" + id + "\"")).count(), id);
         }
         assertReason(fromInteractions, "bad-utf8", "UTF-8");
@@ -98,6 +101,9 @@ class HostileInputReplayTest {
         assertReason(fromInteractions, "too-large", "more than max.record.bytes");
         assertReason(fromInteractions, "far-future", "after its record's time");
         assertReason(fromInteractions, "half-pair", "half a UTF-16 surrogate pair");
+        assertReason(fromInteractions, "fractional-round", "round: expected a whole number (got '2.7')");
+        assertReason(fromInteractions, "reward-as-text", "reward: expected a number (got text)");
+        assertReason(fromInteractions, "verdict-as-number", "labels.violation: expected true or false (got '1')");
         assertEquals(4L * 100, result.summary().interactions(), "every valid line judged");
 
         List<DeadLetterLine> fromPolicies = result.deadLetters().stream()
