@@ -240,6 +240,20 @@ public final class EventJson {
         return value;
     }
 
+    /**
+     * Reads JSON that Ballast itself stored (a state store's value, a held record); {@code what}
+     * names it in the error. Unreadable stored JSON is a bug or a layout change, not bad input, so
+     * it is thrown rather than dead-lettered.
+     */
+    public static <T> T readStored(byte[] bytes, Class<T> type, String what) {
+        try {
+            return LENIENT.readValue(bytes, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(what + " (first byte " + (bytes.length == 0 ? "none" : bytes[0])
+                    + ") is not readable by this version", e);
+        }
+    }
+
     /** Serialises any Ballast record as compact JSON. */
     public static byte[] write(Object value) {
         try {

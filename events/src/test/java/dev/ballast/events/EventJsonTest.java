@@ -2,8 +2,10 @@ package dev.ballast.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -144,6 +146,15 @@ class EventJsonTest {
                 + "\"severity\":\"high\",\"description\":\"d\",\"when\":{\"labelViolation\":\"yes\"}}]}";
         assertTrue(reason(EventJson.readPolicy(flag.getBytes(StandardCharsets.UTF_8)))
                 .startsWith("rules[0].when.labelViolation: "));
+    }
+
+    @Test
+    void storedJsonIsReadBackAndUnreadableStoredJsonIsThrownNamingIt() {
+        Labels labels = new Labels(true, "c", "j");
+        assertEquals(labels, EventJson.readStored(EventJson.write(labels), Labels.class, "held labels"));
+        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                () -> EventJson.readStored(new byte[]{7, 1}, Labels.class, "held labels"));
+        assertEquals("held labels (first byte 7) is not readable by this version", e.getMessage());
     }
 
     @Test

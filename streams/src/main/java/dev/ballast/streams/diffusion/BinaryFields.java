@@ -1,15 +1,12 @@
 package dev.ballast.streams.diffusion;
 
-import dev.ballast.events.EventJson;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
  * What the group monitor's binary layouts ({@link GroupMemberCodec}, {@link GroupSignalCodec})
- * share: strings as a length and UTF-8 (-1 for none), and reading the JSON that earlier versions
- * stored before each layout existed.
+ * share: strings as a length and UTF-8 (-1 for none), and telling the JSON that earlier versions
+ * stored before each layout existed from a binary layout.
  */
 final class BinaryFields {
     private BinaryFields() {
@@ -45,16 +42,5 @@ final class BinaryFields {
     /** Whether {@code bytes} are JSON an earlier version stored (it starts with '{'), not a binary layout. */
     static boolean isJson(byte[] bytes) {
         return bytes.length > 0 && bytes[0] == '{';
-    }
-
-    /** {@code bytes} as the JSON of an earlier version; {@code what} names the value if they are not. */
-    static <T> T json(byte[] bytes, Class<T> type, String what) {
-        try {
-            return EventJson.LENIENT.readValue(bytes, type);
-        } catch (IOException e) {
-            // Written by Ballast: unreadable state is a bug or a layout change, not bad input.
-            throw new UncheckedIOException(what + " layout " + (bytes.length == 0 ? "(empty)" : bytes[0])
-                    + " is not readable by this version", e);
-        }
     }
 }

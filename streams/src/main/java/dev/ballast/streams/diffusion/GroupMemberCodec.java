@@ -1,5 +1,6 @@
 package dev.ballast.streams.diffusion;
 
+import dev.ballast.events.EventJson;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +38,7 @@ public final class GroupMemberCodec {
 
     /** A stored member in either layout: this one, or the JSON earlier versions wrote (rewritten on its next store). */
     public static GroupMember decode(byte[] bytes) {
-        return isBinary(bytes) ? decodeBinary(bytes) : BinaryFields.json(bytes, GroupMember.class, "group member");
+        return isBinary(bytes) ? decodeBinary(bytes) : EventJson.readStored(bytes, GroupMember.class, "group member");
     }
 
     public static byte[] encode(GroupMember m) {

@@ -1,5 +1,6 @@
 package dev.ballast.streams.diffusion;
 
+import dev.ballast.events.EventJson;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class GroupSignalCodec {
 
     public static GroupSignal decode(byte[] bytes) {
         if (BinaryFields.isJson(bytes)) {
-            return BinaryFields.json(bytes, GroupSignal.class, "group signal");
+            return EventJson.readStored(bytes, GroupSignal.class, "group signal");
         }
         ByteBuffer b = ByteBuffer.wrap(bytes);
         byte layout = b.get();

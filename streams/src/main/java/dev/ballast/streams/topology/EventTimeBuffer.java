@@ -1,8 +1,6 @@
 package dev.ballast.streams.topology;
 
 import dev.ballast.events.EventJson;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -214,13 +212,6 @@ final class EventTimeBuffer<T> {
     }
 
     private static <T> Codec<T> json(Class<T> type) {
-        return new Codec<>(EventJson::write, bytes -> {
-            try {
-                return EventJson.LENIENT.readValue(bytes, type);
-            } catch (IOException e) {
-                // Written by this class: unreadable state is a bug or a layout change, not bad input.
-                throw new UncheckedIOException("held " + type.getSimpleName() + " unreadable", e);
-            }
-        });
+        return new Codec<>(EventJson::write, bytes -> EventJson.readStored(bytes, type, "held " + type.getSimpleName()));
     }
 }

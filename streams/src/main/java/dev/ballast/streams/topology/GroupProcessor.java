@@ -1,6 +1,5 @@
 package dev.ballast.streams.topology;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.events.Alert;
 import dev.ballast.events.EventJson;
 import dev.ballast.streams.diffusion.DiffusionSettings;
@@ -16,8 +15,6 @@ import dev.ballast.streams.diffusion.ReorderSettings;
 import dev.ballast.streams.diffusion.Watermark;
 import dev.ballast.streams.diffusion.Watermarks;
 import dev.ballast.streams.metrics.BallastMetrics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -40,7 +37,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Emits DIFFUSION alerts keyed by groupId.
  */
 public final class GroupProcessor implements Processor<String, GroupFeed, String, Alert> {
-    private static final ObjectMapper JSON = EventJson.LENIENT;
     /** Order-store keys: the watermarks under one byte, held signals under a prefix that sorts after it. */
     private static final Bytes WATERMARKS_KEY = Bytes.wrap(new byte[]{0});
     private static final byte HELD = 1;
@@ -153,15 +149,7 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
     }
 
     private static <T> T read(byte[] bytes, Class<T> type) {
-        if (bytes == null) {
-            return null;
-        }
-        try {
-            return JSON.readValue(bytes, type);
-        } catch (IOException e) {
-            // Written by this class: unreadable state is a bug or a layout change, not bad input.
-            throw new UncheckedIOException("group state unreadable as " + type.getSimpleName(), e);
-        }
+        return bytes == null ? null : EventJson.readStored(bytes, type, "group state " + type.getSimpleName());
     }
 
     @Override
