@@ -1,5 +1,6 @@
 package dev.ballast.streams.gate;
 
+import java.util.SplittableRandom;
 import org.apache.datasketches.common.Family;
 import org.apache.datasketches.kll.KllFloatsSketch;
 import org.apache.datasketches.memory.Memory;
@@ -16,12 +17,21 @@ import org.apache.datasketches.tdigest.TDigestDouble;
  * order were accepted a little differently each run, and a gate restored after a crash went on
  * differently from one that ran through. Here the sketch is a function of the scores and their
  * order.
+ *
+ * <p>Each score goes in moved by less than {@value #TIE_SPREAD} of itself, by an amount fixed by
+ * how many scores came before it ({@link #untied}). Identical texts score identically, and the
+ * t-digest's sort picks its pivots at random, so centroids with the same mean but different
+ * weights came out in a different order each time and merged differently: the same scores in the
+ * same order gave different ranks (one demo candidate in four runs flipped between accepted and
+ * HIGH_GRADIENT). With no two values equal the sort has one result, whatever its pivots.
  */
 public final class ScoreSketch {
     /** KLL sketches stored by Ballast before the t-digest are replayed into one this big at most. */
     static final long MAX_CONVERTED = 1_000_000;
     public static final int MIN_K = 10;
     public static final int MAX_K = Short.MAX_VALUE;
+    /** Widest relative move of a score on its way into the digest, far inside the digest's rank error. */
+    static final double TIE_SPREAD = 1e-6;
 
     private final TDigestDouble digest;
 
@@ -70,7 +80,22 @@ public final class ScoreSketch {
     }
 
     public void add(double gradNorm) {
-        digest.update(gradNorm);
+        digest.update(untied(gradNorm, digest.getTotalWeight()));
+    }
+
+    /**
+     * {@code score} (finite, not negative) moved by less than half {@link #TIE_SPREAD} of itself
+     * either way, or a zero up by a few subnormals, by an amount drawn from its position in the
+     * stream: equal scores at different positions become different values (two of n equal scores
+     * stay equal with a chance near n^2 / 2^33), never negative, and a restored sketch goes on
+     * exactly as one that ran through.
+     */
+    static double untied(double score, long position) {
+        double u = new SplittableRandom(position).nextDouble();
+        if (score == 0) {
+            return Double.MIN_VALUE * (1 + (long) (u * (1L << 40)));
+        }
+        return score + score * TIE_SPREAD * (u - 0.5);
     }
 
     /**

@@ -56,6 +56,44 @@ class ScoreSketchTest {
     }
 
     @Test
+    void tiedScoresGiveTheSameSketchEveryTime() {
+        // Identical texts score identically: 20 scores and zero, each repeated hundreds of times.
+        double[] distinct = scores(31, 20);
+        SplittableRandom rng = new SplittableRandom(32);
+        double[] xs = new double[5_000];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = i % 50 == 0 ? 0.0 : distinct[rng.nextInt(distinct.length)];
+        }
+        byte[] first = throughTheStore(xs, 200);
+        for (int run = 0; run < 3; run++) {
+            assertArrayEquals(first, throughTheStore(xs, 200), "the digest's random pivots must not reorder ties");
+        }
+        double[] sorted = xs.clone();
+        Arrays.sort(sorted);
+        ScoreSketch sketch = ScoreSketch.fromBytes(first);
+        for (double x : distinct) {
+            // Within a tie the digest counts about half of it, as it does for any centroid.
+            int below = -Arrays.binarySearch(sorted, Math.nextDown(x)) - 1;
+            int atOrBelow = -Arrays.binarySearch(sorted, Math.nextUp(x)) - 1;
+            double rank = sketch.rank(x);
+            assertTrue(rank >= (double) below / xs.length - 0.01 && rank <= (double) atOrBelow / xs.length + 0.01,
+                    "rank " + rank + " of a tie between " + below + " and " + atOrBelow);
+        }
+    }
+
+    @Test
+    void untyingMovesAScoreByLessThanItsSpreadAndNeverBelowZero() {
+        for (long position = 0; position < 10_000; position++) {
+            double x = ScoreSketch.untied(0.5, position);
+            assertTrue(Math.abs(x - 0.5) <= 0.5 * ScoreSketch.TIE_SPREAD * 0.5, "moved to " + x);
+            double zero = ScoreSketch.untied(0.0, position);
+            assertTrue(zero > 0 && zero < Double.MIN_NORMAL, "zero moved to " + zero);
+        }
+        assertTrue(ScoreSketch.untied(0.5, 1) != ScoreSketch.untied(0.5, 2));
+        assertEquals(ScoreSketch.untied(0.5, 7), ScoreSketch.untied(0.5, 7), "fixed by position");
+    }
+
+    @Test
     void anyQuantileIsWithinAFifthOfAPointOfRank() {
         for (long seed : new long[] {3, 4, 5}) {
             double[] xs = scores(seed, 50_000);
@@ -76,7 +114,7 @@ class ScoreSketchTest {
     void pointMassesAtZeroAndTinyScoresGiveThresholdsBetweenThem() {
         ScoreSketch sketch = ScoreSketch.empty(200);
         sketch.add(0.0);
-        assertEquals(0.0, sketch.quantile(0.9));
+        assertEquals(0.0, sketch.quantile(0.9), 1e-310, "a zero goes in as a few subnormals");
         for (int i = 0; i < 99; i++) {
             sketch.add(i < 95 ? 0.0 : 1e-300);
         }
