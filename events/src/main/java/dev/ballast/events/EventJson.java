@@ -12,10 +12,13 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,7 +95,11 @@ public final class EventJson {
                 // of 2.7 as round 2 and a reward of "" as no reward (the agent's pay silently dropped),
                 // and a policy version of 2.5 or "2" as version 2, replacing it.
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                // Nor is true an id or a text: "groupId":true was group "true", joining every agent
+                // whose logger wrote the same. Numbers still read as text (an id of 42 is "42").
+                .withCoercionConfig(LogicalType.Textual,
+                        c -> c.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
     }
 
     /** Reads an interaction leniently and checks its required fields. */
