@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * The gate's decision for one candidate, free of Kafka. Fails closed: a candidate is accepted only
  * when it has a usable score, its dataset's sketch (for the scoring model version) is warm, its
- * gradNorm is at or below the sketch's {@code keepRatio} quantile, and no rule of the policies in
+ * gradNorm is at or below the sketch's {@code keepRatio} quantile (to {@link #AT_THRESHOLD}), and no rule of the policies in
  * force matches its prompt or response. Otherwise it is quarantined with every reason that holds.
  *
  * <p>The score is judged against the scores seen <em>before</em> it, then added to the sketch, so
@@ -23,6 +23,15 @@ import java.util.Set;
  * that could be accepted, not let rule breakers push it up.
  */
 public final class FineTuneGate {
+    /**
+     * Within this share of the threshold a score counts as at it, so accepted. Scores are float32
+     * sums that move in their seventh digit with the batch the model-runner scored them in (up to
+     * 1.4e-7 of the score, measured), and identical texts, which score identically, enter the
+     * sketch spread over {@link ScoreSketch#TIE_SPREAD}: when the threshold falls among such a
+     * tie, a strict comparison accepted or quarantined the next copy by that noise, differently
+     * from run to run and at different partition counts.
+     */
+    static final double AT_THRESHOLD = 2e-6;
     private final GateSettings settings;
 
     public FineTuneGate(GateSettings settings) {
@@ -63,7 +72,7 @@ public final class FineTuneGate {
             } else {
                 threshold = sketch.quantile(settings.keepRatio());
                 quantile = sketch.rank(gradNorm);
-                if (gradNorm > threshold) {
+                if (gradNorm > threshold * (1 + AT_THRESHOLD)) {
                     reasons.add(GateDecision.HIGH_GRADIENT);
                 }
             }

@@ -48,6 +48,30 @@ class FineTuneGateTest {
     }
 
     @Test
+    void copiesOfATextWhoseScoreIsTheThresholdAreAllAcceptedWhateverTheirScoringNoise() {
+        // One text in five is the same text: its score, 1.0, is the 0.9 quantile, and each copy
+        // comes back moved by float32 noise of the size the model-runner's batches give.
+        PolicyEngine engine = policies(T0);
+        ScoreSketch sketch = ScoreSketch.empty(200);
+        SplittableRandom rng = new SplittableRandom(9);
+        int copies = 0;
+        for (int i = 0; i < 5_000; i++) {
+            boolean copy = rng.nextInt(5) == 0;
+            double gradNorm = copy ? 1.0 + 1.4e-7 * (2 * rng.nextDouble() - 1) : rng.nextDouble() * 0.99;
+            Candidate c = candidate(i, "a benign answer");
+            GateDecision d = gate.decide(c, score(c, gradNorm), sketch, engine, T0.plusSeconds(i), T0.plusSeconds(i));
+            if (copy && d.threshold() != null) {
+                copies++;
+                assertEquals(GateDecision.Decision.ACCEPT, d.decision(), "copy " + i + ": " + d);
+            }
+        }
+        assertTrue(copies > 900, "copies decided: " + copies);
+        Candidate above = candidate(5_000, "a benign answer");
+        assertEquals(List.of(GateDecision.HIGH_GRADIENT), gate.decide(above, score(above, 1.0001), sketch, engine,
+                T0.plusSeconds(5_000), T0.plusSeconds(5_000)).reasons(), "a ten-thousandth above the tie is above it");
+    }
+
+    @Test
     void failsClosedDuringWarmupThenKeepsAboutTheKeepRatio() {
         PolicyEngine engine = policies(T0);
         ScoreSketch sketch = ScoreSketch.empty(200);
@@ -65,7 +89,8 @@ class FineTuneGateTest {
                 continue;
             }
             assertNotNull(d.threshold());
-            assertEquals(d.gradNorm() <= d.threshold(), d.decision() == GateDecision.Decision.ACCEPT);
+            assertEquals(d.gradNorm() <= d.threshold() * (1 + FineTuneGate.AT_THRESHOLD),
+                    d.decision() == GateDecision.Decision.ACCEPT);
             decided++;
             if (d.decision() == GateDecision.Decision.ACCEPT) {
                 accepted++;
