@@ -155,15 +155,20 @@ public final class EventJson {
         if (notText != null) {
             return Decoded.rejected(notText);
         }
-        try {
-            T value = mapper.readValue(bytes, type);
+        try (JsonParser parser = mapper.createParser(bytes)) {
+            T value;
+            try {
+                value = mapper.readValue(parser, type);
+            } catch (JsonProcessingException e) {
+                // Described before the parser closes: a closed parser no longer tells the JSON
+                // type of the value at fault ("got text").
+                return Decoded.rejected(describe(e));
+            }
             if (value == null) {
                 return Decoded.rejected("value: JSON null");
             }
             String problem = problems.apply(value);
             return problem.isEmpty() ? Decoded.ok(value) : Decoded.rejected(problem);
-        } catch (JsonProcessingException e) {
-            return Decoded.rejected(describe(e));
         } catch (IOException e) {
             return Decoded.rejected("value: unreadable: " + e.getMessage());
         }
