@@ -25,12 +25,13 @@ import java.util.Set;
  */
 public final class FineTuneGate {
     /**
-     * Within this share of the threshold a score counts as at it, so accepted. Scores are float32
-     * sums that move in their seventh digit with the batch the model-runner scored them in (up to
-     * 1.4e-7 of the score, measured), and identical texts, which score identically, enter the
-     * sketch spread over {@link ScoreSketch#TIE_SPREAD}: when the threshold falls among such a
-     * tie, a strict comparison accepted or quarantined the next copy by that noise, differently
-     * from run to run and at different partition counts.
+     * Within this share of the threshold a score counts as at it, so accepted. Identical texts
+     * score identically and enter the sketch spread over {@link ScoreSketch#TIE_SPREAD}, so when
+     * the keep quantile falls among copies of one text the threshold lands inside that spread:
+     * compared strictly, about half the later copies were quarantined, by where the spread put
+     * the threshold, though each is exactly at the quantile. The margin also covers float32 sums
+     * that come out different in their seventh digit on another CPU or a GPU (up to 1.4e-7 of the
+     * score when batch padding still varied), so a replay elsewhere decides such copies alike.
      */
     static final double AT_THRESHOLD = 2e-6;
     private final GateSettings settings;
