@@ -313,7 +313,11 @@ public final class EventJson {
         }
         if (e instanceof MismatchedInputException m) {
             if (m.getPath().isEmpty()) {
-                return "value: expected a JSON object";
+                // Two records run together on one line (a lost line break) are objects too.
+                String message = m.getOriginalMessage();
+                return message != null && message.startsWith("Trailing token")
+                        ? "value: not valid JSON: more than one JSON value on the line; records are one per line"
+                        : "value: expected a JSON object";
             }
             if (m.getTargetType() == Instant.class) {
                 return path(m) + ": not ISO-8601";

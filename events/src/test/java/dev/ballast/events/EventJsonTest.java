@@ -73,6 +73,12 @@ class EventJsonTest {
     void rejectsBrokenJsonAndEmptyRecords() {
         assertTrue(reason(interaction("{\"eventId\":\"e\",\"agentId\":\"a\",\"ti")).startsWith("value: not valid JSON"));
         assertTrue(reason(interaction("{} trailing")).startsWith("value: not valid JSON"));
+        // Two records on one line: the first is an object, so "expected a JSON object" misled.
+        assertEquals("value: not valid JSON: more than one JSON value on the line; records are one per line",
+                reason(interaction("{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\"}"
+                        + "{\"eventId\":\"f\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:01Z\"}")));
+        assertEquals("value: not valid JSON: more than one JSON value on the line; records are one per line",
+                reason(interaction("{} 5")));
         assertEquals("value: empty record", reason(EventJson.readInteraction(new byte[0])));
     }
 
