@@ -309,7 +309,9 @@ public final class EventJson {
                         .map(c -> LENIENT.convertValue(c, String.class)).collect(Collectors.joining(", ", "[", "]"));
                 return path(f) + ": must be one of " + names + " (got '" + f.getValue() + "')";
             }
-            return path(f) + ": expected " + simpleType(f.getTargetType()) + " (got '" + f.getValue() + "')";
+            // A JSON true is not the text 'true': quoted, the reason would send the user looking for a string.
+            String given = f.getValue() instanceof Boolean ? String.valueOf(f.getValue()) : "'" + f.getValue() + "'";
+            return path(f) + ": expected " + simpleType(f.getTargetType()) + " (got " + given + ")";
         }
         if (e instanceof MismatchedInputException m) {
             if (m.getPath().isEmpty()) {

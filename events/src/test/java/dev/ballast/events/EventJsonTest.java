@@ -59,9 +59,9 @@ class EventJsonTest {
         "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"reward\":\"\"}|reward: expected a number (got '')",
         "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"labels\":{\"violation\":1}}|labels.violation: expected true or false (got '1')",
         "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"labels\":{\"violation\":\"true\"}}|labels.violation: expected true or false (got text)",
-        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"groupId\":true}|groupId: expected a string (got 'true')",
-        "{\"eventId\":false,\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\"}|eventId: expected a string (got 'false')",
-        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"response\":true}|response: expected a string (got 'true')",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"groupId\":true}|groupId: expected a string (got true)",
+        "{\"eventId\":false,\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\"}|eventId: expected a string (got false)",
+        "{\"eventId\":\"e\",\"agentId\":\"a\",\"timestamp\":\"2026-01-05T10:00:00Z\",\"response\":true}|response: expected a string (got true)",
         "[1,2]|value: expected a JSON object",
         "null|value: JSON null",
     })
