@@ -30,6 +30,9 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.internals.CachingKeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +83,23 @@ class MonitorTopologyTest {
         Interaction in = new Interaction(agentId + "-" + i, agentId, null, T0.plusSeconds(60L * i), (long) i,
                 null, null, new Action("tool_call", tool, null), 1.0, null, null, null);
         interactions.pipeInput(key, EventJson.write(in));
+    }
+
+    @Test
+    void theAgentAndGroupStoresAreCachedAndTheEventOrderStoreIsNot() {
+        // Caching is what turns an agent's several writes between two commits into one changelog record.
+        assertEquals(true, cached(driver.getStateStore(MonitorTopology.AGENT_STORE)));
+        assertEquals(true, cached(driver.getStateStore(MonitorTopology.GROUP_STORE)));
+        assertEquals(false, cached(driver.getStateStore(MonitorTopology.GROUP_ORDER_STORE)));
+    }
+
+    private static boolean cached(StateStore store) {
+        for (StateStore s = store; s instanceof WrappedStateStore<?, ?, ?> wrapper; s = wrapper.wrapped()) {
+            if (s instanceof CachingKeyValueStore) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
