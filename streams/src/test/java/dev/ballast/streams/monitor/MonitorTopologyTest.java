@@ -88,9 +88,9 @@ class MonitorTopologyTest {
     @Test
     void theAgentAndGroupStoresAreCachedAndTheEventOrderStoreIsNot() {
         // Caching is what turns an agent's several writes between two commits into one changelog record.
-        assertEquals(true, cached(driver.getStateStore(MonitorTopology.AGENT_STORE)));
-        assertEquals(true, cached(driver.getStateStore(MonitorTopology.GROUP_STORE)));
-        assertEquals(false, cached(driver.getStateStore(MonitorTopology.GROUP_ORDER_STORE)));
+        assertEquals(true, cached(driver.getKeyValueStore(MonitorTopology.AGENT_STORE)));
+        assertEquals(true, cached(driver.getKeyValueStore(MonitorTopology.GROUP_STORE)));
+        assertEquals(false, cached(driver.getKeyValueStore(MonitorTopology.GROUP_ORDER_STORE)));
     }
 
     private static boolean cached(StateStore store) {
