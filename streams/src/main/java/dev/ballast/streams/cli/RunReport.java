@@ -86,6 +86,10 @@ final class RunReport {
         o.printf(Locale.ROOT, "  alerts          %d (%s)%n", s.alerts(), alerts.toString().trim());
         o.printf(Locale.ROOT, "  dead letters    %d%s%n", s.deadLetters(), deadLetterKinds(result.deadLetters()));
         s.inputs().forEach((file, input) -> mostlyDeadLettered(file, input, result.deadLetters()).ifPresent(o::println));
+        ReplaySummary.InputFile policies = s.inputs().get(ReplayInputs.POLICIES);
+        if (policies != null) {
+            rejectedPolicies(policies.topic(), result.deadLetters()).ifPresent(o::println);
+        }
         o.printf(Locale.ROOT, "  elapsed         %.1f s (%,.0f interactions/s through the embedded pipeline)%n",
                 s.elapsedSeconds(), s.interactionsPerSecond());
         long outOfOrder = s.groupSignalsOutOfOrder().values().stream().mapToLong(Long::longValue).sum();
@@ -197,6 +201,21 @@ final class RunReport {
      * {@code diffusion.max.agents} is judged on its first members only, so its figures can read as a
      * miss with no other sign of why.
      */
+    /**
+     * The policy records dead-lettered, with the first one's reason: each leaves the versions
+     * before it in force, which the author of a rule that never took effect needs to hear.
+     */
+    static Optional<String> rejectedPolicies(String policyTopic, List<DeadLetterLine> dead) {
+        List<String> reasons = dead.stream().filter(d -> policyTopic.equals(d.sourceTopic()))
+                .map(DeadLetterLine::error).toList();
+        if (reasons.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "  policies        %,d policy record%s rejected; the versions "
+                + "before %s stay in force (dlq.jsonl has every reason). First: %s", reasons.size(),
+                reasons.size() == 1 ? "" : "s", reasons.size() == 1 ? "it" : "them", reasons.get(0)));
+    }
+
     static Optional<String> untracked(long signals) {
         return signals == 0 ? Optional.empty() : Optional.of(String.format(Locale.ROOT, "  group limit     %,d group "
                 + "signals came from agents past diffusion.max.agents in their group and were not tracked: raise it for "

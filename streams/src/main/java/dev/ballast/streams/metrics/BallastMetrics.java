@@ -33,6 +33,7 @@ public final class BallastMetrics {
     private final Counter compliant;
     private final Counter violations;
     private final Counter policiesAccepted;
+    private final Counter policiesRejected;
     private final Map<String, Counter> policiesLate = new ConcurrentHashMap<>();
     private final Counter untrackedGroupSignals;
     private final Counter rewardsLeftOut;
@@ -60,6 +61,10 @@ public final class BallastMetrics {
         this.violations = interactions(registry, "violation");
         this.policiesAccepted = Counter.builder("ballast.policy.versions.accepted")
                 .description("Policy versions put in force (each accepted version once)")
+                .register(registry);
+        this.policiesRejected = Counter.builder("ballast.policy.versions.rejected")
+                .description("Policy records dead-lettered (unreadable, or a version refused whole): the versions "
+                        + "before them stay in force")
                 .register(registry);
         for (String processor : List.of("monitor", "gate")) {
             policiesLate.put(processor, Counter.builder("ballast.policy.versions.late").tag("processor", processor)
@@ -204,6 +209,20 @@ public final class BallastMetrics {
 
     public void policyAccepted() {
         policiesAccepted.increment();
+    }
+
+    /**
+     * A policy record was dead-lettered, whatever its reason's kind: its author expects rules that
+     * are not in force, which {@code ballast_dlq_records_total} alone does not tell apart from bad
+     * interactions without knowing the policy topic's name.
+     */
+    public void policyRejected() {
+        policiesRejected.increment();
+    }
+
+    /** Policy records dead-lettered so far. */
+    public long policiesRejected() {
+        return (long) policiesRejected.count();
     }
 
     /** A policy version reached a task of {@code processor} (monitor, gate) after records it governs had been judged there. */

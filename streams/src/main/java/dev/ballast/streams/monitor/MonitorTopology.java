@@ -82,7 +82,8 @@ public final class MonitorTopology {
         Map<String, KStream<String, Intake<Policy>>> policyRoutes = policyIntake.split(Named.as("policy-"))
                 .branch((k, v) -> v instanceof Intake.Valid<Policy>, Branched.as("valid"))
                 .defaultBranch(Branched.as("invalid"));
-        DeadLetters.to(policyRoutes.get("policy-invalid"), topics.dlq(), "policy");
+        DeadLetters.to(policyRoutes.get("policy-invalid")
+                .peek((k, v) -> metrics.policyRejected(), Named.as("policy-rejected-count")), topics.dlq(), "policy");
         KStream<String, Policy> validPolicies = policyRoutes.get("policy-valid")
                 .mapValues(v -> ((Intake.Valid<Policy>) v).value(), Named.as("policy-value"));
         KStream<String, MonitorInput> policies = KeyedIntake.broadcast(validPolicies, POLICY_BROADCAST, partitions)

@@ -519,6 +519,9 @@ public final class ReplayRunner {
         DeadLetterHeaders.add(letter.headers(), reason, topic, null, null);
         producer.send(letter, sends);
         metrics.deadLetter(topic, reason);
+        if (topic.equals(run.topics().policies())) {
+            metrics.policyRejected();
+        }
     }
 
     /** Remembers the first failed send, so that no record is lost without the replay saying so. */

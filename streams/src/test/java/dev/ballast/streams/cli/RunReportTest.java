@@ -107,4 +107,21 @@ class RunReportTest {
         assertTrue(RunReport.mostlyDeadLettered("interactions.jsonl", new ReplaySummary.InputFile("agent.interactions", 0),
                 List.of()).isEmpty());
     }
+
+    @Test
+    void rejectedPolicyRecordsAreNamedWithTheFirstReason() {
+        DeadLetterLine interaction = new DeadLetterLine(null, "{}", "eventId: required", "agent.interactions", 0, 1L);
+        DeadLetterLine regex = new DeadLetterLine("p@3", "{}", "policy p@3 rejected, the previous version stays in "
+                + "force: rules[0].when.responseMatches: bad regex", "policy.changes", 0, 2L);
+        DeadLetterLine wrongType = new DeadLetterLine("p@4", "{}", "version: expected a whole number (got text)",
+                "policy.changes", 0, 3L);
+        assertTrue(RunReport.rejectedPolicies("policy.changes", List.of(interaction)).isEmpty());
+        assertEquals("  policies        1 policy record rejected; the versions before it stay in force (dlq.jsonl has "
+                + "every reason). First: policy p@3 rejected, the previous version stays in force: "
+                + "rules[0].when.responseMatches: bad regex",
+                RunReport.rejectedPolicies("policy.changes", List.of(interaction, regex)).orElseThrow());
+        assertTrue(RunReport.rejectedPolicies("policy.changes", List.of(regex, interaction, wrongType)).orElseThrow()
+                .startsWith("  policies        2 policy records rejected; the versions before them stay in force"),
+                "a policy record of the wrong shape is rejected too, whatever its reason's kind");
+    }
 }
