@@ -116,9 +116,9 @@ final class RunReport {
         printSpread(result.alerts(), o);
         if (diffusion != null) {
             o.printf(Locale.ROOT, "  diffusion       %d/%d contagious groups detected, %d before half the group turned, "
-                    + "patient zero right in %d; %d alerts on %d control groups%n", diffusion.detected(),
+                    + "patient zero right in %d; DIFFUSION alerts on the %d control groups: %d%n", diffusion.detected(),
                     diffusion.contagiousGroups(), diffusion.detectedBeforeHalf(), diffusion.patientZeroCorrect(),
-                    diffusion.controlAlerts(), diffusion.controlGroups());
+                    diffusion.controlGroups(), diffusion.controlAlerts());
         }
         printGate(result, gate, o);
         o.println();

@@ -59,9 +59,9 @@ public final class ReportWriter {
         }
         if (diffusion != null) {
             h.append(String.format(Locale.ROOT, "<h3>Diffusion</h3><p>%d of %d contagious groups detected, %d before half "
-                    + "the group had turned, patient zero named correctly in %d; %d DIFFUSION alerts on %d control groups.</p>",
+                    + "the group had turned, patient zero named correctly in %d; DIFFUSION alerts on the %d control groups: %d.</p>",
                     diffusion.detected(), diffusion.contagiousGroups(), diffusion.detectedBeforeHalf(),
-                    diffusion.patientZeroCorrect(), diffusion.controlAlerts(), diffusion.controlGroups()));
+                    diffusion.patientZeroCorrect(), diffusion.controlGroups(), diffusion.controlAlerts()));
         }
         h.append(spreads(result.alerts()));
         if (s.modelVersion() != null) {
