@@ -197,11 +197,6 @@ final class RunReport {
     }
 
     /**
-     * Says that group detection left agents out, when it did: a group larger than
-     * {@code diffusion.max.agents} is judged on its first members only, so its figures can read as a
-     * miss with no other sign of why.
-     */
-    /**
      * The policy records dead-lettered, with the first one's reason: each leaves the versions
      * before it in force, which the author of a rule that never took effect needs to hear.
      */
@@ -216,6 +211,11 @@ final class RunReport {
                 reasons.size() == 1 ? "" : "s", reasons.size() == 1 ? "it" : "them", reasons.get(0)));
     }
 
+    /**
+     * Says that group detection left agents out, when it did: a group larger than
+     * {@code diffusion.max.agents} is judged on its first members only, so its figures can read as a
+     * miss with no other sign of why.
+     */
     static Optional<String> untracked(long signals) {
         return signals == 0 ? Optional.empty() : Optional.of(String.format(Locale.ROOT, "  group limit     %,d group "
                 + "signals came from agents past diffusion.max.agents in their group and were not tracked: raise it for "
