@@ -78,7 +78,8 @@ class HostileInputReplayTest {
                 "{\"policyId\":\"hostile\",\"version\":" + "9".repeat(500) + "}",
                 head.formatted(7, rule.formatted(1, "x")).replace("\"version\":7", "\"version\":7.5")
                         .replace("responseMatch\"", "responseMatches\""),
-                "{\"policyId\":\"hostile\",\"version\":6,\"rules\":" + "[".repeat(10_000));
+                "{\"policyId\":\"hostile\",\"version\":6,\"rules\":" + "[".repeat(10_000),
+                head.formatted(8, rule.formatted(1, "x".repeat(2 * 1_048_576))));
         Files.write(policies, (Files.readString(policies) + String.join("\n", badPolicies) + "\n")
                 .getBytes(StandardCharsets.UTF_8));
 
@@ -113,6 +114,8 @@ class HostileInputReplayTest {
             String start = line.substring(0, Math.min(line.length(), 200));
             assertEquals(1, fromPolicies.stream().filter(d -> d.value().startsWith(start)).count(), start);
         }
+        assertEquals(fromPolicies.size(), result.summary().policyRecordsRejected());
+        assertEquals(fromPolicies.size(), metrics.policiesRejected(), "counted by the intake and, too large to send, by replay");
         assertTrue(result.summary().alerts() > 0, "the valid policy versions stayed in force and judged");
     }
 

@@ -322,7 +322,8 @@ public final class ReplayRunner {
                     (long) metrics.interactionsCount(true), byType, dead.size(),
                     processors, List.of(), Math.round(elapsed * 100) / 100.0, Math.round(judged / elapsed), decisions,
                     scorer == null ? null : scorer.modelVersion(), triageByAction, jobsByState,
-                    metrics.groupSignalsOutOfOrder(), metrics.untrackedGroupSignals(), metrics.rewardsLeftOut());
+                    metrics.groupSignalsOutOfOrder(), metrics.untrackedGroupSignals(), metrics.rewardsLeftOut(),
+                    dead.stream().filter(d -> t.policies().equals(d.sourceTopic())).count());
             return new Result(summary, alerts, dead, placed.positions(), gate, triage, jobs, statuses,
                     placed.timelines().flags());
         }

@@ -28,6 +28,7 @@ import java.util.Map;
  *                             group, which group detection did not track
  * @param rewardsLeftOut       compliant rewards left out of their agents' reward statistics as
  *                             glitches (an order of magnitude off the agent's usual pay)
+ * @param policyRecordsRejected policy records dead-lettered: the versions before each stayed in force
  */
 public record ReplaySummary(String cluster, Map<String, InputFile> inputs, Map<String, Long> recordsPerTopic,
                             long agents, long interactions, long violations, Map<String, Long> alertsByType,
@@ -35,7 +36,7 @@ public record ReplaySummary(String cluster, Map<String, InputFile> inputs, Map<S
                             double elapsedSeconds, double interactionsPerSecond, Map<String, Long> gateDecisions,
                             String modelVersion, Map<String, Long> triageDecisions, Map<String, Long> jobs,
                             Map<String, Long> groupSignalsOutOfOrder, long groupSignalsUntracked,
-                            long rewardsLeftOut) {
+                            long rewardsLeftOut, long policyRecordsRejected) {
 
     /** An input file, the topic its lines went to, and how many lines it had. */
     public record InputFile(String topic, long records) {
