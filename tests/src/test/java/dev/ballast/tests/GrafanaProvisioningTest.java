@@ -108,7 +108,7 @@ class GrafanaProvisioningTest {
             covered.add(alert);
         }
         assertEquals(Set.of("BallastAgentTipping", "BallastDiffusion", "BallastQuarantineSurge",
-                "BallastDeadLetterGrowth", "BallastRealignJobFailed"), covered);
+                "BallastDeadLetterGrowth", "BallastPolicyRejected", "BallastRealignJobFailed"), covered);
         Set<String> contactPoints = new HashSet<>();
         alerting.path("contactPoints").forEach(c -> contactPoints.add(c.path("name").asText()));
         for (JsonNode policy : alerting.path("policies")) {
