@@ -29,6 +29,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The monitor (and, added to the same topology, the fine-tuning gate): judges every interaction against the policy in force at its timestamp, runs
@@ -49,6 +51,7 @@ import org.apache.kafka.streams.state.Stores;
  * time, and the tasks' watermarks).
  */
 public final class MonitorTopology {
+    private static final Logger LOG = LoggerFactory.getLogger(MonitorTopology.class);
     public static final String AGENT_STORE = "agent-detector-state";
     public static final String POLICY_STORE = "policy-versions";
     public static final String POLICY_BROADCAST = "policy-broadcast";
@@ -83,7 +86,7 @@ public final class MonitorTopology {
                 .branch((k, v) -> v instanceof Intake.Valid<Policy>, Branched.as("valid"))
                 .defaultBranch(Branched.as("invalid"));
         DeadLetters.to(policyRoutes.get("policy-invalid")
-                .peek((k, v) -> metrics.policyRejected(), Named.as("policy-rejected-count")), topics.dlq(), "policy");
+                .peek((k, v) -> rejected(k, v, metrics), Named.as("policy-rejected-count")), topics.dlq(), "policy");
         KStream<String, Policy> validPolicies = policyRoutes.get("policy-valid")
                 .mapValues(v -> ((Intake.Valid<Policy>) v).value(), Named.as("policy-value"));
         KStream<String, MonitorInput> policies = KeyedIntake.broadcast(validPolicies, POLICY_BROADCAST, partitions)
@@ -126,6 +129,13 @@ public final class MonitorTopology {
         TriageTopology.addTo(builder, config, validPolicies, layout.preferences(), metrics);
         TriggerTopology.addTo(builder, config, inputEnd, metrics);
         return builder.build();
+    }
+
+    /** Counts and logs a refused policy record: its author expects rules that are not in force. */
+    private static void rejected(String key, Intake<Policy> record, BallastMetrics metrics) {
+        metrics.policyRejected();
+        LOG.warn("policy record (key {}) dead-lettered, so the versions before it stay in force: {}", key,
+                ((Intake.Invalid<Policy>) record).reason());
     }
 
     /**
