@@ -19,13 +19,26 @@ final class EvaluationReport {
     private EvaluationReport() {
     }
 
-    static String markdown(List<DetectorResult> results, Calibration calibration) {
-        StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "False-alarm budget: %,.0f in-control events per false alarm; every detector "
-                + "calibrated to at most %d alarms on %,d in-control calibration events, Bernoulli at the %s%s.%n%n",
+    /**
+     * How the detectors were put on the budget. MOA's are tuned on the calibration events; Ballast's
+     * thresholds come from the budget alone, so its alarms there check that derivation and, being a
+     * count of rare events, scatter around their expectation rather than stay under MOA's cap.
+     */
+    static String budgetLine(Calibration calibration) {
+        return String.format(Locale.ROOT, "False-alarm budget: %,.0f in-control events per false alarm. MOA's detectors are "
+                + "calibrated to at most %d alarms on %,d in-control calibration events, Bernoulli at the %s%s. Ballast is "
+                + "not tuned on them: its thresholds come from the budget alone, and its alarms there check that (a "
+                + "detector exactly at the budget averages %.1f, Poisson-scattered).",
                 calibration.budget(), calibration.allowedAlarms(), calibration.countedEvents(), calibration.source(),
                 calibration.segments().isEmpty() ? ""
-                        : " (Ballast, which also reads rewards: events drawn from those agents' own events, rewards included)"));
+                        : " (Ballast's calibration events are drawn from those agents' own events, rewards included, "
+                        + "since it also reads rewards)",
+                calibration.countedEvents() / calibration.budget());
+    }
+
+    static String markdown(List<DetectorResult> results, Calibration calibration) {
+        StringBuilder md = new StringBuilder();
+        md.append(budgetLine(calibration)).append("\n\n");
         md.append("| detector | setting | calibration alarms | scenario | recall | median delay | p90 delay | missed "
                 + "| false alarms per 100k | events between false alarms |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (DetectorResult r : results) {

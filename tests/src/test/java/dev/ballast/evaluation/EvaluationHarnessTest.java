@@ -32,6 +32,17 @@ import picocli.CommandLine;
 class EvaluationHarnessTest {
 
     @Test
+    void theReportSaysMoaIsTunedToTheCapAndBallastOnlyCheckedAgainstIt() {
+        Calibration calibration = new Calibration(1_000, 4_050, 50, new double[]{0.05}, 1_000_000, 1L,
+                "violation rates of 3 agents labelled STABLE", List.of());
+        String line = EvaluationReport.budgetLine(calibration);
+        assertTrue(line.contains("MOA's detectors are calibrated to at most 4 alarms on 4,000,000 in-control calibration "
+                + "events"), line);
+        assertTrue(line.contains("Ballast is not tuned on them") && line.contains("averages 4.0"), line);
+        assertFalse(line.contains("every detector calibrated"), "Ballast's own count may exceed MOA's cap: " + line);
+    }
+
+    @Test
     void calibrationFindsTheMostSensitiveSettingWithinTheBudget() {
         Calibration c = new Calibration(1_000, 400, 50, new double[]{0.01, 0.03, 0.05}, 50_000, 1, "test rates", List.of());
         assertEquals(7, c.allowedAlarms());
