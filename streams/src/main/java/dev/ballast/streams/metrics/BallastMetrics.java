@@ -220,11 +220,6 @@ public final class BallastMetrics {
         policiesRejected.increment();
     }
 
-    /** Policy records dead-lettered so far. */
-    public long policiesRejected() {
-        return (long) policiesRejected.count();
-    }
-
     /** A policy version reached a task of {@code processor} (monitor, gate) after records it governs had been judged there. */
     public void policyLate(String processor) {
         policiesLate.get(processor).increment();
