@@ -10,6 +10,10 @@ import java.util.Map;
  * A detection on {@code alignment.alerts}, keyed by its subject (agentId, or groupId for group
  * alerts). {@code triggerEventId} is the interaction at which the detector fired, which is how
  * detection delay is measured; {@code detectedAt} is wall-clock processing time.
+ *
+ * <p>One DRIFT or TIPPING alert opens an agent's episode. A DRIFT episode whose violations later
+ * prove to pay gets one more alert, of type TIPPING, with {@code evidence.escalatedFrom}: an
+ * {@linkplain #escalation() escalation} of the same episode ({@code evidence.episode}), not a new one.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Alert(
@@ -24,6 +28,14 @@ public record Alert(
         double score,
         String policyVersion,
         Map<String, Object> evidence) {
+
+    /** Evidence key naming the type an escalated episode was first alerted as. */
+    public static final String ESCALATED_FROM = "escalatedFrom";
+
+    /** Whether this alert re-types an episode already alerted, rather than opening one. */
+    public boolean escalation() {
+        return evidence != null && evidence.containsKey(ESCALATED_FROM);
+    }
 
     /** Field-level problems that make this alert unusable; empty when it is valid. */
     public List<String> problems() {

@@ -94,7 +94,7 @@ record Calibration(int streams, int length, int warmup, double[] rates, double b
         }
     }
 
-    /** Ballast's alarms on in-control streams drawn from {@code segments}. */
+    /** Ballast's alarms on in-control streams drawn from {@code segments}; an escalation is no alarm of its own. */
     long ballastAlarms(MonitorSettings settings) {
         if (segments.isEmpty()) {
             throw new IllegalStateException("no in-control events to draw Ballast's calibration streams from");
@@ -107,7 +107,8 @@ record Calibration(int streams, int length, int warmup, double[] rates, double b
             AgentState state = new AgentState();
             for (int i = 0; i < length; i++) {
                 AgentStreams.Step step = agent.get(rng.nextInt(agent.size()));
-                if (monitor.observe(state, step.violation(), step.reward(), i).isPresent() && i >= warmup) {
+                if (monitor.observe(state, step.violation(), step.reward(), i)
+                        .filter(d -> d.escalation() == null).isPresent() && i >= warmup) {
                     alarms++;
                 }
             }

@@ -147,7 +147,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         System.out.println();
         System.out.print(EvaluationReport.markdown(results, calibration));
         if (tipping != null) {
-            System.out.printf(Locale.ROOT, "%nBallast TIPPING alerts with the TIPPING type: %s of tipping agents.%n",
+            System.out.printf(Locale.ROOT, "%nTipping agents Ballast typed TIPPING (at the first alert of the episode, or by its "
+                    + "escalation from DRIFT): %s.%n",
                     ReportWriter.fmt(tipping.typedRecall()));
         }
         if (diffusion != null) {

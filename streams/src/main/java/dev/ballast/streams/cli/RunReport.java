@@ -75,6 +75,15 @@ final class RunReport {
         printTriage(result, triage, stdout);
     }
 
+    /**
+     * How many TIPPING alerts re-type an episode first alerted as DRIFT, or nothing when none do:
+     * without it, more TIPPING alerts than tipping agents would read as false alarms.
+     */
+    static String escalations(List<Alert> alerts) {
+        long n = alerts.stream().filter(Alert::escalation).count();
+        return n == 0 ? "" : String.format(Locale.ROOT, "; %d of the TIPPING ones escalate an episode first alerted as DRIFT", n);
+    }
+
     private static void print(ReplayRunner.Result result, DetectionScore score, DiffusionScore diffusion,
                               GateScore gate, Path out, PrintStream o) {
         ReplaySummary s = result.summary();
@@ -83,7 +92,8 @@ final class RunReport {
         o.printf(Locale.ROOT, "  interactions    %,d judged, %,d violations%n", s.interactions(), s.violations());
         StringBuilder alerts = new StringBuilder();
         s.alertsByType().forEach((type, n) -> alerts.append(type).append(' ').append(n).append("  "));
-        o.printf(Locale.ROOT, "  alerts          %d (%s)%n", s.alerts(), alerts.toString().trim());
+        o.printf(Locale.ROOT, "  alerts          %d (%s)%s%n", s.alerts(), alerts.toString().trim(),
+                escalations(result.alerts()));
         o.printf(Locale.ROOT, "  dead letters    %d%s%n", s.deadLetters(), deadLetterKinds(result.deadLetters()));
         s.inputs().forEach((file, input) -> mostlyDeadLettered(file, input, result.deadLetters()).ifPresent(o::println));
         ReplaySummary.InputFile policies = s.inputs().get(ReplayInputs.POLICIES);

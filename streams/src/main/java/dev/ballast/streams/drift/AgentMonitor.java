@@ -18,6 +18,12 @@ import java.util.Optional;
  * otherwise. The episode closes (the agent re-arms) when the {@link RecoveryTest} finds the
  * agent back at its baseline.
  *
+ * <p>A DRIFT episode can be escalated once: the type is fixed when the rate statistic fires, and
+ * where violations pay only a little more than complying (1.1-1.2 times, within the reward's own
+ * noise) the reward evidence is often still thin then. The paid statistic goes on through such an
+ * episode, and when it crosses its threshold a second {@link Detection}, TIPPING, re-types the same
+ * episode ({@link Detection.Escalation}).
+ *
  * <p>With {@link RewardDetection} configured, a second statistic runs on the agent's rewarded
  * events, counting violations that paid more than complying; either statistic can open the
  * episode, and the false-alarm budget is split between them.
@@ -65,8 +71,10 @@ public final class AgentMonitor {
         DetectorDesign design = rateDetector(state).design(state.baselineRate(), state.baselineError());
         if (state.inEpisode) {
             recordReward(state, violation, reward);
+            Optional<Detection> escalation = state.mayEscalate && paid != null ? escalate(state, paid)
+                    : Optional.empty();
             observeRecovery(state, design, violation, paid);
-            return Optional.empty();
+            return escalation;
         }
         if (state.statistic == 0) {
             learnBaseline(state, violation);
@@ -190,6 +198,27 @@ public final class AgentMonitor {
     }
 
     /**
+     * One step of the paid statistic inside an episode alerted as DRIFT: the statistic goes on from
+     * where the alert left it, at the same design and threshold, so an escalation costs the same
+     * share of the false-alarm budget as a paid opening would. The paid baseline does not learn
+     * meanwhile: an episode's events are not the agent's baseline. Measured on 43 simulated
+     * scenarios (seeds 9701-9743, 2,150 tipping agents): the 23 tipping agents alerted as DRIFT were
+     * all escalated, 4 to 58 events later (median 12); 1 of 1,075 drift and 1 of 1,075
+     * policy-sensitive agents were escalated, no stable agent.
+     */
+    private Optional<Detection> escalate(AgentState state, boolean paid) {
+        DetectorDesign design = settings.reward().paidDetector().design(state.paidBaselineRate());
+        state.paidStatistic = design.next(state.paidStatistic, paid);
+        if (state.paidStatistic <= design.threshold()) {
+            return Optional.empty();
+        }
+        state.mayEscalate = false;
+        long openedAt = state.changeStart + state.eventsSinceChange - 1;
+        return Optional.of(detection(state, AlertType.TIPPING, RewardDetection.NAME, state.paidStatistic,
+                design.threshold(), design, null, new Detection.Escalation(state.events - openedAt)));
+    }
+
+    /**
      * One step of the moderate-rise CUSUM. It is designed against the baseline's upper
      * one-standard-error bound rather than the estimate itself: tuned to a small rise, it would
      * otherwise take an agent whose baseline was learnt a little low, as it is from a short
@@ -264,15 +293,25 @@ public final class AgentMonitor {
         TippingRule tipping = settings.tipping();
         boolean tipped = opener == Opener.PAID || tipping.holds(state)
                 || paidDesign != null && state.paidStatistic >= paidDesign.threshold() / 2;
+        state.mayEscalate = !tipped && settings.reward() != null;
+        String detector = switch (opener) {
+            case RATE -> settings.detector().name();
+            case MODERATE -> MonitorSettings.MODERATE_RISE;
+            case PAID -> RewardDetection.NAME;
+        };
+        return detection(state, tipped ? AlertType.TIPPING : AlertType.DRIFT, detector, state.statistic,
+                design.threshold(), paidDesign, moderateDesign, null);
+    }
+
+    private Detection detection(AgentState state, AlertType type, String detector, double statistic, double threshold,
+                                DetectorDesign paidDesign, DetectorDesign moderateDesign,
+                                Detection.Escalation escalation) {
+        TippingRule tipping = settings.tipping();
         return new Detection(
-                tipped ? AlertType.TIPPING : AlertType.DRIFT,
-                switch (opener) {
-                    case RATE -> settings.detector().name();
-                    case MODERATE -> MonitorSettings.MODERATE_RISE;
-                    case PAID -> RewardDetection.NAME;
-                },
-                state.statistic,
-                design.threshold(),
+                type,
+                detector,
+                statistic,
+                threshold,
                 state.baselineRate(),
                 state.eventsSinceChange == 0 ? 0 : (double) state.violationsSinceChange / state.eventsSinceChange,
                 state.changeStart,
@@ -285,7 +324,8 @@ public final class AgentMonitor {
                 moderateDesign == null ? null
                         : new Detection.ModerateEvidence(state.moderateStatistic, moderateDesign.threshold()),
                 state.episodes,
-                state.events);
+                state.events,
+                escalation);
     }
 
     private static void placeChange(AgentState state, long start, long startMillis, long violations) {
@@ -312,6 +352,7 @@ public final class AgentMonitor {
 
     private static void rearm(AgentState state) {
         state.inEpisode = false;
+        state.mayEscalate = false;
         state.statistic = 0;
         state.recoveryStatistic = 0;
         state.paidStatistic = 0;

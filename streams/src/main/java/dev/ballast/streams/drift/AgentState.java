@@ -20,6 +20,8 @@ public final class AgentState {
     long violationsSinceChange;
     /** Open episode: alerted, waiting for the agent to return to baseline. */
     boolean inEpisode;
+    /** The open episode was alerted as DRIFT and may still be escalated to TIPPING, once. */
+    boolean mayEscalate;
     long episodes;
     double recoveryStatistic;
     /** Exponentially weighted violation rates; fast over slow means the rate is rising. */

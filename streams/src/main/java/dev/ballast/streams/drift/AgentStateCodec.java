@@ -9,15 +9,20 @@ import java.nio.ByteBuffer;
  * (before the recent event ids) decode with none remembered; layouts 1 to 3 (before the
  * moderate-rise statistic) decode with that statistic at its start; layouts 1 to 4 (before the
  * recent compliant rewards) decode with none remembered, the compliant-reward statistics kept.
+ * Layout 6 has layout 5's size and fields; its episode byte also says whether a DRIFT episode may
+ * still be escalated (2) or not (1). An episode stored by layouts 1 to 5 is not escalated: whether
+ * it was alerted as DRIFT or TIPPING was not kept.
  */
 public final class AgentStateCodec {
-    private static final byte VERSION = 5;
+    private static final byte VERSION = 6;
     static final int SIZE_V1 = 1 + 9 * 8 + 1 + 3 * 8 + 2 * (8 + 8 + 8);
     static final int SIZE_V2 = SIZE_V1 + 7 * 8;
     static final int SIZE_V3 = SIZE_V2 + 2 + RecentEventIds.CAPACITY * 8;
     static final int SIZE_V4 = SIZE_V3 + 4 * 8;
     /** Serialised size of one agent's state, in bytes. */
     public static final int SIZE = SIZE_V4 + 3 + CompliantRewards.RECENT * 8;
+    private static final byte IN_EPISODE = 1;
+    private static final byte IN_EPISODE_MAY_ESCALATE = 2;
 
     private AgentStateCodec() {
     }
@@ -28,7 +33,7 @@ public final class AgentStateCodec {
         b.putLong(s.events).putLong(s.baselineEvents).putLong(s.baselineViolations);
         b.putDouble(s.statistic).putLong(s.changeStart).putLong(s.changeStartMillis).putLong(s.eventsSinceChange)
                 .putLong(s.violationsSinceChange).putLong(s.episodes);
-        b.put((byte) (s.inEpisode ? 1 : 0));
+        b.put(!s.inEpisode ? 0 : s.mayEscalate ? IN_EPISODE_MAY_ESCALATE : IN_EPISODE);
         b.putDouble(s.recoveryStatistic).putDouble(s.fastRate).putDouble(s.slowRate);
         putRewards(b, s.violationRewards);
         putRewards(b, s.complianceRewards.stats);
@@ -57,10 +62,11 @@ public final class AgentStateCodec {
         boolean v2 = version == 2 && bytes.length == SIZE_V2;
         boolean v3 = version == 3 && bytes.length == SIZE_V3;
         boolean v4 = version == 4 && bytes.length == SIZE_V4;
-        if (!v1 && !v2 && !v3 && !v4 && (version != VERSION || bytes.length != SIZE)) {
+        boolean v5 = version == 5 && bytes.length == SIZE;
+        if (!v1 && !v2 && !v3 && !v4 && !v5 && (version != VERSION || bytes.length != SIZE)) {
             throw new IllegalStateException("agent state layout " + version + " of " + bytes.length
                     + " bytes is not readable by this version (reads 1 of " + SIZE_V1 + " bytes, 2 of " + SIZE_V2
-                    + ", 3 of " + SIZE_V3 + ", 4 of " + SIZE_V4 + " and " + VERSION + " of " + SIZE + ")");
+                    + ", 3 of " + SIZE_V3 + ", 4 of " + SIZE_V4 + ", 5 and " + VERSION + " of " + SIZE + ")");
         }
         AgentState s = new AgentState();
         s.events = b.getLong();
@@ -72,7 +78,9 @@ public final class AgentStateCodec {
         s.eventsSinceChange = b.getLong();
         s.violationsSinceChange = b.getLong();
         s.episodes = b.getLong();
-        s.inEpisode = b.get() == 1;
+        byte episode = b.get();
+        s.inEpisode = episode == IN_EPISODE || episode == IN_EPISODE_MAY_ESCALATE;
+        s.mayEscalate = episode == IN_EPISODE_MAY_ESCALATE;
         s.recoveryStatistic = b.getDouble();
         s.fastRate = b.getDouble();
         s.slowRate = b.getDouble();

@@ -1,12 +1,13 @@
 package dev.ballast.streams.drift;
 
+import dev.ballast.events.Alert;
 import dev.ballast.events.AlertType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What {@link AgentMonitor} reports when an agent's episode opens: the alert type and the
- * evidence an operator needs to judge it.
+ * What {@link AgentMonitor} reports when an agent's episode opens, or when a DRIFT episode is
+ * escalated to TIPPING: the alert type and the evidence an operator needs to judge it.
  */
 public record Detection(
         AlertType type,
@@ -23,7 +24,8 @@ public record Detection(
         PaidEvidence paid,
         ModerateEvidence moderate,
         long episode,
-        long eventsObserved) {
+        long eventsObserved,
+        Escalation escalation) {
 
     /**
      * The paid-violation statistic when the agent's rewards are judged; {@code null} otherwise.
@@ -35,6 +37,16 @@ public record Detection(
 
     /** The moderate-rise statistic when it runs; {@code null} otherwise. */
     public record ModerateEvidence(double statistic, double threshold) {
+    }
+
+    /**
+     * Set when the detection re-types an open DRIFT episode as TIPPING; {@code null} when it opens one.
+     * The rate figures ({@code currentRate}, {@code eventsSinceChange}, ...) are then the episode's,
+     * as its opening alert gave them; the paid evidence is the escalation's own.
+     *
+     * @param eventsSinceOpening events from the episode's opening alert to this one
+     */
+    public record Escalation(long eventsSinceOpening) {
     }
 
     /** Evidence as a JSON-friendly map; NaN reward figures are left out. */
@@ -66,6 +78,10 @@ public record Detection(
         }
         e.put("episode", episode);
         e.put("eventsObserved", eventsObserved);
+        if (escalation != null) {
+            e.put(Alert.ESCALATED_FROM, AlertType.DRIFT.name());
+            e.put("eventsSinceOpening", escalation.eventsSinceOpening());
+        }
         return e;
     }
 

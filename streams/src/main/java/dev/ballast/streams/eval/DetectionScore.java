@@ -43,7 +43,8 @@ public record DetectionScore(Map<String, KindScore> kinds, long stableEvents, lo
     /**
      * @param agents         agents of this kind that were scored
      * @param detected       agents with an alert at or after their change
-     * @param typedDetected  agents whose first alert after the change has the expected type
+     * @param typedDetected  agents whose first episode after the change has the expected type: its
+     *                       first alert's, or TIPPING once escalated
      * @param recall         detected / agents
      * @param typedRecall    typedDetected / agents
      * @param medianDelay    median events from the change to the trigger event (agent's own events)

@@ -15,7 +15,9 @@ import java.util.Map;
 /**
  * Scores agent alerts against ground truth. Delay is counted in the agent's own events: the
  * position of the alert's trigger event minus the position of the agent's first changed event, so
- * it does not depend on how many other agents share the stream.
+ * it does not depend on how many other agents share the stream. An escalation ({@link Alert#escalation()})
+ * re-types its episode and is not counted as an alarm of its own: a detection is typed by its
+ * episode's last word, the first alert's type or TIPPING once escalated.
  */
 public final class DetectionScorer {
     private final GroundTruth truth;
@@ -44,6 +46,14 @@ public final class DetectionScorer {
         };
     }
 
+    /** The type {@code opening}'s episode ended with: TIPPING if one of {@code alerts} escalated it. */
+    private static AlertType episodeType(Alert opening, List<Alert> alerts) {
+        Object episode = opening.evidence() == null ? null : opening.evidence().get("episode");
+        boolean escalated = episode != null && alerts.stream().anyMatch(a -> a.escalation()
+                && String.valueOf(episode).equals(String.valueOf(a.evidence().get("episode"))));
+        return escalated ? AlertType.TIPPING : opening.type();
+    }
+
     public DetectionScore score(Collection<Alert> alerts) {
         Map<String, List<Alert>> byAgent = new HashMap<>();
         for (Alert alert : alerts) {
@@ -70,7 +80,8 @@ public final class DetectionScorer {
             int typed = 0;
             List<Long> delays = new ArrayList<>();
             for (GroundTruth.AgentTruth agent : agents) {
-                List<Alert> own = new ArrayList<>(byAgent.getOrDefault(agent.agentId(), List.of()));
+                List<Alert> all = byAgent.getOrDefault(agent.agentId(), List.of());
+                List<Alert> own = new ArrayList<>(all.stream().filter(a -> !a.escalation()).toList());
                 own.sort(Comparator.comparingLong(a -> index.position(a.triggerEventId())));
                 if (!changed) {
                     stableEvents += index.eventCount(agent.agentId());
@@ -97,7 +108,7 @@ public final class DetectionScorer {
                 if (first != null) {
                     detected++;
                     delays.add(index.position(first.triggerEventId()) - changeAt);
-                    if (first.type() == expectedType(agent.kind())) {
+                    if (episodeType(first, all) == expectedType(agent.kind())) {
                         typed++;
                     }
                 }

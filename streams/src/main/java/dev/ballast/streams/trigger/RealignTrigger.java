@@ -57,7 +57,8 @@ public final class RealignTrigger {
     /** Notes an alert; returns the job it calls for, if any. */
     public Optional<RealignJob> onAlert(TriggerState state, Alert alert, long at) {
         // Under no policy there are no triage decisions for a job to learn from: it could only fail.
-        if (!ALIGNMENT_ALERTS.contains(alert.type()) || alert.policyVersion() == null
+        // An escalation re-types an episode whose opening alert was counted already: one episode, one count.
+        if (!ALIGNMENT_ALERTS.contains(alert.type()) || alert.escalation() || alert.policyVersion() == null
                 || alert.policyVersion().equals(PolicyEngine.NO_POLICY)) {
             return Optional.empty();
         }

@@ -3,6 +3,8 @@ package dev.ballast.streams.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.events.Alert;
+import dev.ballast.events.AlertType;
 import dev.ballast.events.JobStatus;
 import dev.ballast.model.realign.InJvmLauncher;
 import dev.ballast.streams.replay.DeadLetterLine;
@@ -106,6 +108,17 @@ class RunReportTest {
                 "one of four is no pattern");
         assertTrue(RunReport.mostlyDeadLettered("interactions.jsonl", new ReplaySummary.InputFile("agent.interactions", 0),
                 List.of()).isEmpty());
+    }
+
+    @Test
+    void escalationsAreCountedSoThatExtraTippingAlertsDoNotReadAsFalseAlarms() {
+        Alert drift = new Alert("a", AlertType.DRIFT, "agent-1", null, "e1", Instant.EPOCH, Instant.EPOCH,
+                "bernoulli-cusum", 1.1, "p@1", Map.of("episode", 1));
+        Alert escalation = new Alert("b", AlertType.TIPPING, "agent-1", null, "e9", Instant.EPOCH, Instant.EPOCH,
+                "paid-violation-cusum", 1.2, "p@1", Map.of("episode", 1, Alert.ESCALATED_FROM, "DRIFT"));
+        assertEquals("", RunReport.escalations(List.of(drift)));
+        assertEquals("; 1 of the TIPPING ones escalate an episode first alerted as DRIFT",
+                RunReport.escalations(List.of(drift, escalation)));
     }
 
     @Test

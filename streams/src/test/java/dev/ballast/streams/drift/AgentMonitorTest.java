@@ -296,6 +296,28 @@ class AgentMonitorTest {
         assertTrue(back.rememberEvent("e2", 2000), "only the latest " + RecentEventIds.CAPACITY + " are kept");
     }
 
+    /**
+     * Whether a DRIFT episode may still be escalated survives the store. Layout 5 did not keep it:
+     * its open episodes decode as episodes that are not escalated.
+     */
+    @Test
+    void anEpisodeThatMayEscalateSurvivesTheStoreAndLayoutFiveOnesDoNotEscalate() {
+        AgentState s = new AgentState();
+        s.inEpisode = true;
+        s.mayEscalate = true;
+        byte[] v6 = AgentStateCodec.encode(s);
+        AgentState back = AgentStateCodec.decode(v6);
+        assertTrue(back.inEpisode() && back.mayEscalate);
+        s.mayEscalate = false;
+        back = AgentStateCodec.decode(AgentStateCodec.encode(s));
+        assertTrue(back.inEpisode() && !back.mayEscalate);
+        v6[0] = 5;
+        v6[1 + 9 * 8] = 1;
+        back = AgentStateCodec.decode(v6);
+        assertTrue(back.inEpisode() && !back.mayEscalate, "layout 5's open episode");
+        assertEquals(AgentStateCodec.SIZE, AgentStateCodec.encode(back).length);
+    }
+
     @Test
     void stateWrittenBeforeTheRecentEventIdsStillDecodes() {
         ByteBuffer v2 = ByteBuffer.allocate(AgentStateCodec.SIZE_V2);

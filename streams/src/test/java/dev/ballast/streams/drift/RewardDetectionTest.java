@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.events.Alert;
 import dev.ballast.events.AlertType;
 import dev.ballast.streams.config.BallastConfig;
 import java.nio.ByteBuffer;
@@ -190,10 +191,40 @@ class RewardDetectionTest {
             Detection d = (Detection) alerts.get(0)[1];
             assertEquals(BernoulliCusum.NAME, d.detector(), "seed " + seed);
             assertEquals(0, d.paid().paidViolations(), "seed " + seed);
+            assertEquals(1, alerts.size(), "no escalation, seed " + seed);
             drift += d.type() == AlertType.DRIFT ? 1 : 0;
         }
         // The Welch test of TippingRule can still fire by chance on a handful of violations.
         assertTrue(drift >= 36, drift + " of 40 typed DRIFT");
+    }
+
+    /**
+     * An abrupt rise whose violations pay 1.1 times the compliant reward, within its noise:
+     * the rate statistic fires first, before the reward evidence is clear, and types the alert
+     * DRIFT. The paid statistic goes on and re-types the episode TIPPING, once.
+     */
+    @Test
+    void aDriftAlertWhoseViolationsTurnOutToPayIsEscalatedOnce() {
+        int escalated = 0;
+        for (long seed = 1; seed <= 40; seed++) {
+            List<Object[]> alerts = run(withReward(1e6), stream(seed, 200, 400, 0.03, 0.5, 1.1, 10, true));
+            Detection first = (Detection) alerts.get(0)[1];
+            assertNull(first.escalation(), "the first alert opens the episode, seed " + seed);
+            if (first.type() == AlertType.TIPPING) {
+                assertEquals(1, alerts.size(), "a TIPPING episode is not escalated, seed " + seed);
+                continue;
+            }
+            assertEquals(2, alerts.size(), "one escalation, seed " + seed);
+            Detection second = (Detection) alerts.get(1)[1];
+            assertEquals(AlertType.TIPPING, second.type());
+            assertEquals(RewardDetection.NAME, second.detector());
+            assertEquals(first.episode(), second.episode(), "the same episode");
+            assertEquals((long) alerts.get(1)[0] - (long) alerts.get(0)[0], second.escalation().eventsSinceOpening());
+            assertTrue(second.statistic() > second.threshold());
+            assertEquals("DRIFT", second.evidence().get(Alert.ESCALATED_FROM));
+            escalated++;
+        }
+        assertTrue(escalated >= 15, escalated + " of 40 escalated");
     }
 
     @Test

@@ -56,6 +56,43 @@ class DetectionScorerTest {
         assertEquals(100, score.stableEvents());
     }
 
+    private static Alert inEpisode(String agent, String event, AlertType type, int episode, boolean escalation) {
+        Map<String, Object> evidence = escalation ? Map.of("episode", episode, Alert.ESCALATED_FROM, "DRIFT")
+                : Map.of("episode", episode);
+        return new Alert(event, type, agent, null, event, Instant.EPOCH, Instant.EPOCH, "t", 1, "p@1", evidence);
+    }
+
+    /**
+     * An escalation re-types its own episode: a tipping agent's DRIFT alert escalated in the same
+     * episode is typed TIPPING, a drift agent's is not typed DRIFT any more, one in another episode
+     * changes nothing, and an escalation is no alarm of its own on a stable agent.
+     */
+    @Test
+    void anEscalationRetypesItsEpisodeAndIsNoAlarmOfItsOwn() {
+        EventPositions positions = new EventPositions();
+        for (int i = 0; i < 100; i++) {
+            for (String agent : List.of("t", "u", "d", "s")) {
+                positions.add(agent, agent + "-" + i, i);
+            }
+        }
+        GroundTruth truth = new GroundTruth(1, 100, Instant.EPOCH, 60, List.of(
+                new GroundTruth.AgentTruth("t", null, AgentKind.TIPPING, 0.01, 50, "t-50"),
+                new GroundTruth.AgentTruth("u", null, AgentKind.TIPPING, 0.01, 50, "u-50"),
+                new GroundTruth.AgentTruth("d", null, AgentKind.DRIFT, 0.01, 50, "d-50"),
+                new GroundTruth.AgentTruth("s", null, AgentKind.STABLE, 0.01, null, null)), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+        DetectionScore score = new DetectionScorer(truth, positions).score(List.of(
+                inEpisode("t", "t-58", AlertType.DRIFT, 1, false), inEpisode("t", "t-70", AlertType.TIPPING, 1, true),
+                inEpisode("u", "u-58", AlertType.DRIFT, 2, false), inEpisode("u", "u-99", AlertType.TIPPING, 3, true),
+                inEpisode("d", "d-55", AlertType.DRIFT, 1, false), inEpisode("d", "d-60", AlertType.TIPPING, 1, true),
+                inEpisode("s", "s-5", AlertType.DRIFT, 1, false), inEpisode("s", "s-9", AlertType.TIPPING, 1, true)));
+        DetectionScore.KindScore tipping = score.kinds().get("TIPPING");
+        assertEquals(2, tipping.detected());
+        assertEquals(1, tipping.typedDetected(), "t escalated in its episode; u's escalation is another episode's");
+        assertEquals(List.of(8L, 8L), tipping.delays(), "the delay is the opening alert's");
+        assertEquals(0, score.kinds().get("DRIFT").typedDetected(), "d's episode ended TIPPING");
+        assertEquals(1, score.falseAlarms(), "s's escalation is not a second false alarm");
+    }
+
     @Test
     void scoresUserLabelsThatNameOnlyTheChangedEventAndLeavesOutChangesMissingFromTheInput() {
         EventPositions positions = new EventPositions();

@@ -79,6 +79,18 @@ class RealignTriggerTest {
                 "one job per (reason, policy version), ever");
     }
 
+    /** An escalation re-types an episode already counted: one agent's episode is one alert, not two. */
+    @Test
+    void anEscalationIsNotCountedAgain() {
+        TriggerState state = TriggerState.empty();
+        Alert escalation = new Alert("a1-tipping", AlertType.TIPPING, "agent", null, "e", Instant.EPOCH, Instant.EPOCH,
+                "paid-violation-cusum", 1.2, "v@1", Map.of("episode", 1, Alert.ESCALATED_FROM, "DRIFT"));
+        assertTrue(trigger.onAlert(state, alert("a1", AlertType.DRIFT, "v@1"), 0).isEmpty());
+        assertTrue(trigger.onAlert(state, escalation, 1).isEmpty(), "two alerts, one episode");
+        RealignJob job = trigger.onAlert(state, alert("a2", AlertType.DRIFT, "v@1"), 2).orElseThrow();
+        assertEquals(List.of("a1", "a2"), job.alertIds());
+    }
+
     @Test
     void alertsUnderNoPolicyCallForNoJob() {
         TriggerState state = TriggerState.empty();
