@@ -214,8 +214,10 @@ public final class AgentMonitor {
         }
         state.mayEscalate = false;
         long openedAt = state.changeStart + state.eventsSinceChange - 1;
+        // No paid evidence block: its count of paid violations stops at the episode's opening.
         return Optional.of(detection(state, AlertType.TIPPING, RewardDetection.NAME, state.paidStatistic,
-                design.threshold(), design, null, new Detection.Escalation(state.events - openedAt)));
+                design.threshold(), null, null,
+                new Detection.Escalation(state.events - openedAt, state.paidBaselineRate())));
     }
 
     /**

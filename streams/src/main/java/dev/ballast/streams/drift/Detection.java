@@ -41,12 +41,14 @@ public record Detection(
 
     /**
      * Set when the detection re-types an open DRIFT episode as TIPPING; {@code null} when it opens one.
-     * The rate figures ({@code currentRate}, {@code eventsSinceChange}, ...) are then the episode's,
-     * as its opening alert gave them; the paid evidence is the escalation's own.
+     * The statistic and threshold are then the paid statistic's; the rate figures
+     * ({@code currentRate}, {@code eventsSinceChange}, ...) are the episode's, as its opening alert
+     * gave them.
      *
      * @param eventsSinceOpening events from the episode's opening alert to this one
+     * @param paidBaselineRate   the paid-violation baseline the statistic tests against
      */
-    public record Escalation(long eventsSinceOpening) {
+    public record Escalation(long eventsSinceOpening, double paidBaselineRate) {
     }
 
     /** Evidence as a JSON-friendly map; NaN reward figures are left out. */
@@ -81,6 +83,7 @@ public record Detection(
         if (escalation != null) {
             e.put(Alert.ESCALATED_FROM, AlertType.DRIFT.name());
             e.put("eventsSinceOpening", escalation.eventsSinceOpening());
+            e.put("paidBaselineRate", round(escalation.paidBaselineRate()));
         }
         return e;
     }

@@ -221,6 +221,8 @@ class RewardDetectionTest {
             assertEquals(first.episode(), second.episode(), "the same episode");
             assertEquals((long) alerts.get(1)[0] - (long) alerts.get(0)[0], second.escalation().eventsSinceOpening());
             assertTrue(second.statistic() > second.threshold());
+            assertNull(second.paid(), "no paid count that stops at the opening");
+            assertTrue(second.evidence().containsKey("paidBaselineRate"));
             assertEquals("DRIFT", second.evidence().get(Alert.ESCALATED_FROM));
             escalated++;
         }
