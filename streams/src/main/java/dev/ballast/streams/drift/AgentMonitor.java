@@ -47,7 +47,7 @@ public final class AgentMonitor {
      * @param violation whether the event violated the policy in force
      * @param reward    the event's reward, or {@code null} if the agent reports none
      * @param eventTimeMillis the event's timestamp, remembered when it may be a change point
-     * @return the detection if this event opened an episode
+     * @return the detection if this event opened an episode, or escalated a DRIFT one to TIPPING
      */
     public Optional<Detection> observe(AgentState state, boolean violation, Double reward, long eventTimeMillis) {
         state.events++;
