@@ -1,6 +1,8 @@
 package dev.ballast.streams.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -137,6 +139,39 @@ class MonitorTopologyTest {
         int trigger = Integer.parseInt(alert.triggerEventId().substring(3));
         assertTrue(trigger >= 60 && trigger < 70, "fires within a few events of the change, got " + trigger);
         assertEquals("conduct@1", alert.policyVersion());
+    }
+
+    /**
+     * An agent starts breaking a rule for no more pay than complying (DRIFT); a few events into the
+     * episode its violations start to pay double. The escalation reaches the alerts topic as a
+     * second alert of the same episode, with its own id, and counts as a TIPPING alert.
+     */
+    @Test
+    void aDriftEpisodeWhoseViolationsStartToPayIsEscalatedToTipping() {
+        publish(policy(1, T0, "wire-money"));
+        for (int i = 0; i < 100; i++) {
+            String tool = i < 60 ? "search" : "wire-money";
+            double reward = i < 70 ? 1.0 + 0.01 * (i % 5) : 2.0;
+            Interaction in = new Interaction("a9-" + i, "a9", null, T0.plusSeconds(60L * i), (long) i,
+                    null, null, new Action("tool_call", tool, null), reward, null, null, null);
+            interactions.pipeInput(bytes("a9"), EventJson.write(in));
+        }
+        List<Alert> out = alerts.readValuesToList();
+        assertEquals(2, out.size(), "the opening alert and its escalation: " + out);
+        Alert drift = out.get(0);
+        Alert tipping = out.get(1);
+        assertEquals(AlertType.DRIFT, drift.type());
+        assertFalse(drift.escalation());
+        assertEquals(AlertType.TIPPING, tipping.type());
+        assertTrue(tipping.escalation());
+        assertEquals("DRIFT", tipping.evidence().get(Alert.ESCALATED_FROM));
+        assertEquals(drift.evidence().get("episode"), tipping.evidence().get("episode"));
+        assertEquals("paid-violation-cusum", tipping.detector());
+        assertNotEquals(drift.alertId(), tipping.alertId());
+        int trigger = Integer.parseInt(tipping.triggerEventId().substring(3));
+        assertTrue(trigger > 70 && trigger < 80, "within a few paid violations, got " + trigger);
+        assertEquals(1.0, metrics.registry().get("ballast.alerts").tag("type", "TIPPING").counter().count());
+        assertEquals(1.0, metrics.registry().get("ballast.alerts").tag("type", "DRIFT").counter().count());
     }
 
     /**
