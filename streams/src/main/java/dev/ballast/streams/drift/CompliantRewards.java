@@ -61,6 +61,15 @@ public final class CompliantRewards {
         return false;
     }
 
+    /**
+     * Whether {@code reward} lies where a glitch would, by the rule compliant rewards are kept by:
+     * an order of magnitude off the rewards kept so far. False until they can tell.
+     */
+    boolean wouldBeGlitch(double reward) {
+        return stats.count() >= MIN_JUDGED
+                && Math.abs(reward - stats.mean()) > reach(stats.mean(), Math.sqrt(stats.variance()));
+    }
+
     /** The statistics of the rewards kept. */
     public RewardStats stats() {
         return stats;

@@ -229,6 +229,32 @@ class RewardDetectionTest {
         assertTrue(escalated >= 15, escalated + " of 40 escalated");
     }
 
+    /**
+     * Abrupt drift with no pay in it, alerted as DRIFT; from 30 events after the change every other
+     * violation is logged with a reward a hundred thousand times the usual (a broken logger): such
+     * rewards are no evidence of pay, so the episode is not escalated.
+     */
+    @Test
+    void violationRewardsAnOrderOfMagnitudeOffDoNotEscalate() {
+        int drift = 0;
+        for (long seed = 1; seed <= 20; seed++) {
+            List<Event> events = new ArrayList<>(stream(seed, 200, 400, 0.03, 0.6, 1, 10, true));
+            for (int i = 230; i < events.size(); i += 2) {
+                if (events.get(i).violation()) {
+                    events.set(i, new Event(true, 1e6));
+                }
+            }
+            List<Object[]> alerts = run(withReward(1e6), events);
+            assertTrue((long) alerts.get(0)[0] < 230, "opened before the broken rewards, seed " + seed);
+            // The Welch test of TippingRule can type an opening TIPPING by chance (see above).
+            if (((Detection) alerts.get(0)[1]).type() == AlertType.DRIFT) {
+                drift++;
+                assertTrue(alerts.stream().noneMatch(a -> ((Detection) a[1]).escalation() != null), "seed " + seed);
+            }
+        }
+        assertTrue(drift >= 15, drift + " of 20 opened as DRIFT");
+    }
+
     @Test
     void stateWrittenBeforeThePaidStatisticStillDecodes() {
         ByteBuffer v1 = ByteBuffer.allocate(AgentStateCodec.SIZE_V1);
