@@ -1,5 +1,6 @@
 package dev.ballast.streams.metrics;
 
+import dev.ballast.events.Alert;
 import dev.ballast.events.AlertType;
 import dev.ballast.events.EventJson;
 import dev.ballast.events.GateDecision;
@@ -37,6 +38,7 @@ public final class BallastMetrics {
     private final Map<String, Counter> policiesLate = new ConcurrentHashMap<>();
     private final Counter untrackedGroupSignals;
     private final Counter rewardsLeftOut;
+    private final Counter alertEscalations;
     private final Map<AlertType, Counter> alerts = new EnumMap<>(AlertType.class);
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<GateDecision.Decision, Counter> gateDecisions = new EnumMap<>(GateDecision.Decision.class);
@@ -75,6 +77,10 @@ public final class BallastMetrics {
         this.rewardsLeftOut = Counter.builder("ballast.rewards.left.out")
                 .description("Compliant rewards left out of their agent's reward statistics as glitches (an order of "
                         + "magnitude off the agent's usual pay); the interactions are judged as usual")
+                .register(registry);
+        this.alertEscalations = Counter.builder("ballast.alert.escalations")
+                .description("TIPPING alerts that escalate an episode first alerted as DRIFT (counted in "
+                        + "ballast.alerts too)")
                 .register(registry);
         this.untrackedGroupSignals = Counter.builder("ballast.diffusion.untracked.signals")
                 .description("Group signals of agents beyond diffusion.max.agents in their group (counted, not tracked)")
@@ -151,9 +157,15 @@ public final class BallastMetrics {
         return (long) rewardsLeftOut.count();
     }
 
-    /** Counts an alert and its latency: {@code latencyMs} from its triggering record's timestamp. */
-    public void alert(AlertType type, long latencyMs) {
-        alerts.get(type).increment();
+    /**
+     * Counts an alert, whether it escalates an episode, and its latency: {@code latencyMs} from its
+     * triggering record's timestamp.
+     */
+    public void alert(Alert alert, long latencyMs) {
+        alerts.get(alert.type()).increment();
+        if (alert.escalation()) {
+            alertEscalations.increment();
+        }
         alertLatency.record(Math.max(0, latencyMs), TimeUnit.MILLISECONDS);
     }
 

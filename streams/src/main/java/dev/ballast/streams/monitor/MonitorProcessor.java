@@ -142,7 +142,7 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
                 metrics.rewardLeftOut();
             }
             outcome.alert().ifPresent(alert -> {
-                metrics.alert(alert.type(), context.currentSystemTimeMs() - record.timestamp());
+                metrics.alert(alert, context.currentSystemTimeMs() - record.timestamp());
                 context.forward(new Record<>(agentId, new MonitorOutput.OfAlert(alert), record.timestamp()));
             });
             outcome.groupSignal().ifPresent(signal -> context.forward(

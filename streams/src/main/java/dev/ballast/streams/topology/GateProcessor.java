@@ -174,7 +174,7 @@ final class GateProcessor implements Processor<String, GateInput, String, GateOu
         metrics.gateDecision(decision);
         context.forward(new Record<>(decision.sampleId(), new GateOutput.OfDecision(decision), recordTimestamp));
         surge.observe(state, decision, at).ifPresent(alert -> {
-            metrics.alert(alert.type(), context.currentSystemTimeMs() - recordTimestamp);
+            metrics.alert(alert, context.currentSystemTimeMs() - recordTimestamp);
             context.forward(new Record<>(dataset, new GateOutput.OfAlert(alert), recordTimestamp));
         });
         surges.put(dataset, AgentStateCodec.encode(state));

@@ -202,7 +202,7 @@ public final class GroupProcessor implements Processor<String, GroupFeed, String
     private void judge(GroupSignal signal) {
         long at = signal.timestamp().toEpochMilli();
         monitor.observe(store, signal).ifPresent(alert -> {
-            metrics.alert(alert.type(), context.currentSystemTimeMs() - at);
+            metrics.alert(alert, context.currentSystemTimeMs() - at);
             context.forward(new Record<>(alert.groupId(), alert, at));
         });
     }

@@ -144,7 +144,8 @@ class MonitorTopologyTest {
     /**
      * An agent starts breaking a rule for no more pay than complying (DRIFT); a few events into the
      * episode its violations start to pay double. The escalation reaches the alerts topic as a
-     * second alert of the same episode, with its own id, and counts as a TIPPING alert.
+     * second alert of the same episode, with its own id, and counts as a TIPPING alert and as an
+     * escalation.
      */
     @Test
     void aDriftEpisodeWhoseViolationsStartToPayIsEscalatedToTipping() {
@@ -172,6 +173,7 @@ class MonitorTopologyTest {
         assertTrue(trigger > 70 && trigger < 80, "within a few paid violations, got " + trigger);
         assertEquals(1.0, metrics.registry().get("ballast.alerts").tag("type", "TIPPING").counter().count());
         assertEquals(1.0, metrics.registry().get("ballast.alerts").tag("type", "DRIFT").counter().count());
+        assertEquals(1.0, metrics.registry().get("ballast.alert.escalations").counter().count());
     }
 
     /**
