@@ -3,11 +3,14 @@ package dev.ballast.streams.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.events.Alert;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.drift.AgentMonitor;
+import dev.ballast.streams.sim.Range;
 import dev.ballast.streams.sim.Scenario;
 import dev.ballast.streams.sim.ScenarioSpec;
 import dev.ballast.streams.sim.Simulator;
+import dev.ballast.streams.sim.TippingSpec;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * seeds: tipping recall at least 0.95, typed TIPPING, with median delay at most 12 events; abrupt
  * drift median at most 15 (the issue's acceptance figures); at most one false alarm per 100,000
  * events of stable agents; no alert before a change; and the paid-violation statistic earning its
- * place (without it, tipping is caught later on every seed).
+ * place (without it, tipping is caught later on every seed). Tipping that pays little is still
+ * typed TIPPING, by the escalation of the DRIFT episodes it first opens.
  */
 class DetectionQualityTest {
 
@@ -47,6 +51,27 @@ class DetectionQualityTest {
                 .kinds().get("TIPPING").medianDelay();
         assertTrue(tipping.medianDelay() < rateOnlyDelay, "median " + tipping.medianDelay() + " with rewards, "
                 + rateOnlyDelay + " on the violation rate alone");
+    }
+
+    /**
+     * Violations that pay only 1.1-1.2 times the compliant reward, within the reward's own noise:
+     * the rate statistic often fires before the reward evidence is clear, and the first alert says
+     * DRIFT. The escalation re-types those episodes, so the tipping agents are still typed TIPPING.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {404, 505})
+    void tippingThatPaysLittleIsTypedTippingByItsEscalation(long seed) {
+        TippingSpec lowPay = new TippingSpec(TippingSpec.DEFAULT.onsetRise(), TippingSpec.DEFAULT.growth(),
+                TippingSpec.DEFAULT.reinforcement(), new Range(1.1, 1.2), TippingSpec.DEFAULT.baseReward());
+        Scenario s = new Simulator(ScenarioSpec.defaults(250, 400, seed).withTipping(lowPay)).generate();
+        OfflineRun.Result r = OfflineRun.run(s.policyLines(), s.interactionLines(),
+                new AgentMonitor(BallastConfig.defaults().monitorSettings()), BallastConfig.defaults().diffusion());
+        DetectionScore score = new DetectionScorer(s.truth(), r.positions()).score(r.alerts());
+        DetectionScore.KindScore tipping = score.kinds().get("TIPPING");
+        long escalations = r.alerts().stream().filter(Alert::escalation).count();
+        assertTrue(escalations > 0, "some tipping agents alerted as DRIFT first");
+        assertTrue(tipping.typedRecall() >= 0.95, "tipping " + tipping);
+        assertTrue(score.kinds().get("DRIFT").typedRecall() >= 0.9, "drift agents stay DRIFT " + score.kinds().get("DRIFT"));
     }
 
     private static Properties props(String key, String value) {
