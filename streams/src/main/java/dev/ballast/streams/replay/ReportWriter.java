@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Renders {@code report.html}: the run's figures, alerts over event time by type, detection
@@ -165,18 +166,26 @@ public final class ReportWriter {
             return "";
         }
         StringBuilder h = new StringBuilder("<h2>Flagged agents</h2><p>Violation rate over each agent's own events "
-                + "(mean of the last " + RATE_WINDOW + "), the change point its detector estimated (dashed) and the "
-                + "alert (red). The first " + PLOTTED_AGENTS + " agents alerted for TIPPING or DRIFT.</p>");
+                + "(mean of the last " + RATE_WINDOW + "), the change point its detector estimated (dashed), the "
+                + "alert, and the escalation to TIPPING where a DRIFT episode got one. The first " + PLOTTED_AGENTS
+                + " agents alerted for TIPPING or DRIFT.</p>");
         result.agentViolations().forEach((agentId, flags) -> {
-            Alert alert = result.alerts().stream().filter(a -> agentId.equals(a.agentId())
+            Alert alert = result.alerts().stream().filter(a -> agentId.equals(a.agentId()) && !a.escalation()
                     && (a.type() == AlertType.TIPPING || a.type() == AlertType.DRIFT)).findFirst().orElse(null);
+            Alert escalation = alert == null ? null : result.alerts().stream().filter(a -> agentId.equals(a.agentId())
+                    && a.escalation() && Objects.equals(String.valueOf(a.evidence().get("episode")),
+                    String.valueOf(alert.evidence() == null ? null : alert.evidence().get("episode"))))
+                    .findFirst().orElse(null);
             h.append("<div style=\"display:inline-block;margin:0 1em 1em 0\">").append(agentPlot(agentId, flags, alert,
-                    alert == null ? -1 : result.positions().position(alert.triggerEventId()))).append("</div>");
+                    alert == null ? -1 : result.positions().position(alert.triggerEventId()),
+                    escalation == null ? -1 : result.positions().position(escalation.triggerEventId())))
+                    .append("</div>");
         });
         return h.toString();
     }
 
-    private static String agentPlot(String agentId, boolean[] flags, Alert alert, long alertAt) {
+    /** One agent's plot; {@code escalatedAt} is the event of its episode's escalation to TIPPING, or -1. */
+    static String agentPlot(String agentId, boolean[] flags, Alert alert, long alertAt, long escalatedAt) {
         int w = 420;
         int hgt = 120;
         int left = 40;
@@ -186,7 +195,8 @@ public final class ReportWriter {
                 + "height=\"%d\" role=\"img\"><title>%s violation rate</title>", w + left + 10, hgt + top + 40,
                 escape(agentId)));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"14\" font-size=\"12\" font-weight=\"bold\">%s%s</text>",
-                left, escape(agentId), alert == null ? "" : " (" + alert.type() + ")"));
+                left, escape(agentId), alert == null ? "" : " (" + alert.type()
+                        + (escalatedAt >= 0 ? ", then " + AlertType.TIPPING : "") + ")"));
         axes(svg, left, top, w, hgt, "agent's events", "violation rate", "0", Integer.toString(flags.length), "0", "1");
         StringBuilder points = new StringBuilder();
         int inWindow = 0;
@@ -211,6 +221,12 @@ public final class ReportWriter {
             svg.append(String.format(Locale.ROOT, "<line class=\"alert-marker\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" "
                     + "y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"><title>%s alert at event %d</title></line>", x, x, top,
                     top + hgt, COLOURS.get(alert.type()), alert.type(), alertAt));
+        }
+        if (escalatedAt >= 0) {
+            double x = left + (double) escalatedAt * w / n;
+            svg.append(String.format(Locale.ROOT, "<line class=\"alert-marker escalation\" x1=\"%.1f\" x2=\"%.1f\" "
+                    + "y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"><title>escalated to TIPPING at event %d"
+                    + "</title></line>", x, x, top, top + hgt, COLOURS.get(AlertType.TIPPING), escalatedAt));
         }
         return svg.append("</svg>").toString();
     }
