@@ -74,8 +74,9 @@ public final class AgentMonitor {
             // A violation paid an order of magnitude off the agent's usual pay is as likely a logging
             // error as pay: with half of all rewards logged at random, 5 of 25 drift agents were
             // escalated on such rewards.
-            boolean judged = paid != null && !(violation && state.complianceRewards.wouldBeGlitch(reward));
-            Optional<Detection> escalation = state.mayEscalate && judged ? escalate(state, paid) : Optional.empty();
+            boolean judged = state.mayEscalate && paid != null
+                    && !(violation && state.complianceRewards.wouldBeGlitch(reward));
+            Optional<Detection> escalation = judged ? escalate(state, paid) : Optional.empty();
             observeRecovery(state, design, violation, paid);
             return escalation;
         }
