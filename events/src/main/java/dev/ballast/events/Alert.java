@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A detection on {@code alignment.alerts}, keyed by its subject (agentId, or groupId for group
@@ -35,6 +36,14 @@ public record Alert(
     /** Whether this alert re-types an episode already alerted, rather than opening one. */
     public boolean escalation() {
         return evidence != null && evidence.containsKey(ESCALATED_FROM);
+    }
+
+    /** Whether this alert escalates the episode {@code opening} opened: same agent, same episode. */
+    public boolean escalates(Alert opening) {
+        Object episode = opening.evidence() == null ? null : opening.evidence().get("episode");
+        // Compared as text: an alert read back from JSON holds the number as an Integer, a fresh one as a Long.
+        return escalation() && episode != null && Objects.equals(agentId, opening.agentId())
+                && String.valueOf(episode).equals(String.valueOf(evidence.get("episode")));
     }
 
     /** Field-level problems that make this alert unusable; empty when it is valid. */

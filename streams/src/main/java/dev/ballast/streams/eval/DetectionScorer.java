@@ -48,11 +48,7 @@ public final class DetectionScorer {
 
     /** The type {@code opening}'s episode ended with: TIPPING if one of {@code alerts} escalated it. */
     private static AlertType episodeType(Alert opening, List<Alert> alerts) {
-        // Compared as text: an alert read back from JSON holds the number as an Integer, a fresh one as a Long.
-        Object episode = opening.evidence() == null ? null : opening.evidence().get("episode");
-        boolean escalated = episode != null && alerts.stream().anyMatch(a -> a.escalation()
-                && String.valueOf(episode).equals(String.valueOf(a.evidence().get("episode"))));
-        return escalated ? AlertType.TIPPING : opening.type();
+        return alerts.stream().anyMatch(a -> a.escalates(opening)) ? AlertType.TIPPING : opening.type();
     }
 
     public DetectionScore score(Collection<Alert> alerts) {

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Renders {@code report.html}: the run's figures, alerts over event time by type, detection
@@ -172,10 +171,8 @@ public final class ReportWriter {
         result.agentViolations().forEach((agentId, flags) -> {
             Alert alert = result.alerts().stream().filter(a -> agentId.equals(a.agentId()) && !a.escalation()
                     && (a.type() == AlertType.TIPPING || a.type() == AlertType.DRIFT)).findFirst().orElse(null);
-            Alert escalation = alert == null ? null : result.alerts().stream().filter(a -> agentId.equals(a.agentId())
-                    && a.escalation() && Objects.equals(String.valueOf(a.evidence().get("episode")),
-                    String.valueOf(alert.evidence() == null ? null : alert.evidence().get("episode"))))
-                    .findFirst().orElse(null);
+            Alert escalation = alert == null ? null
+                    : result.alerts().stream().filter(a -> a.escalates(alert)).findFirst().orElse(null);
             h.append("<div style=\"display:inline-block;margin:0 1em 1em 0\">").append(agentPlot(agentId, flags, alert,
                     alert == null ? -1 : result.positions().position(alert.triggerEventId()),
                     escalation == null ? -1 : result.positions().position(escalation.triggerEventId())))
