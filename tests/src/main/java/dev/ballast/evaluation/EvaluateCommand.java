@@ -24,8 +24,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,8 +48,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** Heap one judged event takes in {@link AgentStreams}: 172 bytes measured, on 600,000 interactions of 4,000 agents. */
     static final long BYTES_PER_EVENT = 200;
 
-    @Option(names = "--input", required = true, paramLabel = "DIR", description = "Replay input directory (policies.jsonl, interactions.jsonl).")
-    Path input;
+    @Option(names = "--input", required = true, arity = "1..*", paramLabel = "DIR",
+            description = {"Replay input directory (policies.jsonl, interactions.jsonl).",
+                    "Several (--input A B C): each is evaluated against its own truth.json into a directory of its own "
+                            + "under --out, then summary.md sets them side by side and pools their agents."})
+    List<Path> inputs;
 
     @Option(names = "--truth", paramLabel = "FILE", description = "Ground truth (default: truth.json in the input directory).")
     Path truth;
@@ -82,30 +89,117 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "(%,.0f events): every detector is held to 0 alarms on too few events to say much; give at least "
                     + "a few times the budget%n", calibrationEvents, settings.falseAlarmBudgetEvents());
         }
+        if (inputs.size() == 1) {
+            Outcome outcome = evaluate(settings, inputs.get(0), truth, alerts, out);
+            System.out.println();
+            System.out.print(EvaluationReport.markdown(outcome.results(), outcome.calibration()));
+            if (outcome.tipping() != null) {
+                System.out.printf(Locale.ROOT, "%nTipping agents Ballast typed TIPPING (at the first alert of the episode, "
+                        + "or by its escalation from DRIFT): %s.%n", ReportWriter.fmt(outcome.tipping().typedRecall()));
+            }
+            if (outcome.diffusion() != null) {
+                DiffusionScore d = outcome.diffusion();
+                System.out.printf(Locale.ROOT, "Diffusion (Ballast only): %d/%d contagious groups, %d before half turned, "
+                        + "patient zero %d, %d alerts on %d control groups.%n", d.detected(), d.contagiousGroups(),
+                        d.detectedBeforeHalf(), d.patientZeroCorrect(), d.controlAlerts(), d.controlGroups());
+            }
+            System.out.println("\nwritten: " + out.resolve("evaluation.json") + ", evaluation.md, evaluation.html");
+            return 0;
+        }
+        if (truth != null || alerts != null) {
+            throw new IllegalArgumentException("--truth and --alerts name one input's files: give them with a single "
+                    + "--input, or give several inputs without them (each is then replayed and scored against the "
+                    + "truth.json in its own directory)");
+        }
+        Map<Path, String> names = directoryNames(inputs);
+        // Checked for all before the first replay, so that a mistyped last directory does not end a long run.
+        for (Path input : inputs) {
+            requireEvaluable(input, input.resolve(ScenarioFiles.TRUTH), ReplayInputs.read(input));
+        }
+        List<EvaluationSummary.Input> done = new ArrayList<>();
+        for (Path input : inputs) {
+            String name = names.get(input);
+            System.err.printf(Locale.ROOT, "evaluate: input %d of %d: %s (into %s)%n", done.size() + 1, inputs.size(),
+                    input, out.resolve(name));
+            Outcome outcome = evaluate(settings, input, null, null, out.resolve(name));
+            done.add(new EvaluationSummary.Input(name, outcome.results(), outcome.calibration().allowedAlarms(),
+                    outcome.diffusion()));
+        }
+        EvaluationSummary summary = new EvaluationSummary(done);
+        summary.write(out);
+        System.out.println();
+        System.out.print(summary.markdown());
+        System.out.println("\nwritten: " + out.resolve("summary.md") + ", summary.json, and each input's evaluation in "
+                + out + "/<input>/");
+        return 0;
+    }
+
+    /** One input's evaluation, as written to its output directory. */
+    private record Outcome(List<DetectorResult> results, Calibration calibration, DiffusionScore diffusion,
+                           DetectionScore.KindScore tipping) {
+    }
+
+    /**
+     * Each input's directory under the output: its own name, numbered where two inputs share one
+     * ({@code logs/day1/in} and {@code logs/day2/in} become {@code in} and {@code in-2}).
+     */
+    static Map<Path, String> directoryNames(List<Path> inputs) {
+        Map<Path, String> names = new LinkedHashMap<>();
+        Set<String> taken = new HashSet<>();
+        for (Path input : inputs) {
+            if (names.containsKey(input)) {
+                throw new IllegalArgumentException("--input " + input + " is given twice");
+            }
+            Path file = input.toAbsolutePath().normalize().getFileName();
+            String base = file == null ? "input" : file.toString();
+            String name = base;
+            for (int n = 2; !taken.add(name); n++) {
+                name = base + "-" + n;
+            }
+            names.put(input, name);
+        }
+        return names;
+    }
+
+    /** Refuses an input that cannot be evaluated, before anything about it runs. */
+    private static void requireEvaluable(Path input, Path truthFile, ReplayInputs inputs) {
+        if (!Files.isRegularFile(truthFile)) {
+            throw new IllegalArgumentException("no ground truth at " + truthFile + "; pass --truth FILE (format: README, "
+                    + "\"Ground truth\")");
+        }
+        if (!inputs.has(ReplayInputs.INTERACTIONS)) {
+            throw new IllegalArgumentException(noInteractions(input));
+        }
+    }
+
+    private static String noInteractions(Path input) {
+        return "no interactions to evaluate in " + input + " (" + ReplayInputs.INTERACTIONS
+                + ", plain or gzipped, with at least one valid record)";
+    }
+
+    private Outcome evaluate(BallastConfig settings, Path input, Path truthGiven, Path alertsFile, Path outDir)
+            throws IOException {
         ReplayInputs inputs = ReplayInputs.read(input);
         inputs.reportIgnored("evaluate", System.err);
-        Path truthFile = truth != null ? truth : input.resolve(ScenarioFiles.TRUTH);
-        if (!Files.isRegularFile(truthFile)) {
-            throw new IllegalArgumentException("no ground truth at " + truthFile + "; pass --truth FILE (format: README, \"Ground truth\")");
-        }
+        Path truthFile = truthGiven != null ? truthGiven : input.resolve(ScenarioFiles.TRUTH);
+        requireEvaluable(input, truthFile, inputs);
         GroundTruth groundTruth = ScenarioFiles.readTruth(truthFile);
         // Checked before the replay, which would otherwise run for nothing.
-        requireHeap(inputs.has(ReplayInputs.INTERACTIONS) ? inputs.files().get(ReplayInputs.INTERACTIONS).records() : 0,
-                Runtime.getRuntime().maxMemory());
+        requireHeap(inputs.files().get(ReplayInputs.INTERACTIONS).records(), Runtime.getRuntime().maxMemory());
         AgentStreams streams = AgentStreams.of(inputs, settings.maxRecordBytes());
         int length = streams.byAgent.values().stream().mapToInt(List::size).max().orElse(0);
         if (length == 0) {
-            throw new IllegalArgumentException("no interactions to evaluate in " + input + " (" + ReplayInputs.INTERACTIONS
-                    + ", plain or gzipped, with at least one valid record)");
+            throw new IllegalArgumentException(noInteractions(input));
         }
         if (length <= settings.warmupEvents()) {
-            throw new IllegalArgumentException("the longest agent's stream (" + length + " events) is no longer than the "
-                    + "warm-up (drift.warmup.events " + settings.warmupEvents() + "); nothing to evaluate");
+            throw new IllegalArgumentException("the longest agent's stream in " + input + " (" + length + " events) is no "
+                    + "longer than the warm-up (drift.warmup.events " + settings.warmupEvents() + "); nothing to evaluate");
         }
-        List<Alert> ballastAlerts = alerts != null ? readAlerts(alerts) : replay(settings, inputs, groundTruth);
+        List<Alert> ballastAlerts = alertsFile != null ? readAlerts(alertsFile)
+                : replay(settings, inputs, groundTruth, outDir);
         List<Alert> agentAlerts = ballastAlerts.stream().filter(AgentStreams::isAgentAlert).toList();
-        if (alerts != null) {
-            checkRaisedByInput(agentAlerts, streams);
+        if (alertsFile != null) {
+            checkRaisedByInput(agentAlerts, streams, alertsFile, input);
         }
 
         InControlRates inControl = InControlRates.of(streams, groundTruth, settings.warmupEvents());
@@ -122,7 +216,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         String ballastDetectors = monitorSettings.detector().name()
                 + (monitorSettings.moderate() == null ? "" : " + " + MonitorSettings.MODERATE_RISE)
                 + (monitorSettings.reward() == null ? "" : " + " + RewardDetection.NAME);
-        results.add(DetectorResult.of("Ballast", ballastDetectors + ", budget "
+        results.add(DetectorResult.of(EvaluationSummary.BALLAST, ballastDetectors + ", budget "
                 + String.format(Locale.ROOT, "%.0f", settings.falseAlarmBudgetEvents()), ballastCalibration, ballastScore));
         boolean agentsInTruth = groundTruth.agents() != null && !groundTruth.agents().isEmpty();
         if (!agentsInTruth) {
@@ -143,22 +237,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         DiffusionScore diffusion = groundTruth.groups() == null || groundTruth.groups().isEmpty() ? null
                 : new DiffusionScorer(groundTruth).score(ballastAlerts);
         DetectionScore.KindScore tipping = ballastScore.kinds().get("TIPPING");
-        EvaluationReport.write(out, results, calibration, diffusion, tipping == null ? Double.NaN : tipping.typedRecall());
-        System.out.println();
-        System.out.print(EvaluationReport.markdown(results, calibration));
-        if (tipping != null) {
-            System.out.printf(Locale.ROOT, "%nTipping agents Ballast typed TIPPING (at the first alert of the episode, or by its "
-                    + "escalation from DRIFT): %s.%n",
-                    ReportWriter.fmt(tipping.typedRecall()));
-        }
-        if (diffusion != null) {
-            System.out.printf(Locale.ROOT, "Diffusion (Ballast only): %d/%d contagious groups, %d before half turned, "
-                    + "patient zero %d, %d alerts on %d control groups.%n", diffusion.detected(), diffusion.contagiousGroups(),
-                    diffusion.detectedBeforeHalf(), diffusion.patientZeroCorrect(), diffusion.controlAlerts(),
-                    diffusion.controlGroups());
-        }
-        System.out.println("\nwritten: " + out.resolve("evaluation.json") + ", evaluation.md, evaluation.html");
-        return 0;
+        EvaluationReport.write(outDir, results, calibration, diffusion, tipping == null ? Double.NaN : tipping.typedRecall());
+        return new Outcome(results, calibration, diffusion, tipping);
     }
 
     /**
@@ -176,12 +256,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    private List<Alert> replay(BallastConfig settings, ReplayInputs inputs, GroundTruth groundTruth) {
+    private static List<Alert> replay(BallastConfig settings, ReplayInputs inputs, GroundTruth groundTruth, Path outDir) {
         ReplayRunner.Result result = new ReplayRunner(settings, System.err)
                 .run(inputs, new BallastMetrics(new SimpleMeterRegistry()));
         DiffusionScore diffusion = groundTruth.groups() == null || groundTruth.groups().isEmpty() ? null
                 : new DiffusionScorer(groundTruth).score(result.alerts());
-        ReplayOutputs.write(out, result, null, diffusion, null, null);
+        ReplayOutputs.write(outDir, result, null, diffusion, null, null);
         return result.alerts();
     }
 
@@ -189,7 +269,7 @@ public final class EvaluateCommand implements Callable<Integer> {
      * Refuses alerts of which none was raised by an event of the input (an alerts.jsonl of another
      * replay, scored as if it were this one's, gave figures for nothing), and warns of a few.
      */
-    private void checkRaisedByInput(List<Alert> agentAlerts, AgentStreams streams) {
+    private static void checkRaisedByInput(List<Alert> agentAlerts, AgentStreams streams, Path alerts, Path input) {
         long elsewhere = streams.raisedElsewhere(agentAlerts);
         String what = String.format(Locale.ROOT, "%,d of the %,d agent alerts in %s were not raised by an event of %s "
                 + "(none with their trigger event's id and time, or it complied)", elsewhere, agentAlerts.size(), alerts,

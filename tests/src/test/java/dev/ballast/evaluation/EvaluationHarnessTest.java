@@ -168,7 +168,7 @@ class EvaluationHarnessTest {
         ScenarioFiles.write(s, input);
         Files.delete(input.resolve("interactions.jsonl"));
         EvaluateCommand command = new EvaluateCommand();
-        command.input = input;
+        command.inputs = List.of(input);
         command.out = dir.resolve("out");
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 command::call);
@@ -206,7 +206,7 @@ class EvaluationHarnessTest {
     @Test
     void aCalibrationOfNoEventsIsRefused(@TempDir Path dir) {
         EvaluateCommand command = new EvaluateCommand();
-        command.input = dir;
+        command.inputs = List.of(dir);
         command.calibrationEvents = 0;
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 command::call);
@@ -223,7 +223,7 @@ class EvaluationHarnessTest {
         Path input = dir.resolve("in");
         ScenarioFiles.write(new Simulator(ScenarioSpec.defaults(20, 300, 13)).generate(), input);
         EvaluateCommand command = new EvaluateCommand();
-        command.input = input;
+        command.inputs = List.of(input);
         command.alerts = alerts;
         command.out = dir.resolve("out");
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
@@ -245,6 +245,60 @@ class EvaluationHarnessTest {
         String json = Files.readString(out.resolve("evaluation.json"));
         assertFalse(json.contains("MOA"), "no MOA detector calibrated for nothing: " + json);
         assertTrue(json.contains("\"contagiousGroups\" : 2"), json);
+    }
+
+    /**
+     * Several inputs through the command as a user runs it: each replayed and evaluated into its own
+     * directory, then compared and pooled; the pooled agents are the inputs' agents together.
+     */
+    @Test
+    void severalInputsAreEvaluatedEachIntoItsOwnDirectoryAndPooled(@TempDir Path dir) throws Exception {
+        Path first = dir.resolve("seed-13");
+        Path second = dir.resolve("seed-14");
+        // Agents only: the gate's and triage's inputs would add a model to train and nothing to this comparison.
+        for (int seed : new int[] {13, 14}) {
+            Scenario s = new Simulator(ScenarioSpec.defaults(20, 300, seed)).generate();
+            ScenarioFiles.write(new Scenario(s.policyLines(), s.interactionLines(), List.of(), List.of(), s.truth()),
+                    seed == 13 ? first : second);
+        }
+        Path out = dir.resolve("out");
+        int exit = new CommandLine(new EvaluateCommand()).execute("--input", first.toString(), second.toString(),
+                "--out", out.toString(), "--calibration-events", "200000");
+        assertEquals(0, exit);
+        com.fasterxml.jackson.databind.JsonNode one = EventJson.LENIENT.readTree(out.resolve("seed-13/evaluation.json").toFile());
+        com.fasterxml.jackson.databind.JsonNode two = EventJson.LENIENT.readTree(out.resolve("seed-14/evaluation.json").toFile());
+        com.fasterxml.jackson.databind.JsonNode summary = EventJson.LENIENT.readTree(out.resolve("summary.json").toFile());
+        assertTrue(Files.isRegularFile(out.resolve("seed-13/alerts.jsonl")), "each input's replay outputs in its directory");
+        int agents = 0;
+        for (com.fasterxml.jackson.databind.JsonNode evaluation : List.of(one, two)) {
+            agents += evaluation.path("detectors").get(0).path("score").path("kinds").path("TIPPING").path("agents").asInt();
+        }
+        com.fasterxml.jackson.databind.JsonNode pooledBallast = summary.path("pooled").get(0);
+        assertEquals("Ballast", pooledBallast.path("detector").asText());
+        assertTrue(agents > 0);
+        assertEquals(agents, pooledBallast.path("score").path("kinds").path("TIPPING").path("agents").asInt());
+        assertEquals(5, summary.path("pooled").size(), "Ballast and MOA's four detectors");
+        String md = Files.readString(out.resolve("summary.md"));
+        assertTrue(md.contains("| seed-13 | ") && md.contains("| seed-14 | ") && md.contains("| **all 2 pooled** | "), md);
+    }
+
+    @Test
+    void severalInputsAreCheckedBeforeAnyRunsAndTakeNoSingleTruthOrAlerts(@TempDir Path dir) throws Exception {
+        Path first = dir.resolve("a");
+        Path second = dir.resolve("b");
+        ScenarioFiles.write(new Simulator(ScenarioSpec.defaults(3, 100, 13)).generate(), first);
+        ScenarioFiles.write(new Simulator(ScenarioSpec.defaults(3, 100, 14)).generate(), second);
+        Files.delete(second.resolve(ScenarioFiles.TRUTH));
+        EvaluateCommand command = new EvaluateCommand();
+        command.inputs = List.of(first, second);
+        command.out = dir.resolve("out");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                command::call);
+        assertTrue(e.getMessage().startsWith("no ground truth at " + second.resolve(ScenarioFiles.TRUTH)), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("out")), "the first input was not run for nothing");
+        command.alerts = dir.resolve("alerts.jsonl");
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, command::call);
+        assertTrue(e.getMessage().startsWith("--truth and --alerts name one input's files"), e.getMessage());
     }
 
     /**

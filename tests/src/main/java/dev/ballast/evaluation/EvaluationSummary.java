@@ -1,0 +1,231 @@
+package dev.ballast.evaluation;
+
+import dev.ballast.events.EventJson;
+import dev.ballast.streams.eval.DetectionScore;
+import dev.ballast.streams.eval.DetectionScorer;
+import dev.ballast.streams.eval.DiffusionScore;
+import dev.ballast.streams.replay.ReportWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Several inputs, each evaluated on its own (its own truth, MOA calibrated on its own in-control
+ * agents), side by side and pooled. A median delay over the 25 or 50 agents of one kind in one log
+ * moves by a few events from one log to the next, so a figure that holds on every log and one that
+ * holds over all of their agents together are different claims: this shows both.
+ */
+final class EvaluationSummary {
+    /** One input's evaluation: its name (its directory under the output), the detectors' results and the alarms its calibration allowed. */
+    record Input(String name, List<DetectorResult> results, long allowedAlarms, DiffusionScore diffusion) {
+        Optional<DetectorResult> ballast() {
+            return results.stream().filter(r -> r.detector().equals(BALLAST)).findFirst();
+        }
+    }
+
+    /** One detector over every input's agents together. */
+    record Pooled(String detector, int inputs, int inputsWithinBudget, DetectionScore score) {
+    }
+
+    static final String BALLAST = "Ballast";
+    private final List<Input> inputs;
+
+    EvaluationSummary(List<Input> inputs) {
+        this.inputs = List.copyOf(inputs);
+    }
+
+    /** Every detector that ran on any input, in the order it first appears, pooled over the inputs it ran on. */
+    List<Pooled> pooled() {
+        Map<String, List<DetectorResult>> byDetector = new LinkedHashMap<>();
+        Map<String, Integer> withinBudget = new LinkedHashMap<>();
+        for (Input input : inputs) {
+            for (DetectorResult r : input.results()) {
+                byDetector.computeIfAbsent(r.detector(), d -> new ArrayList<>()).add(r);
+                withinBudget.merge(r.detector(), r.calibrationAlarms() <= input.allowedAlarms() ? 1 : 0, Integer::sum);
+            }
+        }
+        List<Pooled> out = new ArrayList<>();
+        byDetector.forEach((detector, results) -> out.add(new Pooled(detector, results.size(),
+                withinBudget.get(detector), pool(results.stream().map(DetectorResult::score).toList()))));
+        return out;
+    }
+
+    /** The scores of several inputs as one: counts summed, delays put together, rates and quantiles taken anew. */
+    static DetectionScore pool(List<DetectionScore> scores) {
+        Map<String, List<DetectionScore.KindScore>> byKind = new LinkedHashMap<>();
+        long stableEvents = 0;
+        long falseAlarms = 0;
+        long beforeChange = 0;
+        List<String> unplaced = new ArrayList<>();
+        for (DetectionScore s : scores) {
+            s.kinds().forEach((kind, k) -> byKind.computeIfAbsent(kind, x -> new ArrayList<>()).add(k));
+            stableEvents += s.stableEvents();
+            falseAlarms += s.falseAlarms();
+            beforeChange += s.alertsBeforeChange();
+            unplaced.addAll(s.unplacedChanges());
+        }
+        Map<String, DetectionScore.KindScore> kinds = new LinkedHashMap<>();
+        byKind.forEach((kind, parts) -> {
+            int agents = parts.stream().mapToInt(DetectionScore.KindScore::agents).sum();
+            int detected = parts.stream().mapToInt(DetectionScore.KindScore::detected).sum();
+            int typed = parts.stream().mapToInt(DetectionScore.KindScore::typedDetected).sum();
+            List<Long> delays = parts.stream().flatMap(k -> k.delays().stream()).toList();
+            // Unchanged agents have no recall (NaN in each input): pooled, they have none either.
+            boolean changed = parts.stream().noneMatch(k -> Double.isNaN(k.recall()));
+            kinds.put(kind, new DetectionScore.KindScore(agents, detected, typed,
+                    changed && agents > 0 ? (double) detected / agents : Double.NaN,
+                    changed && agents > 0 ? (double) typed / agents : Double.NaN,
+                    DetectionScorer.quantile(delays, 0.5), DetectionScorer.quantile(delays, 0.9), delays));
+        });
+        double per100k = stableEvents == 0 ? Double.NaN : falseAlarms * 100_000.0 / stableEvents;
+        return new DetectionScore(kinds, stableEvents, falseAlarms, per100k, beforeChange, List.copyOf(unplaced));
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "%d inputs, each evaluated against its own truth, with MOA's detectors "
+                + "calibrated on its own in-control agents (each input's evaluation.md has the details).%n%n", inputs.size()));
+        md.append("Per input: Ballast, and the quickest MOA detector that met the budget on that input.\n\n");
+        md.append("| input | TIPPING: Ballast median (p90), recall | typed TIPPING | TIPPING: quickest MOA | DRIFT: Ballast "
+                + "median (p90), recall | DRIFT: quickest MOA | POLICY_SENSITIVE: Ballast median, recall | Ballast false "
+                + "alarms (per 100k events of unchanged agents) | Ballast calibration alarms (allowed) |\n"
+                + "|---|---|---|---|---|---|---|---|---|\n");
+        for (Input input : inputs) {
+            input.ballast().ifPresent(b -> md.append(row(input.name(), b.score(), b.calibrationAlarms() + " ("
+                    + input.allowedAlarms() + ")", quickestMoa(input, "TIPPING"), quickestMoa(input, "DRIFT"))));
+        }
+        List<Pooled> pooled = pooled();
+        pooled.stream().filter(p -> p.detector().equals(BALLAST)).findFirst().ifPresent(b -> md.append(row(
+                "**all " + inputs.size() + " pooled**", b.score(), "-", pooledQuickestMoa(pooled, "TIPPING"),
+                pooledQuickestMoa(pooled, "DRIFT"))));
+        md.append("\nPooled: every detector over all inputs' agents together (MOA with each input's own calibrated "
+                + "setting).\n\n| detector | inputs where it met the budget | scenario | agents | recall | median delay "
+                + "| p90 delay | false alarms per 100k |\n|---|---|---|---|---|---|---|---|\n");
+        for (Pooled p : pooled) {
+            for (String kind : EvaluationReport.KINDS) {
+                DetectionScore.KindScore k = p.score().kinds().get(kind);
+                if (k != null) {
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s | %s |%n", p.detector(),
+                            p.detector().equals(BALLAST) ? "- (not tuned on it)" : p.inputsWithinBudget() + " of " + p.inputs(),
+                            kind, k.agents(), ReportWriter.fmt(k.recall()), ReportWriter.fmt(k.medianDelay()),
+                            ReportWriter.fmt(k.p90Delay()), per100k(p.score())));
+                }
+            }
+        }
+        if (inputs.stream().anyMatch(i -> i.diffusion() != null)) {
+            md.append("\nDiffusion (Ballast only).\n\n| input | contagious groups | detected | before half turned | "
+                    + "patient zero named | control groups | alerts on control groups |\n|---|---|---|---|---|---|---|\n");
+            List<DiffusionScore> scores = new ArrayList<>();
+            for (Input input : inputs) {
+                if (input.diffusion() != null) {
+                    md.append(diffusionRow(input.name(), input.diffusion()));
+                    scores.add(input.diffusion());
+                }
+            }
+            md.append(diffusionRow("**all pooled**", poolDiffusion(scores)));
+        }
+        return md.toString();
+    }
+
+    private static String row(String name, DetectionScore s, String calibration, String moaTipping, String moaDrift) {
+        DetectionScore.KindScore tipping = s.kinds().get("TIPPING");
+        DetectionScore.KindScore drift = s.kinds().get("DRIFT");
+        DetectionScore.KindScore sensitive = s.kinds().get("POLICY_SENSITIVE");
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", name, delays(tipping, true),
+                tipping == null ? "-" : ReportWriter.fmt(tipping.typedRecall()), moaTipping, delays(drift, true), moaDrift,
+                delays(sensitive, false), s.falseAlarms() + " (" + per100k(s) + ")", calibration);
+    }
+
+    private static String delays(DetectionScore.KindScore k, boolean p90) {
+        if (k == null) {
+            return "-";
+        }
+        return ReportWriter.fmt(k.medianDelay()) + (p90 ? " (" + ReportWriter.fmt(k.p90Delay()) + ")" : "") + ", "
+                + ReportWriter.fmt(k.recall());
+    }
+
+    /** The MOA detector with the lowest median delay on {@code kind} among those that met this input's budget. */
+    private static String quickestMoa(Input input, String kind) {
+        if (input.results().stream().noneMatch(r -> !r.detector().equals(BALLAST) && r.score().kinds().containsKey(kind))) {
+            return "-";
+        }
+        return input.results().stream()
+                .filter(r -> !r.detector().equals(BALLAST) && r.calibrationAlarms() <= input.allowedAlarms())
+                .filter(r -> r.score().kinds().containsKey(kind) && !r.score().kinds().get(kind).delays().isEmpty())
+                .min(Comparator.comparingDouble((DetectorResult r) -> r.score().kinds().get(kind).medianDelay())
+                        .thenComparing(r -> -r.score().kinds().get(kind).recall()))
+                .map(r -> moa(r.detector(), r.score().kinds().get(kind)))
+                .orElse("none met the budget");
+    }
+
+    /** Pooled, among the MOA detectors that met the budget on every input. */
+    private String pooledQuickestMoa(List<Pooled> pooled, String kind) {
+        if (pooled.stream().noneMatch(p -> !p.detector().equals(BALLAST) && p.score().kinds().containsKey(kind))) {
+            return "-";
+        }
+        return pooled.stream()
+                .filter(p -> !p.detector().equals(BALLAST) && p.inputsWithinBudget() == inputs.size())
+                .filter(p -> p.score().kinds().containsKey(kind) && !p.score().kinds().get(kind).delays().isEmpty())
+                .min(Comparator.comparingDouble((Pooled p) -> p.score().kinds().get(kind).medianDelay()))
+                .map(p -> moa(p.detector(), p.score().kinds().get(kind)))
+                .orElse("none met the budget on every input");
+    }
+
+    private static String moa(String detector, DetectionScore.KindScore k) {
+        return detector.replaceFirst("^MOA ", "") + " " + ReportWriter.fmt(k.medianDelay()) + ", "
+                + ReportWriter.fmt(k.recall());
+    }
+
+    private static String per100k(DetectionScore score) {
+        return Double.isNaN(score.falseAlarmsPer100k()) ? "-" : String.format(Locale.ROOT, "%.2f", score.falseAlarmsPer100k());
+    }
+
+    private static String diffusionRow(String name, DiffusionScore d) {
+        return String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d |%n", name, d.contagiousGroups(), d.detected(),
+                d.detectedBeforeHalf(), d.patientZeroCorrect(), d.controlGroups(), d.controlAlerts());
+    }
+
+    static DiffusionScore poolDiffusion(List<DiffusionScore> scores) {
+        return new DiffusionScore(scores.stream().mapToInt(DiffusionScore::contagiousGroups).sum(),
+                scores.stream().mapToInt(DiffusionScore::detected).sum(),
+                scores.stream().mapToInt(DiffusionScore::detectedBeforeHalf).sum(),
+                scores.stream().mapToInt(DiffusionScore::patientZeroCorrect).sum(),
+                scores.stream().mapToInt(DiffusionScore::controlGroups).sum(),
+                scores.stream().mapToInt(DiffusionScore::controlAlerts).sum(),
+                scores.stream().mapToInt(DiffusionScore::alertsBeforeOnset).sum(),
+                scores.stream().mapToInt(DiffusionScore::ungroupedAlerts).sum());
+    }
+
+    /** Writes {@code summary.md} and {@code summary.json} to {@code out}. */
+    void write(Path out) throws IOException {
+        Files.createDirectories(out);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("inputs", inputs.stream().map(i -> {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("name", i.name());
+            one.put("evaluation", i.name() + "/evaluation.json");
+            one.put("allowedAlarms", i.allowedAlarms());
+            i.ballast().ifPresent(b -> one.put("ballast", b));
+            if (i.diffusion() != null) {
+                one.put("diffusion", i.diffusion());
+            }
+            return one;
+        }).toList());
+        json.put("pooled", pooled());
+        List<DiffusionScore> diffusion = inputs.stream().map(Input::diffusion).filter(Objects::nonNull).toList();
+        if (!diffusion.isEmpty()) {
+            json.put("pooledDiffusion", poolDiffusion(diffusion));
+        }
+        Files.writeString(out.resolve("summary.json"),
+                EventJson.LENIENT.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+        Files.writeString(out.resolve("summary.md"), markdown());
+    }
+}
