@@ -123,6 +123,72 @@ class EventJsonTest {
         assertTrue(interaction(head + "\uD7FF\uD000\"}") instanceof Decoded.Ok, "ED 9F BF and ED 80 80 are characters");
     }
 
+    /**
+     * The scan skips eight bytes at a time where none can start a half pair; it must find what a
+     * byte-by-byte scan finds, at the same byte, wherever the bytes fall relative to the words.
+     */
+    @Test
+    void theWordAtATimeScanFindsWhatAByteByByteScanFinds() {
+        byte[] alphabet = {'\\', 'u', 'd', 'D', '8', '0', 'c', 'e', 'f', 'x', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x9F,
+                (byte) 0xB0, (byte) 0xC3};
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        int found = 0;
+        for (int n = 0; n < 200_000; n++) {
+            byte[] b = new byte[random.nextInt(40)];
+            // Mostly plain text, as records are, with the bytes that matter sprinkled in.
+            for (int i = 0; i < b.length; i++) {
+                b[i] = random.nextInt(4) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) ('a' + random.nextInt(20));
+            }
+            String expected = byteByByte(b);
+            assertEquals(expected, EventJson.halfSurrogatePair(b), () -> java.util.HexFormat.ofDelimiter(" ").formatHex(b));
+            found += expected == null ? 0 : 1;
+        }
+        assertTrue(found > 1_000, "the inputs hold half pairs often enough to compare: " + found);
+    }
+
+    private static String byteByByte(byte[] b) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == (byte) 0xED && i + 1 < b.length && (b[i + 1] & 0xE0) == 0xA0) {
+                return String.format("value: Invalid UTF-8: bytes that encode half of a UTF-16 surrogate pair, which "
+                        + "UTF-8 does not allow (got ED %02X at byte %d)", b[i + 1], i);
+            }
+            if (b[i] != '\\' || i + 1 >= b.length) {
+                continue;
+            }
+            if (b[i + 1] != 'u') {
+                i++; // an escaped character, which may be a backslash
+                continue;
+            }
+            int unit = referenceHex4(b, i + 2);
+            boolean high = unit >= 0xD800 && unit <= 0xDBFF;
+            int next = high && i + 7 < b.length && b[i + 6] == '\\' && b[i + 7] == 'u' ? referenceHex4(b, i + 8) : -1;
+            if (high && next >= 0xDC00 && next <= 0xDFFF) {
+                i += 11;
+            } else if (high || unit >= 0xDC00 && unit <= 0xDFFF) {
+                return String.format("value: a string escape of half a UTF-16 surrogate pair without its other "
+                        + "half; strings must be Unicode text (got '\\u%04X' at byte %d)", unit, i);
+            } else {
+                i += 1;
+            }
+        }
+        return null;
+    }
+
+    private static int referenceHex4(byte[] b, int from) {
+        if (from + 4 > b.length) {
+            return -1;
+        }
+        int value = 0;
+        for (int k = from; k < from + 4; k++) {
+            int digit = Character.digit(b[k], 16);
+            if (digit < 0) {
+                return -1;
+            }
+            value = value * 16 + digit;
+        }
+        return value;
+    }
+
     @Test
     void policiesAreStrictAboutUnknownKeys() {
         String policy = "{\"policyId\":\"p\",\"version\":1,\"effectiveAt\":\"2026-01-05T10:00:00Z\",\"rules\":[{\"id\":\"r\","
