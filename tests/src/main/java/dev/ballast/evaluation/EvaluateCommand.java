@@ -162,10 +162,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Refuses an input that cannot be evaluated, before anything about it runs. */
-    private static void requireEvaluable(Path input, Path truthFile, ReplayInputs inputs) {
+    private void requireEvaluable(Path input, Path truthFile, ReplayInputs inputs) {
         if (!Files.isRegularFile(truthFile)) {
-            throw new IllegalArgumentException("no ground truth at " + truthFile + "; pass --truth FILE (format: README, "
-                    + "\"Ground truth\")");
+            throw new IllegalArgumentException("no ground truth at " + truthFile + (this.inputs.size() == 1
+                    ? "; pass --truth FILE" : "; with several inputs, each needs its own truth.json")
+                    + " (format: README, \"Ground truth\")");
         }
         if (!inputs.has(ReplayInputs.INTERACTIONS)) {
             throw new IllegalArgumentException(noInteractions(input));

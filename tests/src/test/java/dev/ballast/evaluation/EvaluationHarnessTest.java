@@ -294,7 +294,8 @@ class EvaluationHarnessTest {
         command.out = dir.resolve("out");
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 command::call);
-        assertTrue(e.getMessage().startsWith("no ground truth at " + second.resolve(ScenarioFiles.TRUTH)), e.getMessage());
+        assertEquals("no ground truth at " + second.resolve(ScenarioFiles.TRUTH) + "; with several inputs, each needs its "
+                + "own truth.json (format: README, \"Ground truth\")", e.getMessage());
         assertFalse(Files.exists(dir.resolve("out")), "the first input was not run for nothing");
         command.alerts = dir.resolve("alerts.jsonl");
         e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, command::call);
