@@ -122,8 +122,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             System.err.printf(Locale.ROOT, "evaluate: input %d of %d: %s (into %s)%n", done.size() + 1, inputs.size(),
                     input, out.resolve(name));
             Outcome outcome = evaluate(settings, input, null, null, out.resolve(name));
-            done.add(new EvaluationSummary.Input(name, outcome.results(), outcome.calibration().allowedAlarms(),
-                    outcome.diffusion()));
+            Calibration calibration = outcome.calibration();
+            done.add(new EvaluationSummary.Input(name, outcome.results(), calibration.allowedAlarms(),
+                    calibration.countedEvents() / calibration.budget(), outcome.diffusion()));
         }
         EvaluationSummary summary = new EvaluationSummary(done);
         summary.write(out);

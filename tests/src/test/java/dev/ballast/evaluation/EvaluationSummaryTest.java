@@ -53,11 +53,11 @@ class EvaluationSummaryTest {
         EvaluationSummary.Input first = new EvaluationSummary.Input("seed-1", List.of(
                 DetectorResult.of("Ballast", "budget", 2, ballast),
                 DetectorResult.of("MOA DDM", "outcontrolLevel=5", 7_000, fastButLoud),
-                DetectorResult.of("MOA CUSUM", "lambda=13", 3, slower)), 3, null);
+                DetectorResult.of("MOA CUSUM", "lambda=13", 3, slower)), 3, 4.0, null);
         EvaluationSummary.Input second = new EvaluationSummary.Input("seed-2", List.of(
                 DetectorResult.of("Ballast", "budget", 4, ballast),
                 DetectorResult.of("MOA DDM", "outcontrolLevel=5", 3, fastButLoud),
-                DetectorResult.of("MOA CUSUM", "lambda=13", 3, slower)), 3, null);
+                DetectorResult.of("MOA CUSUM", "lambda=13", 3, slower)), 3, 4.0, null);
         EvaluationSummary summary = new EvaluationSummary(List.of(first, second));
         String md = summary.markdown();
         assertTrue(md.contains("| seed-1 | 11.0 (-), 1.00 | 1.00 | CUSUM 20.0, 1.00 |"), md);
@@ -66,6 +66,7 @@ class EvaluationSummaryTest {
         assertTrue(md.contains("| **all 2 pooled** | 11.0 (11.0), 1.00 | 1.00 | CUSUM 20.0, 1.00 |"), md);
         assertTrue(md.contains("| MOA DDM | 1 of 2 | TIPPING | 2 |"), md);
         assertTrue(md.contains("| Ballast | - (not tuned on it) | TIPPING | 2 |"), md);
+        assertTrue(md.contains("a detector exactly at the budget averages 4.0 of them per input"), md);
         assertTrue(md.contains("| seed-1 | 11.0 (-), 1.00 | 1.00 | CUSUM 20.0, 1.00 | - | - | - | 0 (0.00) | 2 (3) |"), md);
     }
 
@@ -73,9 +74,9 @@ class EvaluationSummaryTest {
     void diffusionIsPooledByGroupCounts() {
         DetectionScore none = score("TIPPING", List.of(5L), 1, 0, 1_000);
         EvaluationSummary summary = new EvaluationSummary(List.of(
-                new EvaluationSummary.Input("a", List.of(DetectorResult.of("Ballast", "b", 0, none)), 3,
+                new EvaluationSummary.Input("a", List.of(DetectorResult.of("Ballast", "b", 0, none)), 3, 4.0,
                         new DiffusionScore(100, 100, 91, 97, 100, 3, 0, 0)),
-                new EvaluationSummary.Input("b", List.of(DetectorResult.of("Ballast", "b", 0, none)), 3,
+                new EvaluationSummary.Input("b", List.of(DetectorResult.of("Ballast", "b", 0, none)), 3, 4.0,
                         new DiffusionScore(100, 99, 88, 95, 100, 6, 0, 0))));
         String md = summary.markdown();
         assertTrue(md.contains("| a | 100 | 100 | 91 | 97 | 100 | 3 |"), md);
