@@ -68,7 +68,7 @@ final class EvaluationReport {
         return md.toString();
     }
 
-    private static String per100k(DetectionScore score) {
+    static String per100k(DetectionScore score) {
         return Double.isNaN(score.falseAlarmsPer100k()) ? "-" : String.format(Locale.ROOT, "%.2f", score.falseAlarmsPer100k());
     }
 

@@ -125,7 +125,7 @@ final class EvaluationSummary {
                     md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s | %s |%n", p.detector(),
                             p.detector().equals(BALLAST) ? "- (not tuned on it)" : p.inputsWithinBudget() + " of " + p.inputs(),
                             kind, k.agents(), ReportWriter.fmt(k.recall()), ReportWriter.fmt(k.medianDelay()),
-                            ReportWriter.fmt(k.p90Delay()), per100k(p.score())));
+                            ReportWriter.fmt(k.p90Delay()), EvaluationReport.per100k(p.score())));
                 }
             }
         }
@@ -150,7 +150,7 @@ final class EvaluationSummary {
         DetectionScore.KindScore sensitive = s.kinds().get("POLICY_SENSITIVE");
         return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", name, delays(tipping, true),
                 tipping == null ? "-" : ReportWriter.fmt(tipping.typedRecall()), moaTipping, delays(drift, true), moaDrift,
-                delays(sensitive, false), s.falseAlarms() + " (" + per100k(s) + ")", calibration);
+                delays(sensitive, false), s.falseAlarms() + " (" + EvaluationReport.per100k(s) + ")", calibration);
     }
 
     private static String delays(DetectionScore.KindScore k, boolean p90) {
@@ -191,10 +191,6 @@ final class EvaluationSummary {
     private static String moa(String detector, DetectionScore.KindScore k) {
         return detector.replaceFirst("^MOA ", "") + " " + ReportWriter.fmt(k.medianDelay()) + ", "
                 + ReportWriter.fmt(k.recall());
-    }
-
-    private static String per100k(DetectionScore score) {
-        return Double.isNaN(score.falseAlarmsPer100k()) ? "-" : String.format(Locale.ROOT, "%.2f", score.falseAlarmsPer100k());
     }
 
     private static String diffusionRow(String name, DiffusionScore d) {
