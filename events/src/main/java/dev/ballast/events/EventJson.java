@@ -294,7 +294,7 @@ public final class EventJson {
     }
 
     /** The four hex digits at {@code from} as a number, or -1 if there are not four there. */
-    private static int hex4(byte[] b, int from) {
+    static int hex4(byte[] b, int from) {
         if (from + 4 > b.length) {
             return -1;
         }

@@ -159,9 +159,9 @@ class EventJsonTest {
                 i++; // an escaped character, which may be a backslash
                 continue;
             }
-            int unit = referenceHex4(b, i + 2);
+            int unit = EventJson.hex4(b, i + 2);
             boolean high = unit >= 0xD800 && unit <= 0xDBFF;
-            int next = high && i + 7 < b.length && b[i + 6] == '\\' && b[i + 7] == 'u' ? referenceHex4(b, i + 8) : -1;
+            int next = high && i + 7 < b.length && b[i + 6] == '\\' && b[i + 7] == 'u' ? EventJson.hex4(b, i + 8) : -1;
             if (high && next >= 0xDC00 && next <= 0xDFFF) {
                 i += 11;
             } else if (high || unit >= 0xDC00 && unit <= 0xDFFF) {
@@ -172,21 +172,6 @@ class EventJsonTest {
             }
         }
         return null;
-    }
-
-    private static int referenceHex4(byte[] b, int from) {
-        if (from + 4 > b.length) {
-            return -1;
-        }
-        int value = 0;
-        for (int k = from; k < from + 4; k++) {
-            int digit = Character.digit(b[k], 16);
-            if (digit < 0) {
-                return -1;
-            }
-            value = value * 16 + digit;
-        }
-        return value;
     }
 
     @Test
