@@ -255,12 +255,10 @@ class EvaluationHarnessTest {
     void severalInputsAreEvaluatedEachIntoItsOwnDirectoryAndPooled(@TempDir Path dir) throws Exception {
         Path first = dir.resolve("seed-13");
         Path second = dir.resolve("seed-14");
-        // Agents only: the gate's and triage's inputs would add a model to train and nothing to this comparison.
-        for (int seed : new int[] {13, 14}) {
-            Scenario s = new Simulator(ScenarioSpec.defaults(20, 300, seed)).generate();
-            ScenarioFiles.write(new Scenario(s.policyLines(), s.interactionLines(), List.of(), List.of(), s.truth()),
-                    seed == 13 ? first : second);
-        }
+        // The first with the gate's and triage's inputs, which evaluate leaves out; the second without.
+        ScenarioFiles.write(new Simulator(ScenarioSpec.defaults(20, 300, 13)).generate(), first);
+        Scenario s = new Simulator(ScenarioSpec.defaults(20, 300, 14)).generate();
+        ScenarioFiles.write(new Scenario(s.policyLines(), s.interactionLines(), List.of(), List.of(), s.truth()), second);
         Path out = dir.resolve("out");
         int exit = new CommandLine(new EvaluateCommand()).execute("--input", first.toString(), second.toString(),
                 "--out", out.toString(), "--calibration-events", "200000");
@@ -269,6 +267,12 @@ class EvaluationHarnessTest {
         com.fasterxml.jackson.databind.JsonNode two = EventJson.LENIENT.readTree(out.resolve("seed-14/evaluation.json").toFile());
         com.fasterxml.jackson.databind.JsonNode summary = EventJson.LENIENT.readTree(out.resolve("summary.json").toFile());
         assertTrue(Files.isRegularFile(out.resolve("seed-13/alerts.jsonl")), "each input's replay outputs in its directory");
+        com.fasterxml.jackson.databind.JsonNode replayed = EventJson.LENIENT.readTree(out.resolve("seed-13/summary.json").toFile());
+        List<String> replayedFiles = new java.util.ArrayList<>();
+        replayed.path("inputs").fieldNames().forEachRemaining(replayedFiles::add);
+        assertEquals(List.of("policies.jsonl", "interactions.jsonl"), replayedFiles,
+                "candidates and preferences are no part of detection: not replayed");
+        assertFalse(replayed.path("processors").toString().contains("gate"), replayed.toString());
         int agents = 0;
         for (com.fasterxml.jackson.databind.JsonNode evaluation : List.of(one, two)) {
             agents += evaluation.path("detectors").get(0).path("score").path("kinds").path("TIPPING").path("agents").asInt();

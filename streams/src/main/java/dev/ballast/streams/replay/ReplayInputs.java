@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,6 +180,13 @@ public record ReplayInputs(Map<String, InputFile> files, List<String> ignored) {
             err.println(command + ": ignoring " + name + ": not an input file (expected any of "
                     + String.join(", ", ORDER) + ", plain or " + GZIP + ")");
         }
+    }
+
+    /** These inputs without the files not named in {@code kept}: a run that needs only some of them. */
+    public ReplayInputs only(Collection<String> kept) {
+        Map<String, InputFile> left = new LinkedHashMap<>(files);
+        left.keySet().retainAll(kept);
+        return new ReplayInputs(left, ignored);
     }
 
     /** Whether the directory holds {@code file}, plain or gzipped. */

@@ -83,6 +83,7 @@ public final class ReplayRunner {
     private final PrintStream log;
     private Path jobModels;
     private Set<String> placing = Set.of();
+    private boolean runsJobs = true;
 
     /**
      * Everything a replay produced, where the alerts' trigger events and the {@link #placing}
@@ -114,6 +115,15 @@ public final class ReplayRunner {
      */
     public ReplayRunner placing(Set<String> eventIds) {
         this.placing = Set.copyOf(eventIds);
+        return this;
+    }
+
+    /**
+     * Leaves the re-alignment jobs the trigger creates (they are in the result) unrun: for a run
+     * that scores detection only, where training a model would take most of its time for nothing.
+     */
+    public ReplayRunner withoutRunningJobs() {
+        this.runsJobs = false;
         return this;
     }
 
@@ -269,7 +279,10 @@ public final class ReplayRunner {
             // with several partitions would not keep.
             jobs.sort(Comparator.comparing(RealignJob::createdAt).thenComparing(RealignJob::jobId));
             List<TriageDecision> triage = read(run, t.triage(), triageFrom, TriageDecision.class);
-            List<JobStatus> statuses = runJobs(run, runId, jobs, scoring, metrics.registry());
+            List<JobStatus> statuses = runsJobs ? runJobs(run, runId, jobs, scoring, metrics.registry()) : List.of();
+            if (!runsJobs && !jobs.isEmpty()) {
+                log.printf("replay: %d re-alignment job(s) created by the trigger, not run%n", jobs.size());
+            }
             List<Alert> alerts = readAlerts(run, t.alerts(), alertsFrom);
             long placingFrom = System.nanoTime();
             AlertPlacement placed = AlertPlacement.read(inputs, alerts, placing, run.maxRecordBytes());
@@ -313,7 +326,7 @@ public final class ReplayRunner {
                 processors.addAll(List.of("model-runner", "gate"));
             }
             processors.addAll(List.of("triage", "trigger"));
-            if (!jobs.isEmpty()) {
+            if (runsJobs && !jobs.isEmpty()) {
                 processors.add("model-runner jobs");
             }
             // Judged, not read: the monitor dead-letters re-sent and far-future interactions too.
