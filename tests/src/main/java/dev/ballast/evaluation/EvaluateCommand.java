@@ -262,7 +262,7 @@ public final class EvaluateCommand implements Callable<Integer> {
      * Replays what detection is scored on. The fine-tuning candidates and preference pairs are left
      * out, and the re-alignment jobs the trigger creates are not run: the gate, triage and training
      * take no part in agent or group detection, and took more than half of a default seed's
-     * evaluation (65 s, now 28 s).
+     * evaluation (65 s, now 21-28 s).
      */
     private static List<Alert> replay(BallastConfig settings, ReplayInputs inputs, GroundTruth groundTruth, Path outDir) {
         ReplayInputs detection = inputs.only(List.of(ReplayInputs.POLICIES, ReplayInputs.INTERACTIONS));
