@@ -77,6 +77,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class ReplayRunner {
     /** Longest time without any committed progress before a replay is declared stuck. */
     private static final Duration STALL = Duration.ofMinutes(2);
+    /** How a run's summary names the re-alignment jobs among its processors, when it ran them. */
+    public static final String JOBS_PROCESSOR = "model-runner jobs";
     /** Least time between two progress lines. */
     private static final long PROGRESS_NANOS = 2_000_000_000L;
     private final BallastConfig config;
@@ -327,7 +329,7 @@ public final class ReplayRunner {
             }
             processors.addAll(List.of("triage", "trigger"));
             if (runsJobs && !jobs.isEmpty()) {
-                processors.add("model-runner jobs");
+                processors.add(JOBS_PROCESSOR);
             }
             // Judged, not read: the monitor dead-letters re-sent and far-future interactions too.
             long judged = (long) (metrics.interactionsCount(true) + metrics.interactionsCount(false));

@@ -93,6 +93,11 @@ public final class TriageSection {
             h.append("<p>No job was triggered.</p>");
             return h.toString();
         }
+        boolean jobsRun = result.summary().processors().contains(ReplayRunner.JOBS_PROCESSOR);
+        if (!jobsRun) {
+            h.append("<p>Created by the trigger and not run here: this run scored detection only "
+                    + "(<code>./ballast replay</code> runs them).</p>");
+        }
         h.append("<table><tr><th>job</th><th>reason</th><th>policy version</th><th>state</th><th>device</th>"
                 + "<th>preference accuracy before → after</th><th>on conflicts</th><th>perplexity before → after</th>"
                 + "<th>seconds</th><th>new model</th><th>error</th></tr>");
@@ -101,7 +106,7 @@ public final class TriageSection {
             Map<String, Double> m = s == null || s.metrics() == null ? Map.of() : s.metrics();
             h.append("<tr><td>").append(ReportWriter.escape(job.jobId())).append("</td><td>").append(job.reason())
                     .append("</td><td>").append(ReportWriter.escape(job.policyVersion())).append("</td><td>")
-                    .append(s == null ? "no status" : s.state()).append("</td><td>")
+                    .append(s != null ? s.state() : jobsRun ? "no status" : "not run").append("</td><td>")
                     .append(s == null ? "" : ReportWriter.escape(s.device())).append("</td><td>")
                     .append(pair(m, "preferenceAccuracy")).append("</td><td>").append(pair(m, "conflictAccuracy"))
                     .append("</td><td>").append(pair(m, "perplexity")).append("</td><td>")
