@@ -125,6 +125,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             Calibration calibration = outcome.calibration();
             done.add(new EvaluationSummary.Input(name, outcome.results(), calibration.allowedAlarms(),
                     calibration.countedEvents() / calibration.budget(), outcome.diffusion()));
+            System.err.println("evaluate: " + EvaluationSummary.oneLine(done.get(done.size() - 1)));
         }
         EvaluationSummary summary = new EvaluationSummary(done);
         summary.write(out);

@@ -94,6 +94,23 @@ final class EvaluationSummary {
         return new DetectionScore(kinds, stableEvents, falseAlarms, per100k, beforeChange, List.copyOf(unplaced));
     }
 
+    /** What one input gave Ballast, in a line: said as each input of a long run is done. */
+    static String oneLine(Input input) {
+        return input.ballast().map(b -> {
+            DetectionScore s = b.score();
+            List<String> parts = new ArrayList<>();
+            for (String kind : EvaluationReport.KINDS) {
+                DetectionScore.KindScore k = s.kinds().get(kind);
+                if (k != null) {
+                    parts.add(String.format(Locale.ROOT, "%s median %s (recall %s)", kind, ReportWriter.fmt(k.medianDelay()),
+                            ReportWriter.fmt(k.recall())));
+                }
+            }
+            parts.add("false alarms " + s.falseAlarms() + " (" + EvaluationReport.per100k(s) + " per 100k)");
+            return input.name() + ": Ballast " + String.join(", ", parts);
+        }).orElse(input.name() + ": no Ballast result");
+    }
+
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "%d inputs, each evaluated against its own truth, with MOA's detectors "

@@ -67,6 +67,8 @@ class EvaluationSummaryTest {
         assertTrue(md.contains("| MOA DDM | 1 of 2 | TIPPING | 2 |"), md);
         assertTrue(md.contains("| Ballast | - (not tuned on it) | TIPPING | 2 |"), md);
         assertTrue(md.contains("a detector exactly at the budget averages 4.0 of them per input"), md);
+        assertEquals("seed-1: Ballast TIPPING median 11.0 (recall 1.00), false alarms 0 (0.00 per 100k)",
+                EvaluationSummary.oneLine(first));
         assertTrue(md.contains("| seed-1 | 11.0 (-), 1.00 | 1.00 | CUSUM 20.0, 1.00 | - | - | - | 0 (0.00) | 2 (3) |"), md);
     }
 
