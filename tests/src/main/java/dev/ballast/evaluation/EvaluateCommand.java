@@ -90,7 +90,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "a few times the budget%n", calibrationEvents, settings.falseAlarmBudgetEvents());
         }
         if (inputs.size() == 1) {
-            Outcome outcome = evaluate(settings, inputs.get(0), truth, alerts, out);
+            Outcome outcome = evaluate(settings, inputs.get(0), ReplayInputs.read(inputs.get(0)), truth, alerts, out);
             System.out.println();
             System.out.print(EvaluationReport.markdown(outcome.results(), outcome.calibration()));
             if (outcome.tipping() != null) {
@@ -112,16 +112,19 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "truth.json in its own directory)");
         }
         Map<Path, String> names = directoryNames(inputs);
-        // Checked for all before the first replay, so that a mistyped last directory does not end a long run.
+        // Read and checked for all before the first replay, so that a mistyped last directory does not
+        // end a long run; each is read (every record counted) once.
+        Map<Path, ReplayInputs> read = new LinkedHashMap<>();
         for (Path input : inputs) {
-            requireEvaluable(input, input.resolve(ScenarioFiles.TRUTH), ReplayInputs.read(input));
+            read.put(input, ReplayInputs.read(input));
+            requireEvaluable(input, input.resolve(ScenarioFiles.TRUTH), read.get(input));
         }
         List<EvaluationSummary.Input> done = new ArrayList<>();
         for (Path input : inputs) {
             String name = names.get(input);
             System.err.printf(Locale.ROOT, "evaluate: input %d of %d: %s (into %s)%n", done.size() + 1, inputs.size(),
                     input, out.resolve(name));
-            Outcome outcome = evaluate(settings, input, null, null, out.resolve(name));
+            Outcome outcome = evaluate(settings, input, read.get(input), null, null, out.resolve(name));
             Calibration calibration = outcome.calibration();
             done.add(new EvaluationSummary.Input(name, outcome.results(), calibration.allowedAlarms(),
                     calibration.countedEvents() / calibration.budget(), outcome.diffusion()));
@@ -136,9 +139,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One input's evaluation, as written to its output directory. */
-    private record Outcome(List<DetectorResult> results, Calibration calibration, DiffusionScore diffusion,
-                           DetectionScore.KindScore tipping) {
+    /** One input's evaluation, as written to its output directory; Ballast's result comes first. */
+    private record Outcome(List<DetectorResult> results, Calibration calibration, DiffusionScore diffusion) {
+        DetectionScore.KindScore tipping() {
+            return results.get(0).score().kinds().get("TIPPING");
+        }
     }
 
     /**
@@ -180,9 +185,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 + ", plain or gzipped, with at least one valid record)";
     }
 
-    private Outcome evaluate(BallastConfig settings, Path input, Path truthGiven, Path alertsFile, Path outDir)
-            throws IOException {
-        ReplayInputs inputs = ReplayInputs.read(input);
+    private Outcome evaluate(BallastConfig settings, Path input, ReplayInputs inputs, Path truthGiven, Path alertsFile,
+                             Path outDir) throws IOException {
         inputs.reportIgnored("evaluate", System.err);
         Path truthFile = truthGiven != null ? truthGiven : input.resolve(ScenarioFiles.TRUTH);
         requireEvaluable(input, truthFile, inputs);
@@ -241,7 +245,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 : new DiffusionScorer(groundTruth).score(ballastAlerts);
         DetectionScore.KindScore tipping = ballastScore.kinds().get("TIPPING");
         EvaluationReport.write(outDir, results, calibration, diffusion, tipping == null ? Double.NaN : tipping.typedRecall());
-        return new Outcome(results, calibration, diffusion, tipping);
+        return new Outcome(results, calibration, diffusion);
     }
 
     /**

@@ -42,13 +42,15 @@ final class EvaluationSummary {
 
     static final String BALLAST = "Ballast";
     private final List<Input> inputs;
+    private final List<Pooled> pooled;
 
     EvaluationSummary(List<Input> inputs) {
         this.inputs = List.copyOf(inputs);
+        this.pooled = poolByDetector(this.inputs);
     }
 
     /** Every detector that ran on any input, in the order it first appears, pooled over the inputs it ran on. */
-    List<Pooled> pooled() {
+    private static List<Pooled> poolByDetector(List<Input> inputs) {
         Map<String, List<DetectorResult>> byDetector = new LinkedHashMap<>();
         Map<String, Integer> withinBudget = new LinkedHashMap<>();
         for (Input input : inputs) {
@@ -124,10 +126,9 @@ final class EvaluationSummary {
             input.ballast().ifPresent(b -> md.append(row(input.name(), b.score(), b.calibrationAlarms() + " ("
                     + input.allowedAlarms() + ")", quickestMoa(input, "TIPPING"), quickestMoa(input, "DRIFT"))));
         }
-        List<Pooled> pooled = pooled();
         pooled.stream().filter(p -> p.detector().equals(BALLAST)).findFirst().ifPresent(b -> md.append(row(
-                "**all " + inputs.size() + " pooled**", b.score(), "-", pooledQuickestMoa(pooled, "TIPPING"),
-                pooledQuickestMoa(pooled, "DRIFT"))));
+                "**all " + inputs.size() + " pooled**", b.score(), "-", pooledQuickestMoa("TIPPING"),
+                pooledQuickestMoa("DRIFT"))));
         md.append(String.format(Locale.ROOT, "%nBallast is not tuned on the calibration events: its alarms there "
                 + "check the thresholds it derives from the budget, and a detector exactly at the budget averages "
                 + "%.1f of them per input (Poisson-scattered), where each MOA setting was fitted to show at most the "
@@ -178,31 +179,35 @@ final class EvaluationSummary {
                 + ReportWriter.fmt(k.recall());
     }
 
+    /** A MOA detector's figures on one input or pooled, and whether it met the budget there. */
+    private record Candidate(String detector, DetectionScore score, boolean metBudget) {
+    }
+
     /** The MOA detector with the lowest median delay on {@code kind} among those that met this input's budget. */
     private static String quickestMoa(Input input, String kind) {
-        if (input.results().stream().noneMatch(r -> !r.detector().equals(BALLAST) && r.score().kinds().containsKey(kind))) {
-            return "-";
-        }
-        return input.results().stream()
-                .filter(r -> !r.detector().equals(BALLAST) && r.calibrationAlarms() <= input.allowedAlarms())
-                .filter(r -> r.score().kinds().containsKey(kind) && !r.score().kinds().get(kind).delays().isEmpty())
-                .min(Comparator.comparingDouble((DetectorResult r) -> r.score().kinds().get(kind).medianDelay())
-                        .thenComparing(r -> -r.score().kinds().get(kind).recall()))
-                .map(r -> moa(r.detector(), r.score().kinds().get(kind)))
-                .orElse("none met the budget");
+        return quickest(input.results().stream().map(r -> new Candidate(r.detector(), r.score(),
+                r.calibrationAlarms() <= input.allowedAlarms())).toList(), kind, "none met the budget");
     }
 
     /** Pooled, among the MOA detectors that met the budget on every input. */
-    private String pooledQuickestMoa(List<Pooled> pooled, String kind) {
-        if (pooled.stream().noneMatch(p -> !p.detector().equals(BALLAST) && p.score().kinds().containsKey(kind))) {
+    private String pooledQuickestMoa(String kind) {
+        return quickest(pooled.stream().map(p -> new Candidate(p.detector(), p.score(),
+                p.inputsWithinBudget() == inputs.size())).toList(), kind, "none met the budget on every input");
+    }
+
+    /** "-" where no MOA detector scored {@code kind}; {@code none} where none of those met its budget. */
+    private static String quickest(List<Candidate> candidates, String kind, String none) {
+        List<Candidate> moa = candidates.stream()
+                .filter(c -> !c.detector().equals(BALLAST) && c.score().kinds().containsKey(kind)).toList();
+        if (moa.isEmpty()) {
             return "-";
         }
-        return pooled.stream()
-                .filter(p -> !p.detector().equals(BALLAST) && p.inputsWithinBudget() == inputs.size())
-                .filter(p -> p.score().kinds().containsKey(kind) && !p.score().kinds().get(kind).delays().isEmpty())
-                .min(Comparator.comparingDouble((Pooled p) -> p.score().kinds().get(kind).medianDelay()))
-                .map(p -> moa(p.detector(), p.score().kinds().get(kind)))
-                .orElse("none met the budget on every input");
+        return moa.stream()
+                .filter(c -> c.metBudget() && !c.score().kinds().get(kind).delays().isEmpty())
+                .min(Comparator.comparingDouble((Candidate c) -> c.score().kinds().get(kind).medianDelay())
+                        .thenComparing(c -> -c.score().kinds().get(kind).recall()))
+                .map(c -> moa(c.detector(), c.score().kinds().get(kind)))
+                .orElse(none);
     }
 
     private static String moa(String detector, DetectionScore.KindScore k) {
@@ -241,7 +246,7 @@ final class EvaluationSummary {
             }
             return one;
         }).toList());
-        json.put("pooled", pooled());
+        json.put("pooled", pooled);
         List<DiffusionScore> diffusion = inputs.stream().map(Input::diffusion).filter(Objects::nonNull).toList();
         if (!diffusion.isEmpty()) {
             json.put("pooledDiffusion", poolDiffusion(diffusion));
