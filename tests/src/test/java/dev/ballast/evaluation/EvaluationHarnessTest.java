@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ballast.events.Alert;
 import dev.ballast.events.EventJson;
 import dev.ballast.streams.config.BallastConfig;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import moa.classifiers.core.driftdetection.PageHinkleyDM;
 import org.junit.jupiter.api.Test;
@@ -263,21 +265,21 @@ class EvaluationHarnessTest {
         int exit = new CommandLine(new EvaluateCommand()).execute("--input", first.toString(), second.toString(),
                 "--out", out.toString(), "--calibration-events", "200000");
         assertEquals(0, exit);
-        com.fasterxml.jackson.databind.JsonNode one = EventJson.LENIENT.readTree(out.resolve("seed-13/evaluation.json").toFile());
-        com.fasterxml.jackson.databind.JsonNode two = EventJson.LENIENT.readTree(out.resolve("seed-14/evaluation.json").toFile());
-        com.fasterxml.jackson.databind.JsonNode summary = EventJson.LENIENT.readTree(out.resolve("summary.json").toFile());
+        JsonNode one = EventJson.LENIENT.readTree(out.resolve("seed-13/evaluation.json").toFile());
+        JsonNode two = EventJson.LENIENT.readTree(out.resolve("seed-14/evaluation.json").toFile());
+        JsonNode summary = EventJson.LENIENT.readTree(out.resolve("summary.json").toFile());
         assertTrue(Files.isRegularFile(out.resolve("seed-13/alerts.jsonl")), "each input's replay outputs in its directory");
-        com.fasterxml.jackson.databind.JsonNode replayed = EventJson.LENIENT.readTree(out.resolve("seed-13/summary.json").toFile());
-        List<String> replayedFiles = new java.util.ArrayList<>();
+        JsonNode replayed = EventJson.LENIENT.readTree(out.resolve("seed-13/summary.json").toFile());
+        List<String> replayedFiles = new ArrayList<>();
         replayed.path("inputs").fieldNames().forEachRemaining(replayedFiles::add);
         assertEquals(List.of("policies.jsonl", "interactions.jsonl"), replayedFiles,
                 "candidates and preferences are no part of detection: not replayed");
         assertFalse(replayed.path("processors").toString().contains("gate"), replayed.toString());
         int agents = 0;
-        for (com.fasterxml.jackson.databind.JsonNode evaluation : List.of(one, two)) {
+        for (JsonNode evaluation : List.of(one, two)) {
             agents += evaluation.path("detectors").get(0).path("score").path("kinds").path("TIPPING").path("agents").asInt();
         }
-        com.fasterxml.jackson.databind.JsonNode pooledBallast = summary.path("pooled").get(0);
+        JsonNode pooledBallast = summary.path("pooled").get(0);
         assertEquals("Ballast", pooledBallast.path("detector").asText());
         assertTrue(agents > 0);
         assertEquals(agents, pooledBallast.path("score").path("kinds").path("TIPPING").path("agents").asInt());
