@@ -202,8 +202,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the longest agent's stream in " + input + " (" + length + " events) is no "
                     + "longer than the warm-up (drift.warmup.events " + settings.warmupEvents() + "); nothing to evaluate");
         }
-        List<Alert> ballastAlerts = alertsFile != null ? readAlerts(alertsFile)
-                : replay(settings, inputs, groundTruth, outDir);
+        ReplayRunner.Result replayed = alertsFile != null ? null : replay(settings, inputs);
+        List<Alert> ballastAlerts = replayed != null ? replayed.alerts() : readAlerts(alertsFile);
+        DiffusionScore diffusion = groundTruth.groups() == null || groundTruth.groups().isEmpty() ? null
+                : new DiffusionScorer(groundTruth).score(ballastAlerts);
+        if (replayed != null) {
+            ReplayOutputs.write(outDir, replayed, null, diffusion, null, null);
+        }
         List<Alert> agentAlerts = ballastAlerts.stream().filter(AgentStreams::isAgentAlert).toList();
         if (alertsFile != null) {
             checkRaisedByInput(agentAlerts, streams, alertsFile, input);
@@ -241,8 +246,6 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "%d allowed) in %.1f s%n", detector.name(), detector.option(), tuned.value(), note, tuned.alarms(),
                     calibration.countedEvents(), calibration.allowedAlarms(), (System.nanoTime() - t0) / 1e9);
         }
-        DiffusionScore diffusion = groundTruth.groups() == null || groundTruth.groups().isEmpty() ? null
-                : new DiffusionScorer(groundTruth).score(ballastAlerts);
         DetectionScore.KindScore tipping = ballastScore.kinds().get("TIPPING");
         EvaluationReport.write(outDir, results, calibration, diffusion, tipping == null ? Double.NaN : tipping.typedRecall());
         return new Outcome(results, calibration, diffusion);
@@ -269,19 +272,15 @@ public final class EvaluateCommand implements Callable<Integer> {
      * take no part in agent or group detection, and took more than half of a default seed's
      * evaluation (65 s, now 21-28 s).
      */
-    private static List<Alert> replay(BallastConfig settings, ReplayInputs inputs, GroundTruth groundTruth, Path outDir) {
+    private static ReplayRunner.Result replay(BallastConfig settings, ReplayInputs inputs) {
         ReplayInputs detection = inputs.only(List.of(ReplayInputs.POLICIES, ReplayInputs.INTERACTIONS));
         List<String> left = inputs.files().keySet().stream().filter(file -> !detection.has(file)).toList();
         if (!left.isEmpty()) {
             System.err.println("evaluate: " + String.join(" and ", left) + " not replayed: evaluate scores agent and "
                     + "group detection, which they take no part in (./ballast replay runs the gate and triage on them)");
         }
-        ReplayRunner.Result result = new ReplayRunner(settings, System.err).withoutRunningJobs()
+        return new ReplayRunner(settings, System.err).withoutRunningJobs()
                 .run(detection, new BallastMetrics(new SimpleMeterRegistry()));
-        DiffusionScore diffusion = groundTruth.groups() == null || groundTruth.groups().isEmpty() ? null
-                : new DiffusionScorer(groundTruth).score(result.alerts());
-        ReplayOutputs.write(outDir, result, null, diffusion, null, null);
-        return result.alerts();
     }
 
     /**
