@@ -43,10 +43,15 @@ final class EvaluationSummary {
     static final String BALLAST = "Ballast";
     private final List<Input> inputs;
     private final List<Pooled> pooled;
+    /** Every input's diffusion score as one, or null when no input's truth has groups. */
+    private final DiffusionScore pooledDiffusion;
 
     EvaluationSummary(List<Input> inputs) {
         this.inputs = List.copyOf(inputs);
         this.pooled = poolByDetector(this.inputs);
+        List<DiffusionScore> diffusion = this.inputs.stream().map(Input::diffusion).filter(Objects::nonNull).toList();
+        this.pooledDiffusion = diffusion.isEmpty() ? null
+                : diffusion.stream().reduce(DiffusionScore.NONE, DiffusionScore::plus);
     }
 
     /** Every detector that ran on any input, in the order it first appears, pooled over the inputs it ran on. */
@@ -147,17 +152,15 @@ final class EvaluationSummary {
                 }
             }
         }
-        if (inputs.stream().anyMatch(i -> i.diffusion() != null)) {
+        if (pooledDiffusion != null) {
             md.append("\nDiffusion (Ballast only).\n\n| input | contagious groups | detected | before half turned | "
                     + "patient zero named | control groups | alerts on control groups |\n|---|---|---|---|---|---|---|\n");
-            List<DiffusionScore> scores = new ArrayList<>();
             for (Input input : inputs) {
                 if (input.diffusion() != null) {
                     md.append(diffusionRow(input.name(), input.diffusion()));
-                    scores.add(input.diffusion());
                 }
             }
-            md.append(diffusionRow("**all pooled**", poolDiffusion(scores)));
+            md.append(diffusionRow("**all pooled**", pooledDiffusion));
         }
         return md.toString();
     }
@@ -220,17 +223,6 @@ final class EvaluationSummary {
                 d.detectedBeforeHalf(), d.patientZeroCorrect(), d.controlGroups(), d.controlAlerts());
     }
 
-    static DiffusionScore poolDiffusion(List<DiffusionScore> scores) {
-        return new DiffusionScore(scores.stream().mapToInt(DiffusionScore::contagiousGroups).sum(),
-                scores.stream().mapToInt(DiffusionScore::detected).sum(),
-                scores.stream().mapToInt(DiffusionScore::detectedBeforeHalf).sum(),
-                scores.stream().mapToInt(DiffusionScore::patientZeroCorrect).sum(),
-                scores.stream().mapToInt(DiffusionScore::controlGroups).sum(),
-                scores.stream().mapToInt(DiffusionScore::controlAlerts).sum(),
-                scores.stream().mapToInt(DiffusionScore::alertsBeforeOnset).sum(),
-                scores.stream().mapToInt(DiffusionScore::ungroupedAlerts).sum());
-    }
-
     /** Writes {@code summary.md} and {@code summary.json} to {@code out}. */
     void write(Path out) throws IOException {
         Files.createDirectories(out);
@@ -247,9 +239,8 @@ final class EvaluationSummary {
             return one;
         }).toList());
         json.put("pooled", pooled);
-        List<DiffusionScore> diffusion = inputs.stream().map(Input::diffusion).filter(Objects::nonNull).toList();
-        if (!diffusion.isEmpty()) {
-            json.put("pooledDiffusion", poolDiffusion(diffusion));
+        if (pooledDiffusion != null) {
+            json.put("pooledDiffusion", pooledDiffusion);
         }
         Files.writeString(out.resolve("summary.json"),
                 EventJson.LENIENT.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");

@@ -14,4 +14,15 @@ package dev.ballast.streams.eval;
  */
 public record DiffusionScore(int contagiousGroups, int detected, int detectedBeforeHalf, int patientZeroCorrect,
                              int controlGroups, int controlAlerts, int alertsBeforeOnset, int ungroupedAlerts) {
+
+    /** The score of no groups: where a sum of scores starts. */
+    public static final DiffusionScore NONE = new DiffusionScore(0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** This score and {@code other} as one, over both sets of groups (several seeds or inputs pooled). */
+    public DiffusionScore plus(DiffusionScore other) {
+        return new DiffusionScore(contagiousGroups + other.contagiousGroups, detected + other.detected,
+                detectedBeforeHalf + other.detectedBeforeHalf, patientZeroCorrect + other.patientZeroCorrect,
+                controlGroups + other.controlGroups, controlAlerts + other.controlAlerts,
+                alertsBeforeOnset + other.alertsBeforeOnset, ungroupedAlerts + other.ungroupedAlerts);
+    }
 }

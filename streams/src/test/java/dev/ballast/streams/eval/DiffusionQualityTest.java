@@ -28,14 +28,10 @@ class DiffusionQualityTest {
 
     /** Scores summed over seeds {@code from} to {@code to}, 10 agents, 400 rounds, {@code groups}. */
     private static DiffusionScore scoreSeeds(long from, long to, ScenarioSpec.GroupSpec groups) {
-        DiffusionScore sum = new DiffusionScore(0, 0, 0, 0, 0, 0, 0, 0);
+        DiffusionScore sum = DiffusionScore.NONE;
         for (long seed = from; seed <= to; seed++) {
             Scenario s = new Simulator(ScenarioSpec.defaults(10, 400, seed).withGroups(groups)).generate();
-            DiffusionScore d = new DiffusionScorer(s.truth()).score(run(s).alerts());
-            sum = new DiffusionScore(sum.contagiousGroups() + d.contagiousGroups(), sum.detected() + d.detected(),
-                    sum.detectedBeforeHalf() + d.detectedBeforeHalf(), sum.patientZeroCorrect() + d.patientZeroCorrect(),
-                    sum.controlGroups() + d.controlGroups(), sum.controlAlerts() + d.controlAlerts(),
-                    sum.alertsBeforeOnset() + d.alertsBeforeOnset(), sum.ungroupedAlerts() + d.ungroupedAlerts());
+            sum = sum.plus(new DiffusionScorer(s.truth()).score(run(s).alerts()));
         }
         return sum;
     }
