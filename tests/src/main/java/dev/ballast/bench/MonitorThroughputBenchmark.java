@@ -61,7 +61,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * measured), then {@code bench.agents} agents (default 100,000), each with {@code bench.rounds}
  * events (default 10), are produced first; the monitor then starts, and its start-up (to RUNNING
  * and its first commit) is reported apart from its steady state, the rate between 10% and 90% of
- * the measured records committed, compared with the raw consumer's rate over the same share. The
+ * the measured records committed, compared with the raw consumer's rate over the same share (read
+ * twice before the monitor, the better kept, and once more after the exactly-once floor). The
  * warm-up is there because the JIT compilers, not the monitor, otherwise hold half a core during
  * the first million records (the broker's code compiles in this JVM too); a long-running monitor
  * pays that once. Latency: a drifting population (300 agents, 300 rounds) is then produced at a fixed
@@ -175,6 +176,11 @@ public final class MonitorThroughputBenchmark {
             figures.put("floorToRawSteadyRatio", ratio(floor, raw));
             figures.put("monitorToFloorSteadyRatio", ratio(steady, floor));
             figures.put("floorStreamThreadCpuShare", round(floor.streamThreadCpuShare()));
+            // Once more at the end: the raw rate moves between runs by as much as 3x, and a rate taken
+            // only before the monitor cannot show whether the machine got slower or faster meanwhile.
+            Rate rawAfter = rawConsume(kafka.bootstrapServers(), config.topics().interactions(), warmupRecords, records);
+            figures.put("rawConsumerRecordsPerSecondAfterFloor", Math.round(rawAfter.perSecond()));
+            figures.put("monitorToRawAfterFloorRatio", ratio(steady, rawAfter));
             Files.createDirectories(out);
             Path file = out.resolve("monitor-throughput.json");
             Files.writeString(file, EventJson.LENIENT.writerWithDefaultPrettyPrinter().writeValueAsString(figures) + "\n");
