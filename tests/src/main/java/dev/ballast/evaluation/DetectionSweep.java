@@ -44,7 +44,8 @@ import java.util.Properties;
  * {@code sweep.tipping.reinforcement}, {@code sweep.reward.ratio}, {@code sweep.base.reward}, each
  * {@code MIN[:MAX]}), groups ({@code sweep.contagious.groups}, {@code sweep.control.groups},
  * {@code sweep.control.sees.deviants}), and any configuration key as
- * {@code sweep.set.<key>=<value>}, e.g. {@code -Dsweep.set.tipping.paid.shift=0.25}.
+ * {@code sweep.set.<key>=<value>}, e.g. {@code -Dsweep.set.tipping.paid.shift=0.25}; {@code sweep.out}
+ * names the directory for the figures.
  *
  * <p>Run: {@code mvn -B -q -Pbench -pl tests exec:java@detection-sweep -Dsweep.seeds=5501-5530}
  * (after {@code mvn -B -q install -DskipTests}; figures in {@code tests/target/sweep}).
@@ -124,7 +125,8 @@ public final class DetectionSweep {
             System.exit(2);
             return;
         }
-        Path out = Path.of(p.getProperty("sweep.out", "target/sweep"));
+        // The build sets the default (the module's target directory); -Dsweep.out chooses another.
+        Path out = Path.of(p.getProperty("sweep.out", p.getProperty("sweep.out.default", "target/sweep")));
         boolean seeing = base.groups().controlSeesDeviants();
         List<Map<String, Object>> rows = new ArrayList<>();
         int meeting = 0;
