@@ -128,22 +128,19 @@ public final class DetectionSweep {
         // The build sets the default (the module's target directory); -Dsweep.out chooses another.
         Path out = Path.of(p.getProperty("sweep.out", p.getProperty("sweep.out.default", "target/sweep")));
         boolean seeing = base.groups().controlSeesDeviants();
+        boolean grouped = base.groups().contagious() + base.groups().control() > 0;
         List<Map<String, Object>> rows = new ArrayList<>();
         int meeting = 0;
-        double tippingSum = 0;
-        double driftSum = 0;
+        List<Double> tippingMedians = new ArrayList<>();
+        List<Double> driftMedians = new ArrayList<>();
         long falseAlarms = 0;
         DiffusionScore diffusionTotal = DiffusionScore.NONE;
         for (long seed : seeds) {
-            ScenarioSpec spec = new ScenarioSpec(base.agents(), base.rounds(), seed, base.tippingShare(),
-                    base.driftShare(), base.policySensitiveShare(), base.malformedLines(), base.start(), base.groups(),
-                    base.candidates(), base.preferences(), base.tipping());
-            Scenario s = new Simulator(spec).generate();
+            Scenario s = new Simulator(base.withSeed(seed)).generate();
             OfflineRun.Result r = OfflineRun.run(s.policyLines(), s.interactionLines(),
                     new AgentMonitor(config.monitorSettings()), config.diffusion());
             DetectionScore score = new DetectionScorer(s.truth(), r.positions()).score(r.alerts());
-            DiffusionScore diffusion = base.groups().contagious() + base.groups().control() > 0
-                    ? new DiffusionScorer(s.truth()).score(r.alerts()) : DiffusionScore.NONE;
+            DiffusionScore diffusion = grouped ? new DiffusionScorer(s.truth()).score(r.alerts()) : DiffusionScore.NONE;
             List<String> misses = Goal.DETECTION.misses(score, diffusion, seeing);
             if (misses.isEmpty()) {
                 meeting++;
@@ -154,19 +151,18 @@ public final class DetectionSweep {
                     "typedRecall", k.typedRecall(), "medianDelay", k.medianDelay(), "p90Delay", k.p90Delay())));
             row.put("falseAlarms", score.falseAlarms());
             row.put("stableEvents", score.stableEvents());
-            if (diffusion.contagiousGroups() + diffusion.controlGroups() > 0) {
+            if (grouped) {
                 row.put("diffusion", diffusion);
             }
             row.put("misses", misses);
             rows.add(row);
-            tippingSum += median(score, "TIPPING");
-            driftSum += median(score, "DRIFT");
+            median(score, "TIPPING", tippingMedians);
+            median(score, "DRIFT", driftMedians);
             falseAlarms += score.falseAlarms();
             diffusionTotal = diffusionTotal.plus(diffusion);
             System.out.printf("%d  tipping %s  drift %s  false alarms %d%s  %s%n", seed, figure(score, "TIPPING"),
                     figure(score, "DRIFT"), score.falseAlarms(),
-                    diffusion.contagiousGroups() + diffusion.controlGroups() == 0 ? ""
-                            : String.format("  groups: before half %d/%d, patient zero %d, control alarmed %d/%d",
+                    !grouped ? "" : String.format("  groups: before half %d/%d, patient zero %d, control alarmed %d/%d",
                             diffusion.detectedBeforeHalf(), diffusion.contagiousGroups(),
                             diffusion.patientZeroCorrect(), diffusion.controlAlerts(), diffusion.controlGroups()),
                     misses.isEmpty() ? "meets every figure" : "misses " + String.join(", ", misses));
@@ -174,10 +170,10 @@ public final class DetectionSweep {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("seeds", seeds.size());
         summary.put("seedsMeetingEveryFigure", meeting);
-        summary.put("meanTippingMedian", tippingSum / seeds.size());
-        summary.put("meanDriftMedian", driftSum / seeds.size());
+        summary.put("meanTippingMedian", mean(tippingMedians));
+        summary.put("meanDriftMedian", mean(driftMedians));
         summary.put("falseAlarms", falseAlarms);
-        if (diffusionTotal.contagiousGroups() + diffusionTotal.controlGroups() > 0) {
+        if (grouped) {
             summary.put("diffusion", diffusionTotal);
         }
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -192,8 +188,8 @@ public final class DetectionSweep {
         Path file = out.resolve("detection-sweep.json");
         Files.writeString(file, EventJson.LENIENT.writerWithDefaultPrettyPrinter().writeValueAsString(figures) + "\n");
         System.out.printf("%d of %d seeds meet every figure; mean tipping median %.2f, mean drift median %.2f, "
-                + "%d false alarms%nwritten to %s%n", meeting, seeds.size(), tippingSum / seeds.size(),
-                driftSum / seeds.size(), falseAlarms, file.toAbsolutePath());
+                + "%d false alarms%nwritten to %s%n", meeting, seeds.size(), mean(tippingMedians),
+                mean(driftMedians), falseAlarms, file.toAbsolutePath());
     }
 
     /** {@code 5501-5530}, {@code 101,202,303}, or both mixed. */
@@ -232,6 +228,7 @@ public final class DetectionSweep {
         ScenarioSpec.GroupSpec groups = new ScenarioSpec.GroupSpec(integer(p, "sweep.contagious.groups", 0),
                 integer(p, "sweep.control.groups", 0), none.size(), none.observedPeers(), none.copyProbability(),
                 none.controlDeviants(), Boolean.parseBoolean(p.getProperty("sweep.control.sees.deviants", "false")));
+        // The shares of agent kinds, malformed lines and start as simulate's defaults have them.
         ScenarioSpec defaults = ScenarioSpec.defaults(1, 400, 1);
         return new ScenarioSpec(integer(p, "sweep.agents", 250), integer(p, "sweep.rounds", 400), 1,
                 defaults.tippingShare(), defaults.driftShare(), defaults.policySensitiveShare(),
@@ -271,9 +268,17 @@ public final class DetectionSweep {
         }
     }
 
-    private static double median(DetectionScore score, String kind) {
+    /** Adds the seed's median delay for {@code kind}, if it has agents of that kind. */
+    private static void median(DetectionScore score, String kind, List<Double> medians) {
         DetectionScore.KindScore k = score.kinds().get(kind);
-        return k == null || k.agents() == 0 ? 0 : k.medianDelay();
+        if (k != null && k.agents() > 0) {
+            medians.add(k.medianDelay());
+        }
+    }
+
+    /** NaN where no seed had agents of the kind (a groups-only sweep has no drift agents). */
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     private static String figure(DetectionScore score, String kind) {

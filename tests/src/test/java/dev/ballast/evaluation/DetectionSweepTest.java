@@ -63,12 +63,10 @@ class DetectionSweepTest {
     /** A seed in the sweep is the scenario {@code simulate --seed N} writes, so it can be looked at with the CLI. */
     @Test
     void theScenarioIsTheOneSimulateWritesWithTheSameOptions() {
-        ScenarioSpec spec = DetectionSweep.scenario(new Properties());
-        ScenarioSpec seeded = new ScenarioSpec(spec.agents(), 120, 77, spec.tippingShare(), spec.driftShare(),
-                spec.policySensitiveShare(), spec.malformedLines(), spec.start(), spec.groups(), spec.candidates(),
-                spec.preferences(), spec.tipping());
+        Properties rounds = new Properties();
+        rounds.setProperty("sweep.rounds", "120");
         assertEquals(new Simulator(ScenarioSpec.defaults(250, 120, 77)).generate().interactionLines(),
-                new Simulator(seeded).generate().interactionLines());
+                new Simulator(DetectionSweep.scenario(rounds).withSeed(77)).generate().interactionLines());
 
         Properties p = new Properties();
         p.setProperty("sweep.reward.ratio", "1.1:1.2");

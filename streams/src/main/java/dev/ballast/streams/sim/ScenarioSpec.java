@@ -105,6 +105,12 @@ public record ScenarioSpec(int agents, int rounds, long seed, double tippingShar
                 CandidateSpec.defaults(), PreferenceSpec.defaults(), TippingSpec.DEFAULT);
     }
 
+    /** The same scenario drawn with another seed: a sweep over seeds at fixed settings. */
+    public ScenarioSpec withSeed(long other) {
+        return new ScenarioSpec(agents, rounds, other, tippingShare, driftShare, policySensitiveShare, malformedLines,
+                start, groups, candidates, preferences, tipping);
+    }
+
     public ScenarioSpec withGroups(GroupSpec spec) {
         return new ScenarioSpec(agents, rounds, seed, tippingShare, driftShare, policySensitiveShare, malformedLines,
                 start, spec, candidates, preferences, tipping);
