@@ -21,24 +21,37 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The least an exactly-once Kafka Streams application does per record: parse the JSON value and
- * count it in a cached RocksDB store keyed by the record key (one state write per record, which
- * the cache turns into one changelog write per key and commit, as the monitor's agent store does).
- * Kafka Streams' defaults otherwise, but for the monitor's producer batch size.
- * Run on the same topic as the monitor, it separates what the platform costs on this machine from
- * what Ballast's own work adds.
+ * The least an exactly-once Kafka Streams application does per record, in two strengths.
+ * {@link Work#PARSE_AND_COUNT}: parse the JSON value and count it in a cached RocksDB store keyed
+ * by the record key (one state write per record, which the cache turns into one changelog write
+ * per key and commit, as the monitor's agent store does). {@link Work#NONE}: read each record and
+ * do nothing with it, no state, no output, so its rate is the ceiling of any exactly-once Kafka
+ * Streams application on the machine, whatever it computes. Kafka Streams' defaults otherwise, but
+ * for the monitor's producer batch size. Run on the same topic as the monitor, the two separate
+ * what the platform costs on this machine from what Ballast's own work adds.
  */
 final class ExactlyOnceFloor {
-    static final String APPLICATION_ID = "bench-floor";
     private static final String STORE = "counts";
+
+    /** What the application does with each record. */
+    enum Work {
+        NONE("bench-read-only"),
+        PARSE_AND_COUNT("bench-floor");
+
+        final String applicationId;
+
+        Work(String applicationId) {
+            this.applicationId = applicationId;
+        }
+    }
 
     private ExactlyOnceFloor() {
     }
 
     /** A not yet started application reading {@code topic}. */
-    static KafkaStreams create(String servers, String topic, Path stateDir) {
+    static KafkaStreams create(Work work, String servers, String topic, Path stateDir) {
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, work.applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -46,11 +59,15 @@ final class ExactlyOnceFloor {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         // The batch size the monitor runs with, so the two differ only in the work per record.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), MonitorService.PRODUCER_BATCH_BYTES);
-        return new KafkaStreams(topology(topic), p);
+        return new KafkaStreams(topology(work, topic), p);
     }
 
-    private static Topology topology(String topic) {
+    private static Topology topology(Work work, String topic) {
         StreamsBuilder builder = new StreamsBuilder();
+        if (work == Work.NONE) {
+            builder.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).process(Ignore::new);
+            return builder.build();
+        }
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
                 Serdes.Long()).withCachingEnabled());
         builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray())).process(Counter::new, STORE);
@@ -78,6 +95,14 @@ final class ExactlyOnceFloor {
             } catch (IOException e) {
                 throw new UncheckedIOException("the benchmark's input is valid JSON", e);
             }
+        }
+    }
+
+    /** Takes each record and leaves it. */
+    private static final class Ignore implements Processor<byte[], byte[], Void, Void> {
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            // Nothing: what remains is Kafka Streams' own per-record and per-commit cost.
         }
     }
 }

@@ -84,8 +84,13 @@ public final class MonitorThroughputBenchmark {
         int warmupAgents = Integer.parseInt(System.getProperty("bench.warmup.agents", Integer.toString(agents)));
         int paceRate = Integer.parseInt(System.getProperty("bench.latency.rate", "5000"));
         Path out = Path.of(System.getProperty("bench.out", "target/bench"));
-        List<Event> warmup = manyAgents(warmupAgents, rounds, "warmup-");
-        List<Event> interactions = manyAgents(agents, rounds, "");
+        boolean interleaved = switch (System.getProperty("bench.order", "rounds")) {
+            case "rounds" -> false;
+            case "interleaved" -> true;
+            default -> throw new IllegalArgumentException("bench.order must be rounds or interleaved");
+        };
+        List<Event> warmup = order(manyAgents(warmupAgents, rounds, "warmup-"), interleaved);
+        List<Event> interactions = order(manyAgents(agents, rounds, ""), interleaved);
         Scenario drifting = new Simulator(new ScenarioSpec(300, 300, 2, 0.3, 0.3, 0, 0,
                 ScenarioSpec.DEFAULT_START.plus(Duration.ofDays(30)), ScenarioSpec.GroupSpec.NONE, CandidateSpec.NONE,
                 PreferenceSpec.NONE,
@@ -171,11 +176,20 @@ public final class MonitorThroughputBenchmark {
             }
             // After the monitor has closed, so the two never share the cores; after its heap
             // figures, so the floor's memory is not in them.
-            Rate floor = floor(kafka.bootstrapServers(), config.topics().interactions(), stateDir, warmupRecords, records);
+            Rate floor = floor(ExactlyOnceFloor.Work.PARSE_AND_COUNT, kafka.bootstrapServers(),
+                    config.topics().interactions(), stateDir, warmupRecords, records);
             figures.put("exactlyOnceFloorRecordsPerSecond", Math.round(floor.perSecond()));
             figures.put("floorToRawSteadyRatio", ratio(floor, raw));
             figures.put("monitorToFloorSteadyRatio", ratio(steady, floor));
             figures.put("floorStreamThreadCpuShare", round(floor.streamThreadCpuShare()));
+            // The ceiling of any exactly-once Streams application here: if it stays under the goal's
+            // share of the raw consumer, no work the monitor drops can reach the goal on this machine.
+            Rate readOnly = floor(ExactlyOnceFloor.Work.NONE, kafka.bootstrapServers(),
+                    config.topics().interactions(), stateDir, warmupRecords, records);
+            figures.put("exactlyOnceReadOnlyRecordsPerSecond", Math.round(readOnly.perSecond()));
+            figures.put("readOnlyToRawSteadyRatio", ratio(readOnly, raw));
+            figures.put("monitorToReadOnlySteadyRatio", ratio(steady, readOnly));
+            figures.put("readOnlyStreamThreadCpuShare", round(readOnly.streamThreadCpuShare()));
             // Once more at the end: the raw rate moves between runs by as much as 3x, and a rate taken
             // only before the monitor cannot show whether the machine got slower or faster meanwhile.
             Rate rawAfter = rawConsume(kafka.bootstrapServers(), config.topics().interactions(), warmupRecords, records);
@@ -214,6 +228,31 @@ public final class MonitorThroughputBenchmark {
                         i.timestamp(), i.round(), i.prompt(), i.response(), i.action(), i.reward(), i.observedAgents(),
                         i.labels(), i.policyVersion()))));
             }
+        }
+        return out;
+    }
+
+    /**
+     * {@code events} as they come (the simulator's rounds: about a thousand agents at a time, each
+     * with all its events close together, which a record cache folds), or, {@code interleaved},
+     * every agent's events at random places in the whole input, each agent's in its own order, as
+     * many independent agents' traffic arrives: an agent's next event is then a tenth of the input
+     * away, out of any cache.
+     */
+    private static List<Event> order(List<Event> events, boolean interleaved) {
+        if (!interleaved) {
+            return events;
+        }
+        Map<String, java.util.ArrayDeque<Event>> byAgent = new LinkedHashMap<>();
+        List<String> slots = new ArrayList<>(events.size());
+        for (Event e : events) {
+            byAgent.computeIfAbsent(e.agentId(), k -> new java.util.ArrayDeque<>()).add(e);
+            slots.add(e.agentId());
+        }
+        java.util.Collections.shuffle(slots, new java.util.Random(7));
+        List<Event> out = new ArrayList<>(events.size());
+        for (String agent : slots) {
+            out.add(byAgent.get(agent).poll());
         }
         return out;
     }
@@ -279,11 +318,11 @@ public final class MonitorThroughputBenchmark {
     }
 
     /** {@link ExactlyOnceFloor}'s steady rate on the same records, measured as the monitor's is. */
-    private static Rate floor(String servers, String topic, Path stateDir, long warmup, long measured)
-            throws Exception {
+    private static Rate floor(ExactlyOnceFloor.Work work, String servers, String topic, Path stateDir, long warmup,
+                              long measured) throws Exception {
         try (Admin admin = Admin.create(adminProps(servers));
-             ProcessingWatcher watcher = new ProcessingWatcher(admin, servers, Map.of(), ExactlyOnceFloor.APPLICATION_ID);
-             KafkaStreams floor = ExactlyOnceFloor.create(servers, topic, stateDir.resolve("floor"))) {
+             ProcessingWatcher watcher = new ProcessingWatcher(admin, servers, Map.of(), work.applicationId);
+             KafkaStreams floor = ExactlyOnceFloor.create(work, servers, topic, stateDir.resolve(work.applicationId))) {
             long t0 = System.nanoTime();
             floor.start();
             Rate rate = steadyState(watcher, topic, t0, warmup, measured);
