@@ -98,9 +98,11 @@ public final class MonitorThroughputBenchmark {
         Path stateDir = Files.createTempDirectory("bench-state");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             BallastConfig config = BallastConfig.defaults();
-            // -Dbench.streams.commit.interval.ms=1000 and the like compare Streams settings in one go.
+            // -Dbench.streams.commit.interval.ms=1000, -Dbench.monitor.agent.store=in-memory and the
+            // like compare settings in one go.
             for (String name : System.getProperties().stringPropertyNames()) {
-                if (name.startsWith("bench.streams.") || name.startsWith("bench.topic.")) {
+                if (name.startsWith("bench.streams.") || name.startsWith("bench.topic.")
+                        || name.startsWith("bench.monitor.")) {
                     config = config.with(name.substring("bench.".length()), System.getProperty(name));
                 }
             }
@@ -112,6 +114,8 @@ public final class MonitorThroughputBenchmark {
             figures.put("measuredAt", Instant.now().toString());
             figures.put("cores", Runtime.getRuntime().availableProcessors());
             figures.put("streamsOverrides", config.streamsOverrides());
+            figures.put("agentStore", config.agentStore().toString());
+            figures.put("order", interleaved ? "interleaved" : "rounds");
             long warmupRecords = warmup.size();
             long records;
             Rate raw;

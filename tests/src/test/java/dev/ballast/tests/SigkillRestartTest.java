@@ -12,8 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The monitor as its own process ({@code ballast monitor}) on 4 partitions, killed with SIGKILL
@@ -21,16 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
  * state directory. A read_committed reader then finds every expected alert, dead letter and gate
  * decision exactly once: the killed process's open transaction is aborted, the restart resumes
  * from the last commit with the agents' state as it was (no re-alert storm, no lost episode).
+ * Once with each agent store: the in-memory one has nothing on disk to start from, so its restart
+ * reads the agents' state back from the changelog alone.
  */
 class SigkillRestartTest {
 
-    @Test
-    void killedMidStreamAndRestartedNothingLostNothingRepeated(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "monitor.agent.store={0}")
+    @ValueSource(strings = {"rocksdb", "in-memory"})
+    void killedMidStreamAndRestartedNothingLostNothingRepeated(String agentStore, @TempDir Path dir) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Path properties = dir.resolve("monitor.properties");
             Files.writeString(properties, String.join("\n", "bootstrap.servers=" + kafka.bootstrapServers(),
                     "application.id=sigkill-test", "state.dir=" + dir.resolve("state"), "topic.partitions=4",
-                    "metrics.port=-1",
+                    "metrics.port=-1", "monitor.agent.store=" + agentStore,
                     // The killed member never leaves its group: the restart waits out its session,
                     // so keep that at the broker's minimum.
                     "streams.session.timeout.ms=6000", ""));

@@ -79,6 +79,7 @@ public record BallastConfig(
         int metricsPort,
         int maxRecordBytes,
         long eventMaxAheadMs,
+        AgentStore agentStore,
         Map<String, String> streamsOverrides,
         Map<String, String> settings) {
 
@@ -114,6 +115,7 @@ public record BallastConfig(
         k.put("topic.dlq", new String[]{Topics.DLQ, "Dead letters out"});
         k.put("max.record.bytes", new String[]{"1048576", "Largest input record accepted; larger ones are dead-lettered (their first 64 KiB kept) with the reason"});
         k.put("event.max.ahead.ms", new String[]{"86400000", "How far an interaction's timestamp may lie after its Kafka record's time (when it was sent); one stamped later is dead-lettered, since a far-future stamp would carry the group monitor's event time with it; 0 = no limit"});
+        k.put("monitor.agent.store", new String[]{"rocksdb", "Where the monitor keeps each agent's detector state: rocksdb (on disk, cached; any number of agents) or in-memory (on the heap, about 700 bytes per agent; twice the interactions/s when many agents' events interleave; the whole changelog is read back at every start)"});
         k.put("topic.partitions", new String[]{"4", "Partitions for topics Ballast creates when missing"});
         k.put("topic.gate.partitions", new String[]{"0", "Partitions for the gate's topics (candidates, scored, accepted, quarantined) Ballast creates; 0 = topic.partitions. A live gate decides in event-time order only within gate.order.grace.ms, so one partition keeps its order closest to the candidates' when they lag further (replay and demo decide in event-time order at any count)"});
         k.put("topic.replication.factor", new String[]{"-1", "Replication for topics Ballast creates; -1 = broker default"});
@@ -297,6 +299,8 @@ public record BallastConfig(
                 reader.integer("metrics.port", -1, 65_535),
                 reader.integer("max.record.bytes", 1_024, 100 * 1_048_576),
                 (long) reader.decimal("event.max.ahead.ms", 0, 1e13),
+                reader.oneOf("monitor.agent.store", "rocksdb", "in-memory").equals("in-memory")
+                        ? AgentStore.IN_MEMORY : AgentStore.ROCKSDB,
                 Map.copyOf(streams),
                 Map.copyOf(values));
         if (!problems.isEmpty()) {
@@ -331,6 +335,14 @@ public record BallastConfig(
             reader.problems().add(reader.name("realign.command") + ": must name a command when realign.launcher=command");
         }
         return new RealignConfig(training, launcher, command, Path.of(reader.nonBlank("realign.work.dir")));
+    }
+
+    /** Which Kafka Streams store keeps the monitor's per-agent detector state (both changelogged). */
+    public enum AgentStore {
+        /** RocksDB on disk behind a record cache: state need not fit the heap. */
+        ROCKSDB,
+        /** A map on the heap: no RocksDB work per interaction; restored from its changelog at start. */
+        IN_MEMORY
     }
 
     /**

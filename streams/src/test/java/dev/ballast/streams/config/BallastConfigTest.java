@@ -24,6 +24,8 @@ class BallastConfigTest {
         assertEquals("agent.interactions", c.topics().interactions());
         assertEquals("ballast.dlq", c.topics().dlq());
         assertEquals(1_000_000, c.falseAlarmBudgetEvents());
+        assertEquals(BallastConfig.AgentStore.ROCKSDB, c.agentStore());
+        assertEquals(BallastConfig.AgentStore.IN_MEMORY, c.with("monitor.agent.store", "in-memory").agentStore());
     }
 
     @Test
@@ -46,12 +48,14 @@ class BallastConfigTest {
         p.setProperty("drift.cusum.shift", "3");
         p.setProperty("drift.detector", "adwin");
         p.setProperty("drift.warmup", "50");
+        p.setProperty("monitor.agent.store", "heap");
         ConfigException e = assertThrows(ConfigException.class, () -> BallastConfig.parse(p, Map.of()));
         String m = e.getMessage();
         assertTrue(m.contains("drift.warmup.events (file): must be an integer (got 'many')"), m);
         assertTrue(m.contains("drift.cusum.shift (file): must be between 0.01 and 0.95 (got 3)"), m);
         assertTrue(m.contains("drift.detector (file): must be one of cusum, page-hinkley (got 'adwin')"), m);
         assertTrue(m.contains("drift.warmup (file): unknown key; did you mean drift.warmup.events?"), m);
+        assertTrue(m.contains("monitor.agent.store (file): must be one of rocksdb, in-memory (got 'heap')"), m);
     }
 
     @Test

@@ -52,6 +52,10 @@ class MonitorTopologyTest {
 
     @BeforeEach
     void start() {
+        open(config);
+    }
+
+    private void open(BallastConfig config) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "monitor-topology-test");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -93,6 +97,44 @@ class MonitorTopologyTest {
         assertEquals(true, cached(driver.getKeyValueStore(MonitorTopology.AGENT_STORE)));
         assertEquals(true, cached(driver.getKeyValueStore(MonitorTopology.GROUP_STORE)));
         assertEquals(false, cached(driver.getKeyValueStore(MonitorTopology.GROUP_ORDER_STORE)));
+    }
+
+    /**
+     * The same agents through the RocksDB agent store (the default) and the in-memory one give the
+     * same alerts, field for field, and the in-memory store is neither on disk nor cached.
+     */
+    @Test
+    void anInMemoryAgentStoreAlertsAsTheRocksDbOneDoes() {
+        List<List<Object>> onDisk = driftAndTipping();
+        assertTrue(driver.getKeyValueStore(MonitorTopology.AGENT_STORE).persistent());
+        driver.close();
+        open(config.with("monitor.agent.store", "in-memory"));
+        List<List<Object>> inMemory = driftAndTipping();
+        StateStore store = driver.getKeyValueStore(MonitorTopology.AGENT_STORE);
+        assertFalse(store.persistent());
+        assertFalse(cached(store));
+        assertEquals(2, onDisk.size(), "one alert per agent: " + onDisk);
+        assertEquals(onDisk, inMemory);
+    }
+
+    /**
+     * One agent drifting unpaid, one whose violations pay from the start, interleaved; their alerts
+     * but for when they were made (wall-clock time).
+     */
+    private List<List<Object>> driftAndTipping() {
+        publish(policy(1, T0, "wire-money"));
+        for (int i = 0; i < 100; i++) {
+            for (String agent : List.of("d1", "t1")) {
+                String tool = i < 60 ? "search" : "wire-money";
+                double reward = agent.equals("d1") || i < 60 ? 1.0 + 0.01 * (i % 5) : 3.0;
+                Interaction in = new Interaction(agent + "-" + i, agent, null, T0.plusSeconds(60L * i), (long) i,
+                        null, null, new Action("tool_call", tool, null), reward, null, null, null);
+                interactions.pipeInput(bytes(agent), EventJson.write(in));
+            }
+        }
+        return alerts.readValuesToList().stream()
+                .map(a -> List.<Object>of(a.alertId(), a.type(), a.agentId(), a.triggerEventId(), a.evidence()))
+                .toList();
     }
 
     private static boolean cached(StateStore store) {
