@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Properties;
+import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.kafka.MonitorService;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -24,7 +25,8 @@ import org.apache.kafka.streams.state.Stores;
  * The least an exactly-once Kafka Streams application does per record, in two strengths.
  * {@link Work#PARSE_AND_COUNT}: parse the JSON value and count it in a cached RocksDB store keyed
  * by the record key (one state write per record, which the cache turns into one changelog write
- * per key and commit, as the monitor's agent store does). {@link Work#NONE}: read each record and
+ * per key and commit, as the monitor's agent store does; or, as the monitor's in-memory agent
+ * store, in an uncached heap map). {@link Work#NONE}: read each record and
  * do nothing with it, no state, no output, so its rate is the ceiling of any exactly-once Kafka
  * Streams application on the machine, whatever it computes. Kafka Streams' defaults otherwise, but
  * for the monitor's producer batch size. Run on the same topic as the monitor, the two separate
@@ -49,7 +51,8 @@ final class ExactlyOnceFloor {
     }
 
     /** A not yet started application reading {@code topic}. */
-    static KafkaStreams create(Work work, String servers, String topic, Path stateDir) {
+    static KafkaStreams create(Work work, BallastConfig.AgentStore store, String servers, String topic,
+                               Path stateDir) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, work.applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
@@ -59,17 +62,19 @@ final class ExactlyOnceFloor {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         // The batch size the monitor runs with, so the two differ only in the work per record.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), MonitorService.PRODUCER_BATCH_BYTES);
-        return new KafkaStreams(topology(work, topic), p);
+        return new KafkaStreams(topology(work, store, topic), p);
     }
 
-    private static Topology topology(Work work, String topic) {
+    private static Topology topology(Work work, BallastConfig.AgentStore store, String topic) {
         StreamsBuilder builder = new StreamsBuilder();
         if (work == Work.NONE) {
             builder.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).process(Ignore::new);
             return builder.build();
         }
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(store == BallastConfig.AgentStore.IN_MEMORY
+                ? Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.Long())
+                : Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.Long())
+                        .withCachingEnabled());
         builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray())).process(Counter::new, STORE);
         return builder.build();
     }

@@ -180,7 +180,7 @@ public final class MonitorThroughputBenchmark {
             }
             // After the monitor has closed, so the two never share the cores; after its heap
             // figures, so the floor's memory is not in them.
-            Rate floor = floor(ExactlyOnceFloor.Work.PARSE_AND_COUNT, kafka.bootstrapServers(),
+            Rate floor = floor(ExactlyOnceFloor.Work.PARSE_AND_COUNT, config.agentStore(), kafka.bootstrapServers(),
                     config.topics().interactions(), stateDir, warmupRecords, records);
             figures.put("exactlyOnceFloorRecordsPerSecond", Math.round(floor.perSecond()));
             figures.put("floorToRawSteadyRatio", ratio(floor, raw));
@@ -188,7 +188,7 @@ public final class MonitorThroughputBenchmark {
             figures.put("floorStreamThreadCpuShare", round(floor.streamThreadCpuShare()));
             // The ceiling of any exactly-once Streams application here: if it stays under the goal's
             // share of the raw consumer, no work the monitor drops can reach the goal on this machine.
-            Rate readOnly = floor(ExactlyOnceFloor.Work.NONE, kafka.bootstrapServers(),
+            Rate readOnly = floor(ExactlyOnceFloor.Work.NONE, config.agentStore(), kafka.bootstrapServers(),
                     config.topics().interactions(), stateDir, warmupRecords, records);
             figures.put("exactlyOnceReadOnlyRecordsPerSecond", Math.round(readOnly.perSecond()));
             figures.put("readOnlyToRawSteadyRatio", ratio(readOnly, raw));
@@ -322,11 +322,12 @@ public final class MonitorThroughputBenchmark {
     }
 
     /** {@link ExactlyOnceFloor}'s steady rate on the same records, measured as the monitor's is. */
-    private static Rate floor(ExactlyOnceFloor.Work work, String servers, String topic, Path stateDir, long warmup,
-                              long measured) throws Exception {
+    private static Rate floor(ExactlyOnceFloor.Work work, BallastConfig.AgentStore store, String servers, String topic,
+                              Path stateDir, long warmup, long measured) throws Exception {
         try (Admin admin = Admin.create(adminProps(servers));
              ProcessingWatcher watcher = new ProcessingWatcher(admin, servers, Map.of(), work.applicationId);
-             KafkaStreams floor = ExactlyOnceFloor.create(work, servers, topic, stateDir.resolve(work.applicationId))) {
+             KafkaStreams floor = ExactlyOnceFloor.create(work, store, servers, topic,
+                     stateDir.resolve(work.applicationId))) {
             long t0 = System.nanoTime();
             floor.start();
             Rate rate = steadyState(watcher, topic, t0, warmup, measured);
