@@ -182,18 +182,12 @@ public final class MonitorThroughputBenchmark {
             // figures, so the floor's memory is not in them.
             Rate floor = floor(ExactlyOnceFloor.Work.PARSE_AND_COUNT, config.agentStore(), kafka.bootstrapServers(),
                     config.topics().interactions(), stateDir, warmupRecords, records);
-            figures.put("exactlyOnceFloorRecordsPerSecond", Math.round(floor.perSecond()));
-            figures.put("floorToRawSteadyRatio", ratio(floor, raw));
-            figures.put("monitorToFloorSteadyRatio", ratio(steady, floor));
-            figures.put("floorStreamThreadCpuShare", round(floor.streamThreadCpuShare()));
-            // The ceiling of any exactly-once Streams application here: if it stays under the goal's
-            // share of the raw consumer, no work the monitor drops can reach the goal on this machine.
+            putBaseline(figures, "Floor", floor, raw, steady);
+            // The ceiling of any exactly-once Streams application here: what the platform costs
+            // before any work per record.
             Rate readOnly = floor(ExactlyOnceFloor.Work.NONE, config.agentStore(), kafka.bootstrapServers(),
                     config.topics().interactions(), stateDir, warmupRecords, records);
-            figures.put("exactlyOnceReadOnlyRecordsPerSecond", Math.round(readOnly.perSecond()));
-            figures.put("readOnlyToRawSteadyRatio", ratio(readOnly, raw));
-            figures.put("monitorToReadOnlySteadyRatio", ratio(steady, readOnly));
-            figures.put("readOnlyStreamThreadCpuShare", round(readOnly.streamThreadCpuShare()));
+            putBaseline(figures, "ReadOnly", readOnly, raw, steady);
             // Once more at the end: the raw rate moves between runs by as much as 3x, and a rate taken
             // only before the monitor cannot show whether the machine got slower or faster meanwhile.
             Rate rawAfter = rawConsume(kafka.bootstrapServers(), config.topics().interactions(), warmupRecords, records);
@@ -281,6 +275,18 @@ public final class MonitorThroughputBenchmark {
      * stream threads were meanwhile (NaN for the raw consumer, which has none).
      */
     private record Rate(double perSecond, double firstCommitSeconds, double streamThreadCpuShare) {
+    }
+
+    /**
+     * An exactly-once baseline's figures, named after it ({@code Floor}: exactlyOnceFloorRecordsPerSecond,
+     * floorToRawSteadyRatio, monitorToFloorSteadyRatio, floorStreamThreadCpuShare).
+     */
+    private static void putBaseline(Map<String, Object> figures, String name, Rate rate, Rate raw, Rate monitor) {
+        String lower = Character.toLowerCase(name.charAt(0)) + name.substring(1);
+        figures.put("exactlyOnce" + name + "RecordsPerSecond", Math.round(rate.perSecond()));
+        figures.put(lower + "ToRawSteadyRatio", ratio(rate, raw));
+        figures.put("monitorTo" + name + "SteadyRatio", ratio(monitor, rate));
+        figures.put(lower + "StreamThreadCpuShare", round(rate.streamThreadCpuShare()));
     }
 
     private static Rate better(Rate a, Rate b) {
