@@ -1,5 +1,6 @@
 package dev.ballast.tests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.streams.cli.BallastCli;
@@ -44,6 +45,8 @@ class SigkillRestartTest {
             int half = scenario.interactions() / 2;
 
             Process first = monitor(properties, dir.resolve("first.log"));
+            assertEquals(agentStore.equals("in-memory"),
+                    Files.readString(dir.resolve("first.log")).contains("agent state in memory"), "the store in use");
             scenario.producePolicies();
             scenario.produceInteractions(0, half);
             scenario.awaitCaughtUp(Duration.ofMinutes(2));
