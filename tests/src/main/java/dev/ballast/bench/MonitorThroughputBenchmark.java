@@ -67,7 +67,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * the first million records (the broker's code compiles in this JVM too); a long-running monitor
  * pays that once. Latency: a drifting population (300 agents, 300 rounds) is then produced at a fixed
  * rate below capacity, and each alert's latency is the time from its trigger event's send to the
- * alert being readable (read_committed). Heap and state-store bytes per agent close the figures.
+ * alert being readable (read_committed). Heap and state-store bytes per agent, and the time a
+ * restart on the same state directory takes to run again, close the figures.
  * Writes {@code monitor-throughput.json}; it never fails on a timing.
  *
  * <p>Run: {@code mvn -B -Pbench -pl tests -am verify -DskipTests} (figures in {@code tests/target/bench}).
@@ -177,6 +178,14 @@ public final class MonitorThroughputBenchmark {
                 figures.put("agentStoreBytesOnDisk", storeBytes);
                 figures.put("agentStoreBytesOnDiskPerAgent", storeBytes / totalAgents);
                 figures.put("alerts", metrics.alertCount(AlertType.TIPPING) + metrics.alertCount(AlertType.DRIFT));
+            }
+            // The same monitor started again on the same state directory after a clean stop: RocksDB
+            // reopens its files where it checkpointed them, an in-memory store reads every agent back
+            // from the changelog before the monitor runs.
+            long restart = System.nanoTime();
+            try (MonitorService restarted = new MonitorService(config, new BallastMetrics(new SimpleMeterRegistry()))) {
+                restarted.start(Duration.ofMinutes(10));
+                figures.put("restartSecondsToRunning", round((System.nanoTime() - restart) / 1e9));
             }
             // After the monitor has closed, so the two never share the cores; after its heap
             // figures, so the floor's memory is not in them.
