@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.kafka.MonitorService;
+import dev.ballast.streams.monitor.MonitorTopology;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -19,7 +20,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The least an exactly-once Kafka Streams application does per record, in two strengths.
@@ -71,10 +71,7 @@ final class ExactlyOnceFloor {
             builder.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).process(Ignore::new);
             return builder.build();
         }
-        builder.addStateStore(store == BallastConfig.AgentStore.IN_MEMORY
-                ? Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.Long())
-                : Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.Long())
-                        .withCachingEnabled());
+        builder.addStateStore(MonitorTopology.agentStore(store, STORE, Serdes.Long()));
         builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray())).process(Counter::new, STORE);
         return builder.build();
     }

@@ -29,11 +29,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -85,11 +88,11 @@ public final class MonitorThroughputBenchmark {
         int warmupAgents = Integer.parseInt(System.getProperty("bench.warmup.agents", Integer.toString(agents)));
         int paceRate = Integer.parseInt(System.getProperty("bench.latency.rate", "5000"));
         Path out = Path.of(System.getProperty("bench.out", "target/bench"));
-        boolean interleaved = switch (System.getProperty("bench.order", "rounds")) {
-            case "rounds" -> false;
-            case "interleaved" -> true;
-            default -> throw new IllegalArgumentException("bench.order must be rounds or interleaved");
-        };
+        String order = System.getProperty("bench.order", "rounds");
+        if (!order.equals("rounds") && !order.equals("interleaved")) {
+            throw new IllegalArgumentException("bench.order must be rounds or interleaved (got '" + order + "')");
+        }
+        boolean interleaved = order.equals("interleaved");
         List<Event> warmup = order(manyAgents(warmupAgents, rounds, "warmup-"), interleaved);
         List<Event> interactions = order(manyAgents(agents, rounds, ""), interleaved);
         Scenario drifting = new Simulator(new ScenarioSpec(300, 300, 2, 0.3, 0.3, 0, 0,
@@ -116,7 +119,7 @@ public final class MonitorThroughputBenchmark {
             figures.put("cores", Runtime.getRuntime().availableProcessors());
             figures.put("streamsOverrides", config.streamsOverrides());
             figures.put("agentStore", config.agentStore().toString());
-            figures.put("order", interleaved ? "interleaved" : "rounds");
+            figures.put("order", order);
             long warmupRecords = warmup.size();
             long records;
             Rate raw;
@@ -250,13 +253,13 @@ public final class MonitorThroughputBenchmark {
         if (!interleaved) {
             return events;
         }
-        Map<String, java.util.ArrayDeque<Event>> byAgent = new LinkedHashMap<>();
+        Map<String, ArrayDeque<Event>> byAgent = new LinkedHashMap<>();
         List<String> slots = new ArrayList<>(events.size());
         for (Event e : events) {
-            byAgent.computeIfAbsent(e.agentId(), k -> new java.util.ArrayDeque<>()).add(e);
+            byAgent.computeIfAbsent(e.agentId(), k -> new ArrayDeque<>()).add(e);
             slots.add(e.agentId());
         }
-        java.util.Collections.shuffle(slots, new java.util.Random(7));
+        Collections.shuffle(slots, new Random(7));
         List<Event> out = new ArrayList<>(events.size());
         for (String agent : slots) {
             out.add(byAgent.get(agent).poll());

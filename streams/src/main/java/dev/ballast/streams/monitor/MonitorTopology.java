@@ -17,6 +17,7 @@ import dev.ballast.streams.topology.TriageTopology;
 import dev.ballast.streams.topology.TriggerTopology;
 import java.time.Clock;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -96,7 +97,7 @@ public final class MonitorTopology {
                 EventJson::readInteraction, Interaction::agentId, Interaction.class, REKEYED_INTERACTIONS, partitions,
                 config, metrics);
 
-        builder.addStateStore(agentStore(config.agentStore()));
+        builder.addStateStore(agentStore(config.agentStore(), AGENT_STORE, Serdes.ByteArray()));
         builder.addStateStore(policyStore());
         AgentMonitor agentMonitor = new AgentMonitor(config.monitorSettings());
         Produced<String, Alert> toAlerts = Produced.with(Serdes.String(), JsonSerde.of(Alert.class));
@@ -139,21 +140,22 @@ public final class MonitorTopology {
     }
 
     /**
-     * RocksDB, cached: an agent written several times between two commits (any catch-up) reaches
-     * RocksDB and the changelog once per commit, not once per interaction (about 1.2x the
-     * interactions/s). In memory (opt-in, {@code monitor.agent.store}): about twice the
-     * interactions/s when many agents' events interleave, for heap per agent and a restore of the
-     * whole changelog at every start.
+     * The agent store {@code name} of the kind {@code kind}, values in {@code values}; public so that
+     * a benchmark's baseline keeps its state exactly as the monitor does. RocksDB, cached: an agent
+     * written several times between two commits (any catch-up) reaches RocksDB and the changelog
+     * once per commit, not once per interaction (about 1.2x the interactions/s). In memory (opt-in,
+     * {@code monitor.agent.store}): about twice the interactions/s when many agents' events
+     * interleave, for heap per agent and a restore of the whole changelog at every start.
      */
-    private static StoreBuilder<KeyValueStore<String, byte[]>> agentStore(BallastConfig.AgentStore kind) {
+    public static <V> StoreBuilder<KeyValueStore<String, V>> agentStore(BallastConfig.AgentStore kind, String name,
+                                                                       Serde<V> values) {
         if (kind == BallastConfig.AgentStore.IN_MEMORY) {
             // Not cached: a put into a heap map costs what a cache put does, and a full cache flushes
             // every dirty entry it holds whenever it evicts one, which interleaved agents make constant.
-            return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(AGENT_STORE), Serdes.String(),
-                    Serdes.ByteArray());
+            return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values);
         }
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AGENT_STORE), Serdes.String(),
-                Serdes.ByteArray()).withCachingEnabled();
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
+                .withCachingEnabled();
     }
 
     private static StoreBuilder<KeyValueStore<String, Policy>> policyStore() {
