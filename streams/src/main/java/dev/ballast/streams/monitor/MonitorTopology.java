@@ -10,6 +10,7 @@ import dev.ballast.streams.diffusion.GroupFeed;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.topology.GroupProcessor;
+import dev.ballast.streams.kafka.HashKeyValueStore;
 import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.policy.PolicyCompiler;
 import dev.ballast.streams.topology.GateTopology;
@@ -152,7 +153,8 @@ public final class MonitorTopology {
         if (kind == BallastConfig.AgentStore.IN_MEMORY) {
             // Not cached: a put into a heap map costs what a cache put does, and a full cache flushes
             // every dirty entry it holds whenever it evicts one, which interleaved agents make constant.
-            return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values);
+            // A hash map, not Kafka's sorted one: agents are only ever looked up by id.
+            return Stores.keyValueStoreBuilder(HashKeyValueStore.supplier(name), Serdes.String(), values);
         }
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
                 .withCachingEnabled();
