@@ -39,6 +39,8 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -154,7 +156,8 @@ public final class MonitorThroughputBenchmark {
                 long t0 = System.nanoTime();
                 monitor.start(Duration.ofSeconds(120));
                 double running = (System.nanoTime() - t0) / 1e9;
-                steady = steadyState(watcher, config.topics().interactions(), t0, warmupRecords, records);
+                steady = steadyState(watcher, config.applicationId(), config.topics().interactions(), t0, warmupRecords,
+                        records);
                 while (!watcher.caughtUp(sources)) {
                     Thread.sleep(50);
                 }
@@ -166,6 +169,7 @@ public final class MonitorThroughputBenchmark {
                 figures.put("monitorSteadyRecordsPerSecond", Math.round(steady.perSecond()));
                 figures.put("monitorToRawSteadyRatio", ratio(steady, raw));
                 figures.put("monitorStreamThreadCpuShare", round(steady.streamThreadCpuShare()));
+                figures.put("monitorStreamThreadTimeShares", steady.threadTimeShares());
                 figures.put("monitorRecordsPerSecondIncludingStartup", Math.round((warmupRecords + records) / total));
 
                 Map<String, Object> latency = latency(kafka.bootstrapServers(), config, drifting, paceRate, watcher, sources);
@@ -283,10 +287,12 @@ public final class MonitorThroughputBenchmark {
     }
 
     /**
-     * Records per second between two shares of a run, when the first commit came, and how busy the
-     * stream threads were meanwhile (NaN for the raw consumer, which has none).
+     * Records per second between two shares of a run, when the first commit came, how busy the
+     * stream threads were meanwhile (NaN for the raw consumer, which has none), and how Kafka Streams
+     * says its threads' time was split at the end (empty for the raw consumer).
      */
-    private record Rate(double perSecond, double firstCommitSeconds, double streamThreadCpuShare) {
+    private record Rate(double perSecond, double firstCommitSeconds, double streamThreadCpuShare,
+                        Map<String, Double> threadTimeShares) {
     }
 
     /**
@@ -299,6 +305,7 @@ public final class MonitorThroughputBenchmark {
         figures.put(lower + "ToRawSteadyRatio", ratio(rate, raw));
         figures.put("monitorTo" + name + "SteadyRatio", ratio(monitor, rate));
         figures.put(lower + "StreamThreadCpuShare", round(rate.streamThreadCpuShare()));
+        figures.put(lower + "StreamThreadTimeShares", rate.threadTimeShares());
     }
 
     private static Rate better(Rate a, Rate b) {
@@ -311,8 +318,8 @@ public final class MonitorThroughputBenchmark {
      * were meanwhile (CPU time over wall time: near 1 per thread when the monitor's own work limits
      * it, lower when it waits on the broker).
      */
-    private static Rate steadyState(ProcessingWatcher watcher, String topic, long t0, long warmup, long measured)
-            throws Exception {
+    private static Rate steadyState(ProcessingWatcher watcher, String applicationId, String topic, long t0,
+                                    long warmup, long measured) throws Exception {
         double first = -1;
         long atLow = 0;
         long lowCount = 0;
@@ -330,7 +337,7 @@ public final class MonitorThroughputBenchmark {
             }
             if (p.processed() >= warmup + measured * 9 / 10) {
                 return new Rate((p.processed() - lowCount) / ((now - atLow) / 1e9), first,
-                        (double) (streamThreadCpuNanos() - cpuAtLow) / (now - atLow));
+                        (double) (streamThreadCpuNanos() - cpuAtLow) / (now - atLow), threadTimeShares(applicationId));
             }
             // Each poll is three admin requests to the broker that shares the monitor's cores:
             // every 20 ms they cost the monitor several percent. Fine-grained only until the first
@@ -348,12 +355,36 @@ public final class MonitorThroughputBenchmark {
                      stateDir.resolve(work.applicationId))) {
             long t0 = System.nanoTime();
             floor.start();
-            Rate rate = steadyState(watcher, topic, t0, warmup, measured);
+            Rate rate = steadyState(watcher, work.applicationId, topic, t0, warmup, measured);
             while (!watcher.caughtUp(List.of(topic))) {
                 Thread.sleep(50);
             }
             return rate;
         }
+    }
+
+    /**
+     * The shares of wall time Kafka Streams' own thread metrics give {@code applicationId}'s stream
+     * threads (averaged over them): processing, committing, polling, punctuating, each a windowed
+     * average over the last loops. Where the CPU share above says the thread waited, these say on
+     * what: a commit under exactly-once waits for the broker to write the transaction's markers.
+     */
+    private static Map<String, Double> threadTimeShares(String applicationId) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Map<String, Double> shares = new LinkedHashMap<>();
+        List<ObjectName> threads = server.queryNames(new ObjectName("kafka.streams:type=stream-thread-metrics,*"), null)
+                .stream().filter(n -> n.getKeyProperty("thread-id").startsWith(applicationId + "-")
+                        && n.getKeyProperty("thread-id").matches(".*-StreamThread-\\d+")
+                        // The bean that also names the process carries only the thread's state.
+                        && n.getKeyProperty("process-id") == null).toList();
+        for (String share : List.of("process", "commit", "poll", "punctuate")) {
+            double sum = 0;
+            for (ObjectName thread : threads) {
+                sum += ((Number) server.getAttribute(thread, share + "-ratio")).doubleValue();
+            }
+            shares.put(share, threads.isEmpty() ? Double.NaN : round(sum / threads.size()));
+        }
+        return shares;
     }
 
     /** CPU time used so far by the Kafka Streams processing threads of this JVM. */
@@ -406,7 +437,7 @@ public final class MonitorThroughputBenchmark {
             if (bytes == 0) {
                 throw new IllegalStateException("raw consumer read no bytes");
             }
-            return new Rate((high - low) / ((atHigh - atLow) / 1e9), first, Double.NaN);
+            return new Rate((high - low) / ((atHigh - atLow) / 1e9), first, Double.NaN, Map.of());
         }
     }
 
