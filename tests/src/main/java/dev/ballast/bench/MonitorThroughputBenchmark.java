@@ -10,6 +10,7 @@ import dev.ballast.streams.drift.AgentStateCodec;
 import dev.ballast.streams.kafka.EmbeddedKafka;
 import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.ProcessingWatcher;
+import dev.ballast.streams.kafka.TemporaryDirectory;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.monitor.MonitorTopology;
 import dev.ballast.streams.replay.ReplayRunner;
@@ -101,8 +102,10 @@ public final class MonitorThroughputBenchmark {
                 ScenarioSpec.DEFAULT_START.plus(Duration.ofDays(30)), ScenarioSpec.GroupSpec.NONE, CandidateSpec.NONE,
                 PreferenceSpec.NONE,
                 TippingSpec.DEFAULT)).generate();
-        Path stateDir = Files.createTempDirectory("bench-state");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        // Deleted at the end, and by the next run if this one is killed: each run leaves about 100 MB.
+        try (TemporaryDirectory state = TemporaryDirectory.create("ballast-bench-state-");
+             EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            Path stateDir = state.path();
             BallastConfig config = BallastConfig.defaults();
             // -Dbench.streams.commit.interval.ms=1000, -Dbench.monitor.agent.store=in-memory and the
             // like compare settings in one go.
