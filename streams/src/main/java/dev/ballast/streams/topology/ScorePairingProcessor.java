@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -51,6 +53,27 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
         // Stream time, not wall time: a replayed backlog expires exactly as it did live.
         Duration every = Duration.ofMillis(Math.max(1_000, pairing.scoreTimeout().toMillis() / 10));
         context.schedule(every, PunctuationType.STREAM_TIME, this::expire);
+        Cancellable[] once = new Cancellable[1];
+        once[0] = context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> {
+            once[0].cancel();
+            markDecidedChangelog();
+        });
+    }
+
+    /**
+     * Gives an empty decided store a record in its changelog: a tombstone under the empty key, which
+     * no sample can have (ids are never blank). Kafka Streams 4.3 keeps a window store's changelog
+     * offset in its segments, and an empty store has none; under exactly-once a restart then finds
+     * this task's stores without an offset, counts the task as corrupted, wipes it and rebalances,
+     * logging an error, at every restart of a gate that has decided nothing yet. At the task's stream
+     * time (0 before its first record), never later: a later time would expire decided samples early.
+     */
+    private void markDecidedChangelog() {
+        try (KeyValueIterator<Windowed<String>, Long> any = decided.all()) {
+            if (!any.hasNext()) {
+                decided.put("", null, Math.max(0, context.currentStreamTimeMs()));
+            }
+        }
     }
 
     @Override
