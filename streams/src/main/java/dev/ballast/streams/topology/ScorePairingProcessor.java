@@ -34,6 +34,8 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
     private ProcessorContext<String, PairingOutput> context;
     private KeyValueStore<String, PendingSample> pending;
     private WindowStore<String, Long> decided;
+    /** The one-off punctuation of {@link #markDecidedChangelog}. */
+    private Cancellable marking;
     /** Candidates of this task waiting for their score, as reported to the waiting gauge. */
     private long waiting;
 
@@ -53,11 +55,8 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
         // Stream time, not wall time: a replayed backlog expires exactly as it did live.
         Duration every = Duration.ofMillis(Math.max(1_000, pairing.scoreTimeout().toMillis() / 10));
         context.schedule(every, PunctuationType.STREAM_TIME, this::expire);
-        Cancellable[] once = new Cancellable[1];
-        once[0] = context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> {
-            once[0].cancel();
-            markDecidedChangelog();
-        });
+        // Once, a second after the task starts: punctuations run only once a task is running.
+        marking = context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> markDecidedChangelog());
     }
 
     /**
@@ -69,6 +68,7 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
      * time (0 before its first record), never later: a later time would expire decided samples early.
      */
     private void markDecidedChangelog() {
+        marking.cancel();
         try (KeyValueIterator<Windowed<String>, Long> any = decided.all()) {
             if (!any.hasNext()) {
                 decided.put("", null, Math.max(0, context.currentStreamTimeMs()));
