@@ -56,7 +56,8 @@ final class ScorePairingProcessor implements Processor<String, PairingInput, Str
         Duration every = Duration.ofMillis(Math.max(1_000, pairing.scoreTimeout().toMillis() / 10));
         context.schedule(every, PunctuationType.STREAM_TIME, this::expire);
         // Once, a second after the task starts: punctuations run only once a task is running.
-        marking = context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> markDecidedChangelog());
+        marking = context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME,
+                now -> markDecidedChangelog());
     }
 
     /**
