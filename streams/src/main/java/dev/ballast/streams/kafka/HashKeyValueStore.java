@@ -3,7 +3,7 @@ package dev.ballast.streams.kafka;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +29,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * An in-memory key-value store on a hash map, for state that is only ever read and written by key.
  * Kafka Streams' own in-memory store is a sorted map: every get and put compares the key with
  * about log2(n) others, which was 9% of the monitor's stream thread with 200,000 agents (JFR).
- * Here a get or put costs one hash of the key; the price is paid by range scans, which sort a
- * copy of the keys (correct, but O(n log n) per scan), so use it only where nothing scans.
+ * Here a get or put costs one hash of the key. {@link #all()} walks the map in no order, as its
+ * contract allows (the monitor walks its agents once per task start); ordered scans (ranges,
+ * prefixes, {@link #reverseAll()}) sort a copy of the matching entries, O(n log n) each, so use
+ * this store only where those are rare.
  *
  * <p>Wrapped by {@link org.apache.kafka.streams.state.Stores#keyValueStoreBuilder} like any
  * supplied store, so logging (the changelog), metrics and serdes come from Kafka Streams. Not
@@ -173,9 +175,10 @@ public final class HashKeyValueStore implements KeyValueStore<Bytes, byte[]> {
         return scan(key -> within(key, from, to), true);
     }
 
+    /** Every entry, in no order; weakly consistent, like the map beneath: never a concurrent-modification failure. */
     @Override
     public KeyValueIterator<Bytes, byte[]> all() {
-        return scan(key -> true, false);
+        return new EntryIterator(map.entrySet().iterator());
     }
 
     @Override
@@ -197,17 +200,15 @@ public final class HashKeyValueStore implements KeyValueStore<Bytes, byte[]> {
 
     /** The matching entries as they are now, in key order (or reversed): later writes are not seen. */
     private KeyValueIterator<Bytes, byte[]> scan(Predicate<Bytes> matches, boolean reverse) {
-        List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>();
+        List<Map.Entry<Bytes, byte[]>> entries = new ArrayList<>();
         map.forEach((key, value) -> {
             if (matches.test(key)) {
-                entries.add(KeyValue.pair(key, value));
+                entries.add(Map.entry(key, value));
             }
         });
-        entries.sort((a, b) -> a.key.compareTo(b.key));
-        if (reverse) {
-            Collections.reverse(entries);
-        }
-        return new SnapshotIterator(entries.iterator());
+        Comparator<Map.Entry<Bytes, byte[]>> byKey = Map.Entry.comparingByKey();
+        entries.sort(reverse ? byKey.reversed() : byKey);
+        return new EntryIterator(entries.iterator());
     }
 
     @Override
@@ -226,14 +227,23 @@ public final class HashKeyValueStore implements KeyValueStore<Bytes, byte[]> {
         open = false;
     }
 
-    /** An iterator over a snapshot list; closing it releases nothing. */
-    private static final class SnapshotIterator implements KeyValueIterator<Bytes, byte[]> {
-        private final Iterator<KeyValue<Bytes, byte[]>> entries;
+    /** A key-value iterator over map entries; closing it releases nothing. */
+    private static final class EntryIterator implements KeyValueIterator<Bytes, byte[]> {
+        private final Iterator<Map.Entry<Bytes, byte[]>> entries;
         private KeyValue<Bytes, byte[]> next;
 
-        SnapshotIterator(Iterator<KeyValue<Bytes, byte[]>> entries) {
+        EntryIterator(Iterator<Map.Entry<Bytes, byte[]>> entries) {
             this.entries = entries;
-            this.next = entries.hasNext() ? entries.next() : null;
+            advance();
+        }
+
+        private void advance() {
+            if (entries.hasNext()) {
+                Map.Entry<Bytes, byte[]> entry = entries.next();
+                next = KeyValue.pair(entry.getKey(), entry.getValue());
+            } else {
+                next = null;
+            }
         }
 
         @Override
@@ -247,7 +257,7 @@ public final class HashKeyValueStore implements KeyValueStore<Bytes, byte[]> {
                 throw new NoSuchElementException();
             }
             KeyValue<Bytes, byte[]> current = next;
-            next = entries.hasNext() ? entries.next() : null;
+            advance();
             return current;
         }
 
@@ -261,7 +271,7 @@ public final class HashKeyValueStore implements KeyValueStore<Bytes, byte[]> {
 
         @Override
         public void close() {
-            // A snapshot holds no resource.
+            // Neither the map's iterator nor a sorted copy holds a resource.
         }
     }
 }

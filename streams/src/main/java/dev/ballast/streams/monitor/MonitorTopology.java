@@ -153,7 +153,7 @@ public final class MonitorTopology {
         if (kind == BallastConfig.AgentStore.IN_MEMORY) {
             // Not cached: a put into a heap map costs what a cache put does, and a full cache flushes
             // every dirty entry it holds whenever it evicts one, which interleaved agents make constant.
-            // A hash map, not Kafka's sorted one: agents are only ever looked up by id.
+            // A hash map, not Kafka's sorted one: agents are looked up by id, and walked in no order.
             return Stores.keyValueStoreBuilder(HashKeyValueStore.supplier(name), Serdes.String(), values);
         }
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)

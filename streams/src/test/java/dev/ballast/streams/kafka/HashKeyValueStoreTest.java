@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -58,7 +59,7 @@ class HashKeyValueStoreTest {
     void scansInKeyOrderWithInclusiveAndOpenBounds() {
         store.putAll(List.of(KeyValue.pair(key("b"), value("2")), KeyValue.pair(key("a"), value("1")),
                 KeyValue.pair(key("ab"), value("3")), KeyValue.pair(key("c"), value("4"))));
-        assertEquals(List.of("a", "ab", "b", "c"), keys(store.all()));
+        assertEquals(Set.of("a", "ab", "b", "c"), Set.copyOf(keys(store.all())), "all of them, in no order");
         assertEquals(List.of("c", "b", "ab", "a"), keys(store.reverseAll()));
         assertEquals(List.of("ab", "b"), keys(store.range(key("ab"), key("b"))));
         assertEquals(List.of("b", "ab"), keys(store.reverseRange(key("ab"), key("b"))));
@@ -66,6 +67,24 @@ class HashKeyValueStoreTest {
         assertEquals(List.of("b", "c"), keys(store.range(key("b"), null)));
         assertEquals(List.of(), keys(store.range(key("c"), key("a"))), "from after to is empty");
         assertEquals(List.of("a", "ab"), keys(store.prefixScan("a", Serdes.String().serializer())));
+    }
+
+    /** Writes during a walk over all entries never fail it, as Kafka's stores promise. */
+    @Test
+    void walkingAllEntriesWhileWritingNeverFails() {
+        for (int i = 0; i < 1_000; i++) {
+            store.put(key("k" + i), value("v"));
+        }
+        int seen = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                store.put(key("new" + seen), value("v"));
+                store.delete(key("k" + (999 - seen)));
+                it.next();
+                seen++;
+            }
+        }
+        assertTrue(seen >= 500 && seen <= 2_000, "walked " + seen);
     }
 
     @Test
