@@ -3,11 +3,13 @@ package dev.ballast.tests;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.events.TopicDrain;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.kafka.EmbeddedKafka;
 import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.metrics.BallastMetrics;
+import dev.ballast.streams.topology.GateTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -15,6 +17,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -37,10 +43,11 @@ class CleanRestartTest {
                     .with("application.id", "clean-restart-test").with("topic.partitions", "2")
                     .with("state.dir", dir.toString());
             TopicAdmin.ensure(config);
-            runFor(config, Duration.ofSeconds(4));
+            String decided = config.applicationId() + "-" + GateTopology.DECIDED_STORE + "-changelog";
+            runUntilEveryGateTaskMarked(config, decided);
             String restartLog = capturingStandardError(() -> {
                 LOG.warn("restarting the monitor");
-                runFor(config, Duration.ofSeconds(6));
+                runUntilEveryGateTaskMarked(config, decided);
             });
             // Kafka Streams logs through the same logger as this test: its warnings would be here.
             assertTrue(restartLog.contains("restarting the monitor"), "the log was not captured");
@@ -49,15 +56,42 @@ class CleanRestartTest {
         }
     }
 
-    /** Starts the monitor, lets it run (its tasks commit every 100 ms) and stops it cleanly. */
-    private static void runFor(BallastConfig config, Duration time) {
+    /**
+     * Starts the monitor, waits until each gate task, running, has marked its empty decided store's
+     * changelog (after its start, so after any corruption its start found), and stops it cleanly.
+     */
+    private static void runUntilEveryGateTaskMarked(BallastConfig config, String changelog) {
+        Map<TopicPartition, Long> before = endOffsets(config, changelog);
         try (MonitorService monitor = new MonitorService(config, new BallastMetrics(new SimpleMeterRegistry()))) {
             monitor.start(Duration.ofSeconds(90));
-            Thread.sleep(time.toMillis());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!grewEverywhere(before, endOffsets(config, changelog))) {
+                assertTrue(System.nanoTime() < deadline, "the gate tasks never marked " + changelog);
+                Thread.sleep(100);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The committed end offsets of {@code topic}'s partitions; none before the monitor created it. */
+    private static Map<TopicPartition, Long> endOffsets(BallastConfig config, String topic) {
+        try (Admin admin = Admin.create(MonitorService.adminProps(config))) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                return Map.of();
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return TopicDrain.endOffsets(config.bootstrapServers(), config.clientOverrides(), topic, Duration.ofSeconds(10));
+    }
+
+    private static boolean grewEverywhere(Map<TopicPartition, Long> before, Map<TopicPartition, Long> now) {
+        return !now.isEmpty() && now.entrySet().stream().allMatch(e -> e.getValue() > before.getOrDefault(e.getKey(), 0L));
     }
 
     /** What {@code run} and every thread it starts write to standard error, still shown as usual. */
