@@ -80,6 +80,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * <p>Run: {@code mvn -B -Pbench -pl tests -am verify -DskipTests} (figures in {@code tests/target/bench}).
  */
 public final class MonitorThroughputBenchmark {
+    /** Names of Kafka Streams' processing threads (not its state updater's). */
+    private static final String STREAM_THREAD = ".*-StreamThread-\\d+";
     private static final String LATE_AGENT = "late-agent-";
 
     private MonitorThroughputBenchmark() {
@@ -377,7 +379,7 @@ public final class MonitorThroughputBenchmark {
         Map<String, Double> shares = new LinkedHashMap<>();
         List<ObjectName> threads = server.queryNames(new ObjectName("kafka.streams:type=stream-thread-metrics,*"), null)
                 .stream().filter(n -> n.getKeyProperty("thread-id").startsWith(applicationId + "-")
-                        && n.getKeyProperty("thread-id").matches(".*-StreamThread-\\d+")
+                        && n.getKeyProperty("thread-id").matches(STREAM_THREAD)
                         // The bean that also names the process carries only the thread's state.
                         && n.getKeyProperty("process-id") == null).toList();
         for (String share : List.of("process", "commit", "poll", "punctuate")) {
@@ -395,7 +397,7 @@ public final class MonitorThroughputBenchmark {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long sum = 0;
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().matches(".*-StreamThread-\\d+")) {
+            if (info != null && info.getThreadName().matches(STREAM_THREAD)) {
                 sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
             }
         }
