@@ -170,8 +170,8 @@ public final class MonitorThroughputBenchmark {
                 figures.put("startupSecondsToRunning", round(running));
                 figures.put("startupSecondsToFirstCommit", round(steady.firstCommitSeconds()));
                 figures.put("monitorSecondsIncludingStartup", round(total));
-                figures.put("rawConsumerRecordsPerSecond", Math.round(raw.perSecond()));
-                figures.put("monitorSteadyRecordsPerSecond", Math.round(steady.perSecond()));
+                figures.put("rawConsumerRecordsPerSecond", perSecond(raw));
+                figures.put("monitorSteadyRecordsPerSecond", perSecond(steady));
                 figures.put("monitorToRawSteadyRatio", ratio(steady, raw));
                 figures.put("monitorStreamThreadCpuShare", round(steady.streamThreadCpuShare()));
                 figures.put("monitorStreamThreadTimeShares", steady.threadTimeShares());
@@ -212,7 +212,7 @@ public final class MonitorThroughputBenchmark {
             // Once more at the end: the raw rate moves between runs by as much as 3x, and a rate taken
             // only before the monitor cannot show whether the machine got slower or faster meanwhile.
             Rate rawAfter = rawConsume(kafka.bootstrapServers(), config.topics().interactions(), warmupRecords, records);
-            figures.put("rawConsumerRecordsPerSecondAfterFloor", Math.round(rawAfter.perSecond()));
+            figures.put("rawConsumerRecordsPerSecondAfterFloor", perSecond(rawAfter));
             figures.put("monitorToRawAfterFloorRatio", ratio(steady, rawAfter));
             Files.createDirectories(out);
             Path file = out.resolve("monitor-throughput.json");
@@ -306,7 +306,7 @@ public final class MonitorThroughputBenchmark {
      */
     private static void putBaseline(Map<String, Object> figures, String name, Rate rate, Rate raw, Rate monitor) {
         String lower = Character.toLowerCase(name.charAt(0)) + name.substring(1);
-        figures.put("exactlyOnce" + name + "RecordsPerSecond", Math.round(rate.perSecond()));
+        figures.put("exactlyOnce" + name + "RecordsPerSecond", perSecond(rate));
         figures.put(lower + "ToRawSteadyRatio", ratio(rate, raw));
         figures.put("monitorTo" + name + "SteadyRatio", ratio(monitor, rate));
         figures.put(lower + "StreamThreadCpuShare", round(rate.streamThreadCpuShare()));
@@ -326,29 +326,40 @@ public final class MonitorThroughputBenchmark {
     private static Rate steadyState(ProcessingWatcher watcher, String applicationId, String topic, long t0,
                                     long warmup, long measured) throws Exception {
         double first = -1;
-        long atLow = 0;
-        long lowCount = 0;
-        long cpuAtLow = 0;
+        Sample previous = null;
+        Sample low = null;
         while (true) {
             ProcessingWatcher.Progress p = watcher.progress(List.of(topic));
-            long now = System.nanoTime();
-            if (first < 0 && p.processed() > 0) {
-                first = (now - t0) / 1e9;
+            Sample now = new Sample(System.nanoTime(), p.processed(), streamThreadCpuNanos());
+            if (first < 0 && now.processed() > 0) {
+                first = (now.nanos() - t0) / 1e9;
             }
-            if (atLow == 0 && p.processed() >= warmup + measured / 10) {
-                atLow = now;
-                lowCount = p.processed();
-                cpuAtLow = streamThreadCpuNanos();
+            if (low == null && now.processed() >= warmup + measured / 10) {
+                // Crossed within one poll, the window starts at the poll before it, if the
+                // application was processing by then (else that poll would time its start-up).
+                low = now.processed() >= warmup + measured * 9 / 10 && previous != null && previous.processed() > 0
+                        ? previous : now;
             }
-            if (p.processed() >= warmup + measured * 9 / 10) {
-                return new Rate((p.processed() - lowCount) / ((now - atLow) / 1e9), first,
-                        (double) (streamThreadCpuNanos() - cpuAtLow) / (now - atLow), threadTimeShares(applicationId));
+            if (now.processed() >= warmup + measured * 9 / 10) {
+                if (low == now) {
+                    System.err.printf("%s committed 10%%-90%% of the measured records before its first commit"
+                            + " was seen: too quick to time; more agents (-Dbench.agents) give it a rate%n", applicationId);
+                    return new Rate(Double.NaN, first, Double.NaN, threadTimeShares(applicationId));
+                }
+                long nanos = now.nanos() - low.nanos();
+                return new Rate((now.processed() - low.processed()) / (nanos / 1e9), first,
+                        (double) (now.cpuNanos() - low.cpuNanos()) / nanos, threadTimeShares(applicationId));
             }
+            previous = now;
             // Each poll is three admin requests to the broker that shares the monitor's cores:
             // every 20 ms they cost the monitor several percent. Fine-grained only until the first
             // commit (start-up time); 200 ms keeps the error of a 10%-90% window under 1%.
             Thread.sleep(first < 0 ? 20 : 200);
         }
+    }
+
+    /** One poll of an application's progress: when, records committed, its stream threads' CPU time. */
+    private record Sample(long nanos, long processed, long cpuNanos) {
     }
 
     /** {@link ExactlyOnceFloor}'s steady rate on the same records, measured as the monitor's is. */
@@ -387,7 +398,7 @@ public final class MonitorThroughputBenchmark {
             for (ObjectName thread : threads) {
                 sum += ((Number) server.getAttribute(thread, share + "-ratio")).doubleValue();
             }
-            shares.put(share, threads.isEmpty() ? Double.NaN : round(sum / threads.size()));
+            shares.put(share, threads.isEmpty() ? null : round(sum / threads.size()));
         }
         return shares;
     }
@@ -550,12 +561,19 @@ public final class MonitorThroughputBenchmark {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static double round(double v) {
-        return Math.round(v * 100) / 100.0;
+    /** {@code v} to two decimals; null (JSON null) for a figure not measured. */
+    private static Double round(double v) {
+        return Double.isNaN(v) ? null : Math.round(v * 100) / 100.0;
     }
 
-    /** {@code a}'s rate over {@code b}'s, to four decimals. */
-    private static double ratio(Rate a, Rate b) {
-        return Math.round(a.perSecond() / b.perSecond() * 10_000) / 10_000.0;
+    /** Records per second, whole; null for a rate not measured. */
+    private static Long perSecond(Rate rate) {
+        return Double.isNaN(rate.perSecond()) ? null : Math.round(rate.perSecond());
+    }
+
+    /** {@code a}'s rate over {@code b}'s, to four decimals; null when either was not measured. */
+    private static Double ratio(Rate a, Rate b) {
+        double r = a.perSecond() / b.perSecond();
+        return Double.isNaN(r) ? null : Math.round(r * 10_000) / 10_000.0;
     }
 }
