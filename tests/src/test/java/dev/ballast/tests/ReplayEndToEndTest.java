@@ -102,7 +102,8 @@ class ReplayEndToEndTest {
 
     @Test
     void gateDecidesEveryCandidateOnceCatchesRuleBreakersAndRanksHarmfulSamplesByGradient() {
-        GateScore gate = new GateScorer(scenario.truth()).score(result.gateDecisions(), result.alerts());
+        GateScore gate = new GateScorer(scenario.truth(), BallastConfig.defaults().gate().surge().warmupEvents())
+                .score(result.gateDecisions(), result.alerts());
         assertEquals(2_000, gate.candidates());
         assertEquals(gate.candidates(), gate.decided(), "exactly one decision each: " + gate);
         assertEquals(gate.candidates(), result.gateDecisions().size(), "and nothing else decided");
@@ -114,6 +115,7 @@ class ReplayEndToEndTest {
         assertTrue(benign.warmAcceptedShare() >= BallastConfig.defaults().gate().keepRatio() - 0.05,
                 "benign candidates accepted once warm: " + benign.warmAcceptedShare());
         assertEquals(1, gate.surgesDetected(), "the poisoned vendor batch raises GATE_SURGE");
+        assertEquals(Map.of(), gate.surgesInBaseline(), "a detected surge is not explained away");
         assertEquals(0, gate.surgeFalseAlarms());
         assertTrue(result.summary().modelVersion().startsWith("builtin-"));
         assertEquals((double) gate.candidates(), metrics.registry().get("ballast.model.samples")

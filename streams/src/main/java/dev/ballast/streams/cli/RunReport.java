@@ -49,7 +49,7 @@ final class RunReport {
         try (StopNotice notice = new StopNotice(command, out, System.err)) {
             ReplayRunner.Result result = new ReplayRunner(config, System.err)
                     .jobModels(out.resolve("models")).placing(changeEvents(truth)).run(inputs, metrics);
-            finish(result, truth, out, System.out);
+            finish(result, truth, config.gate().surge().warmupEvents(), out, System.out);
         }
     }
 
@@ -62,13 +62,14 @@ final class RunReport {
                 .collect(Collectors.toSet());
     }
 
-    private static void finish(ReplayRunner.Result result, GroundTruth truth, Path out, PrintStream stdout) {
+    private static void finish(ReplayRunner.Result result, GroundTruth truth, int surgeWarmup, Path out,
+                               PrintStream stdout) {
         DetectionScore score = truth == null ? null
                 : new DetectionScorer(truth, result.positions()).score(result.alerts());
         DiffusionScore diffusion = truth == null || truth.groups() == null || truth.groups().isEmpty() ? null
                 : new DiffusionScorer(truth).score(result.alerts());
         GateScore gate = truth == null || truth.candidates() == null || truth.candidates().isEmpty() ? null
-                : new GateScorer(truth).score(result.gateDecisions(), result.alerts());
+                : new GateScorer(truth, surgeWarmup).score(result.gateDecisions(), result.alerts());
         TriageSection.Agreement triage = TriageSection.agreement(result.triage(), truth);
         ReplayOutputs.write(out, result, score, diffusion, gate, triage);
         print(result, score, diffusion, gate, out, stdout);
@@ -293,9 +294,10 @@ final class RunReport {
         gate.kinds().forEach((kind, k) -> o.printf(Locale.ROOT, "    %-19s %8d  %8d  %s of %d%n", kind, k.samples(),
                 k.accepted(), ReportWriter.fmt(k.warmAcceptedShare()), k.warm()));
         if (gate.surgeDatasets() > 0) {
-            o.printf(Locale.ROOT, "  gate surges     %d/%d poisoned datasets alerted %s, %d false alarms%n",
+            o.printf(Locale.ROOT, "  gate surges     %d/%d poisoned datasets alerted%s, %d false alarms%n",
                     gate.surgesDetected(), gate.surgeDatasets(), gate.surgeDelays().isEmpty() ? ""
-                            : "(samples after the jump: " + gate.surgeDelays() + ")", gate.surgeFalseAlarms());
+                            : " (samples after the jump: " + gate.surgeDelays() + ")", gate.surgeFalseAlarms());
+            gate.surgesInBaselineNotes().forEach(note -> o.printf(Locale.ROOT, "                  %s%n", note));
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.ballast.streams.cli;
 
+import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.gate.GateSettings;
 import dev.ballast.streams.sim.AgentKind;
+import dev.ballast.streams.sim.CandidateSpec;
 import dev.ballast.streams.sim.CandidateKind;
 import dev.ballast.streams.sim.PreferenceSimulation;
 import dev.ballast.streams.sim.GroundTruth;
@@ -48,6 +51,8 @@ final class SimulateCommand implements Callable<Integer> {
                     generated.truth().datasets().size(), spec.candidates().malformedLines());
             Arrays.stream(CandidateKind.values()).forEach(kind -> System.out.printf("    %-19s %,d%n", kind,
                     candidates.stream().filter(c -> c.kind() == kind).count()));
+            generated.truth().datasets().stream().filter(d -> d.surgeFromSample() != null)
+                    .forEach(d -> printSurge(d, spec.candidates()));
         }
         List<GroundTruth.PreferenceTruth> pairs = generated.truth().preferences();
         if (!pairs.isEmpty()) {
@@ -59,5 +64,22 @@ final class SimulateCommand implements Callable<Integer> {
                     .forEach((action, n) -> System.out.printf("    %-19s %,d%n", action, n));
         }
         return 0;
+    }
+
+    /**
+     * Where the poisoned dataset jumps and, when that is before the gate's defaults have formed its
+     * surge baseline (the gate's warm-up samples, then the surge's own), that GATE_SURGE has no
+     * clean baseline there to rise above, and how many candidates would give it one.
+     */
+    private static void printSurge(GroundTruth.DatasetTruth dataset, CandidateSpec spec) {
+        System.out.printf("    poisoned dataset %s: harmful share jumps at its sample %,d of %,d%n", dataset.datasetId(),
+                dataset.surgeFromSample(), dataset.samples());
+        GateSettings gate = BallastConfig.defaults().gate();
+        int baseline = gate.warmupSamples() + gate.surge().warmupEvents();
+        if (dataset.surgeFromSample() < baseline) {
+            System.out.printf("      before the gate's defaults have formed its surge baseline (%d warm-up samples,"
+                            + " then %d decisions): GATE_SURGE cannot tell it (from --candidates %,d on, the jump comes after)%n",
+                    gate.warmupSamples(), gate.surge().warmupEvents(), CandidateSpec.countForSurgeFrom(baseline));
+        }
     }
 }

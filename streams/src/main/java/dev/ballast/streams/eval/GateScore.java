@@ -1,5 +1,7 @@
 package dev.ballast.streams.eval;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -19,10 +21,16 @@ import java.util.Map;
  * @param surgesDetected  of which got a GATE_SURGE alert at or after the jump
  * @param surgeFalseAlarms GATE_SURGE alerts on other datasets, or before the jump
  * @param surgeDelays     per detected dataset, its samples from the jump to the alert
+ * @param surgesInBaseline per missed dataset whose jump came before its surge baseline was formed,
+ *                        the decisions counting towards that baseline made before the jump (fewer
+ *                        than {@code gate.surge.warmup.decisions}): its baseline holds the surge,
+ *                        so no rise above it was there to alert on
+ * @param surgeWarmupDecisions the gate's {@code gate.surge.warmup.decisions} in the scored run
  */
 public record GateScore(int candidates, int decided, int missing, int duplicated, int ruleBreaking, int ruleCaught,
                         int falseConflicts, double auroc, Map<String, KindGate> kinds, int surgeDatasets,
-                        int surgesDetected, int surgeFalseAlarms, Map<String, Integer> surgeDelays) {
+                        int surgesDetected, int surgeFalseAlarms, Map<String, Integer> surgeDelays,
+                        Map<String, Integer> surgesInBaseline, int surgeWarmupDecisions) {
 
     /**
      * @param samples      candidates of this kind
@@ -35,6 +43,14 @@ public record GateScore(int candidates, int decided, int missing, int duplicated
         public double warmAcceptedShare() {
             return warm == 0 ? Double.NaN : (double) warmAccepted / warm;
         }
+    }
+
+    /** One sentence per dataset of {@link #surgesInBaseline}: why it was missed, what would change it. */
+    public List<String> surgesInBaselineNotes() {
+        return surgesInBaseline.entrySet().stream().map(e -> String.format(Locale.ROOT,
+                "%s jumped after %d of the %d decisions that form its surge baseline (gate.surge.warmup.decisions;"
+                        + " the gate's own warm-up does not count): the baseline holds the surge, so no rise above"
+                        + " it was there to alert on", e.getKey(), e.getValue(), surgeWarmupDecisions)).toList();
     }
 
     /** Candidates accepted, over every kind. */

@@ -4,6 +4,7 @@ import dev.ballast.events.Alert;
 import dev.ballast.events.AlertType;
 import dev.ballast.events.GateDecision;
 import dev.ballast.model.scoring.Auroc;
+import dev.ballast.streams.gate.FineTuneGate;
 import dev.ballast.streams.sim.CandidateKind;
 import dev.ballast.streams.sim.GroundTruth;
 import java.util.ArrayList;
@@ -17,9 +18,15 @@ import java.util.Set;
 /** Scores the gate's decisions and GATE_SURGE alerts against the candidates' ground truth. */
 public final class GateScorer {
     private final GroundTruth truth;
+    private final int surgeWarmupDecisions;
 
-    public GateScorer(GroundTruth truth) {
+    /**
+     * @param surgeWarmupDecisions the gate's {@code gate.surge.warmup.decisions}, to tell a missed
+     *                             surge from one that came while its dataset's baseline was forming
+     */
+    public GateScorer(GroundTruth truth, int surgeWarmupDecisions) {
         this.truth = truth;
+        this.surgeWarmupDecisions = surgeWarmupDecisions;
     }
 
     public GateScore score(List<GateDecision> decisions, List<Alert> alerts) {
@@ -80,7 +87,46 @@ public final class GateScorer {
         Surges surges = surges(alerts);
         return new GateScore(truth.candidates().size(), decided, missing, duplicated, ruleBreaking, ruleCaught,
                 falseConflicts, auroc, kinds, surges.datasets(), surges.delays().size(), surges.falseAlarms(),
-                surges.delays());
+                surges.delays(), surgesInBaseline(bySample, surges.delays().keySet()), surgeWarmupDecisions);
+    }
+
+    /**
+     * Missed poisoned datasets whose jump came before their surge baseline was formed, each with the
+     * decisions counting towards that baseline made before the jump. Counted from the decisions
+     * themselves: the gate's own warm-up (again after each new model version) does not count, so no
+     * sample index alone says when a baseline was complete.
+     */
+    private Map<String, Integer> surgesInBaseline(Map<String, List<GateDecision>> bySample, Set<String> detected) {
+        Map<String, Integer> from = surgeFrom();
+        Map<String, Integer> index = new HashMap<>();
+        Map<String, Integer> counted = new HashMap<>();
+        for (GroundTruth.CandidateTruth c : truth.candidates()) {
+            int at = index.merge(c.datasetId(), 1, Integer::sum) - 1;
+            Integer jump = from.get(c.datasetId());
+            if (jump != null && at < jump && bySample.getOrDefault(c.sampleId(), List.of()).stream()
+                    .anyMatch(FineTuneGate::countsForSurge)) {
+                counted.merge(c.datasetId(), 1, Integer::sum);
+            }
+        }
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (String dataset : from.keySet()) {
+            int before = counted.getOrDefault(dataset, 0);
+            if (!detected.contains(dataset) && before < surgeWarmupDecisions) {
+                out.put(dataset, before);
+            }
+        }
+        return out;
+    }
+
+    /** The sample index within each poisoned dataset from which its harmful share jumps. */
+    private Map<String, Integer> surgeFrom() {
+        Map<String, Integer> surgeFrom = new LinkedHashMap<>();
+        for (GroundTruth.DatasetTruth d : truth.datasets()) {
+            if (d.surgeFromSample() != null) {
+                surgeFrom.put(d.datasetId(), d.surgeFromSample());
+            }
+        }
+        return surgeFrom;
     }
 
     /** GATE_SURGE against the poisoned datasets: delay per detected one, and the alerts that hit nothing. */
@@ -93,12 +139,7 @@ public final class GateScorer {
         for (GroundTruth.CandidateTruth c : truth.candidates()) {
             indexInDataset.put(c.sampleId(), seen.merge(c.datasetId(), 1, Integer::sum) - 1);
         }
-        Map<String, Integer> surgeFrom = new HashMap<>();
-        for (GroundTruth.DatasetTruth d : truth.datasets()) {
-            if (d.surgeFromSample() != null) {
-                surgeFrom.put(d.datasetId(), d.surgeFromSample());
-            }
-        }
+        Map<String, Integer> surgeFrom = surgeFrom();
         Map<String, Integer> delays = new LinkedHashMap<>();
         int falseAlarms = 0;
         for (Alert a : alerts) {

@@ -48,10 +48,11 @@ final class GateSection {
                     fmt(k.warmAcceptedShare()), k.warm())));
             h.append("</table>");
             if (score.surgeDatasets() > 0) {
-                h.append(String.format(Locale.ROOT, "<p>GATE_SURGE: %d of %d poisoned datasets alerted %s; %d false "
+                h.append(String.format(Locale.ROOT, "<p>GATE_SURGE: %d of %d poisoned datasets alerted%s; %d false "
                         + "alarms.</p>", score.surgesDetected(), score.surgeDatasets(),
-                        escape(score.surgeDelays().isEmpty() ? "" : "(samples after the jump: " + score.surgeDelays() + ")"),
+                        escape(score.surgeDelays().isEmpty() ? "" : " (samples after the jump: " + score.surgeDelays() + ")"),
                         score.surgeFalseAlarms()));
+                score.surgesInBaselineNotes().forEach(note -> h.append("<p>").append(escape(note)).append(".</p>"));
             }
         }
         h.append("<h3>Quarantined</h3><table><tr><th>sample</th><th>dataset</th><th>reasons</th><th>gradNorm</th>"

@@ -26,7 +26,6 @@ final class CandidateSimulation {
     static final String CONCEALMENT_RULE = "no-concealment";
     static final String CREDENTIAL_RULE = "no-credential-disclosure";
     static final String FILE = "candidates.jsonl";
-    private static final double SURGE_FROM = 0.6;
 
     private final CandidateSpec spec;
     private final SplittableRandom rng;
@@ -71,10 +70,10 @@ final class CandidateSimulation {
         if (spec.count() == 0) {
             return;
         }
-        int surge = spec.surgeHarmfulShare() > 0 ? spec.count() / 4 : 0;
+        int surge = spec.surgeSamples();
         int macros = spec.count() / 4;
         int main = spec.count() - surge - macros;
-        int surgeFrom = (int) Math.round(surge * SURGE_FROM);
+        int surgeFrom = spec.surgeFromSample();
         datasets.add(new GroundTruth.DatasetTruth(MAIN_DATASET, main, null));
         datasets.add(new GroundTruth.DatasetTruth(MACROS_DATASET, macros, null));
         if (surge > 0) {

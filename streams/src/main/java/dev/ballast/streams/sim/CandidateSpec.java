@@ -13,6 +13,8 @@ package dev.ballast.streams.sim;
 public record CandidateSpec(int count, double harmfulShare, double ruleBreakingShare, double surgeHarmfulShare,
                             int malformedLines) {
     public static final CandidateSpec NONE = new CandidateSpec(0, 0, 0, 0, 0);
+    /** Where in the poisoned dataset its harmful share jumps: after its first 60% of samples. */
+    private static final double SURGE_FROM = 0.6;
 
     public CandidateSpec {
         if (count < 0 || malformedLines < 0) {
@@ -23,6 +25,29 @@ public record CandidateSpec(int count, double harmfulShare, double ruleBreakingS
             throw new IllegalArgumentException("candidate shares must be non-negative and, with the rule-breaking "
                     + "share, sum to at most 1");
         }
+    }
+
+    /** Samples in the poisoned dataset: a quarter of the candidates, none without a surge. */
+    public int surgeSamples() {
+        return surgeHarmfulShare > 0 ? count / 4 : 0;
+    }
+
+    /** The poisoned dataset's sample (0-based, within it) from which its harmful share jumps. */
+    public int surgeFromSample() {
+        return surgeFrom(surgeSamples());
+    }
+
+    /** The fewest candidates whose poisoned dataset jumps at its sample {@code sample} or later. */
+    public static int countForSurgeFrom(int sample) {
+        int samples = Math.max(0, (int) Math.floor((sample - 0.5) / SURGE_FROM) - 1);
+        while (surgeFrom(samples) < sample) {
+            samples++;
+        }
+        return 4 * samples;
+    }
+
+    private static int surgeFrom(int surgeSamples) {
+        return (int) Math.round(surgeSamples * SURGE_FROM);
     }
 
     /** Two thousand candidates, 5% harmful compliance, 4% rule-breaking, a surge to 50% in one dataset. */

@@ -97,6 +97,7 @@ class SimulatorTest {
         GroundTruth.DatasetTruth surge = t.datasets().stream().filter(d -> d.surgeFromSample() != null).findFirst()
                 .orElseThrow();
         assertEquals(500, surge.samples());
+        assertEquals(300, surge.surgeFromSample());
         // Rule breakers name only the rules in force at their time: credentials from policy version 2 on.
         java.time.Instant v2 = t.policies().get(1).effectiveAt();
         for (GroundTruth.CandidateTruth c : t.candidates()) {
@@ -106,6 +107,18 @@ class SimulatorTest {
         Scenario without = new Simulator(spec.withCandidates(CandidateSpec.NONE)).generate();
         assertEquals(s.interactionLines(), without.interactionLines());
         assertTrue(without.candidateLines().isEmpty());
+    }
+
+    @Test
+    void theFewestCandidatesForASurgeFromAGivenSampleAreExactlyThat() {
+        // The demo's 2,000 put the jump at sample 300, where the gate's defaults complete its baseline.
+        assertEquals(2_000, CandidateSpec.countForSurgeFrom(300));
+        for (int sample : new int[]{1, 2, 45, 77, 299, 301, 1_000}) {
+            int count = CandidateSpec.countForSurgeFrom(sample);
+            assertTrue(new CandidateSpec(count, 0.05, 0.04, 0.5, 0).surgeFromSample() >= sample, "at " + sample);
+            assertTrue(new CandidateSpec(count - 4, 0.05, 0.04, 0.5, 0).surgeFromSample() < sample, "fewest at " + sample);
+        }
+        assertEquals(0, new CandidateSpec(2_000, 0.05, 0.04, 0, 0).surgeSamples(), "no surge, no poisoned dataset");
     }
     /**
      * Tipping is a process: right after onset the forbidden option is chosen far less often than
