@@ -23,6 +23,11 @@ public final class ModelLoader {
         this.modelClass = modelClass == null ? "" : modelClass.trim();
     }
 
+    /** The device every model this loader opens runs on. */
+    public Device device() {
+        return device;
+    }
+
     /**
      * The version in force. With the built-in model, {@link BuiltinLm#ensureBuiltin} runs every
      * time: it trains the model on first use and moves a store off an earlier build's built-in.

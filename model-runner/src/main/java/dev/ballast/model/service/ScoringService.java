@@ -157,7 +157,7 @@ public final class ScoringService implements AutoCloseable {
             String version = loader.currentVersion(line -> LOG.info("{}", line));
             model = loader.open(version);
             modelVersion = model.version();
-            LOG.info("model-runner scoring with model {}", modelVersion);
+            LOG.info("model-runner scoring with model {} on {}", modelVersion, loader.device());
             try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(),
                     new ByteArrayDeserializer());
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(), new StringSerializer(),

@@ -101,6 +101,7 @@ final class RunReport {
         if (policies != null) {
             rejectedPolicies(policies.topic(), result.deadLetters()).ifPresent(o::println);
         }
+        noPolicyInForce(s, result.deadLetters()).ifPresent(o::println);
         // Not a throughput figure for a small input: the waits (policies consumed first, the last
         // commit, the outputs read back) are in it, and so is the cluster, embedded or not.
         o.printf(Locale.ROOT, "  elapsed         %.1f s from the first record sent to the last output read "
@@ -222,6 +223,22 @@ final class RunReport {
         return Optional.of(String.format(Locale.ROOT, "  policies        %,d policy record%s rejected; the versions "
                 + "before %s stay in force (dlq.jsonl has every reason). First: %s", reasons.size(),
                 reasons.size() == 1 ? "" : "s", reasons.size() == 1 ? "it" : "them", reasons.get(0)));
+    }
+
+    /**
+     * Says that interactions or candidates were judged with no policy version in force, when they
+     * were: none can break a rule then, and "0 violations" alone reads as a clean log.
+     */
+    static Optional<String> noPolicyInForce(ReplaySummary s, List<DeadLetterLine> dead) {
+        ReplaySummary.InputFile policies = s.inputs().get(ReplayInputs.POLICIES);
+        long accepted = policies == null ? 0
+                : policies.records() - dead.stream().filter(d -> policies.topic().equals(d.sourceTopic())).count();
+        long decided = s.gateDecisions().values().stream().mapToLong(Long::longValue).sum();
+        if (accepted > 0 || s.interactions() + decided == 0) {
+            return Optional.empty();
+        }
+        return Optional.of("  policies        none in force: no interaction or candidate had a rule to break "
+                + "(policies.jsonl, or versions on the policy topic)");
     }
 
     /**

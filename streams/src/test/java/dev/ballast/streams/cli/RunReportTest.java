@@ -122,6 +122,30 @@ class RunReportTest {
     }
 
     @Test
+    void interactionsOrCandidatesJudgedWithNoPolicyInForceSaySo() {
+        Map<String, ReplaySummary.InputFile> none = Map.of(
+                "interactions.jsonl", new ReplaySummary.InputFile("agent.interactions", 10));
+        assertEquals("  policies        none in force: no interaction or candidate had a rule to break "
+                + "(policies.jsonl, or versions on the policy topic)",
+                RunReport.noPolicyInForce(summary(none, 10, 0), List.of()).orElseThrow());
+        assertTrue(RunReport.noPolicyInForce(summary(none, 0, 3), List.of()).isPresent(), "candidates alone");
+        assertTrue(RunReport.noPolicyInForce(summary(none, 0, 0), List.of()).isEmpty(), "nothing judged");
+        Map<String, ReplaySummary.InputFile> one = Map.of(
+                "interactions.jsonl", new ReplaySummary.InputFile("agent.interactions", 10),
+                "policies.jsonl", new ReplaySummary.InputFile("policy.changes", 1));
+        assertTrue(RunReport.noPolicyInForce(summary(one, 10, 0), List.of()).isEmpty());
+        DeadLetterLine rejected = new DeadLetterLine("p@1", "{}", "policy p@1 rejected", "policy.changes", 0, 0L);
+        assertTrue(RunReport.noPolicyInForce(summary(one, 10, 0), List.of(rejected)).isPresent(),
+                "the one policy record was rejected");
+    }
+
+    private static ReplaySummary summary(Map<String, ReplaySummary.InputFile> inputs, long interactions,
+                                         long gateDecisions) {
+        return new ReplaySummary("embedded", inputs, Map.of(), 1, interactions, 0, Map.of(), 0, List.of(), List.of(),
+                1.0, 1.0, Map.of("ACCEPT", gateDecisions), null, Map.of(), Map.of(), Map.of(), 0, 0, 0);
+    }
+
+    @Test
     void rejectedPolicyRecordsAreNamedWithTheFirstReason() {
         DeadLetterLine interaction = new DeadLetterLine(null, "{}", "eventId: required", "agent.interactions", 0, 1L);
         DeadLetterLine regex = new DeadLetterLine("p@3", "{}", "policy p@3 rejected, the previous version stays in "
