@@ -15,7 +15,8 @@ import picocli.CommandLine.Mixin;
 
 /** The long-running monitor against a real cluster; stops cleanly on SIGTERM. */
 @Command(name = "monitor", mixinStandardHelpOptions = true,
-        description = "Run the monitor (drift, tipping and diffusion detection) against a Kafka cluster until stopped.")
+        description = "Run the monitor (drift, tipping and diffusion detection), the fine-tuning gate, preference "
+                + "triage and the re-alignment trigger against a Kafka cluster until stopped.")
 final class MonitorCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
