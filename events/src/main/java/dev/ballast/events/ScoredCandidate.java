@@ -30,6 +30,13 @@ public record ScoredCandidate(String sampleId, String datasetId, String prompt, 
                 null, null, modelVersion, error);
     }
 
+    /** This score without its sample's prompt and response, for where the candidate travels beside it. */
+    public ScoredCandidate withoutText() {
+        return prompt == null && response == null ? this
+                : new ScoredCandidate(sampleId, datasetId, null, null, source, timestamp, gradNorm, loss, modelVersion,
+                        scoreError);
+    }
+
     /** True when it carries a usable score. */
     public boolean scored() {
         return gradNorm != null && Double.isFinite(gradNorm) && gradNorm >= 0;

@@ -218,7 +218,9 @@ public final class ScoringService implements AutoCloseable {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-            if (EventJson.readCandidate(r.value()) instanceof Decoded.Ok<Candidate> ok) {
+            // What the gate dead-letters (unreadable, or over max.record.bytes) it never waits a score for.
+            if (r.value() != null && r.value().length <= settings.maxCandidateBytes()
+                    && EventJson.readCandidate(r.value()) instanceof Decoded.Ok<Candidate> ok) {
                 valid.add(r);
                 candidates.add(ok.value());
             } else {
@@ -268,11 +270,16 @@ public final class ScoringService implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("model {} could not score a batch of {}: {}", model.version(), chunk.length, e.getMessage());
                 for (int i : chunk) {
-                    out[i] = ScoredCandidate.failed(candidates.get(i), model.version(), "scoring failed: " + e.getMessage());
+                    out[i] = ScoredCandidate.failed(candidates.get(i), model.version(),
+                            truncate("scoring failed: " + e.getMessage(), ScoringSettings.MAX_SCORE_ERROR_CHARS));
                 }
             }
         }
         return List.of(out);
+    }
+
+    private static String truncate(String text, int chars) {
+        return text.length() <= chars ? text : text.substring(0, chars - 3) + "...";
     }
 
     /** Back to the last committed offsets, so an aborted batch is read and scored again. */
@@ -309,6 +316,8 @@ public final class ScoringService implements AutoCloseable {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // A score carries its candidate's text: one of the largest candidate must fit in a request.
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.maxRequestBytes());
         p.putAll(settings.clientOverrides());
         return p;
     }

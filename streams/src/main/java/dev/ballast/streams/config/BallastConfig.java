@@ -495,6 +495,15 @@ public record BallastConfig(
         return maxRecordBytes + 64 * 1024;
     }
 
+    /**
+     * Largest score accepted on the scored topic: a score carries its candidate, which is at most
+     * {@code max.record.bytes}, and its own few fields, whose room this adds (a dead letter of
+     * one still fits in {@link #maxRequestBytes()} with its headers).
+     */
+    public int maxScoredRecordBytes() {
+        return maxRecordBytes + ScoringSettings.SCORE_FIELDS_BYTES;
+    }
+
     /** Every resolved setting, secrets hidden: a configuration may be printed, its credentials never. */
     @Override
     public String toString() {
@@ -518,7 +527,7 @@ public record BallastConfig(
         return new ScoringSettings(bootstrapServers, modelRunner.groupId(), modelRunner.transactionalId(),
                 topics.candidates(), topics.scored(), modelRunner.batchSize(), Duration.ofMillis(200), modelRunner.dir(),
                 DeviceChoice.parse(modelRunner.device()), modelRunner.gradLayers(), modelRunner.modelClass(),
-                clients);
+                maxRecordBytes, maxRequestBytes(), clients);
     }
 
     /** The change detector this configuration selects, calibrated to its false-alarm budget. */

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -105,6 +106,10 @@ public final class MonitorService implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
         // Dead letters carry records up to max.record.bytes plus their headers.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), config.maxRequestBytes());
+        // And so do the internal topics: a candidate waiting for its score is stored, and its
+        // changelog written, whole; the broker's own 1 MiB default would refuse one at the limit
+        // and stop every task.
+        p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), config.maxRequestBytes());
         // No global stores here, so this changes nothing but silences a start-up warning Kafka
         // 4.3 prints for every Streams config that leaves it unset, including the one its
         // partition assignor builds from the main consumer's settings (hence the prefixed copy).

@@ -60,7 +60,8 @@ public final class TopicAdmin {
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(config.maxRequestBytes()))));
         wanted.add(new NewTopic(t.candidates(), gatePartitions, rf).configs(userRecords));
-        wanted.add(new NewTopic(t.scored(), gatePartitions, rf));
+        // A score carries its candidate's text, so it is as large as the candidate and a little more.
+        wanted.add(new NewTopic(t.scored(), gatePartitions, rf).configs(userRecords));
         wanted.add(new NewTopic(t.accepted(), gatePartitions, rf));
         wanted.add(new NewTopic(t.quarantined(), gatePartitions, rf));
         wanted.add(new NewTopic(t.preferences(), partitions, rf).configs(userRecords));

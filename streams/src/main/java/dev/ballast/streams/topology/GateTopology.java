@@ -89,8 +89,8 @@ public final class GateTopology {
 
         Map<String, KStream<String, Intake<ScoredCandidate>>> scores = builder
                 .stream(topics.scored(), raw.withName("scored-source"))
-                .process(() -> new IntakeProcessor<>(EventJson::readScoredCandidate, ScoredCandidate::sampleId, config.maxRecordBytes(),
-                        metrics), Named.as("score-intake"))
+                .process(() -> new IntakeProcessor<>(EventJson::readScoredCandidate, ScoredCandidate::sampleId,
+                        config.maxScoredRecordBytes(), metrics), Named.as("score-intake"))
                 .split(Named.as("score-"))
                 .branch((k, v) -> v instanceof Intake.Invalid<ScoredCandidate>, Branched.as("invalid"))
                 .defaultBranch(Branched.as("valid"));

@@ -12,4 +12,11 @@ import dev.ballast.events.ScoredCandidate;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ScoredPair(Candidate candidate, ScoredCandidate score, long timestampMillis) {
+    /**
+     * The score without the text its candidate already carries: twice the text, a pair of a
+     * candidate at {@code max.record.bytes} would not fit on the internal topic.
+     */
+    ScoredPair {
+        score = score == null ? null : score.withoutText();
+    }
 }
