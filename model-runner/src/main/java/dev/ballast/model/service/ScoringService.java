@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,6 +43,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -80,6 +82,8 @@ public final class ScoringService implements AutoCloseable {
     private final CountDownLatch ready = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread thread;
+    /** Samples whose score was refused as too large, until one without its text is committed. */
+    private final Set<String> refusedAsTooLarge = ConcurrentHashMap.newKeySet();
     private volatile Throwable failure;
     private volatile String modelVersion;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -232,11 +236,14 @@ public final class ScoringService implements AutoCloseable {
             producer.beginTransaction();
             for (int i = 0; i < out.size(); i++) {
                 ConsumerRecord<byte[], byte[]> in = valid.get(i);
-                producer.send(new ProducerRecord<>(settings.scoredTopic(), null, in.timestamp(),
-                        out.get(i).sampleId(), EventJson.write(out.get(i))));
+                ScoredCandidate score = refusedAsTooLarge.contains(out.get(i).sampleId()) ? out.get(i).withoutText()
+                        : out.get(i);
+                producer.send(new ProducerRecord<>(settings.scoredTopic(), null, in.timestamp(), score.sampleId(),
+                        EventJson.write(score)), (sent, e) -> refusedIfTooLarge(score, e));
             }
             producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
             producer.commitTransaction();
+            out.forEach(score -> refusedAsTooLarge.remove(score.sampleId()));
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
             // Another instance took over this transactional id, or the cluster refuses us: nothing
             // this process can retry safely.
@@ -249,6 +256,19 @@ public final class ScoringService implements AutoCloseable {
         }
         for (ScoredCandidate s : out) {
             (s.scored() ? scored : failed).increment();
+        }
+    }
+
+    /**
+     * Remembers a score the producer or the cluster refused as too large (a scored topic made
+     * before this one, with a smaller {@code max.message.bytes}, or a smaller broker limit), so
+     * that the aborted batch, scored again, sends it without its text rather than failing again
+     * for ever: the gate pairs a score without text by its sampleId.
+     */
+    private void refusedIfTooLarge(ScoredCandidate score, Exception e) {
+        if (e instanceof RecordTooLargeException && score.prompt() != null && refusedAsTooLarge.add(score.sampleId())) {
+            LOG.warn("score of sample {} refused as too large ({}); it is sent again without its prompt and response",
+                    score.sampleId(), e.getMessage());
         }
     }
 
