@@ -3,6 +3,7 @@ package dev.ballast.streams.cli;
 import dev.ballast.model.ModelSetupException;
 import dev.ballast.streams.config.ConfigException;
 import dev.ballast.streams.kafka.ClusterException;
+import dev.ballast.streams.metrics.MetricsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -33,7 +34,8 @@ public final class BallastCli {
                         cmd.getErr().println("error: " + e.getMessage());
                         return 2;
                     }
-                    if (e instanceof ClusterException || e instanceof ModelSetupException) {
+                    if (e instanceof ClusterException || e instanceof ModelSetupException
+                            || e instanceof MetricsServer.PortUnavailableException) {
                         // Expected: the sentence says what to check; the trace is for debugging.
                         cmd.getErr().println("error: " + e.getMessage());
                         LOG.debug("expected failure", e);

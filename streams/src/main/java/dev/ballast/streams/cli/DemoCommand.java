@@ -50,18 +50,20 @@ final class DemoCommand implements Callable<Integer> {
         // Checked like metrics.port from any other source, and named as the flag that set it.
         BallastConfig config = metricsPort == null ? loaded
                 : loaded.with("metrics.port", metricsPort.toString(), "--metrics-port");
-        OutputDirectory.prepare(out);
-        int port = config.metricsPort();
         ScenarioSpec spec = scenarioOptions.spec(42, 150, 6, 3);
-        Scenario scenario = new Simulator(spec).generate();
-        Path inputDir = out.resolve("input");
-        ScenarioFiles.write(scenario, inputDir);
-        System.out.printf("Ballast demo: %d agents and %d groups of %d, %d rounds (seed %d), scenario in %s%n",
-                spec.agents(), spec.groups().contagious() + spec.groups().control(), spec.groups().size(), spec.rounds(),
-                spec.seed(), inputDir);
+        int port = config.metricsPort();
+        // Bound first: a port another process holds (a demo already running) fails the demo before
+        // it writes anything.
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MetricsServer server = port < 0 ? null : MetricsServer.start(registry, port);
         try {
+            OutputDirectory.prepare(out);
+            Scenario scenario = new Simulator(spec).generate();
+            Path inputDir = out.resolve("input");
+            ScenarioFiles.write(scenario, inputDir);
+            System.out.printf("Ballast demo: %d agents and %d groups of %d, %d rounds (seed %d), scenario in %s%n",
+                    spec.agents(), spec.groups().contagious() + spec.groups().control(), spec.groups().size(),
+                    spec.rounds(), spec.seed(), inputDir);
             if (server != null) {
                 System.out.printf("metrics: http://localhost:%d/metrics%n", server.port());
             }

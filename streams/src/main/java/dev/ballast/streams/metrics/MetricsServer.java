@@ -30,8 +30,8 @@ public final class MetricsServer implements AutoCloseable {
         try {
             server = HTTPServer.builder().port(port).registry(registry.getPrometheusRegistry()).buildAndStart();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve /metrics on port " + port + " (" + e.getMessage()
-                    + "); set metrics.port to a free port, 0 for any, or -1 to disable", e);
+            throw new PortUnavailableException("cannot serve /metrics on port " + port + " (" + e.getMessage()
+                    + "); set metrics.port (demo: --metrics-port) to a free port, 0 for any, or -1 to disable", e);
         }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -39,6 +39,13 @@ public final class MetricsServer implements AutoCloseable {
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
         return new MetricsServer(server, gc);
+    }
+
+    /** The port is taken or may not be bound: the operator's to change, so no stack trace is shown. */
+    public static final class PortUnavailableException extends UncheckedIOException {
+        PortUnavailableException(String message, IOException cause) {
+            super(message, cause);
+        }
     }
 
     public int port() {
