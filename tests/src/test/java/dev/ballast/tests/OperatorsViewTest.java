@@ -64,7 +64,7 @@ class OperatorsViewTest {
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Process prometheus = null;
-        try (MetricsServer metrics = MetricsServer.start(registry, 0)) {
+        try (MetricsServer metrics = MetricsServer.start(registry, 0, "metrics.port")) {
             int port = freePort();
             prometheus = startPrometheus(dir, metrics.port(), port);
             String api = "http://127.0.0.1:" + port;

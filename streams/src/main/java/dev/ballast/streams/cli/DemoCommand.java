@@ -55,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
         // Bound first: a port another process holds (a demo already running) fails the demo before
         // it writes anything.
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        MetricsServer server = port < 0 ? null : MetricsServer.start(registry, port);
+        MetricsServer server = port < 0 ? null : MetricsServer.start(registry, port, "metrics.port (--metrics-port)");
         try {
             OutputDirectory.prepare(out);
             Scenario scenario = new Simulator(spec).generate();

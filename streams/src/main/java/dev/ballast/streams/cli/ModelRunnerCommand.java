@@ -43,7 +43,7 @@ final class ModelRunnerCommand implements Callable<Integer> {
         TopicAdmin.ensure(config);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         int port = config.modelRunner().metricsPort();
-        MetricsServer server = port < 0 ? null : MetricsServer.start(registry, port);
+        MetricsServer server = port < 0 ? null : MetricsServer.start(registry, port, "model.metrics.port");
         ScoringService service = new ScoringService(settings, registry);
         RealignService jobs = realignService(config, registry);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

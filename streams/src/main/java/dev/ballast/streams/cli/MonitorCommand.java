@@ -26,7 +26,8 @@ final class MonitorCommand implements Callable<Integer> {
         BallastConfig config = configOptions.loadForCluster("monitor", "");
         ClusterCheck.require(config);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        MetricsServer server = config.metricsPort() < 0 ? null : MetricsServer.start(registry, config.metricsPort());
+        MetricsServer server = config.metricsPort() < 0 ? null : MetricsServer.start(registry, config.metricsPort(),
+                "metrics.port");
         MonitorService monitor = new MonitorService(config, new BallastMetrics(registry));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

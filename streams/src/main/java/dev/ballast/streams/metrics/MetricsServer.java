@@ -24,14 +24,17 @@ public final class MetricsServer implements AutoCloseable {
         this.gc = gc;
     }
 
-    /** Starts on {@code port} (0 picks a free one) on all interfaces. */
-    public static MetricsServer start(PrometheusMeterRegistry registry, int port) {
+    /**
+     * Starts on {@code port} (0 picks a free one) on all interfaces; {@code setting} names where
+     * the port came from, for the error when it is taken.
+     */
+    public static MetricsServer start(PrometheusMeterRegistry registry, int port, String setting) {
         HTTPServer server;
         try {
             server = HTTPServer.builder().port(port).registry(registry.getPrometheusRegistry()).buildAndStart();
         } catch (IOException e) {
             throw new PortUnavailableException("cannot serve /metrics on port " + port + " (" + e.getMessage()
-                    + "); set metrics.port (demo: --metrics-port) to a free port, 0 for any, or -1 to disable", e);
+                    + "); set " + setting + " to a free port, 0 for any, or -1 to disable", e);
         }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
