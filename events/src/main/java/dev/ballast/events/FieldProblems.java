@@ -10,7 +10,15 @@ public final class FieldProblems {
     private FieldProblems() {
     }
 
-    /** An id: present, not blank, and free of control characters. */
+    /**
+     * Longest id accepted, in characters. Ids become the keys of records on internal topics beside
+     * a value of up to {@code max.record.bytes}, which leaves 64 KiB for key and headers in a
+     * request: an agentId as long as its record made the pair too large to send, and stopped the
+     * run. No one names an agent, group, sample or pair with a thousand characters.
+     */
+    public static final int MAX_ID_CHARS = 1_024;
+
+    /** An id: present, not blank, at most {@link #MAX_ID_CHARS} characters, free of control characters. */
     public static void requireId(List<String> problems, String field, String value) {
         if (value == null || value.isBlank()) {
             problems.add(field + ": required");
@@ -25,7 +33,32 @@ public final class FieldProblems {
      * member x of group "g"), so no control character is accepted in one.
      */
     public static void checkId(List<String> problems, String field, String value) {
-        if (value != null && hasControlCharacter(value)) {
+        if (value == null) {
+            return;
+        }
+        if (value.length() > MAX_ID_CHARS) {
+            // Not quoted: the reason travels in a dead letter's header.
+            problems.add(field + ": longer than " + MAX_ID_CHARS + " characters (got " + value.length() + ")");
+        } else {
+            checkControlCharacters(problems, field, value);
+        }
+    }
+
+    /**
+     * A name Ballast composes from ids (a policy-version tag of every policy in force, a job id, a
+     * model version that grows with each re-alignment): present, not blank, free of control
+     * characters, and as long as it needs to be.
+     */
+    public static void requireName(List<String> problems, String field, String value) {
+        if (value == null || value.isBlank()) {
+            problems.add(field + ": required");
+        } else {
+            checkControlCharacters(problems, field, value);
+        }
+    }
+
+    private static void checkControlCharacters(List<String> problems, String field, String value) {
+        if (hasControlCharacter(value)) {
             problems.add(field + ": must not contain control characters (got '" + escaped(value) + "')");
         }
     }

@@ -37,9 +37,9 @@ public record RealignJob(String jobId, String reason, List<String> alertIds, Str
     /** Field-level problems that make this job unrunnable; empty when it can run. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        FieldProblems.requireId(problems, "jobId", jobId);
-        FieldProblems.requireId(problems, "reason", reason);
-        FieldProblems.requireId(problems, "policyVersion", policyVersion);
+        FieldProblems.requireName(problems, "jobId", jobId);
+        FieldProblems.requireName(problems, "reason", reason);
+        FieldProblems.requireName(problems, "policyVersion", policyVersion);
         return problems;
     }
 

@@ -47,7 +47,7 @@ public record ScoredCandidate(String sampleId, String datasetId, String prompt, 
         List<String> problems = new ArrayList<>();
         FieldProblems.requireId(problems, "sampleId", sampleId);
         FieldProblems.requireId(problems, "datasetId", datasetId);
-        FieldProblems.requireId(problems, "modelVersion", modelVersion);
+        FieldProblems.requireName(problems, "modelVersion", modelVersion);
         return problems;
     }
 }

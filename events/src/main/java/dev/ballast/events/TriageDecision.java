@@ -21,7 +21,7 @@ public record TriageDecision(String pairId, Action action, double impact, String
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         FieldProblems.requireId(problems, "pairId", pairId);
-        FieldProblems.requireId(problems, "policyVersion", policyVersion);
+        FieldProblems.requireName(problems, "policyVersion", policyVersion);
         if (action == null) {
             problems.add("action: required (INVERT, DISCARD or PRESERVE)");
         }

@@ -70,6 +70,22 @@ class EventJsonTest {
     }
 
     @Test
+    void anIdLongerThanTheLimitIsRefusedWithItsLengthNotItsText() {
+        String at = "a".repeat(FieldProblems.MAX_ID_CHARS);
+        String over = at + "a";
+        String line = "{\"eventId\":\"e\",\"agentId\":\"%s\",\"timestamp\":\"2026-01-05T10:00:00Z\"}";
+        assertInstanceOf(Decoded.Ok.class, interaction(line.formatted(at)), "an id of exactly the limit");
+        assertEquals("agentId: longer than 1024 characters (got 1025)", reason(interaction(line.formatted(over))));
+        assertEquals("sampleId: longer than 1024 characters (got 1025)", reason(EventJson.readCandidate(
+                ("{\"sampleId\":\"" + over + "\",\"datasetId\":\"d\",\"prompt\":\"p\",\"response\":\"r\"}")
+                        .getBytes(StandardCharsets.UTF_8))));
+        // Names Ballast composes from ids (every policy in force, a job) may be longer than any one id.
+        RealignJob job = new RealignJob("job-" + over, "ALERT_SURGE", List.of(), over + "@1," + over + "@2", "current",
+                java.util.Map.of(), java.util.Map.of(), Instant.parse("2026-01-05T10:00:00Z"));
+        assertEquals(List.of(), job.problems());
+    }
+
+    @Test
     void rejectsBrokenJsonAndEmptyRecords() {
         assertTrue(reason(interaction("{\"eventId\":\"e\",\"agentId\":\"a\",\"ti")).startsWith("value: not valid JSON"));
         assertTrue(reason(interaction("{} trailing")).startsWith("value: not valid JSON"));

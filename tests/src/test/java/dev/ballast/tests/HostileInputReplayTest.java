@@ -58,7 +58,9 @@ class HostileInputReplayTest {
                 "{" + valid.formatted("fractional-round") + ",\"round\":2.7}",
                 "{" + valid.formatted("reward-as-text") + ",\"reward\":\"12.5\"}",
                 "{" + valid.formatted("verdict-as-number") + ",\"labels\":{\"violation\":1}}",
-                "{\"eventId\":\"far-future\",\"agentId\":\"agent-0001\",\"timestamp\":\"9999-12-31T23:59:59Z\"}");
+                "{\"eventId\":\"far-future\",\"agentId\":\"agent-0001\",\"timestamp\":\"9999-12-31T23:59:59Z\"}",
+                // Under max.record.bytes, but as a record key beside its line too large to send.
+                "{\"eventId\":\"long-id\",\"agentId\":\"" + "a".repeat(700_000) + "\",\"timestamp\":\"2026-01-05T10:00:00Z\"}");
         for (String line : refused) {
             hostile.write(bytes(line + "\n"));
         }
@@ -91,7 +93,7 @@ class HostileInputReplayTest {
                 .filter(d -> "agent.interactions".equals(d.sourceTopic())).toList();
         assertEquals(planted + 2 + refused.size(), fromInteractions.size(), fromInteractions.toString());
         for (String id : List.of("bad-utf8", "nul", "deep", "huge-number", "infinite", "duplicate", "too-large", "truncated",
-                "half-pair", "far-future", "fractional-round", "reward-as-text", "verdict-as-number")) {
+                "half-pair", "far-future", "fractional-round", "reward-as-text", "verdict-as-number", "long-id")) {
             assertEquals(1, fromInteractions.stream().filter(d -> d.value().contains("\"" + id + "\"")).count(), id);
         }
         assertReason(fromInteractions, "bad-utf8", "UTF-8");
@@ -105,6 +107,7 @@ class HostileInputReplayTest {
         assertReason(fromInteractions, "fractional-round", "round: expected a whole number (got '2.7')");
         assertReason(fromInteractions, "reward-as-text", "reward: expected a number (got text)");
         assertReason(fromInteractions, "verdict-as-number", "labels.violation: expected true or false (got '1')");
+        assertReason(fromInteractions, "long-id", "agentId: longer than 1024 characters (got 700000)");
         assertEquals(4L * 100, result.summary().interactions(), "every valid line judged");
 
         List<DeadLetterLine> fromPolicies = result.deadLetters().stream()

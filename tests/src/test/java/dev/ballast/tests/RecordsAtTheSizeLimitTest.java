@@ -49,6 +49,9 @@ class RecordsAtTheSizeLimitTest {
         append(dir.resolve(ReplayInputs.INTERACTIONS), scenario.interactionLines().get(0), "eventId", "response");
         append(dir.resolve(ReplayInputs.CANDIDATES), scenario.candidateLines().get(0), "sampleId", "response");
         append(dir.resolve(ReplayInputs.PREFERENCES), scenario.preferenceLines().get(0), "pairId", "chosen");
+        // An id that long would make the record's key as large as its value: refused for its length.
+        Files.writeString(dir.resolve(ReplayInputs.CANDIDATES), "{\"sampleId\":\"" + "s".repeat(700_000)
+                + "\",\"datasetId\":\"d\",\"prompt\":\"p\",\"response\":\"r\"}\n", StandardOpenOption.APPEND);
 
         ReplayRunner.Result result = new ReplayRunner(BallastConfig.defaults(),
                 new PrintStream(OutputStream.nullOutputStream()))
@@ -60,6 +63,8 @@ class RecordsAtTheSizeLimitTest {
         assertEquals(List.of(), result.deadLetters().stream().filter(d -> d.value().contains("-at-limit")).toList(),
                 "nothing at the limit is dead-lettered");
         assertEquals(4L * 100 + 1, result.summary().interactions(), "the interaction at the limit is judged");
+        assertEquals(1, result.deadLetters().stream()
+                .filter(d -> d.error().equals("sampleId: longer than 1024 characters (got 700000)")).count());
 
         GateDecision atLimit = result.gateDecisions().stream().filter(d -> d.sampleId().endsWith("-at-limit"))
                 .findFirst().orElseThrow(() -> new AssertionError("the candidate at the limit was not decided"));

@@ -6,6 +6,7 @@ import dev.ballast.events.AlertType;
 import dev.ballast.events.DeadLetterHeaders;
 import dev.ballast.events.Decoded;
 import dev.ballast.events.EventJson;
+import dev.ballast.events.FieldProblems;
 import dev.ballast.events.GateDecision;
 import dev.ballast.events.JobStatus;
 import dev.ballast.events.Policy;
@@ -448,14 +449,21 @@ public final class ReplayRunner {
      */
     public static String policyKey(byte[] line, long lineNumber) {
         return EventJson.readPolicy(line) instanceof Decoded.Ok<Policy> ok && ok.value().policyId() != null
+                && ok.value().policyId().length() <= FieldProblems.MAX_ID_CHARS
                 && ok.value().version() != null ? ok.value().versionKey() : "unreadable-line-" + lineNumber;
     }
 
+    /**
+     * The id {@code field} of a line as its record key, or none: an id over {@link
+     * FieldProblems#MAX_ID_CHARS} would make key and line together too large to send, and the
+     * intake dead-letters the line for it anyway.
+     */
     private static String keyOf(byte[] line, String field) {
         try {
             JsonNode node = EventJson.LENIENT.readTree(line);
             JsonNode key = node == null ? null : node.get(field);
-            return key != null && key.isTextual() ? key.asText() : null;
+            return key != null && key.isTextual() && key.asText().length() <= FieldProblems.MAX_ID_CHARS
+                    ? key.asText() : null;
         } catch (IOException e) {
             return null;
         }
