@@ -42,7 +42,8 @@ public final class RealignTrigger {
 
     /** Counts a triage decision; returns the job it calls for, if any. */
     public Optional<RealignJob> onDecision(TriggerState state, TriageDecision decision, long at) {
-        if (decision.action() == TriageDecision.Action.PRESERVE) {
+        if (decision.action() == TriageDecision.Action.PRESERVE
+                || state.jobs().containsKey(key(RealignJob.Reason.TRIAGE_CONFLICTS, decision.policyVersion()))) {
             return Optional.empty();
         }
         Map<String, Long> counts = state.conflicts().computeIfAbsent(decision.policyVersion(), v -> new TreeMap<>());
@@ -59,9 +60,15 @@ public final class RealignTrigger {
         // Under no policy there are no triage decisions for a job to learn from: it could only fail.
         // An escalation re-types an episode whose opening alert was counted already: one episode, one count.
         if (!ALIGNMENT_ALERTS.contains(alert.type()) || alert.escalation() || alert.policyVersion() == null
-                || alert.policyVersion().equals(PolicyEngine.NO_POLICY)) {
+                || alert.policyVersion().equals(PolicyEngine.NO_POLICY)
+                || state.jobs().containsKey(key(RealignJob.Reason.ALERT_SURGE, alert.policyVersion()))) {
             return Optional.empty();
         }
+        // The state is one value in its store: a policy version whose alerts all left the window
+        // would otherwise keep them for ever, and a long-lived deployment's many versions would
+        // grow that value past what its changelog takes. Alerts arrive in event-time order.
+        state.alerts().values().removeIf(marks -> marks.isEmpty()
+                || marks.get(marks.size() - 1).at() <= at - settings.alertWindowMs());
         List<TriggerState.AlertMark> recent = state.alerts().computeIfAbsent(alert.policyVersion(),
                 v -> new ArrayList<>());
         recent.add(new TriggerState.AlertMark(alert.alertId(), alert.type().name(), at));
@@ -80,7 +87,7 @@ public final class RealignTrigger {
 
     private Optional<RealignJob> create(TriggerState state, RealignJob.Reason reason, String policyVersion,
                                         Map<String, Long> counts, List<String> alertIds, long at) {
-        String key = reason.name() + "|" + policyVersion;
+        String key = key(reason, policyVersion);
         if (state.jobs().containsKey(key)) {
             return Optional.empty();
         }
@@ -91,12 +98,18 @@ public final class RealignTrigger {
         String jobId = jobId(reason, policyVersion);
         state.jobs().put(key, jobId);
         state.lastJobAt().put(reason.name(), at);
+        // At most one job per (reason, policy version), ever: what counted towards it is done with.
+        (reason == RealignJob.Reason.TRIAGE_CONFLICTS ? state.conflicts() : state.alerts()).remove(policyVersion);
         Map<String, String> selector = new TreeMap<>(selectorTopics);
         selector.put(RealignJob.POLICY_VERSION, policyVersion);
         // Sorted maps, so that a job is written the same way every time it is created.
         return Optional.of(new RealignJob(jobId, reason.name(), List.copyOf(alertIds), policyVersion, "current",
                 Collections.unmodifiableMap(selector), Collections.unmodifiableMap(new TreeMap<>(counts)),
                 Instant.ofEpochMilli(at)));
+    }
+
+    private static String key(RealignJob.Reason reason, String policyVersion) {
+        return reason.name() + "|" + policyVersion;
     }
 
     /** {@code realign-<reason>-<policy version>}, with anything but letters, digits, '.', '_' and '@' as '-'. */

@@ -99,6 +99,30 @@ class RealignTriggerTest {
         }
     }
 
+    /** The state is one value in its store: years of policy versions must not grow it past what a changelog takes. */
+    @Test
+    void theStateKeepsNeitherAlertsThatLeftTheWindowNorCountsOfAVersionWithItsJob() {
+        TriggerState state = TriggerState.empty();
+        for (int v = 0; v < 5_000; v++) {
+            // One alert per version, each an hour and more after the one before: none ever calls for a job.
+            assertTrue(trigger.onAlert(state, alert("a" + v, AlertType.DRIFT, "care@" + v), v * (HOUR + 1)).isEmpty());
+        }
+        assertEquals(1, state.alerts().size(), "only the version whose alert is still in the window");
+        for (int i = 0; i < 5; i++) {
+            trigger.onDecision(state, decision("p" + i, TriageDecision.Action.INVERT, "care@1"), i);
+        }
+        assertEquals(Map.of(), state.conflicts(), "the job took the counts: none are kept after it");
+        assertEquals(1, state.jobs().size());
+        long last = 4_999 * (HOUR + 1);
+        assertEquals("care@4999", trigger.onAlert(state, alert("b1", AlertType.DRIFT, "care@4999"), last + 10)
+                .orElseThrow().policyVersion());
+        assertEquals(Map.of(), state.alerts(), "the second alert in the window made the surge job, which took the marks");
+        assertTrue(trigger.onAlert(state, alert("b2", AlertType.DRIFT, "care@4999"), last + 11).isEmpty());
+        assertEquals(Map.of(), state.alerts(), "nor are alerts counted for a version that has its surge job");
+        var serde = dev.ballast.events.JsonSerde.of(TriggerState.class);
+        assertTrue(serde.serializer().serialize("t", state).length < 1_000, "a few hundred bytes, not 5,000 versions");
+    }
+
     @Test
     void stateSurvivesTheStoresSerdeRoundTrip() {
         TriggerState state = TriggerState.empty();
