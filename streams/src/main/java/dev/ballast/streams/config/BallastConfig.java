@@ -291,7 +291,8 @@ public record BallastConfig(
                         reader.integer("model.metrics.port", -1, 65_535)),
                 reader.integer("triage.rescan.batch", 1, 1_000_000),
                 new TriggerSettings((long) reader.decimal("trigger.conflicts.min", 1, 1e12),
-                        reader.integer("trigger.alerts.min", 1, 1_000_000),
+                        // Each counted alert's id sits in the trigger's one state entry and in its job record.
+                        reader.integer("trigger.alerts.min", 1, 5_000),
                         (long) reader.decimal("trigger.alerts.window.ms", 1, 1e13),
                         (long) reader.decimal("trigger.cooldown.ms", 0, 1e13),
                         (long) reader.decimal("trigger.order.grace.ms", 0, 86_400_000)),
