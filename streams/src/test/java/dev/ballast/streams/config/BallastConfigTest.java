@@ -49,6 +49,7 @@ class BallastConfigTest {
         p.setProperty("drift.detector", "adwin");
         p.setProperty("drift.warmup", "50");
         p.setProperty("monitor.agent.store", "heap");
+        p.setProperty("trigger.alerts.min", "100000");
         ConfigException e = assertThrows(ConfigException.class, () -> BallastConfig.parse(p, Map.of()));
         String m = e.getMessage();
         assertTrue(m.contains("drift.warmup.events (file): must be an integer (got 'many')"), m);
@@ -56,6 +57,7 @@ class BallastConfigTest {
         assertTrue(m.contains("drift.detector (file): must be one of cusum, page-hinkley (got 'adwin')"), m);
         assertTrue(m.contains("drift.warmup (file): unknown key; did you mean drift.warmup.events?"), m);
         assertTrue(m.contains("monitor.agent.store (file): must be one of rocksdb, in-memory (got 'heap')"), m);
+        assertTrue(m.contains("trigger.alerts.min (file): must be between 1 and 5000 (got 100000)"), m);
     }
 
     @Test
