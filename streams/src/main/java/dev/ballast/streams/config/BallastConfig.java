@@ -153,7 +153,7 @@ public record BallastConfig(
         k.put("gate.surge.warmup.decisions", new String[]{"200", "Decisions (after warm-up) that form a dataset's baseline quarantine share"});
         k.put("triage.rescan.batch", new String[]{"5000", "Stored pairs each triage task re-triages per step (every 200 ms) when a new policy version arrives; bounds the work in one transaction"});
         k.put("trigger.conflicts.min", new String[]{"50", "INVERT plus DISCARD triage decisions for one policy version that create a re-alignment job"});
-        k.put("trigger.alerts.min", new String[]{"20", "TIPPING, DRIFT and DIFFUSION alerts under one policy version, within trigger.alerts.window.ms, that create a re-alignment job"});
+        k.put("trigger.alerts.min", new String[]{"20", "TIPPING, DRIFT and DIFFUSION alerts under one policy version, within trigger.alerts.window.ms, that create a re-alignment job (at most 5,000)"});
         k.put("trigger.alerts.window.ms", new String[]{"3600000", "Event-time window of trigger.alerts.min (alerts' eventTimestamp)"});
         k.put("trigger.cooldown.ms", new String[]{"3600000", "Event time after a job before another job of the same reason (for another policy version) starts"});
         k.put("trigger.order.grace.ms", new String[]{"10000", "Wall-clock time a live trigger holds each alert and triage decision before counting it, so that alerts from partitions a little behind are counted in event-time order (a replay counts them all in that order at its end)"});
