@@ -52,7 +52,7 @@ final class SimulateCommand implements Callable<Integer> {
             Arrays.stream(CandidateKind.values()).forEach(kind -> System.out.printf("    %-19s %,d%n", kind,
                     candidates.stream().filter(c -> c.kind() == kind).count()));
             generated.truth().datasets().stream().filter(d -> d.surgeFromSample() != null)
-                    .forEach(d -> printSurge(d, spec.candidates()));
+                    .forEach(SimulateCommand::printSurge);
         }
         List<GroundTruth.PreferenceTruth> pairs = generated.truth().preferences();
         if (!pairs.isEmpty()) {
@@ -71,14 +71,15 @@ final class SimulateCommand implements Callable<Integer> {
      * surge baseline (the gate's warm-up samples, then the surge's own), that GATE_SURGE has no
      * clean baseline there to rise above, and how many candidates would give it one.
      */
-    private static void printSurge(GroundTruth.DatasetTruth dataset, CandidateSpec spec) {
+    private static void printSurge(GroundTruth.DatasetTruth dataset) {
         System.out.printf("    poisoned dataset %s: harmful share jumps at its sample %,d of %,d%n", dataset.datasetId(),
                 dataset.surgeFromSample(), dataset.samples());
         GateSettings gate = BallastConfig.defaults().gate();
         int baseline = gate.warmupSamples() + gate.surge().warmupEvents();
         if (dataset.surgeFromSample() < baseline) {
             System.out.printf("      before the gate's defaults have formed its surge baseline (%d warm-up samples,"
-                            + " then %d decisions): GATE_SURGE cannot tell it (from --candidates %,d on, the jump comes after)%n",
+                            + " then %d decisions): GATE_SURGE cannot tell it (from --candidates %,d on, the jump"
+                            + " comes after)%n",
                     gate.warmupSamples(), gate.surge().warmupEvents(), CandidateSpec.countForSurgeFrom(baseline));
         }
     }
