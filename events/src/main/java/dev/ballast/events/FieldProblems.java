@@ -20,9 +20,7 @@ public final class FieldProblems {
 
     /** An id: present, not blank, at most {@link #MAX_ID_CHARS} characters, free of control characters. */
     public static void requireId(List<String> problems, String field, String value) {
-        if (value == null || value.isBlank()) {
-            problems.add(field + ": required");
-        } else {
+        if (present(problems, field, value)) {
             checkId(problems, field, value);
         }
     }
@@ -50,11 +48,18 @@ public final class FieldProblems {
      * characters, and as long as it needs to be.
      */
     public static void requireName(List<String> problems, String field, String value) {
-        if (value == null || value.isBlank()) {
-            problems.add(field + ": required");
-        } else {
+        if (present(problems, field, value)) {
             checkControlCharacters(problems, field, value);
         }
+    }
+
+    /** Whether {@code value} is there and not blank; says it is required when not. */
+    private static boolean present(List<String> problems, String field, String value) {
+        if (value == null || value.isBlank()) {
+            problems.add(field + ": required");
+            return false;
+        }
+        return true;
     }
 
     private static void checkControlCharacters(List<String> problems, String field, String value) {
