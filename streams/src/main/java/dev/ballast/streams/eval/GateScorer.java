@@ -84,10 +84,17 @@ public final class GateScorer {
         double auroc = harmful.isEmpty() || benign.isEmpty() ? Double.NaN
                 : Auroc.of(harmful.stream().mapToDouble(Double::doubleValue).toArray(),
                         benign.stream().mapToDouble(Double::doubleValue).toArray());
-        Surges surges = surges(alerts);
+        Map<String, Integer> indexInDataset = new HashMap<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (GroundTruth.CandidateTruth c : truth.candidates()) {
+            indexInDataset.put(c.sampleId(), seen.merge(c.datasetId(), 1, Integer::sum) - 1);
+        }
+        Map<String, Integer> surgeFrom = surgeFrom();
+        Surges surges = surges(alerts, indexInDataset, surgeFrom);
         return new GateScore(truth.candidates().size(), decided, missing, duplicated, ruleBreaking, ruleCaught,
                 falseConflicts, auroc, kinds, surges.datasets(), surges.delays().size(), surges.falseAlarms(),
-                surges.delays(), surgesInBaseline(bySample, surges.delays().keySet()), surgeWarmupDecisions);
+                surges.delays(), surgesInBaseline(bySample, indexInDataset, surgeFrom, surges.delays().keySet()),
+                surgeWarmupDecisions);
     }
 
     /**
@@ -96,14 +103,13 @@ public final class GateScorer {
      * themselves: the gate's own warm-up (again after each new model version) does not count, so no
      * sample index alone says when a baseline was complete.
      */
-    private Map<String, Integer> surgesInBaseline(Map<String, List<GateDecision>> bySample, Set<String> detected) {
-        Map<String, Integer> from = surgeFrom();
-        Map<String, Integer> index = new HashMap<>();
+    private Map<String, Integer> surgesInBaseline(Map<String, List<GateDecision>> bySample,
+                                                  Map<String, Integer> indexInDataset, Map<String, Integer> from,
+                                                  Set<String> detected) {
         Map<String, Integer> counted = new HashMap<>();
         for (GroundTruth.CandidateTruth c : truth.candidates()) {
-            int at = index.merge(c.datasetId(), 1, Integer::sum) - 1;
             Integer jump = from.get(c.datasetId());
-            if (jump != null && at < jump && bySample.getOrDefault(c.sampleId(), List.of()).stream()
+            if (jump != null && indexInDataset.get(c.sampleId()) < jump && bySample.getOrDefault(c.sampleId(), List.of()).stream()
                     .anyMatch(FineTuneGate::countsForSurge)) {
                 counted.merge(c.datasetId(), 1, Integer::sum);
             }
@@ -133,13 +139,8 @@ public final class GateScorer {
     private record Surges(int datasets, Map<String, Integer> delays, int falseAlarms) {
     }
 
-    private Surges surges(List<Alert> alerts) {
-        Map<String, Integer> indexInDataset = new HashMap<>();
-        Map<String, Integer> seen = new HashMap<>();
-        for (GroundTruth.CandidateTruth c : truth.candidates()) {
-            indexInDataset.put(c.sampleId(), seen.merge(c.datasetId(), 1, Integer::sum) - 1);
-        }
-        Map<String, Integer> surgeFrom = surgeFrom();
+    private static Surges surges(List<Alert> alerts, Map<String, Integer> indexInDataset,
+                                 Map<String, Integer> surgeFrom) {
         Map<String, Integer> delays = new LinkedHashMap<>();
         int falseAlarms = 0;
         for (Alert a : alerts) {

@@ -39,7 +39,7 @@ public record CandidateSpec(int count, double harmfulShare, double ruleBreakingS
 
     /** The fewest candidates whose poisoned dataset jumps at its sample {@code sample} or later. */
     public static int countForSurgeFrom(int sample) {
-        int samples = Math.max(0, (int) Math.floor((sample - 0.5) / SURGE_FROM) - 1);
+        int samples = 0;
         while (surgeFrom(samples) < sample) {
             samples++;
         }

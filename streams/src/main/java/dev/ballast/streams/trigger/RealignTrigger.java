@@ -64,15 +64,16 @@ public final class RealignTrigger {
                 || state.jobs().containsKey(key(RealignJob.Reason.ALERT_SURGE, alert.policyVersion()))) {
             return Optional.empty();
         }
-        // The state is one value in its store: a policy version whose alerts all left the window
-        // would otherwise keep them for ever, and a long-lived deployment's many versions would
-        // grow that value past what its changelog takes. Alerts arrive in event-time order.
-        state.alerts().values().removeIf(marks -> marks.isEmpty()
-                || marks.get(marks.size() - 1).at() <= at - settings.alertWindowMs());
+        // Every version's alerts that left the window go, and a version left with none goes too:
+        // the state is one value in its store, and a long-lived deployment's many versions would
+        // otherwise grow it past what its changelog takes. Alerts arrive in event-time order.
+        state.alerts().values().removeIf(marks -> {
+            marks.removeIf(m -> m.at() <= at - settings.alertWindowMs());
+            return marks.isEmpty();
+        });
         List<TriggerState.AlertMark> recent = state.alerts().computeIfAbsent(alert.policyVersion(),
                 v -> new ArrayList<>());
         recent.add(new TriggerState.AlertMark(alert.alertId(), alert.type().name(), at));
-        recent.removeIf(m -> m.at() <= at - settings.alertWindowMs());
         while (recent.size() > settings.minAlerts()) {
             recent.remove(0);
         }
@@ -87,16 +88,13 @@ public final class RealignTrigger {
 
     private Optional<RealignJob> create(TriggerState state, RealignJob.Reason reason, String policyVersion,
                                         Map<String, Long> counts, List<String> alertIds, long at) {
-        String key = key(reason, policyVersion);
-        if (state.jobs().containsKey(key)) {
-            return Optional.empty();
-        }
+        // Both callers count nothing for a (reason, version) that has its job already.
         Long last = state.lastJobAt().get(reason.name());
         if (last != null && at < last + settings.cooldownMs()) {
             return Optional.empty();
         }
         String jobId = jobId(reason, policyVersion);
-        state.jobs().put(key, jobId);
+        state.jobs().put(key(reason, policyVersion), jobId);
         state.lastJobAt().put(reason.name(), at);
         // At most one job per (reason, policy version), ever: what counted towards it is done with.
         (reason == RealignJob.Reason.TRIAGE_CONFLICTS ? state.conflicts() : state.alerts()).remove(policyVersion);
