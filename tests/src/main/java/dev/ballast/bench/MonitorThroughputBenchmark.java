@@ -330,7 +330,9 @@ public final class MonitorThroughputBenchmark {
         Sample low = null;
         while (true) {
             ProcessingWatcher.Progress p = watcher.progress(List.of(topic));
-            Sample now = new Sample(System.nanoTime(), p.processed(), streamThreadCpuNanos());
+            // CPU time only once processing is under way: no window starts before it, and walking
+            // every thread at each 20 ms start-up poll would weigh on the start-up being timed.
+            Sample now = new Sample(System.nanoTime(), p.processed(), p.processed() > 0 ? streamThreadCpuNanos() : 0);
             if (first < 0 && now.processed() > 0) {
                 first = (now.nanos() - t0) / 1e9;
             }
