@@ -47,8 +47,8 @@ final class AgentStreams {
      */
     static AgentStreams of(ReplayInputs inputs, int maxRecordBytes) {
         AgentStreams streams = new AgentStreams(OfflineRun.policies(inputs.lines(ReplayInputs.POLICIES)));
-        inputs.forEach(ReplayInputs.INTERACTIONS, (i, bytes) -> {
-            if (bytes.length <= maxRecordBytes) {
+        inputs.forEach(ReplayInputs.INTERACTIONS, (i, bytes, length) -> {
+            if (length <= maxRecordBytes) {
                 streams.add(bytes);
             }
         });

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A replay whose interactions file holds bytes no JSON reader accepts: invalid UTF-8, a NUL byte,
- * Windows line endings and blank lines among valid lines. The replay finishes; each bad line is
- * dead-lettered once with its reason, and every valid line is judged.
+ * Windows line endings, blank lines and a line over the largest record limit among valid lines. The
+ * replay finishes; each bad line is dead-lettered once with its reason, and every valid line is judged.
  */
 class HostileInputReplayTest {
 
@@ -64,6 +64,17 @@ class HostileInputReplayTest {
         for (String line : refused) {
             hostile.write(bytes(line + "\n"));
         }
+        // Longer than the largest max.record.bytes: replay holds only its first bytes, never the
+        // whole line (one of gigabytes, a log whose newlines were lost, would not fit in a heap).
+        byte[] endlessHead = bytes("{" + valid.formatted("endless") + ",\"note\":\"");
+        int endless = BallastConfig.MAX_RECORD_BYTES_CEILING + 1_048_576;
+        byte[] endlessLine = new byte[endless];
+        java.util.Arrays.fill(endlessLine, (byte) 'x');
+        System.arraycopy(endlessHead, 0, endlessLine, 0, endlessHead.length);
+        endlessLine[endless - 2] = '"';
+        endlessLine[endless - 1] = '}';
+        hostile.write(endlessLine);
+        hostile.write('\n');
         Files.write(interactions, hostile.toByteArray());
 
         Path policies = dir.resolve(ReplayInputs.POLICIES);
@@ -91,9 +102,10 @@ class HostileInputReplayTest {
 
         List<DeadLetterLine> fromInteractions = result.deadLetters().stream()
                 .filter(d -> "agent.interactions".equals(d.sourceTopic())).toList();
-        assertEquals(planted + 2 + refused.size(), fromInteractions.size(), fromInteractions.toString());
+        assertEquals(planted + 3 + refused.size(), fromInteractions.size(), fromInteractions.toString());
         for (String id : List.of("bad-utf8", "nul", "deep", "huge-number", "infinite", "duplicate", "too-large", "truncated",
-                "half-pair", "far-future", "fractional-round", "reward-as-text", "verdict-as-number", "long-id")) {
+                "half-pair", "far-future", "fractional-round", "reward-as-text", "verdict-as-number", "long-id",
+                "endless")) {
             assertEquals(1, fromInteractions.stream().filter(d -> d.value().contains("\"" + id + "\"")).count(), id);
         }
         assertReason(fromInteractions, "bad-utf8", "UTF-8");
@@ -102,6 +114,7 @@ class HostileInputReplayTest {
         assertReason(fromInteractions, "infinite", "reward: must be a finite number");
         assertReason(fromInteractions, "duplicate", "duplicate field 'agentId'");
         assertReason(fromInteractions, "too-large", "more than max.record.bytes");
+        assertReason(fromInteractions, "endless", "value: " + endless + " bytes, more than max.record.bytes");
         assertReason(fromInteractions, "far-future", "after its record's time");
         assertReason(fromInteractions, "half-pair", "half a UTF-16 surrogate pair");
         assertReason(fromInteractions, "fractional-round", "round: expected a whole number (got '2.7')");

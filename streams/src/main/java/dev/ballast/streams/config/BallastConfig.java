@@ -86,6 +86,9 @@ public record BallastConfig(
     /** Every recognised key with its default and meaning; the README's configuration table. */
     public static final Map<String, String[]> KEYS = keys();
     public static final String ENV_PREFIX = "BALLAST_";
+
+    /** The largest {@code max.record.bytes} accepted: 100 MiB, ten times Kafka's usual ceiling for a record. */
+    public static final int MAX_RECORD_BYTES_CEILING = 100 * 1_048_576;
     /**
      * Share of the false-alarm rate given to the moderate-rise CUSUM. Small, because the rises it
      * is for take tens of events to see anyway, where the extra evidence a tenth of the rate costs
@@ -298,7 +301,7 @@ public record BallastConfig(
                         (long) reader.decimal("trigger.order.grace.ms", 0, 86_400_000)),
                 realignConfig(reader, values),
                 reader.integer("metrics.port", -1, 65_535),
-                reader.integer("max.record.bytes", 1_024, 100 * 1_048_576),
+                reader.integer("max.record.bytes", 1_024, MAX_RECORD_BYTES_CEILING),
                 (long) reader.decimal("event.max.ahead.ms", 0, 1e13),
                 reader.oneOf("monitor.agent.store", "rocksdb", "in-memory").equals("in-memory")
                         ? AgentStore.IN_MEMORY : AgentStore.ROCKSDB,

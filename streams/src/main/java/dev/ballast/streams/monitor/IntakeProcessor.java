@@ -39,9 +39,9 @@ public final class IntakeProcessor<T> implements Processor<byte[], byte[], Strin
     }
 
     /** The dead-letter reason of a record of {@code size} bytes over {@code maxRecordBytes}. */
-    public static String tooLarge(int size, int maxRecordBytes) {
+    public static String tooLarge(long size, int maxRecordBytes) {
         return String.format("value: %d bytes, %s (%d); its first %d bytes are kept here",
-                size, EventJson.TOO_LARGE, maxRecordBytes, Math.min(size, KEPT_BYTES));
+                size, EventJson.TOO_LARGE, maxRecordBytes, Math.min(size, (long) KEPT_BYTES));
     }
 
     /** What a dead letter keeps of an oversized value: small enough for any producer and broker limit. */

@@ -34,8 +34,8 @@ public record AlertPlacement(EventPositions positions, AgentTimelines timelines)
         EventPositions positions = new EventPositions(wanted::contains);
         AgentTimelines timelines = new AgentTimelines(alerts, OfflineRun.policies(inputs.lines(ReplayInputs.POLICIES)),
                 ReportWriter.PLOTTED_AGENTS);
-        inputs.forEach(ReplayInputs.INTERACTIONS, (i, bytes) -> {
-            if (bytes.length <= maxRecordBytes
+        inputs.forEach(ReplayInputs.INTERACTIONS, (i, bytes, length) -> {
+            if (length <= maxRecordBytes
                     && EventJson.readInteraction(bytes) instanceof Decoded.Ok<Interaction> ok
                     && positions.add(ok.value().agentId(), ok.value().eventId(), ok.value().timestamp().toEpochMilli())
                     && timelines.plots(ok.value().agentId())) {

@@ -1,5 +1,6 @@
 package dev.ballast.streams.replay;
 
+import dev.ballast.streams.config.BallastConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,11 +58,23 @@ public record ReplayInputs(Map<String, InputFile> files, List<String> ignored) {
     public record InputFile(Path path, boolean gzipped, long records) {
     }
 
+    /**
+     * The most of one line held in memory: a byte more than the largest {@code max.record.bytes}, so
+     * that every line some setting accepts is held whole, while a longer one (a log whose newlines
+     * were lost; a small gzipped file that inflates to gigabytes on one line) is dead-lettered as too
+     * large by its length, never read whole into a heap it could not fit.
+     */
+    static final int LONGEST_HELD_LINE = BallastConfig.MAX_RECORD_BYTES_CEILING + 1;
+
     /** Receives a file's records in line order. */
     @FunctionalInterface
     public interface RecordVisitor {
-        /** Record {@code index} (0-based, blank lines not counted), byte for byte as its line was. */
-        void visit(long index, byte[] bytes);
+        /**
+         * Record {@code index} (0-based, blank lines not counted), {@code length} bytes long;
+         * {@code bytes} is its line byte for byte, or, for a line longer than
+         * {@link #LONGEST_HELD_LINE} (over any {@code max.record.bytes}), only its first bytes.
+         */
+        void visit(long index, byte[] bytes, long length);
     }
 
     /**
@@ -102,7 +115,7 @@ public record ReplayInputs(Map<String, InputFile> files, List<String> ignored) {
     private static InputFile check(Path file, boolean gzipped) {
         byte[][] firstLast = new byte[2][];
         long[] count = {0};
-        stream(file, gzipped, (i, bytes) -> {
+        stream(file, gzipped, (i, bytes, length) -> {
             if (i == 0) {
                 firstLast[0] = bytes;
             }
@@ -217,7 +230,7 @@ public record ReplayInputs(Map<String, InputFile> files, List<String> ignored) {
     List<byte[]> records(String file, long maxBytes) {
         List<byte[]> out = new ArrayList<>();
         long[] held = {0};
-        forEach(file, (i, bytes) -> {
+        forEach(file, (i, bytes, length) -> {
             held[0] += bytes.length;
             if (held[0] > maxBytes) {
                 throw new IllegalArgumentException(String.format("%s: its first %,d records exceed %,d MB, half of "
@@ -239,34 +252,53 @@ public record ReplayInputs(Map<String, InputFile> files, List<String> ignored) {
      * {@code visitor}, numbered from 0.
      */
     static void split(InputStream in, RecordVisitor visitor) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        Line line = new Line();
         byte[] buffer = new byte[BUFFER_BYTES];
         long[] index = {0};
         for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
             int start = 0;
             for (int i = 0; i < n; i++) {
                 if (buffer[i] == '\n') {
-                    line.write(buffer, start, i - start);
-                    emit(line, visitor, index);
+                    line.append(buffer, start, i - start);
+                    line.emit(visitor, index);
                     start = i + 1;
                 }
             }
-            line.write(buffer, start, n - start);
+            line.append(buffer, start, n - start);
         }
-        emit(line, visitor, index);
+        line.emit(visitor, index);
     }
 
-    private static void emit(ByteArrayOutputStream line, RecordVisitor visitor, long[] index) {
-        byte[] bytes = line.toByteArray();
-        line.reset();
-        int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-        if (!blank(bytes, 0, end)) {
-            visitor.visit(index[0]++, end == bytes.length ? bytes : Arrays.copyOf(bytes, end));
+    /** The line being read: its length, its last byte, and at most {@link #LONGEST_HELD_LINE} of its bytes. */
+    private static final class Line {
+        private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+        private long length;
+        private byte last;
+
+        void append(byte[] b, int from, int count) {
+            if (count == 0) {
+                return;
+            }
+            held.write(b, from, (int) Math.min(count, LONGEST_HELD_LINE - held.size()));
+            length += count;
+            last = b[from + count - 1];
+        }
+
+        void emit(RecordVisitor visitor, long[] index) {
+            long size = length > 0 && last == '\r' ? length - 1 : length;
+            byte[] bytes = held.toByteArray();
+            int end = (int) Math.min(size, bytes.length);
+            held.reset();
+            length = 0;
+            boolean whole = end == size;
+            if (!whole || !blank(bytes, end)) {
+                visitor.visit(index[0]++, end == bytes.length ? bytes : Arrays.copyOf(bytes, end), size);
+            }
         }
     }
 
-    private static boolean blank(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
+    private static boolean blank(byte[] b, int to) {
+        for (int i = 0; i < to; i++) {
             if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
                 return false;
             }

@@ -229,7 +229,7 @@ public final class ReplayRunner {
                 long[] sent = {0};
                 long checked = inputs.files().get(file).records();
                 long[] lastPrint = {System.nanoTime()};
-                inputs.forEach(file, (i, bytes) -> {
+                inputs.forEach(file, (i, bytes, length) -> {
                     sent[0]++;
                     // A large file takes minutes to produce: say how far it got, as the wait below does.
                     if ((sent[0] & 0xFFFF) == 0 && System.nanoTime() - lastPrint[0] > PROGRESS_NANOS) {
@@ -237,8 +237,8 @@ public final class ReplayRunner {
                         log.printf("replay: producing %s: %,d / %,d records (%.0f%%)%n", file, sent[0], checked,
                                 100.0 * sent[0] / Math.max(1, checked));
                     }
-                    if (bytes.length > run.maxRecordBytes()) {
-                        deadLetterTooLarge(producer, run, topic, bytes, metrics, sends);
+                    if (length > run.maxRecordBytes()) {
+                        deadLetterTooLarge(producer, run, topic, bytes, length, metrics, sends);
                         return;
                     }
                     String key;
@@ -536,8 +536,9 @@ public final class ReplayRunner {
      * and a line the producer refused would otherwise vanish without a trace.
      */
     private static void deadLetterTooLarge(KafkaProducer<String, byte[]> producer, BallastConfig run, String topic,
-                                           byte[] line, BallastMetrics metrics, SendFailures sends) {
-        String reason = IntakeProcessor.tooLarge(line.length, run.maxRecordBytes());
+                                           byte[] line, long length, BallastMetrics metrics,
+                                           SendFailures sends) {
+        String reason = IntakeProcessor.tooLarge(length, run.maxRecordBytes());
         ProducerRecord<String, byte[]> letter = new ProducerRecord<>(run.topics().dlq(), null,
                 IntakeProcessor.kept(line));
         DeadLetterHeaders.add(letter.headers(), reason, topic, null, null);

@@ -51,15 +51,75 @@ class ReplayInputsTest {
         content.write("\n{}".getBytes(StandardCharsets.UTF_8));
         List<byte[]> lines = new ArrayList<>();
         List<Long> indexes = new ArrayList<>();
-        ReplayInputs.split(new java.io.ByteArrayInputStream(content.toByteArray()), (i, bytes) -> {
+        List<Long> lengths = new ArrayList<>();
+        ReplayInputs.split(new java.io.ByteArrayInputStream(content.toByteArray()), (i, bytes, length) -> {
             indexes.add(i);
             lines.add(bytes);
+            lengths.add(length);
         });
         assertEquals(3, lines.size());
+        assertEquals(List.of((long) longLine.length(), 4L, 2L), lengths, "without the CR before a newline");
         assertEquals(List.of(0L, 1L, 2L), indexes, "blank lines take no index");
         assertEquals(longLine, new String(lines.get(0), StandardCharsets.UTF_8));
         assertArrayEquals(invalidUtf8, lines.get(1));
         assertEquals("{}", new String(lines.get(2), StandardCharsets.UTF_8), "a last line without a newline");
+    }
+
+    @Test
+    void aLineLongerThanAnyRecordLimitIsHandedOnByItsLengthWithoutBeingHeldWhole() throws IOException {
+        long longest = ReplayInputs.LONGEST_HELD_LINE;
+        long overlong = longest + 3 * BYTES_PER_READ + 7;
+        byte[] tail = "\r\n{}\n".getBytes(StandardCharsets.UTF_8);
+        List<Integer> held = new ArrayList<>();
+        List<Long> lengths = new ArrayList<>();
+        List<Byte> firstBytes = new ArrayList<>();
+        ReplayInputs.split(new RepeatedByte((byte) 'x', overlong, tail), (i, bytes, length) -> {
+            held.add(bytes.length);
+            lengths.add(length);
+            firstBytes.add(bytes[0]);
+        });
+        assertEquals(List.of((int) longest, 2), held, "at most LONGEST_HELD_LINE bytes of a line in memory");
+        assertEquals(List.of(overlong, 2L), lengths, "its whole length, without the CR; the next line whole");
+        assertEquals(List.of((byte) 'x', (byte) '{'), firstBytes);
+    }
+
+    private static final int BYTES_PER_READ = 1 << 16;
+
+    /** {@code count} copies of one byte, then {@code tail}: a line longer than any array, made as it is read. */
+    private static final class RepeatedByte extends java.io.InputStream {
+        private final byte value;
+        private final byte[] tail;
+        private long left;
+        private int tailRead;
+
+        RepeatedByte(byte value, long count, byte[] tail) {
+            this.value = value;
+            this.left = count;
+            this.tail = tail;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == -1 ? -1 : one[0];
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (left > 0) {
+                int n = (int) Math.min(Math.min(len, BYTES_PER_READ), left);
+                java.util.Arrays.fill(b, off, off + n, value);
+                left -= n;
+                return n;
+            }
+            if (tailRead == tail.length) {
+                return -1;
+            }
+            int n = Math.min(len, tail.length - tailRead);
+            System.arraycopy(tail, tailRead, b, off, n);
+            tailRead += n;
+            return n;
+        }
     }
 
     @Test
@@ -121,9 +181,9 @@ class ReplayInputsTest {
         ReplayInputs inputs = ReplayInputs.read(dir);
         assertEquals(200, inputs.files().get(ReplayInputs.INTERACTIONS).records(), "counted when checked");
         long[] streamed = {0};
-        inputs.forEach(ReplayInputs.INTERACTIONS, (i, bytes) -> streamed[0]++);
+        inputs.forEach(ReplayInputs.INTERACTIONS, (i, bytes, length) -> streamed[0]++);
         assertEquals(200, streamed[0]);
-        inputs.forEach(ReplayInputs.CANDIDATES, (i, bytes) -> streamed[0]++);
+        inputs.forEach(ReplayInputs.CANDIDATES, (i, bytes, length) -> streamed[0]++);
         assertEquals(200, streamed[0], "an absent file has no records");
         assertEquals(200, inputs.records(ReplayInputs.INTERACTIONS, 1_400).size());
         String tooLarge = assertThrows(IllegalArgumentException.class,
