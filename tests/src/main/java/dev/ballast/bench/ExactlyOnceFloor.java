@@ -29,7 +29,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * store, in an uncached heap map). {@link Work#NONE}: read each record and
  * do nothing with it, no state, no output, so its rate is the ceiling of any exactly-once Kafka
  * Streams application on the machine, whatever it computes. Kafka Streams' defaults otherwise, but
- * for the monitor's producer batch size. Run on the same topic as the monitor, the two separate
+ * for the monitor's producer batch size and stream threads. Run on the same topic as the monitor, the two separate
  * what the platform costs on this machine from what Ballast's own work adds.
  */
 final class ExactlyOnceFloor {
@@ -52,7 +52,7 @@ final class ExactlyOnceFloor {
 
     /** A not yet started application reading {@code topic}. */
     static KafkaStreams create(Work work, BallastConfig.AgentStore store, String servers, String topic,
-                               Path stateDir) {
+                               Path stateDir, int streamThreads) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, work.applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
@@ -62,6 +62,8 @@ final class ExactlyOnceFloor {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         // The batch size the monitor runs with, so the two differ only in the work per record.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), MonitorService.PRODUCER_BATCH_BYTES);
+        // And its stream threads: the same share of the cores.
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         return new KafkaStreams(topology(work, store, topic), p);
     }
 

@@ -131,6 +131,7 @@ public final class MonitorThroughputBenchmark {
             long records;
             Rate raw;
             Rate steady;
+            int streamThreads;
             try (MonitorService monitor = new MonitorService(config, metrics);
                  Admin admin = Admin.create(adminProps(kafka.bootstrapServers()));
                  ProcessingWatcher watcher = new ProcessingWatcher(admin, kafka.bootstrapServers(), Map.of(),
@@ -161,6 +162,8 @@ public final class MonitorThroughputBenchmark {
                 long t0 = System.nanoTime();
                 monitor.start(Duration.ofSeconds(120));
                 double running = (System.nanoTime() - t0) / 1e9;
+                streamThreads = monitor.streamThreads();
+                figures.put("streamThreads", streamThreads);
                 steady = steadyState(watcher, config.applicationId(), config.topics().interactions(), t0, warmupRecords,
                         records);
                 while (!watcher.caughtUp(sources)) {
@@ -202,12 +205,12 @@ public final class MonitorThroughputBenchmark {
             // After the monitor has closed, so the two never share the cores; after its heap
             // figures, so the floor's memory is not in them.
             Rate floor = floor(ExactlyOnceFloor.Work.PARSE_AND_COUNT, config.agentStore(), kafka.bootstrapServers(),
-                    config.topics().interactions(), stateDir, warmupRecords, records);
+                    config.topics().interactions(), stateDir, warmupRecords, records, streamThreads);
             putBaseline(figures, "Floor", floor, raw, steady);
             // The ceiling of any exactly-once Streams application here: what the platform costs
             // before any work per record.
             Rate readOnly = floor(ExactlyOnceFloor.Work.NONE, config.agentStore(), kafka.bootstrapServers(),
-                    config.topics().interactions(), stateDir, warmupRecords, records);
+                    config.topics().interactions(), stateDir, warmupRecords, records, streamThreads);
             putBaseline(figures, "ReadOnly", readOnly, raw, steady);
             // Once more at the end: the raw rate moves between runs by as much as 3x, and a rate taken
             // only before the monitor cannot show whether the machine got slower or faster meanwhile.
@@ -366,11 +369,11 @@ public final class MonitorThroughputBenchmark {
 
     /** {@link ExactlyOnceFloor}'s steady rate on the same records, measured as the monitor's is. */
     private static Rate floor(ExactlyOnceFloor.Work work, BallastConfig.AgentStore store, String servers, String topic,
-                              Path stateDir, long warmup, long measured) throws Exception {
+                              Path stateDir, long warmup, long measured, int streamThreads) throws Exception {
         try (Admin admin = Admin.create(adminProps(servers));
              ProcessingWatcher watcher = new ProcessingWatcher(admin, servers, Map.of(), work.applicationId);
              KafkaStreams floor = ExactlyOnceFloor.create(work, store, servers, topic,
-                     stateDir.resolve(work.applicationId))) {
+                     stateDir.resolve(work.applicationId), streamThreads)) {
             long t0 = System.nanoTime();
             floor.start();
             Rate rate = steadyState(watcher, work.applicationId, topic, t0, warmup, measured);

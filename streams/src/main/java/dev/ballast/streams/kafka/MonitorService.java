@@ -63,7 +63,7 @@ public final class MonitorService implements AutoCloseable {
             layout = TopicAdmin.ensureTopics(admin, config);
         }
         streams = new KafkaStreams(MonitorTopology.build(config, layout, metrics, clock, inputEnd),
-                streamsProps(config));
+                streamsProps(config, layout.interactions(), Runtime.getRuntime().availableProcessors()));
         // Detector designs are solved once per process; solving them now, beside the stream
         // threads, spares the first agents at each baseline a wait of up to 20 ms on theirs.
         Thread designs = new Thread(new AgentMonitor(config.monitorSettings())::prepareDesigns,
@@ -95,7 +95,12 @@ public final class MonitorService implements AutoCloseable {
         return p;
     }
 
-    static Properties streamsProps(BallastConfig config) {
+    /**
+     * @param interactionPartitions partitions of the interactions topic: the monitor tasks, where
+     *                              nearly all the work is
+     * @param cores                 processors this JVM may use
+     */
+    static Properties streamsProps(BallastConfig config, int interactionPartitions, int cores) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -127,6 +132,10 @@ public final class MonitorService implements AutoCloseable {
         // interactions/s. A partition with an open batch holds that much of buffer.memory
         // (32 MB) until the commit sends it.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
+        // Kafka Streams runs one stream thread unless told otherwise, and one thread used one core
+        // of the two in the benchmark, the other half idle: a thread per core, but none beyond the
+        // monitor tasks, which would idle. Two threads: 1.7x the interactions/s (README, Benchmarks).
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Math.max(1, Math.min(cores, interactionPartitions)));
         p.putAll(config.streamsOverrides());
         return p;
     }
@@ -151,6 +160,11 @@ public final class MonitorService implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the monitor", e);
         }
+    }
+
+    /** Stream threads this instance runs ({@code streams.num.stream.threads}, or one per core up to the monitor tasks). */
+    public int streamThreads() {
+        return streams.metadataForLocalThreads().size();
     }
 
     /**
