@@ -132,9 +132,9 @@ public final class MonitorService implements AutoCloseable {
         // interactions/s. A partition with an open batch holds that much of buffer.memory
         // (32 MB) until the commit sends it.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
-        // Kafka Streams runs one stream thread unless told otherwise, and one thread used one core
-        // of the two in the benchmark, the other half idle: a thread per core, but none beyond the
-        // monitor tasks, which would idle. Two threads: 1.7x the interactions/s (README, Benchmarks).
+        // Kafka Streams runs one stream thread unless told otherwise, and the monitor's is busy
+        // 80% of the time on its core: a thread per core the JVM may use, but none beyond the
+        // monitor tasks, which carry nearly all the work (README, Configuration).
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Math.max(1, Math.min(cores, interactionPartitions)));
         p.putAll(config.streamsOverrides());
         return p;
