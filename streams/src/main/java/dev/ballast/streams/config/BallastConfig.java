@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -307,6 +308,7 @@ public record BallastConfig(
                         ? AgentStore.IN_MEMORY : AgentStore.ROCKSDB,
                 Map.copyOf(streams),
                 Map.copyOf(values));
+        problems.addAll(StreamsSettingsCheck.problems(streams, sources));
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  " + String.join("\n  ", problems));
         }
@@ -391,13 +393,18 @@ public record BallastConfig(
      * A list of 80 keys hides the one that was meant.
      */
     static String nearestKey(String key) {
-        List<String> extending = KEYS.keySet().stream().filter(k -> k.startsWith(key + ".")).toList();
+        return nearest(key, KEYS.keySet());
+    }
+
+    /** {@link #nearestKey} among {@code keys}. */
+    static String nearest(String key, Collection<String> keys) {
+        List<String> extending = keys.stream().filter(k -> k.startsWith(key + ".")).toList();
         if (extending.size() == 1) {
             return extending.get(0);
         }
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String known : KEYS.keySet()) {
+        for (String known : keys) {
             int d = LevenshteinDistance.getDefaultInstance().apply(key, known);
             if (d < bestDistance) {
                 best = known;

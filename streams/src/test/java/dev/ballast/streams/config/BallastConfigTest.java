@@ -71,6 +71,42 @@ class BallastConfigTest {
     }
 
     @Test
+    void kafkaStreamsSettingsAreCheckedAgainstKafkasOwnDefinitionsAtStart() {
+        Properties p = new Properties();
+        p.setProperty("streams.num.stream.thread", "2");
+        p.setProperty("streams.commit.interval.ms", "abc");
+        p.setProperty("streams.producer.compression.type", "zip");
+        p.setProperty("streams.sasl.jaas.confg", "secret-value-xyz");
+        ConfigException e = assertThrows(ConfigException.class, () -> BallastConfig.parse(p,
+                Map.of("BALLAST_STREAMS_REPLICATION_FACTOR", "three")));
+        String m = e.getMessage();
+        assertTrue(m.contains("streams.num.stream.thread (file): not a Kafka Streams, producer, consumer or admin "
+                + "client setting; did you mean streams.num.stream.threads?"), m);
+        assertTrue(m.contains("streams.commit.interval.ms (file): Invalid value abc for configuration "
+                + "commit.interval.ms: Not a number of type LONG"), m);
+        assertTrue(m.contains("streams.producer.compression.type (file): Invalid value zip"), m);
+        assertTrue(m.contains("streams.sasl.jaas.confg (file): not a Kafka Streams"), m);
+        assertTrue(m.contains("streams.replication.factor (environment BALLAST_STREAMS_REPLICATION_FACTOR): "
+                + "Invalid value three"), m);
+        assertFalse(m.contains("secret-value-xyz"), "the value of an unknown key may be a secret: " + m);
+
+        Properties valid = new Properties();
+        valid.setProperty("streams.num.stream.threads", "3");
+        valid.setProperty("streams.max.poll.records", "500");
+        valid.setProperty("streams.main.consumer.fetch.max.bytes", "1048576");
+        valid.setProperty("streams.admin.request.timeout.ms", "20000");
+        valid.setProperty("streams.topic.min.insync.replicas", "2");
+        valid.setProperty("streams.client.tag.zone", "eu-1a");
+        valid.setProperty("streams.security.protocol", "SASL_SSL");
+        valid.setProperty("streams.config.providers", "file");
+        valid.setProperty("streams.config.providers.file.class",
+                "org.apache.kafka.common.config.provider.FileConfigProvider");
+        valid.setProperty("streams.acme.reporter.endpoint", "https://metrics.example");
+        assertEquals(10, BallastConfig.parse(valid, Map.of()).streamsOverrides().size(),
+                "Streams, client and prefixed client settings, topic settings, client tags, and a plugin's own");
+    }
+
+    @Test
     void aBadValueNamesTheEnvironmentVariableThatSetIt() {
         Properties p = new Properties();
         p.setProperty("drift.warmup.events", "50");
