@@ -40,7 +40,8 @@ final class MonitorCommand implements Callable<Integer> {
         monitor.start(Duration.ofMinutes(5));
         // In memory, a start reads every agent's state back from the changelog first: say which it is.
         System.out.printf("monitor %s running against %s, %d stream thread(s)%s%s%n", config.applicationId(),
-                config.bootstrapServers(), monitor.streamThreads(), config.agentStore() == BallastConfig.AgentStore.IN_MEMORY ? ", agent state in memory" : "",
+                config.bootstrapServers(), monitor.streamThreads(),
+                config.agentStore() == BallastConfig.AgentStore.IN_MEMORY ? ", agent state in memory" : "",
                 server == null ? "" : ", metrics on :" + server.port() + "/metrics");
         monitor.awaitFailure();
         stopped.countDown();
