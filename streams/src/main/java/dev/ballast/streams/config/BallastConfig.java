@@ -243,6 +243,7 @@ public record BallastConfig(
                 streams.put(k.substring("streams.".length()), v);
             }
         });
+        int maxRecordBytes = reader.integer("max.record.bytes", 1_024, MAX_RECORD_BYTES_CEILING);
         BallastConfig config = new BallastConfig(
                 values.get("bootstrap.servers"),
                 reader.nonBlank("application.id"),
@@ -277,7 +278,10 @@ public record BallastConfig(
                         reader.decimal("diffusion.min.reproduction", 0, 1_000),
                         reader.decimal("diffusion.max.spontaneous.p", 0, 1),
                         reader.integer("diffusion.observation.memory", 4, 10_000),
-                        reader.integer("diffusion.max.agents", 2, 1_000_000)),
+                        reader.integer("diffusion.max.agents", 2, 1_000_000),
+                        // A group's header is one record, beside its key and headers, on a changelog
+                        // that takes records up to max.record.bytes plus 64 KiB.
+                        maxRecordBytes),
                 new ReorderSettings(reader.integer("diffusion.watermark.interval.ms", 10, 60_000),
                         reader.integer("diffusion.idle.ms", 100, 3_600_000),
                         reader.integer("diffusion.max.hold.ms", 0, 86_400_000),
@@ -302,7 +306,7 @@ public record BallastConfig(
                         (long) reader.decimal("trigger.order.grace.ms", 0, 86_400_000)),
                 realignConfig(reader, values),
                 reader.integer("metrics.port", -1, 65_535),
-                reader.integer("max.record.bytes", 1_024, MAX_RECORD_BYTES_CEILING),
+                maxRecordBytes,
                 (long) reader.decimal("event.max.ahead.ms", 0, 1e13),
                 reader.oneOf("monitor.agent.store", "rocksdb", "in-memory").equals("in-memory")
                         ? AgentStore.IN_MEMORY : AgentStore.ROCKSDB,

@@ -37,8 +37,16 @@ public final class GroupHeader {
         }
     }
 
+    /**
+     * JSON bytes of one deviant entry beside its two ids, at most: eight field names and values,
+     * three of them 64-bit times (measured: about 135 with an unset clearance time).
+     */
+    static final int DEVIANT_ENTRY_BYTES = 200;
+
     public int members;
     public int untracked;
+    /** UTF-8 bytes of the longest tracked member's id: a deviant's entry names it and its source. */
+    public int longestMemberIdBytes;
     /**
      * Person-time at risk of turning, in member-milliseconds of event time, accrued up to
      * {@code riskSince}: while no member was deviant (whole history) and while some were (this
@@ -53,6 +61,15 @@ public final class GroupHeader {
     public long episode;
     public boolean alerted;
     public List<Deviant> deviants = new ArrayList<>();
+
+    /**
+     * Whether one more member, of {@code idBytes}, keeps this header within {@code maxBytes} even
+     * if every member turns and each entry names the longest id twice (the deviant and its source).
+     */
+    boolean hasRoomFor(int idBytes, long maxBytes) {
+        long entry = DEVIANT_ENTRY_BYTES + 2L * Math.max(longestMemberIdBytes, idBytes);
+        return (members + 1L) * entry + DEVIANT_ENTRY_BYTES <= maxBytes;
+    }
 
     /** Adds the person-time at risk since the last change, under the state that held in it. */
     void accrue(long now) {

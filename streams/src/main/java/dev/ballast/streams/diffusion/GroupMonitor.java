@@ -70,12 +70,14 @@ public final class GroupMonitor {
         if (member == null) {
             header = header(store, groupId);
             header.accrue(now);
-            if (header.members >= settings.maxAgents()) {
+            int idBytes = agentId.getBytes(StandardCharsets.UTF_8).length;
+            if (header.members >= settings.maxAgents() || !header.hasRoomFor(idBytes, settings.maxHeaderBytes())) {
                 header.untracked++;
                 store.putHeader(groupId, header);
                 return Optional.empty();
             }
             header.members++;
+            header.longestMemberIdBytes = Math.max(header.longestMemberIdBytes, idBytes);
             member = new GroupMember();
         }
         // A signal that does not say whether it violated counts as one: unknown must not hide a source.

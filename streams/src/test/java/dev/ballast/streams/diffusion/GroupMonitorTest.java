@@ -267,12 +267,52 @@ class GroupMonitorTest {
 
     @Test
     void membersBeyondTheLimitAreCountedNotTracked() {
-        DiffusionSettings tiny = new DiffusionSettings(1000, 1, 8, 30, 2, 1.0, 1.0, 8, 3);
+        DiffusionSettings tiny = new DiffusionSettings(1000, 1, 8, 30, 2, 1.0, 1.0, 8, 3, 1_048_576);
         GroupMonitor small = new GroupMonitor(tiny, Clock.systemUTC());
         for (String a : agents(5)) {
             small.observe(store, new GroupSignal("g", a, a, T0, false, null, null, List.of(), "p@1"));
         }
         assertEquals(3, store.header("g").members);
         assertEquals(2, store.header("g").untracked);
+    }
+
+    /**
+     * A group's header is one record of the group store's changelog: with every member deviant and
+     * ids of the longest kind accepted (1,024 characters), 1,000 members made a header of 1.44 MB,
+     * over what that changelog takes, which stopped the whole run. Members that would pass the
+     * header's bound are counted, not tracked; ordinary ids keep every one of the 1,000.
+     */
+    @Test
+    void aGroupsHeaderStaysWithinOneRecordWhateverItsMembersIdsAndDeviance() {
+        for (int length : new int[]{1_024, 12}) {
+            InMemoryGroupStore fresh = new InMemoryGroupStore();
+            List<String> group = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                String n = String.format("%04d", i);
+                group.add(n + "x".repeat(length - n.length()));
+            }
+            String zero = group.get(0);
+            Instant t = T0;
+            for (String a : group) {
+                monitor.observe(fresh, new GroupSignal("g", a, a + "-0", t, false, false, null, List.of(), "p@1"));
+                t = t.plusSeconds(1);
+            }
+            for (String a : group) {
+                t = t.plusSeconds(1);
+                monitor.observe(fresh, new GroupSignal("g", zero, zero + "-" + t, t, true, true, t, List.of(), "p@1"));
+                monitor.observe(fresh, new GroupSignal("g", a, a + "-1", t, true, true, t, List.of(zero), "p@1"));
+            }
+            GroupHeader header = fresh.header("g");
+            int bytes = EventJson.write(header).length;
+            assertTrue(bytes <= settings.maxHeaderBytes(), length + "-character ids: " + bytes + " bytes");
+            assertEquals(header.members, header.deviants.size(), "every tracked member turned");
+            if (length == 12) {
+                assertEquals(1_000, header.members, "ordinary ids: every member tracked");
+                assertEquals(0, header.untracked);
+            } else {
+                assertTrue(header.members > 400 && header.members < 1_000, "tracked " + header.members);
+                assertTrue(header.untracked > 0, "the others' signals counted");
+            }
+        }
     }
 }
