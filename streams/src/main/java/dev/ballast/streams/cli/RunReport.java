@@ -243,13 +243,14 @@ final class RunReport {
 
     /**
      * Says that group detection left agents out, when it did: a group larger than
-     * {@code diffusion.max.agents} is judged on its first members only, so its figures can read as a
-     * miss with no other sign of why.
+     * {@code diffusion.max.agents}, or than its header holds with ids as long as its members', is
+     * judged on its first members only, so its figures can read as a miss with no other sign of why.
      */
     static Optional<String> untracked(long signals) {
         return signals == 0 ? Optional.empty() : Optional.of(String.format(Locale.ROOT, "  group limit     %,d group "
-                + "signals came from agents past diffusion.max.agents in their group and were not tracked: raise it for "
-                + "groups that large", signals));
+                + "signals came from agents their group could not track and were not judged for it: past "
+                + "diffusion.max.agents (raise it for groups that large), or past what one header record holds with "
+                + "ids as long as its members' (README, Input limits)", signals));
     }
 
     static Optional<String> rewardsLeftOut(long rewards) {

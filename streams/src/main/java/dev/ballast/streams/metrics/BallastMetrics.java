@@ -83,7 +83,8 @@ public final class BallastMetrics {
                         + "ballast.alerts too)")
                 .register(registry);
         this.untrackedGroupSignals = Counter.builder("ballast.diffusion.untracked.signals")
-                .description("Group signals of agents beyond diffusion.max.agents in their group (counted, not tracked)")
+                .description("Group signals of agents their group could not track: beyond diffusion.max.agents, or "
+                        + "beyond what its header record holds with ids that long (counted, not tracked)")
                 .register(registry);
         for (AlertType type : AlertType.values()) {
             alerts.put(type, Counter.builder("ballast.alerts").tag("type", type.name())

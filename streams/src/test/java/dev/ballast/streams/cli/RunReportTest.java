@@ -70,8 +70,10 @@ class RunReportTest {
     @Test
     void groupSignalsLeftUntrackedAreNamedWithTheLimitToRaise() {
         assertTrue(RunReport.untracked(0).isEmpty());
-        assertEquals("  group limit     1,200 group signals came from agents past diffusion.max.agents in their group and "
-                + "were not tracked: raise it for groups that large", RunReport.untracked(1_200).orElseThrow());
+        assertEquals("  group limit     1,200 group signals came from agents their group could not track and were not "
+                + "judged for it: past diffusion.max.agents (raise it for groups that large), or past what one header "
+                + "record holds with ids as long as its members' (README, Input limits)",
+                RunReport.untracked(1_200).orElseThrow());
         assertTrue(RunReport.rewardsLeftOut(0).isEmpty());
         assertEquals("  reward glitches 3 compliant rewards an order of magnitude off their agent's usual pay were left "
                 + "out of its reward statistics (the interactions were judged): check how rewards are logged",
