@@ -15,13 +15,13 @@ package dev.ballast.streams.diffusion;
  *                              the group's own spontaneous turning hazard (1 turns the test off)
  * @param observationMemory     most recent peer observations kept per agent
  * @param maxAgents             most agents tracked per group
- * @param maxHeaderBytes        most bytes a group's header may take, were every tracked member to
- *                              turn: the header is one record of the group store's changelog,
- *                              whose records are bounded (a member that would pass it is counted,
- *                              not tracked)
+ * @param maxRecordBytes        most bytes of one record of the group store, whose changelog's
+ *                              records are bounded: a group's header were every tracked member to
+ *                              turn (a member that would pass it is counted, not tracked), and a
+ *                              member's record (its oldest sightings of peers give way)
  */
 public record DiffusionSettings(double suspicionBudgetEvents, int confirmEvents, int windowEvents, int reproductionWindowEvents,
                                 int minTransmissions,
                                 double minReproduction, double maxSpontaneousP, int observationMemory, int maxAgents,
-                                long maxHeaderBytes) {
+                                long maxRecordBytes) {
 }

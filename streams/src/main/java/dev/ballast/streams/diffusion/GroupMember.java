@@ -1,8 +1,10 @@
 package dev.ballast.streams.diffusion;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * One agent as its group monitor sees it: a bounded ring of its latest peer observations, its
@@ -16,6 +18,10 @@ public final class GroupMember {
 
     /** Most violation times kept: enough to find a turn's first violation a few events back at any deviant's rate. */
     static final int VIOLATION_MEMORY = 32;
+    /** Stored bytes of everything but the sightings, at most: fixed fields and the violation times. */
+    private static final long FIXED_BYTES_BOUND = 128 + 8L * VIOLATION_MEMORY;
+    /** Stored bytes of one sighting beside its peer's id: the id's index and the time. */
+    private static final int SIGHTING_BYTES = 12;
 
     public List<Observation> recent = new ArrayList<>();
     /** Event times (epoch ms) of this agent's latest violations, oldest first, at most {@link #VIOLATION_MEMORY}. */
@@ -32,7 +38,7 @@ public final class GroupMember {
     public int suspectedStreak;
     public int clearStreak;
 
-    void observe(long at, boolean violated, List<String> peers, int memory) {
+    void observe(long at, boolean violated, List<String> peers, int memory, long maxRecordBytes) {
         if (violationsSince == 0) {
             violationsSince = at;
         }
@@ -54,6 +60,26 @@ public final class GroupMember {
             }
             if (recent.size() > memory) {
                 recent.subList(0, recent.size() - memory).clear();
+            }
+            keepSightingsWithin(maxRecordBytes / 2);
+        }
+    }
+
+    /**
+     * Drops the oldest sightings while they would take more than {@code maxBytes} stored (each
+     * distinct peer's id once, as {@link GroupMemberCodec} writes them): the record is one of the
+     * group changelog's, whose records are bounded, and many long ids would pass that. Half the
+     * record's bound, since the exposures kept from a turn may name as many other peers.
+     */
+    private void keepSightingsWithin(long maxBytes) {
+        long bytes = FIXED_BYTES_BOUND;
+        Set<String> seen = new HashSet<>();
+        for (int i = recent.size() - 1; i >= 0; i--) {
+            String peer = recent.get(i).peer();
+            bytes += SIGHTING_BYTES + (seen.add(peer) ? 4 + 3L * peer.length() : 0);
+            if (bytes > maxBytes) {
+                recent.subList(0, i + 1).clear();
+                return;
             }
         }
     }

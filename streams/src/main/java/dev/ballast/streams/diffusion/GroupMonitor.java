@@ -71,7 +71,7 @@ public final class GroupMonitor {
             header = header(store, groupId);
             header.accrue(now);
             int idBytes = agentId.getBytes(StandardCharsets.UTF_8).length;
-            if (header.members >= settings.maxAgents() || !header.hasRoomFor(idBytes, settings.maxHeaderBytes())) {
+            if (header.members >= settings.maxAgents() || !header.hasRoomFor(idBytes, settings.maxRecordBytes())) {
                 header.untracked++;
                 store.putHeader(groupId, header);
                 return Optional.empty();
@@ -82,7 +82,7 @@ public final class GroupMonitor {
         }
         // A signal that does not say whether it violated counts as one: unknown must not hide a source.
         boolean violated = !Boolean.FALSE.equals(signal.violated());
-        member.observe(now, violated, signal.observedAgents(), settings.observationMemory());
+        member.observe(now, violated, signal.observedAgents(), settings.observationMemory(), settings.maxRecordBytes());
         member.suspectedStreak = signal.deviant() ? member.suspectedStreak + 1 : 0;
         member.clearStreak = signal.deviant() ? 0 : member.clearStreak + 1;
         Optional<Alert> alert = Optional.empty();

@@ -16,7 +16,7 @@ class GroupMemberTest {
         GroupMember m = new GroupMember();
         for (int t = 1; t <= lastMinute; t++) {
             int minute = t;
-            m.observe(minute * MINUTE, Arrays.stream(violatingMinutes).anyMatch(v -> v == minute), List.of(), 8);
+            m.observe(minute * MINUTE, Arrays.stream(violatingMinutes).anyMatch(v -> v == minute), List.of(), 8, 1_048_576);
         }
         return m;
     }

@@ -304,7 +304,7 @@ class GroupMonitorTest {
             }
             GroupHeader header = fresh.header("g");
             int bytes = EventJson.write(header).length;
-            assertTrue(bytes <= settings.maxHeaderBytes(), length + "-character ids: " + bytes + " bytes");
+            assertTrue(bytes <= settings.maxRecordBytes(), length + "-character ids: " + bytes + " bytes");
             assertEquals(header.members, header.deviants.size(), "every tracked member turned");
             if (length == 12) {
                 assertEquals(1_000, header.members, "ordinary ids: every member tracked");
