@@ -1,5 +1,6 @@
 package dev.ballast.streams.diffusion;
 
+import dev.ballast.events.FieldProblems;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,6 +23,8 @@ public final class GroupMember {
     private static final long FIXED_BYTES_BOUND = 128 + 8L * VIOLATION_MEMORY;
     /** Stored bytes of one sighting beside its peer's id: the id's index and the time. */
     private static final int SIGHTING_BYTES = 12;
+    /** Stored bytes of the longest peer id an input may carry: its length and three UTF-8 bytes a character. */
+    private static final long LONGEST_PEER_BYTES = 4 + 3L * FieldProblems.MAX_ID_CHARS;
 
     public List<Observation> recent = new ArrayList<>();
     /** Event times (epoch ms) of this agent's latest violations, oldest first, at most {@link #VIOLATION_MEMORY}. */
@@ -61,7 +64,11 @@ public final class GroupMember {
             if (recent.size() > memory) {
                 recent.subList(0, recent.size() - memory).clear();
             }
-            keepSightingsWithin(maxRecordBytes / 2);
+            // Counted only where a full memory of the longest ids could pass the bound: never
+            // under the defaults, so a grouped agent's signals pay nothing for it there.
+            if (FIXED_BYTES_BOUND + (long) memory * (SIGHTING_BYTES + LONGEST_PEER_BYTES) > maxRecordBytes / 2) {
+                keepSightingsWithin(maxRecordBytes / 2);
+            }
         }
     }
 
