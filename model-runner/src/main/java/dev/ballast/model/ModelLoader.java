@@ -2,7 +2,9 @@ package dev.ballast.model;
 
 import ai.djl.Device;
 import dev.ballast.model.scoring.GradientLayers;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -48,22 +50,47 @@ public final class ModelLoader {
         if (modelClass.isEmpty()) {
             return BuiltinLm.load(dir, device, GradientLayers.last(gradLayers));
         }
+        Constructor<? extends ScoringModel> constructor = userModel(modelClass);
         try {
-            Class<?> type = Class.forName(modelClass);
-            if (!ScoringModel.class.isAssignableFrom(type)) {
-                throw new ModelSetupException("model.class " + modelClass + " does not implement "
-                        + ScoringModel.class.getName());
-            }
-            return (ScoringModel) type.getConstructor(Path.class, Device.class).newInstance(dir, device);
-        } catch (ClassNotFoundException e) {
-            throw new ModelSetupException("model.class " + modelClass + " is not on the classpath", e);
-        } catch (NoSuchMethodException e) {
-            throw new ModelSetupException("model.class " + modelClass + " needs a public constructor (Path, Device)", e);
+            return constructor.newInstance(dir, device);
         } catch (InvocationTargetException e) {
             throw new ModelSetupException("model.class " + modelClass + " failed to load " + dir + ": "
                     + e.getCause().getMessage(), e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new ModelSetupException("cannot instantiate model.class " + modelClass + ": " + e.getMessage(), e);
+        } catch (ReflectiveOperationException | ExceptionInInitializerError e) {
+            throw new ModelSetupException("cannot instantiate model.class " + modelClass + ": " + e, e);
+        }
+    }
+
+    /**
+     * The constructor a user's {@code model.class} is opened with, found without initialising the
+     * class, so that configuration can be checked at start-up, before any cluster or model is touched.
+     *
+     * @throws ModelSetupException saying what to fix: the class is not on the classpath, cannot be
+     *                             linked, is not a {@link ScoringModel}, or lacks the constructor
+     */
+    public static Constructor<? extends ScoringModel> userModel(String modelClass) {
+        Class<?> type;
+        try {
+            type = Class.forName(modelClass, false, ModelLoader.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new ModelSetupException("model.class " + modelClass + " is not on the classpath", e);
+        } catch (LinkageError e) {
+            // A class whose own dependencies are missing: the class is there, a jar beside it is not.
+            throw new ModelSetupException("model.class " + modelClass + " cannot be loaded: " + e, e);
+        }
+        if (!ScoringModel.class.isAssignableFrom(type)) {
+            throw new ModelSetupException("model.class " + modelClass + " does not implement "
+                    + ScoringModel.class.getName());
+        }
+        if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
+            throw new ModelSetupException("model.class " + modelClass + " is abstract; name the class that implements it");
+        }
+        try {
+            return type.asSubclass(ScoringModel.class).getConstructor(Path.class, Device.class);
+        } catch (NoSuchMethodException e) {
+            throw new ModelSetupException("model.class " + modelClass + " needs a public constructor (Path, Device)", e);
+        } catch (LinkageError e) {
+            throw new ModelSetupException("model.class " + modelClass + " cannot be loaded: " + e, e);
         }
     }
 

@@ -119,5 +119,35 @@ class DockerComposeTest {
         String text = Files.readString(dockerfile);
         assertTrue(text.contains("/src/streams/target/ballast.jar") && text.contains("/src/streams/target/lib"),
                 "the runtime stage takes the jar and its lib/ as the build writes them");
+        Matcher entry = Pattern.compile("(?m)^ENTRYPOINT \\[\"java\", \"-cp\", \"([^\"]+)\", \"([^\"]+)\"\\]$").matcher(text);
+        assertTrue(entry.find(), "the entry point names its classpath and main class (java -jar ignores plugins)");
+        assertEquals("/opt/ballast/ballast.jar:/opt/ballast/plugins/*", entry.group(1));
+        assertMainClass(entry.group(2));
+    }
+
+    /**
+     * The launcher runs each jar by its main class with BALLAST_CLASSPATH after it, since
+     * {@code java -jar} would ignore the jars a user adds (a {@code model.class} of their own).
+     */
+    @Test
+    void theLauncherNamesMainClassesThatExistAndAddsTheUsersJars() throws IOException {
+        String launcher = Files.readString(ROOT.resolve("ballast"));
+        Matcher m = Pattern.compile("(?m)^\\s*main_class=\"([^\"]+)\"$").matcher(launcher);
+        List<String> classes = new ArrayList<>();
+        while (m.find()) {
+            classes.add(m.group(1));
+        }
+        assertEquals(List.of("dev.ballast.streams.cli.BallastCli", "dev.ballast.evaluation.EvaluateCommand"), classes);
+        classes.forEach(DockerComposeTest::assertMainClass);
+        assertTrue(launcher.contains("-cp \"$main_jar${BALLAST_CLASSPATH:+:$BALLAST_CLASSPATH}\" \"$main_class\""),
+                "the user's jars follow Ballast's own on the classpath");
+    }
+
+    private static void assertMainClass(String name) {
+        try {
+            Class.forName(name, false, DockerComposeTest.class.getClassLoader()).getMethod("main", String[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("no main class " + name, e);
+        }
     }
 }

@@ -35,6 +35,7 @@ final class ModelRunnerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         BallastConfig config = configOptions.loadForCluster("model-runner", " (demo and replay run it in-process)");
+        config.requireScoringModel();
         // Before the model is prepared (a first run trains it for a minute): a wrong address must fail at once.
         ClusterCheck.require(config);
         ScoringSettings settings = config.scoringSettings();

@@ -3,6 +3,8 @@ package dev.ballast.streams.config;
 import dev.ballast.events.RedactedSettings;
 import dev.ballast.events.Topics;
 import dev.ballast.model.DeviceChoice;
+import dev.ballast.model.ModelLoader;
+import dev.ballast.model.ModelSetupException;
 import ai.djl.Device;
 import dev.ballast.model.ModelStore;
 import dev.ballast.model.realign.CommandLauncher;
@@ -35,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.commons.text.similarity.LevenshteinDistance;
@@ -47,7 +50,8 @@ import org.apache.commons.text.similarity.LevenshteinDistance;
  * {@code streams.} are handed to Kafka Streams without the prefix. Every problem is reported at
  * once, each naming its key.
  *
- * <p>{@code settings} holds every resolved key and value, defaults included.
+ * <p>{@code settings} holds every resolved key and value, defaults included; {@code sources} says
+ * where each key not at its default was set (the file, an environment variable, a command's flag).
  */
 public record BallastConfig(
         String bootstrapServers,
@@ -82,7 +86,8 @@ public record BallastConfig(
         long eventMaxAheadMs,
         AgentStore agentStore,
         Map<String, String> streamsOverrides,
-        Map<String, String> settings) {
+        Map<String, String> settings,
+        Map<String, String> sources) {
 
     /** Every recognised key with its default and meaning; the README's configuration table. */
     public static final Map<String, String[]> KEYS = keys();
@@ -97,8 +102,11 @@ public record BallastConfig(
      * tenth of one event.
      */
     static final double MODERATE_SHARE = 0.1;
-    /** The launcher's own variable (JVM options for {@code ./ballast}), not a configuration key. */
-    private static final String LAUNCHER_JAVA_OPTS = "BALLAST_JAVA_OPTS";
+    /**
+     * The launcher's own variables (JVM options and extra jars for {@code ./ballast}), not
+     * configuration keys.
+     */
+    private static final Set<String> LAUNCHER_VARIABLES = Set.of("BALLAST_JAVA_OPTS", "BALLAST_CLASSPATH");
 
     private static Map<String, String[]> keys() {
         Map<String, String[]> k = new LinkedHashMap<>();
@@ -217,20 +225,24 @@ public record BallastConfig(
     }
 
     public static BallastConfig parse(Properties props, Map<String, String> env) {
-        return parse(props, env, "file");
+        return parse(props, env, key -> "file");
     }
 
-    /** @param propsSource where {@code props} came from, named in problems with their values */
-    private static BallastConfig parse(Properties props, Map<String, String> env, String propsSource) {
+    /**
+     * @param propsSource where each key of {@code props} came from, named in problems with its
+     *                    value; null for a default
+     */
+    private static BallastConfig parse(Properties props, Map<String, String> env,
+                                       Function<String, String> propsSource) {
         Map<String, String> values = new TreeMap<>();
         KEYS.forEach((key, meta) -> values.put(key, meta[0]));
         List<String> problems = new ArrayList<>();
         Map<String, String> sources = new TreeMap<>();
         for (String key : props.stringPropertyNames()) {
-            put(values, sources, key, props.getProperty(key).trim(), propsSource, problems);
+            put(values, sources, key, props.getProperty(key).trim(), propsSource.apply(key), problems);
         }
         env.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && !name.equals(LAUNCHER_JAVA_OPTS)) {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && !LAUNCHER_VARIABLES.contains(name)) {
                 String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
                 put(values, sources, key, value.trim(), "environment " + name, problems);
             }
@@ -296,7 +308,8 @@ public record BallastConfig(
                         values.get("model.class"),
                         reader.nonBlank("model.group.id"),
                         reader.nonBlank("model.transactional.id"),
-                        reader.integer("model.metrics.port", -1, 65_535)),
+                        reader.integer("model.metrics.port", -1, 65_535),
+                        modelClassProblem(reader.name("model.class"), values.get("model.class"))),
                 reader.integer("triage.rescan.batch", 1, 1_000_000),
                 new TriggerSettings((long) reader.decimal("trigger.conflicts.min", 1, 1e12),
                         // Each counted alert's id sits in the trigger's one state entry and in its job record.
@@ -311,7 +324,8 @@ public record BallastConfig(
                 reader.oneOf("monitor.agent.store", "rocksdb", "in-memory").equals("in-memory")
                         ? AgentStore.IN_MEMORY : AgentStore.ROCKSDB,
                 Map.copyOf(streams),
-                Map.copyOf(values));
+                Map.copyOf(values),
+                Map.copyOf(sources));
         problems.addAll(StreamsSettingsCheck.problems(streams, sources));
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  " + String.join("\n  ", problems));
@@ -374,9 +388,41 @@ public record BallastConfig(
      *
      * @param device      one of auto, cpu, gpu
      * @param metricsPort /metrics port of a standalone {@code ./ballast model-runner}
+     * @param modelClassProblem why {@code model.class} cannot be opened, naming where it was set;
+     *                          null when it can or is empty. Only commands that score act on it
+     *                          ({@link #requireScoringModel()}): a monitor sharing the file need not
+     *                          carry the model's jar.
      */
     public record ModelRunnerSettings(Path dir, String device, int batchSize, int gradLayers, String modelClass,
-                                      String groupId, String transactionalId, int metricsPort) {
+                                      String groupId, String transactionalId, int metricsPort,
+                                      String modelClassProblem) {
+    }
+
+    /** Why {@code modelClass} cannot be opened as a scoring model, or null if it can or is empty. */
+    private static String modelClassProblem(String name, String modelClass) {
+        if (modelClass == null || modelClass.isBlank()) {
+            return null;
+        }
+        try {
+            ModelLoader.userModel(modelClass.trim());
+            return null;
+        } catch (ModelSetupException e) {
+            String why = e.getMessage().replaceFirst("^model\\.class \\S+ ", "");
+            return name + ": " + modelClass.trim() + " " + why + "; " + (why.startsWith("is not on the classpath")
+                    ? "add the jar that holds it to BALLAST_CLASSPATH (./ballast) or to /opt/ballast/plugins (the image)"
+                    : "see the README, Bring your own model");
+        }
+    }
+
+    /**
+     * Stops a command that scores candidates before it starts anything, when {@code model.class}
+     * names a class it cannot open: found later, the mistake cost a broker's start-up or a cluster
+     * check first.
+     */
+    public void requireScoringModel() {
+        if (modelRunner.modelClassProblem() != null) {
+            throw new ConfigException("invalid configuration:\n  " + modelRunner.modelClassProblem());
+        }
     }
 
     private static void put(Map<String, String> values, Map<String, String> sources, String key, String value,
@@ -388,7 +434,9 @@ public record BallastConfig(
             return;
         }
         values.put(key, value);
-        sources.put(key, source);
+        if (source != null) {
+            sources.put(key, source);
+        }
     }
 
     /**
@@ -497,7 +545,8 @@ public record BallastConfig(
         Properties props = new Properties();
         props.putAll(settings);
         props.setProperty(key, value);
-        return parse(props, Map.of(), source);
+        // Every other key keeps the source it was read from, for the problems a command's check names.
+        return parse(props, Map.of(), k -> k.equals(key) ? source : sources.get(k));
     }
 
     /**

@@ -131,6 +131,9 @@ public final class ReplayRunner {
     }
 
     public Result run(ReplayInputs inputs, BallastMetrics metrics) {
+        if (inputs.has(ReplayInputs.CANDIDATES)) {
+            config.requireScoringModel();
+        }
         if (!config.embedded()) {
             ClusterCheck.require(config);
         }

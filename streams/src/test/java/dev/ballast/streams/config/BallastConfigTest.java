@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
+import dev.ballast.model.ScoringModel;
+import dev.ballast.model.lm.TextSample;
 import dev.ballast.model.realign.RealignService;
+import dev.ballast.model.scoring.SampleScore;
 import dev.ballast.streams.drift.PageHinkley;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,10 +124,59 @@ class BallastConfigTest {
     }
 
     @Test
-    void theLaunchersJvmOptionsAreNotTakenForAKey() {
+    void theLaunchersOwnVariablesAreNotTakenForKeys() {
         BallastConfig config = BallastConfig.parse(new Properties(), Map.of(
-                "BALLAST_JAVA_OPTS", "-Dorg.slf4j.simpleLogger.log.dev.ballast=debug", "BALLAST_DRIFT_WARMUP_EVENTS", "70"));
+                "BALLAST_JAVA_OPTS", "-Dorg.slf4j.simpleLogger.log.dev.ballast=debug",
+                "BALLAST_CLASSPATH", "/opt/models/mine.jar", "BALLAST_DRIFT_WARMUP_EVENTS", "70"));
         assertEquals(70, config.warmupEvents());
+    }
+
+    /** A scoring model of the user's own, as model.class names one. */
+    public static final class OwnModel implements ScoringModel {
+        public OwnModel(Path dir, Device device) {
+        }
+
+        @Override
+        public String version() {
+            return "own";
+        }
+
+        @Override
+        public List<SampleScore> score(List<TextSample> samples) {
+            return List.of();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aModelClassThatCannotBeOpenedStopsTheCommandsThatScoreNamingItsSource() {
+        Properties props = new Properties();
+        props.setProperty("model.class", "com.example.Missing");
+        // Parsing succeeds: a monitor sharing the file does not score, and need not carry the jar.
+        BallastConfig fromFile = BallastConfig.parse(props, Map.of());
+        ConfigException missing = assertThrows(ConfigException.class, fromFile::requireScoringModel);
+        assertEquals("invalid configuration:\n  model.class (file): com.example.Missing is not on the classpath; add "
+                + "the jar that holds it to BALLAST_CLASSPATH (./ballast) or to /opt/ballast/plugins (the image)",
+                missing.getMessage());
+
+        // A flag set afterwards leaves the other keys' sources as they were.
+        BallastConfig fromEnv = BallastConfig.parse(new Properties(), Map.of("BALLAST_MODEL_CLASS", "java.lang.String"))
+                .with("bootstrap.servers", "broker:9092", "--bootstrap-servers");
+        ConfigException notAModel = assertThrows(ConfigException.class, fromEnv::requireScoringModel);
+        assertTrue(notAModel.getMessage().contains("model.class (environment BALLAST_MODEL_CLASS): java.lang.String "
+                + "does not implement dev.ballast.model.ScoringModel"), notAModel.getMessage());
+
+        props.setProperty("model.class", ScoringModel.class.getName());
+        ConfigException abstractOne = assertThrows(ConfigException.class,
+                () -> BallastConfig.parse(props, Map.of()).requireScoringModel());
+        assertTrue(abstractOne.getMessage().contains("is abstract"), abstractOne.getMessage());
+
+        props.setProperty("model.class", "  " + OwnModel.class.getName() + " ");
+        BallastConfig.parse(props, Map.of()).requireScoringModel();
+        BallastConfig.defaults().requireScoringModel();
     }
 
     @Test
