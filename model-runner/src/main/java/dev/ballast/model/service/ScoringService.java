@@ -86,6 +86,13 @@ public final class ScoringService implements AutoCloseable {
     private final Set<String> refusedAsTooLarge = ConcurrentHashMap.newKeySet();
     private volatile Throwable failure;
     private volatile String modelVersion;
+    /**
+     * The store version (its directory under {@code model.dir}, as {@code CURRENT} names it) of the
+     * model in use. A model of your own may call itself something else ({@link ScoringModel#version()}),
+     * so switching compares directories: comparing with the model's own name reopened such a
+     * model on every poll, five times a second.
+     */
+    private String openedVersion;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     public ScoringService(ScoringSettings settings, MeterRegistry registry) {
@@ -160,6 +167,7 @@ public final class ScoringService implements AutoCloseable {
         try {
             String version = loader.currentVersion(line -> LOG.info("{}", line));
             model = loader.open(version);
+            openedVersion = version;
             modelVersion = model.version();
             LOG.info("model-runner scoring with model {} on {}", modelVersion, loader.device());
             try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(),
@@ -203,13 +211,14 @@ public final class ScoringService implements AutoCloseable {
     }
 
     private ScoringModel switchIfPublished(ScoringModel model) {
-        String published = loader.store().current().orElse(model.version());
-        if (published.equals(model.version())) {
+        String published = loader.store().current().orElse(openedVersion);
+        if (published.equals(openedVersion)) {
             return model;
         }
         ScoringModel next = loader.open(published);
         LOG.info("model-runner switching from model {} to {}", model.version(), next.version());
         model.close();
+        openedVersion = published;
         modelVersion = next.version();
         switches.increment();
         return next;
