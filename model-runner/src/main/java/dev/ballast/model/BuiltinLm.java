@@ -41,6 +41,8 @@ public final class BuiltinLm implements ScoringModel {
     /** Bump when the model's code changes in a way that changes what training produces. */
     private static final String REVISION = "1";
     private static final String NAME = "ballast-lm";
+    /** The file that makes a version directory one of this model's. */
+    private static final String PROPERTIES = "lm.properties";
     /** Scored positions are padded to a multiple of this per sample (see {@link #score}). */
     static final int POSITION_BUCKET = 8;
     private final String version;
@@ -132,15 +134,20 @@ public final class BuiltinLm implements ScoringModel {
         p.setProperty("parameters", Long.toString(block.parameterCount()));
         p.setProperty("provenance", String.valueOf(provenance));
         p.setProperty("trainedSeconds", String.format(java.util.Locale.ROOT, "%.1f", trainedSeconds));
-        try (Writer w = Files.newBufferedWriter(dir.resolve("lm.properties"), StandardCharsets.UTF_8)) {
+        try (Writer w = Files.newBufferedWriter(dir.resolve(PROPERTIES), StandardCharsets.UTF_8)) {
             p.store(w, "Ballast built-in language model");
         }
+    }
+
+    /** Whether {@code dir} holds a version of this model (one {@link #save} wrote), not a model of the user's own. */
+    public static boolean isBuiltin(Path dir) {
+        return Files.isRegularFile(dir.resolve(PROPERTIES));
     }
 
     /** Loads a version directory written by {@link #save}. */
     public static BuiltinLm load(Path dir, Device device, Set<ContextLm.Layer> layers) {
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(dir.resolve("lm.properties"), StandardCharsets.UTF_8)) {
+        try (Reader r = Files.newBufferedReader(dir.resolve(PROPERTIES), StandardCharsets.UTF_8)) {
             p.load(r);
             LmConfig config = new LmConfig(intOf(p, "context"), intOf(p, "embedding"), intOf(p, "promptEmbedding"),
                     intOf(p, "hidden"), intOf(p, "maxPromptTokens"), intOf(p, "maxResponseTokens"));

@@ -55,6 +55,11 @@ public final class InJvmLauncher implements JobLauncher {
         if (base == null) {
             return JobResult.failed("no model version in force in " + store.dir());
         }
+        if (!BuiltinLm.isBuiltin(store.versionDir(base))) {
+            return JobResult.failed("version " + base + " in " + store.dir() + " is not the built-in model, the only one "
+                    + "the in-jvm launcher can re-align; for a model of your own (model.class), run your trainer with "
+                    + "realign.launcher=command");
+        }
         if (data.decisions().isEmpty()) {
             return JobResult.failed("no triage decisions for policy version " + spec.job().policyVersion()
                     + " on " + spec.job().datasetSelector().get("triageTopic"));

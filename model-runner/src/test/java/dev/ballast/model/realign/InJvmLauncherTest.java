@@ -1,6 +1,7 @@
 package dev.ballast.model.realign;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,6 +62,20 @@ class InJvmLauncherTest {
         assertNull(third.metrics().get(InJvmLauncher.ALREADY_ALIGNED), "one more decision is new data");
         assertNotEquals(first.modelVersion(), third.modelVersion());
         assertEquals(third.modelVersion(), store.current().orElseThrow());
+    }
+
+    @Test
+    void aModelOfTheUsersOwnIsNotTakenForTheBuiltInOne() {
+        ModelStore store = new ModelStore(dir);
+        store.write("mine-1", into -> Files.writeString(into.resolve("weights.bin"), "not Ballast's"));
+        store.publish("mine-1");
+
+        JobResult result = new InJvmLauncher(store, Device.cpu()).run(spec("realign-triage-conflicts-care@2"), data(4),
+                (m, line) -> { });
+        assertFalse(result.succeeded());
+        assertTrue(result.error().startsWith("version mine-1 in " + dir + " is not the built-in model")
+                && result.error().endsWith("realign.launcher=command"), result.error());
+        assertEquals("mine-1", store.current().orElseThrow(), "the version in force stays");
     }
 
     private static JobSpec spec(String jobId) {
