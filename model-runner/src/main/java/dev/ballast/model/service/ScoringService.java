@@ -193,6 +193,13 @@ public final class ScoringService implements AutoCloseable {
             if (running.get()) {
                 failure = e;
             }
+        } catch (ProducerFencedException e) {
+            // Expected when a second instance starts with the same settings: say which one to change.
+            failure = new IllegalStateException("another model-runner started with model.transactional.id "
+                    + settings.transactionalId() + " and fenced this one, which stops so that no score is written "
+                    + "twice; give each instance its own (BALLAST_MODEL_TRANSACTIONAL_ID)", e);
+            LOG.error("model-runner stopped: {}", failure.getMessage());
+            LOG.debug("fenced", e);
         } catch (ModelSetupException e) {
             failure = e;
             // Expected: the message says what to fix (model.class, the model store); the trace is for debugging.
