@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import dev.ballast.model.ScoringModel;
-import dev.ballast.model.lm.TextSample;
 import dev.ballast.model.realign.RealignService;
-import dev.ballast.model.scoring.SampleScore;
 import dev.ballast.streams.drift.PageHinkley;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,26 +128,6 @@ class BallastConfigTest {
         assertEquals(70, config.warmupEvents());
     }
 
-    /** A scoring model of the user's own, as model.class names one. */
-    public static final class OwnModel implements ScoringModel {
-        public OwnModel(Path dir, Device device) {
-        }
-
-        @Override
-        public String version() {
-            return "own";
-        }
-
-        @Override
-        public List<SampleScore> score(List<TextSample> samples) {
-            return List.of();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void aModelClassThatCannotBeOpenedStopsTheCommandsThatScoreNamingItsSource() {
         Properties props = new Properties();
@@ -174,7 +151,7 @@ class BallastConfigTest {
                 () -> BallastConfig.parse(props, Map.of()).requireScoringModel());
         assertTrue(abstractOne.getMessage().contains("is abstract"), abstractOne.getMessage());
 
-        props.setProperty("model.class", "  " + OwnModel.class.getName() + " ");
+        props.setProperty("model.class", "  " + OwnScoringModel.class.getName() + " ");
         BallastConfig.parse(props, Map.of()).requireScoringModel();
         BallastConfig.defaults().requireScoringModel();
     }
