@@ -40,13 +40,18 @@ public final class ModelStore {
 
     /** The version in force, if one was published and is still present. */
     public Optional<String> current() {
+        return named().filter(this::has);
+    }
+
+    /** The version {@code CURRENT} names, whether or not its directory is there. */
+    public Optional<String> named() {
         Path file = dir.resolve(CURRENT);
         try {
             if (!Files.isRegularFile(file)) {
                 return Optional.empty();
             }
             String version = Files.readString(file, StandardCharsets.UTF_8).trim();
-            return version.isEmpty() || !has(version) ? Optional.empty() : Optional.of(version);
+            return version.isEmpty() ? Optional.empty() : Optional.of(version);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }

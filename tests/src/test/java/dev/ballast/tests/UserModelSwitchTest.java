@@ -1,6 +1,7 @@
 package dev.ballast.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import ai.djl.Device;
 import dev.ballast.events.Candidate;
@@ -80,15 +81,59 @@ class UserModelSwitchTest {
                 send(producer, config, "first-", 5);
                 assertEquals(List.of("length-model-1"), modelsOf(config, 5, "first-"));
                 // About ten polls came and went while the five were scored and read back.
-                assertEquals(0.0, registry.get("ballast.model.switches").counter().count(),
+                assertEquals(0.0, switches(registry, "switched"),
                         "no switch while CURRENT names the directory in use");
 
                 publish(store, "v2", "length-model-2");
                 send(producer, config, "second-", 5);
                 assertEquals(List.of("length-model-2"), modelsOf(config, 5, "second-"));
-                assertEquals(1.0, registry.get("ballast.model.switches").counter().count(), "one switch, to v2");
+                assertEquals(1.0, switches(registry, "switched"), "one switch, to v2");
             }
         }
+    }
+
+    /**
+     * A {@code CURRENT} naming a version that cannot be opened (mistyped, or its directory not
+     * copied yet) stopped every running model-runner. They go on scoring with the model they have,
+     * count it, and switch to the next version that opens.
+     */
+    @Test
+    void aPublishedVersionThatCannotBeOpenedLeavesTheModelInUse(@TempDir Path models) throws Exception {
+        ModelStore store = new ModelStore(models);
+        publish(store, "v1", "length-model-1");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            BallastConfig config = BallastConfig.defaults().with("bootstrap.servers", kafka.bootstrapServers())
+                    .with("model.dir", models.toString()).with("model.class", NamedModel.class.getName());
+            TopicAdmin.ensure(config);
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            try (ScoringService scorer = new ScoringService(config.scoringSettings(), registry);
+                 KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+                scorer.start(Duration.ofMinutes(1));
+                send(producer, config, "first-", 3);
+                assertEquals(List.of("length-model-1"), modelsOf(config, 3, "first-"));
+
+                // A directory still being copied (its model cannot be opened), then a name mistyped in CURRENT.
+                Files.createDirectories(models.resolve("v2"));
+                store.publish("v2");
+                send(producer, config, "second-", 3);
+                assertEquals(List.of("length-model-1"), modelsOf(config, 3, "second-"), "still scoring, with v1");
+                Files.writeString(models.resolve("CURRENT"), "v2-typo\n");
+                send(producer, config, "third-", 3);
+                assertEquals(List.of("length-model-1"), modelsOf(config, 3, "third-"), "still scoring, with v1");
+                assertNull(scorer.failure(), "the model-runner did not stop");
+                assertEquals(2.0, switches(registry, "failed"), "each counted once, not on every poll");
+                assertEquals(0.0, switches(registry, "switched"));
+
+                publish(store, "v3", "length-model-3");
+                send(producer, config, "fourth-", 3);
+                assertEquals(List.of("length-model-3"), modelsOf(config, 3, "fourth-"));
+                assertEquals(1.0, switches(registry, "switched"));
+            }
+        }
+    }
+
+    private static double switches(SimpleMeterRegistry registry, String outcome) {
+        return registry.get("ballast.model.switches").tag("outcome", outcome).counter().count();
     }
 
     private static void publish(ModelStore store, String version, String name) {

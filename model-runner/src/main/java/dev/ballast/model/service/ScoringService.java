@@ -60,16 +60,19 @@ import org.slf4j.LoggerFactory;
  * <p>Malformed candidates are skipped here (and counted): the gate reads the same topic and
  * dead-letters them, once. A batch the model cannot score is written with {@code scoreError}, so
  * the gate quarantines it at once. Between batches the service checks the model store and
- * switches to a newly published version.
+ * switches to a newly published version; one that cannot be opened leaves it scoring with the
+ * model in use.
  *
  * <p>Meters: {@code ballast_model_samples_total{outcome=scored|failed|skipped}},
- * {@code ballast_model_batch_seconds}, {@code ballast_model_switches_total}, and the Kafka
+ * {@code ballast_model_batch_seconds}, {@code ballast_model_switches_total{outcome=switched|failed}}, and the Kafka
  * client meters of its consumer (records lag) and producer as {@code ballast_model_kafka_*}.
  */
 public final class ScoringService implements AutoCloseable {
     /** Prefix of the scorer's Kafka client meters: named apart, they cannot displace other clients' Kafka meters. */
     public static final String METER_PREFIX = "ballast.model";
     private static final Logger LOG = LoggerFactory.getLogger(ScoringService.class);
+    /** How long a published version that could not be opened waits before it is tried again. */
+    static final Duration REOPEN_AFTER = Duration.ofSeconds(30);
     private final ScoringSettings settings;
     private final ModelLoader loader;
     private final MeterRegistry registry;
@@ -77,6 +80,7 @@ public final class ScoringService implements AutoCloseable {
     private final Counter failed;
     private final Counter skipped;
     private final Counter switches;
+    private final Counter switchFailures;
     private final Timer batchTimer;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch ready = new CountDownLatch(1);
@@ -93,6 +97,12 @@ public final class ScoringService implements AutoCloseable {
      * model on every poll, five times a second.
      */
     private String openedVersion;
+    /**
+     * A published version that could not be opened, and when: tried again once {@code CURRENT}
+     * names another, or after {@link #REOPEN_AFTER} (its directory may have been completed meanwhile).
+     */
+    private String unopenedVersion;
+    private long unopenedAtNanos;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     public ScoringService(ScoringSettings settings, MeterRegistry registry) {
@@ -102,8 +112,8 @@ public final class ScoringService implements AutoCloseable {
         this.scored = samples("scored");
         this.failed = samples("failed");
         this.skipped = samples("skipped");
-        this.switches = Counter.builder("ballast.model.switches").description("Model versions switched to while running")
-                .register(registry);
+        this.switches = switchCounter("switched");
+        this.switchFailures = switchCounter("failed");
         this.batchTimer = Timer.builder("ballast.model.batch").description("Time to score and commit one polled batch")
                 .publishPercentileHistogram().register(registry);
         this.thread = new Thread(this::run, "ballast-scoring");
@@ -122,6 +132,12 @@ public final class ScoringService implements AutoCloseable {
      */
     public static String prepareModel(ScoringSettings settings, Consumer<String> progress) {
         return loader(settings).currentVersion(progress);
+    }
+
+    private Counter switchCounter(String outcome) {
+        return Counter.builder("ballast.model.switches").tag("outcome", outcome)
+                .description("Published model versions switched to while running, or that could not be opened")
+                .register(registry);
     }
 
     private Counter samples(String outcome) {
@@ -217,15 +233,39 @@ public final class ScoringService implements AutoCloseable {
         }
     }
 
+    /**
+     * The model to score the next batch with: the one published in {@code CURRENT} if it names
+     * another version and that version opens, else the one in use. A version that cannot be
+     * opened (a name mistyped in {@code CURRENT}, a directory still being copied) stopped every
+     * running model-runner, and with them all scoring; now they go on with the model they have,
+     * say so in the log and count it, and try again once {@code CURRENT} changes or after
+     * {@link #REOPEN_AFTER}.
+     */
     private ScoringModel switchIfPublished(ScoringModel model) {
-        String published = loader.store().current().orElse(openedVersion);
-        if (published.equals(openedVersion)) {
+        String published = loader.store().named().orElse(openedVersion);
+        if (published.equals(openedVersion) || published.equals(unopenedVersion)
+                && System.nanoTime() - unopenedAtNanos < REOPEN_AFTER.toNanos()) {
             return model;
         }
-        ScoringModel next = loader.open(published);
+        ScoringModel next;
+        try {
+            if (!loader.store().has(published)) {
+                throw new ModelSetupException("CURRENT names " + published + ", which is not in " + loader.store().dir());
+            }
+            next = loader.open(published);
+        } catch (ModelSetupException e) {
+            unopenedVersion = published;
+            unopenedAtNanos = System.nanoTime();
+            switchFailures.increment();
+            LOG.error("model-runner cannot switch to published model version {} and goes on scoring with {}: {}",
+                    published, model.version(), e.getMessage());
+            LOG.debug("model switch failed", e);
+            return model;
+        }
         LOG.info("model-runner switching from model {} to {}", model.version(), next.version());
         model.close();
         openedVersion = published;
+        unopenedVersion = null;
         modelVersion = next.version();
         switches.increment();
         return next;
