@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Security settings with dummy secrets in the properties file reach every Kafka client of a
- * replay (Streams, admin, producers, consumers, the model-runner's clients and the job executor:
- * the run succeeds with them), and the secrets appear nowhere: not on stdout or stderr with
+ * Security settings with dummy secrets in the properties file, some of them through Kafka's file
+ * config provider, reach every Kafka client of a replay (Streams, admin, producers, consumers, the
+ * model-runner's clients and the job executor: the run succeeds with them), and the secrets
+ * appear nowhere: not on stdout or stderr with
  * every Kafka client logging its configuration at INFO and Ballast at DEBUG, not in any output
  * file (summary.json, report.html, the JSONL outputs).
  */
@@ -38,15 +39,22 @@ class SecretLeakTest {
                 .withCandidates(new CandidateSpec(60, 0.1, 0.1, 0, 0))
                 .withPreferences(new PreferenceSpec(60, 0.3, 0))).generate(), input);
         // PLAINTEXT, as the embedded broker speaks: clients parse the SASL and SSL settings, and
-        // the logs print their configuration, but nothing needs a real credential.
+        // the logs print their configuration, but nothing needs a real credential. The protocol
+        // and one password come through Kafka's file config provider, as a deployment keeps its
+        // secrets out of the properties file: a client that did not resolve the reference would
+        // refuse "${file:...}" as a protocol and the run would fail.
+        Path secrets = dir.resolve("secrets.properties");
+        Files.writeString(secrets, "protocol=PLAINTEXT\ntruststore=" + TRUSTSTORE_PASSWORD + "\n");
         Path properties = dir.resolve("ballast.properties");
         Files.writeString(properties, String.join("\n",
-                "streams.security.protocol=PLAINTEXT",
+                "streams.config.providers=file",
+                "streams.config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider",
+                "streams.security.protocol=${file:" + secrets + ":protocol}",
                 "streams.sasl.mechanism=SCRAM-SHA-512",
                 "streams.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required "
                         + "username=\"ballast\" password=\"" + PASSWORD + "\";",
                 "streams.ssl.key.password=" + KEY_PASSWORD,
-                "streams.ssl.truststore.password=" + TRUSTSTORE_PASSWORD, ""));
+                "streams.ssl.truststore.password=${file:" + secrets + ":truststore}", ""));
         Path out = dir.resolve("out");
         Path stdout = dir.resolve("stdout.txt");
         Path stderr = dir.resolve("stderr.txt");

@@ -92,6 +92,8 @@ public record BallastConfig(
     /** Every recognised key with its default and meaning; the README's configuration table. */
     public static final Map<String, String[]> KEYS = keys();
     public static final String ENV_PREFIX = "BALLAST_";
+    /** Kafka's setting naming the config providers that resolve {@code ${provider:...}} references. */
+    static final String CONFIG_PROVIDERS = org.apache.kafka.common.config.AbstractConfig.CONFIG_PROVIDERS_CONFIG;
 
     /** The largest {@code max.record.bytes} accepted: 100 MiB, ten times Kafka's usual ceiling for a record. */
     public static final int MAX_RECORD_BYTES_CEILING = 100 * 1_048_576;
@@ -574,11 +576,16 @@ public record BallastConfig(
         return "BallastConfig" + RedactedSettings.of(settings);
     }
 
-    /** The security settings among the {@code streams.*} keys, which every plain Kafka client also needs. */
+    /**
+     * The security settings among the {@code streams.*} keys, which every plain Kafka client also
+     * needs, with the config providers that may resolve them ({@code ${file:...}} references).
+     */
     public Map<String, String> clientOverrides() {
         Map<String, String> clients = new TreeMap<>();
         streamsOverrides.forEach((k, v) -> {
-            if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+            // The config providers too: a secret given as ${file:...} must resolve in every client.
+            if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")
+                    || k.equals(CONFIG_PROVIDERS) || k.startsWith(CONFIG_PROVIDERS + ".")) {
                 clients.put(k, v);
             }
         });

@@ -24,8 +24,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * unknown key is refused when it is a near miss of a known one; one like no known key is passed
  * on, since Kafka hands every setting to the plugins it loads (config providers, metric
  * reporters, login callbacks), which define their own. Topic settings ({@code topic.}) and
- * client tags ({@code client.tag.}) are open-ended and left to the broker and Kafka Streams. No
- * problem quotes a value of an unknown key, nor of a password setting: either may be a secret.
+ * client tags ({@code client.tag.}) are open-ended and left to the broker and Kafka Streams. With
+ * {@code config.providers} set, a value holding a {@code ${provider:...}} reference is left to
+ * Kafka, which resolves it before parsing it. No problem quotes a value of an unknown key, nor
+ * of a password setting: either may be a secret.
  */
 final class StreamsSettingsCheck {
     private static final List<ConfigDef> UNPREFIXED = List.of(StreamsConfig.configDef(), ProducerConfig.configDef(),
@@ -49,6 +51,7 @@ final class StreamsSettingsCheck {
      */
     static List<String> problems(Map<String, String> settings, Map<String, String> sources) {
         List<String> problems = new ArrayList<>();
+        boolean referencesProvider = settings.containsKey(BallastConfig.CONFIG_PROVIDERS);
         settings.forEach((name, value) -> {
             String key = "streams." + name;
             String where = key + " (" + sources.get(key) + "): ";
@@ -62,6 +65,10 @@ final class StreamsSettingsCheck {
                     problems.add(where + "not a Kafka Streams, producer, consumer or admin client setting; did you "
                             + "mean streams." + near + "?");
                 }
+                return;
+            }
+            if (referencesProvider && value.contains("${")) {
+                // Kafka resolves it through the config providers before it parses it.
                 return;
             }
             try {

@@ -107,6 +107,29 @@ class BallastConfigTest {
                 "Streams, client and prefixed client settings, topic settings, client tags, and a plugin's own");
     }
 
+    /**
+     * A setting kept out of the file with Kafka's config providers ({@code ${file:...}}) is
+     * resolved by Kafka, so start-up does not judge the reference as a value; and the providers
+     * reach every plain client along with the security settings they resolve.
+     */
+    @Test
+    void settingsThroughConfigProvidersAreLeftToKafkaAndReachEveryClient() {
+        Properties props = new Properties();
+        props.setProperty("streams.security.protocol", "${file:/etc/ballast/secrets.properties:protocol}");
+        ConfigException withoutProviders = assertThrows(ConfigException.class, () -> BallastConfig.parse(props, Map.of()));
+        assertTrue(withoutProviders.getMessage().contains("streams.security.protocol (file): Invalid value ${file:"),
+                "without a provider Kafka would take the reference as the value: " + withoutProviders.getMessage());
+
+        props.setProperty("streams.config.providers", "file");
+        props.setProperty("streams.config.providers.file.class",
+                "org.apache.kafka.common.config.provider.FileConfigProvider");
+        props.setProperty("streams.commit.interval.ms", "100");
+        BallastConfig config = BallastConfig.parse(props, Map.of());
+        assertEquals(Map.of("config.providers", "file",
+                "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider",
+                "security.protocol", "${file:/etc/ballast/secrets.properties:protocol}"), config.clientOverrides());
+    }
+
     @Test
     void aBadValueNamesTheEnvironmentVariableThatSetIt() {
         Properties p = new Properties();
