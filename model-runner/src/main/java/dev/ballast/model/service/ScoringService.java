@@ -64,8 +64,9 @@ import org.slf4j.LoggerFactory;
  * model in use.
  *
  * <p>Meters: {@code ballast_model_samples_total{outcome=scored|failed|skipped}},
- * {@code ballast_model_batch_seconds}, {@code ballast_model_switches_total{outcome=switched|failed}}, and the Kafka
- * client meters of its consumer (records lag) and producer as {@code ballast_model_kafka_*}.
+ * {@code ballast_model_batch_seconds}, {@code ballast_model_switches_total{outcome=switched|failed}},
+ * and the Kafka client meters of its consumer (records lag) and producer as
+ * {@code ballast_model_kafka_*}.
  */
 public final class ScoringService implements AutoCloseable {
     /** Prefix of the scorer's Kafka client meters: named apart, they cannot displace other clients' Kafka meters. */
