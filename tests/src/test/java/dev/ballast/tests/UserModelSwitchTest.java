@@ -2,6 +2,7 @@ package dev.ballast.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import dev.ballast.events.Candidate;
@@ -61,6 +62,48 @@ class UserModelSwitchTest {
 
         @Override
         public void close() {
+        }
+    }
+
+    /** Scores with a class whose jar was left off the classpath. */
+    public static final class MissingJarModel implements ScoringModel {
+        public MissingJarModel(Path dir, Device device) {
+        }
+
+        @Override
+        public String version() {
+            return "needs-a-tokenizer";
+        }
+
+        @Override
+        public List<SampleScore> score(List<TextSample> samples) {
+            throw new NoClassDefFoundError("com/example/Tokenizer");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aModelMissingAJarStopsSayingWhichClassAndWhereJarsGo(@TempDir Path models) throws Exception {
+        publish(new ModelStore(models), "v1", "unused");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            BallastConfig config = BallastConfig.defaults().with("bootstrap.servers", kafka.bootstrapServers())
+                    .with("model.dir", models.toString()).with("model.class", MissingJarModel.class.getName());
+            TopicAdmin.ensure(config);
+            try (ScoringService scorer = new ScoringService(config.scoringSettings(), new SimpleMeterRegistry());
+                 KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+                scorer.start(Duration.ofMinutes(1));
+                send(producer, config, "first-", 1);
+                long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+                while (scorer.failure() == null && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                String message = String.valueOf(scorer.failure() == null ? null : scorer.failure().getMessage());
+                assertTrue(message.contains("NoClassDefFoundError: com/example/Tokenizer")
+                        && message.contains("BALLAST_CLASSPATH"), message);
+            }
         }
     }
 

@@ -222,6 +222,13 @@ public final class ScoringService implements AutoCloseable {
             // Expected: the message says what to fix (model.class, the model store); the trace is for debugging.
             LOG.error("model-runner stopped: {}", e.getMessage());
             LOG.debug("model setup failed", e);
+        } catch (LinkageError e) {
+            // A model of your own that needs a class no jar on the classpath holds: every batch would
+            // fail alike. The error's own message is the bare class name.
+            failure = new ModelSetupException("model " + modelVersion + " cannot run: " + e + "; add the jar that "
+                    + "holds it to BALLAST_CLASSPATH (./ballast) or to /opt/ballast/plugins (the image)", e);
+            LOG.error("model-runner stopped: {}", failure.getMessage());
+            LOG.debug("model cannot run", e);
         } catch (RuntimeException | Error e) {
             failure = e;
             LOG.error("model-runner stopped: {}", e.getMessage(), e);
