@@ -65,6 +65,8 @@ class SigkillRestartTest {
                 second.waitFor(60, TimeUnit.SECONDS);
             }
             scenario.assertCommittedExactlyOnce();
+            assertTrue(Files.readString(dir.resolve("second.log")).contains("monitor sigkill-test stopped in "),
+                    "a SIGTERM ends the log with a clean stop, not as a crash would");
         }
     }
 

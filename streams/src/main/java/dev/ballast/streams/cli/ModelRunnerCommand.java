@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,11 +49,14 @@ final class ModelRunnerCommand implements Callable<Integer> {
         ScoringService service = new ScoringService(settings, registry);
         RealignService jobs = realignService(config, registry);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            long t0 = System.nanoTime();
             jobs.close();
             service.close();
             if (server != null) {
                 server.close();
             }
+            System.out.printf(Locale.ROOT, "model-runner %s stopped in %.1f s%n", settings.groupId(),
+                    (System.nanoTime() - t0) / 1e9);
         }, "ballast-model-runner-shutdown"));
         service.start(Duration.ofMinutes(5));
         jobs.start();

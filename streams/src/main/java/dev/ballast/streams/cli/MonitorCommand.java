@@ -8,6 +8,7 @@ import dev.ballast.streams.metrics.MetricsServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -31,10 +32,14 @@ final class MonitorCommand implements Callable<Integer> {
         MonitorService monitor = new MonitorService(config, new BallastMetrics(registry));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            long t0 = System.nanoTime();
             monitor.close();
             if (server != null) {
                 server.close();
             }
+            // Said, so that a log ending here reads as a clean stop and not as a crash.
+            System.out.printf(Locale.ROOT, "monitor %s stopped in %.1f s; a restart goes on from its last commit%n",
+                    config.applicationId(), (System.nanoTime() - t0) / 1e9);
             stopped.countDown();
         }, "ballast-shutdown"));
         monitor.start(Duration.ofMinutes(5));
