@@ -13,6 +13,9 @@ import java.util.function.Consumer;
  * store on first use), or a user's {@link ScoringModel} class given its version directory.
  */
 public final class ModelLoader {
+    /** What to do about a class of a model of your own that is not on the classpath. */
+    public static final String WHERE_JARS_GO =
+            "add the jar that holds it to BALLAST_CLASSPATH (./ballast) or to /opt/ballast/plugins (the image)";
     private final ModelStore store;
     private final Device device;
     private final int gradLayers;
@@ -46,6 +49,9 @@ public final class ModelLoader {
     }
 
     public ScoringModel open(String version) {
+        if (!store.has(version)) {
+            throw new ModelSetupException("model version " + version + " is not in " + store.dir());
+        }
         Path dir = store.versionDir(version);
         if (modelClass.isEmpty()) {
             return BuiltinLm.load(dir, device, GradientLayers.last(gradLayers));

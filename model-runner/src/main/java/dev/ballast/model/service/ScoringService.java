@@ -212,23 +212,16 @@ public final class ScoringService implements AutoCloseable {
             }
         } catch (ProducerFencedException e) {
             // Expected when a second instance starts with the same settings: say which one to change.
-            failure = new IllegalStateException("another model-runner started with model.transactional.id "
+            stopExpected(new IllegalStateException("another model-runner started with model.transactional.id "
                     + settings.transactionalId() + " and fenced this one, which stops so that no score is written "
-                    + "twice; give each instance its own (BALLAST_MODEL_TRANSACTIONAL_ID)", e);
-            LOG.error("model-runner stopped: {}", failure.getMessage());
-            LOG.debug("fenced", e);
+                    + "twice; give each instance its own (BALLAST_MODEL_TRANSACTIONAL_ID)", e));
         } catch (ModelSetupException e) {
-            failure = e;
-            // Expected: the message says what to fix (model.class, the model store); the trace is for debugging.
-            LOG.error("model-runner stopped: {}", e.getMessage());
-            LOG.debug("model setup failed", e);
+            stopExpected(e);
         } catch (LinkageError e) {
             // A model of your own that needs a class no jar on the classpath holds: every batch would
             // fail alike. The error's own message is the bare class name.
-            failure = new ModelSetupException("model " + modelVersion + " cannot run: " + e + "; add the jar that "
-                    + "holds it to BALLAST_CLASSPATH (./ballast) or to /opt/ballast/plugins (the image)", e);
-            LOG.error("model-runner stopped: {}", failure.getMessage());
-            LOG.debug("model cannot run", e);
+            stopExpected(new ModelSetupException("model " + modelVersion + " cannot run: " + e + "; "
+                    + ModelLoader.WHERE_JARS_GO, e));
         } catch (RuntimeException | Error e) {
             failure = e;
             LOG.error("model-runner stopped: {}", e.getMessage(), e);
@@ -239,6 +232,16 @@ public final class ScoringService implements AutoCloseable {
             ready.countDown();
             stopped.countDown();
         }
+    }
+
+    /**
+     * Stops on a failure whose message says what to fix (model.class, the model store, the
+     * transactional id): one line at ERROR, the trace at DEBUG for debugging.
+     */
+    private void stopExpected(Exception reason) {
+        failure = reason;
+        LOG.error("model-runner stopped: {}", reason.getMessage());
+        LOG.debug("model-runner stopped", reason);
     }
 
     /**
@@ -257,9 +260,6 @@ public final class ScoringService implements AutoCloseable {
         }
         ScoringModel next;
         try {
-            if (!loader.store().has(published)) {
-                throw new ModelSetupException("CURRENT names " + published + ", which is not in " + loader.store().dir());
-            }
             next = loader.open(published);
         } catch (ModelSetupException e) {
             unopenedVersion = published;

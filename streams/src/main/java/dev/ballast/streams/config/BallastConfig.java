@@ -310,8 +310,7 @@ public record BallastConfig(
                         values.get("model.class"),
                         reader.nonBlank("model.group.id"),
                         reader.nonBlank("model.transactional.id"),
-                        reader.integer("model.metrics.port", -1, 65_535),
-                        modelClassProblem(reader.name("model.class"), values.get("model.class"))),
+                        reader.integer("model.metrics.port", -1, 65_535)),
                 reader.integer("triage.rescan.batch", 1, 1_000_000),
                 new TriggerSettings((long) reader.decimal("trigger.conflicts.min", 1, 1e12),
                         // Each counted alert's id sits in the trigger's one state entry and in its job record.
@@ -390,41 +389,35 @@ public record BallastConfig(
      *
      * @param device      one of auto, cpu, gpu
      * @param metricsPort /metrics port of a standalone {@code ./ballast model-runner}
-     * @param modelClassProblem why {@code model.class} cannot be opened, naming where it was set;
-     *                          null when it can or is empty. Only commands that score act on it
-     *                          ({@link #requireScoringModel()}): a monitor sharing the file need not
-     *                          carry the model's jar.
      */
     public record ModelRunnerSettings(Path dir, String device, int batchSize, int gradLayers, String modelClass,
-                                      String groupId, String transactionalId, int metricsPort,
-                                      String modelClassProblem) {
-    }
-
-    /** Why {@code modelClass} cannot be opened as a scoring model, or null if it can or is empty. */
-    private static String modelClassProblem(String name, String modelClass) {
-        if (modelClass == null || modelClass.isBlank()) {
-            return null;
-        }
-        try {
-            ModelLoader.userModel(modelClass.trim());
-            return null;
-        } catch (ModelSetupException e) {
-            String why = e.getMessage().replaceFirst("^model\\.class \\S+ ", "");
-            return name + ": " + modelClass.trim() + " " + why + "; " + (why.startsWith("is not on the classpath")
-                    ? "add the jar that holds it to BALLAST_CLASSPATH (./ballast) or to /opt/ballast/plugins (the image)"
-                    : "see the README, Bring your own model");
-        }
+                                      String groupId, String transactionalId, int metricsPort) {
     }
 
     /**
      * Stops a command that scores candidates before it starts anything, when {@code model.class}
      * names a class it cannot open: found later, the mistake cost a broker's start-up or a cluster
-     * check first.
+     * check first. Only such commands ask: a monitor sharing the file need not carry the model's jar.
      */
     public void requireScoringModel() {
-        if (modelRunner.modelClassProblem() != null) {
-            throw new ConfigException("invalid configuration:\n  " + modelRunner.modelClassProblem());
+        String modelClass = modelRunner.modelClass() == null ? "" : modelRunner.modelClass().trim();
+        if (modelClass.isEmpty()) {
+            return;
         }
+        try {
+            ModelLoader.userModel(modelClass);
+        } catch (ModelSetupException e) {
+            String why = e.getMessage().replaceFirst("^model\\.class \\S+ ", "");
+            throw new ConfigException("invalid configuration:\n  " + named("model.class", sources) + ": " + modelClass
+                    + " " + why + "; " + (why.startsWith("is not on the classpath") ? ModelLoader.WHERE_JARS_GO
+                    : "see the README, Bring your own model"));
+        }
+    }
+
+    /** The key, and where a value not the default came from: "drift.warmup.events (environment BALLAST_...)". */
+    private static String named(String key, Map<String, String> sources) {
+        String source = sources.get(key);
+        return source == null ? key : key + " (" + source + ")";
     }
 
     private static void put(Map<String, String> values, Map<String, String> sources, String key, String value,
@@ -474,10 +467,8 @@ public record BallastConfig(
      * the file that the user is looking at.
      */
     private record Fields(Map<String, String> values, Map<String, String> sources, List<String> problems) {
-        /** The key, and where a value not the default came from: "drift.warmup.events (environment BALLAST_...)". */
         String name(String key) {
-            String source = sources.get(key);
-            return source == null ? key : key + " (" + source + ")";
+            return named(key, sources);
         }
 
         String nonBlank(String key) {
