@@ -89,9 +89,7 @@ class UserModelSwitchTest {
     void aModelMissingAJarStopsSayingWhichClassAndWhereJarsGo(@TempDir Path models) throws Exception {
         publish(new ModelStore(models), "v1", "unused");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            BallastConfig config = BallastConfig.defaults().with("bootstrap.servers", kafka.bootstrapServers())
-                    .with("model.dir", models.toString()).with("model.class", MissingJarModel.class.getName());
-            TopicAdmin.ensure(config);
+            BallastConfig config = scoringWith(kafka, models, MissingJarModel.class);
             try (ScoringService scorer = new ScoringService(config.scoringSettings(), new SimpleMeterRegistry());
                  KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
                 scorer.start(Duration.ofMinutes(1));
@@ -113,10 +111,8 @@ class UserModelSwitchTest {
         ModelStore store = new ModelStore(models);
         publish(store, "v1", "length-model-1");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            BallastConfig config = BallastConfig.defaults().with("bootstrap.servers", kafka.bootstrapServers())
-                    .with("model.dir", models.toString()).with("model.class", NamedModel.class.getName());
+            BallastConfig config = scoringWith(kafka, models, NamedModel.class);
             config.requireScoringModel();
-            TopicAdmin.ensure(config);
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             try (ScoringService scorer = new ScoringService(config.scoringSettings(), registry);
                  KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
@@ -145,9 +141,7 @@ class UserModelSwitchTest {
         ModelStore store = new ModelStore(models);
         publish(store, "v1", "length-model-1");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            BallastConfig config = BallastConfig.defaults().with("bootstrap.servers", kafka.bootstrapServers())
-                    .with("model.dir", models.toString()).with("model.class", NamedModel.class.getName());
-            TopicAdmin.ensure(config);
+            BallastConfig config = scoringWith(kafka, models, NamedModel.class);
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             try (ScoringService scorer = new ScoringService(config.scoringSettings(), registry);
                  KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
@@ -173,6 +167,14 @@ class UserModelSwitchTest {
                 assertEquals(1.0, switches(registry, "switched"));
             }
         }
+    }
+
+    /** The configuration of a scorer on {@code kafka} with the model class {@code model}, its topics made. */
+    private static BallastConfig scoringWith(EmbeddedKafka kafka, Path models, Class<? extends ScoringModel> model) {
+        BallastConfig config = BallastConfig.defaults().with("bootstrap.servers", kafka.bootstrapServers())
+                .with("model.dir", models.toString()).with("model.class", model.getName());
+        TopicAdmin.ensure(config);
+        return config;
     }
 
     private static double switches(SimpleMeterRegistry registry, String outcome) {
