@@ -43,7 +43,9 @@ import java.util.Properties;
  * ({@code sweep.tipping.onset.rise}, {@code sweep.tipping.growth},
  * {@code sweep.tipping.reinforcement}, {@code sweep.reward.ratio}, {@code sweep.base.reward}, each
  * {@code MIN[:MAX]}), groups ({@code sweep.contagious.groups}, {@code sweep.control.groups},
- * {@code sweep.control.sees.deviants}), and any configuration key as
+ * {@code sweep.control.sees.deviants}, and their shape as {@code simulate} takes it:
+ * {@code sweep.group.size}, {@code sweep.observed.peers}, {@code sweep.copy.probability},
+ * {@code sweep.control.deviants}), and any configuration key as
  * {@code sweep.set.<key>=<value>}, e.g. {@code -Dsweep.set.tipping.paid.shift=0.25}; {@code sweep.out}
  * names the directory for the figures.
  *
@@ -226,8 +228,11 @@ public final class DetectionSweep {
                 range(p, "sweep.reward.ratio", d.rewardRatio()), range(p, "sweep.base.reward", d.baseReward()));
         ScenarioSpec.GroupSpec none = ScenarioSpec.GroupSpec.NONE;
         ScenarioSpec.GroupSpec groups = new ScenarioSpec.GroupSpec(integer(p, "sweep.contagious.groups", 0),
-                integer(p, "sweep.control.groups", 0), none.size(), none.observedPeers(), none.copyProbability(),
-                none.controlDeviants(), Boolean.parseBoolean(p.getProperty("sweep.control.sees.deviants", "false")));
+                integer(p, "sweep.control.groups", 0), integer(p, "sweep.group.size", none.size()),
+                integer(p, "sweep.observed.peers", none.observedPeers()),
+                decimal(p, "sweep.copy.probability", none.copyProbability()),
+                integer(p, "sweep.control.deviants", none.controlDeviants()),
+                Boolean.parseBoolean(p.getProperty("sweep.control.sees.deviants", "false")));
         // The shares of agent kinds, malformed lines and start as simulate's defaults have them.
         ScenarioSpec defaults = ScenarioSpec.defaults(1, 400, 1);
         return new ScenarioSpec(integer(p, "sweep.agents", 250), integer(p, "sweep.rounds", 400), 1,
@@ -265,6 +270,15 @@ public final class DetectionSweep {
             return text == null ? fallback : Integer.parseInt(text.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " takes a whole number, not '" + text + "'");
+        }
+    }
+
+    private static double decimal(Properties p, String name, double fallback) {
+        String text = p.getProperty(name);
+        try {
+            return text == null ? fallback : Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " takes a number, not '" + text + "'");
         }
     }
 
