@@ -113,7 +113,7 @@ public final class GroupMember {
     }
 
     /** Duration of {@code n} of this agent's events, from its own rhythm. */
-    long span(int n) {
+    long span(double n) {
         return Math.round(n * meanGapMillis);
     }
 }

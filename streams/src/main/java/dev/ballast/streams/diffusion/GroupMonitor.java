@@ -51,8 +51,15 @@ public final class GroupMonitor {
      * agent's chance slips raise suspicion for an event or two, real deviance lasts.
      */
     private static final int SUSTAIN_EVENTS = 8;
-    /** How long, in the observer's events, a source must have been deviant before an observation counts. */
-    private static final int SOURCE_LEAD_EVENTS = 1;
+    /**
+     * How long, in the observer's events, a source must have been deviant before an observation
+     * counts: half an event, so that the observer's next decision after the turn counts wherever
+     * each of the two acts in its rhythm, while a sighting in nearly the same instant as the
+     * change-point estimate does not. A whole event lost the next decision of every observer that
+     * acts earlier in the round than its source: in groups where deviance spreads within a round
+     * or two, the first edges and with them patient zero (README, "Detection quality").
+     */
+    private static final double SOURCE_LEAD_EVENTS = 0.5;
     private final DiffusionSettings settings;
     private final Clock clock;
 

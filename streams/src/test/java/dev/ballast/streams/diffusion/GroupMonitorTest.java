@@ -26,6 +26,8 @@ class GroupMonitorTest {
     private final Map<String, Integer> clears = new HashMap<>();
     /** Per agent: round from which it breaks rules, when later than its change-point estimate. */
     private final Map<String, Integer> violatesFrom = new HashMap<>();
+    /** Per agent: seconds into each round at which it acts (0 unless set). */
+    private final Map<String, Integer> offsets = new HashMap<>();
     private final List<Alert> alerts = new ArrayList<>();
 
     private static Instant at(int round) {
@@ -39,8 +41,9 @@ class GroupMonitorTest {
             Integer clear = clears.get(a);
             boolean deviant = turn != null && r >= turn + 2 && (clear == null || r < clear);
             boolean violated = turn != null && r >= violatesFrom.getOrDefault(a, turn) && (clear == null || r < clear);
-            GroupSignal s = new GroupSignal("g", a, a + "-" + r, at(r), deviant, violated, deviant ? at(turn) : null,
-                    observed.getOrDefault(a, List.of()), "p@1");
+            long offset = offsets.getOrDefault(a, 0);
+            GroupSignal s = new GroupSignal("g", a, a + "-" + r, at(r).plusSeconds(offset), deviant, violated,
+                    deviant ? at(turn).plusSeconds(offset) : null, observed.getOrDefault(a, List.of()), "p@1");
             Optional<Alert> alert = monitor.observe(store, s);
             alert.ifPresent(alerts::add);
         }
@@ -125,6 +128,48 @@ class GroupMonitorTest {
         // so the sighting at round 102 lies within the window.
         violatesFrom.put("a2", 104);
         assertEquals(List.of("a1"), chainSeenAt(102, 100));
+    }
+
+    @Test
+    void aSightingAtTheObserversNextDecisionTransmitsWhereverEachActsInTheRound() {
+        // a1 acts 20 s into each round, a2 and a3 at its start: at round 101 they saw a1's
+        // round-100 violation 40 s after it, less than one of their own events, yet at their very
+        // next decision. Requiring a whole event between the turn and the sighting lost such
+        // edges, and with them patient zero, whenever deviance spread within a round or two.
+        List<String> group = agents(12);
+        offsets.put("a1", 20);
+        turns.put("a1", 100);
+        turns.put("a2", 102);
+        turns.put("a3", 102);
+        for (int r = 0; r < 140; r++) {
+            Map<String, List<String>> seen = new HashMap<>();
+            seen.put("a2", List.of(r == 101 ? "a1" : "a11"));
+            seen.put("a3", List.of(r == 101 ? "a1" : "a12"));
+            round(r, group, seen);
+        }
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals("a1", alerts.get(0).evidence().get("patientZero"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> edges = (List<Map<String, Object>>) alerts.get(0).evidence().get("edges");
+        assertEquals(List.of("a1>a2", "a1>a3"), edges.stream().map(e -> e.get("source") + ">" + e.get("target")).toList());
+    }
+
+    @Test
+    void aSightingInTheSameInstantAsTheTurnTransmitsNothing() {
+        // a2 acts 1 s after a1 in each round and saw a1 in round 100, the round a1 turned: a
+        // change-point estimate may lead the real turn, so so close a sighting is no evidence.
+        offsets.put("a2", 1);
+        offsets.put("a3", 1);
+        turns.put("a1", 100);
+        turns.put("a2", 102);
+        turns.put("a3", 102);
+        for (int r = 0; r < 140; r++) {
+            Map<String, List<String>> seen = new HashMap<>();
+            seen.put("a2", List.of(r == 100 ? "a1" : "a11"));
+            seen.put("a3", List.of(r == 100 ? "a1" : "a12"));
+            round(r, agents(12), seen);
+        }
+        assertEquals(List.of(), alerts);
     }
 
     /**
