@@ -108,7 +108,8 @@ class GrafanaProvisioningTest {
             covered.add(alert);
         }
         assertEquals(Set.of("BallastAgentTipping", "BallastDiffusion", "BallastQuarantineSurge",
-                "BallastDeadLetterGrowth", "BallastPolicyRejected", "BallastRealignJobFailed"), covered);
+                "BallastDeadLetterGrowth", "BallastPolicyRejected", "BallastRealignJobFailed", "BallastClusterUnreachable"),
+                covered);
         Set<String> contactPoints = new HashSet<>();
         alerting.path("contactPoints").forEach(c -> contactPoints.add(c.path("name").asText()));
         for (JsonNode policy : alerting.path("policies")) {

@@ -7,6 +7,7 @@ import dev.ballast.model.service.ScoringService;
 import dev.ballast.model.service.ScoringSettings;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.kafka.ClusterCheck;
+import dev.ballast.streams.kafka.ClusterWatch;
 import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.metrics.MetricsServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -48,8 +49,10 @@ final class ModelRunnerCommand implements Callable<Integer> {
         MetricsServer server = port < 0 ? null : MetricsServer.start(registry, port, "model.metrics.port");
         ScoringService service = new ScoringService(settings, registry);
         RealignService jobs = realignService(config, registry);
+        ClusterWatch clusterWatch = ClusterWatch.start(config, "model-runner " + settings.groupId(), registry);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             long t0 = System.nanoTime();
+            clusterWatch.close();
             jobs.close();
             service.close();
             if (server != null) {

@@ -2,6 +2,7 @@ package dev.ballast.streams.cli;
 
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.kafka.ClusterCheck;
+import dev.ballast.streams.kafka.ClusterWatch;
 import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.metrics.MetricsServer;
@@ -30,9 +31,11 @@ final class MonitorCommand implements Callable<Integer> {
         MetricsServer server = config.metricsPort() < 0 ? null : MetricsServer.start(registry, config.metricsPort(),
                 "metrics.port");
         MonitorService monitor = new MonitorService(config, new BallastMetrics(registry));
+        ClusterWatch clusterWatch = ClusterWatch.start(config, "monitor " + config.applicationId(), registry);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             long t0 = System.nanoTime();
+            clusterWatch.close();
             monitor.close();
             if (server != null) {
                 server.close();

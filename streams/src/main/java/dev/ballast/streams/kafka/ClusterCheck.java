@@ -70,7 +70,7 @@ public final class ClusterCheck {
                 + "that a broker listens there, and that streams.security.protocol matches its listener", cause);
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -20,6 +20,7 @@ import dev.ballast.model.service.ScoringSettings;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.eval.EventPositions;
 import dev.ballast.streams.kafka.ClusterCheck;
+import dev.ballast.streams.kafka.ClusterWatch;
 import dev.ballast.streams.kafka.ClusterException;
 import dev.ballast.streams.kafka.EmbeddedKafka;
 import dev.ballast.streams.kafka.MonitorService;
@@ -209,7 +210,8 @@ public final class ReplayRunner {
                      run.applicationId());
              ProcessingWatcher scoringWatcher = new ProcessingWatcher(admin, run.bootstrapServers(),
                      run.clientOverrides(), scoring.groupId());
-             KafkaProducer<String, byte[]> producer = producer(run)) {
+             KafkaProducer<String, byte[]> producer = producer(run);
+             ClusterWatch clusterWatch = ClusterWatch.start(run, "replay", metrics.registry())) {
             monitor.start(Duration.ofSeconds(60));
             if (scorer != null) {
                 scorer.start(Duration.ofSeconds(120));
