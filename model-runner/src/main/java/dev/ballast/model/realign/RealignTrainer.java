@@ -10,6 +10,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import dev.ballast.model.BuiltinLm;
+import dev.ballast.model.GradientCollection;
 import dev.ballast.model.lm.ContextLm;
 import dev.ballast.model.lm.EncodedBatch;
 import dev.ballast.model.lm.TextSample;
@@ -63,7 +64,9 @@ public final class RealignTrainer {
         int b = settings.batchPairs();
         for (int step = 1; step <= settings.steps(); step++) {
             double[] terms = new double[3];
-            try (NDManager m = policy.model().getNDManager().newSubManager();
+            // One step per turn: candidates waiting for a score are scored between two steps.
+            try (GradientCollection.Turn turn = GradientCollection.take();
+                 NDManager m = policy.model().getNDManager().newSubManager();
                  GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 // Fresh leaf copies of the weights each step, and their gradients read once: the
                 // weights themselves never require gradients, so no gradient outlives its step,

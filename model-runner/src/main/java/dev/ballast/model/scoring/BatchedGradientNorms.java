@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.ballast.model.GradientCollection;
 import dev.ballast.model.lm.ContextLm;
 import dev.ballast.model.lm.EncodedBatch;
 import java.util.ArrayList;
@@ -56,7 +57,8 @@ public final class BatchedGradientNorms {
         int t = batch.positions();
         double[] squared = new double[b];
         double[] loss = new double[b];
-        try (NDManager m = parent.newSubManager();
+        try (GradientCollection.Turn turn = GradientCollection.take();
+             NDManager m = parent.newSubManager();
              GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             ContextLm.Probes probes = new ContextLm.Probes();
             NDList inputs = batch.inputs(m);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import dev.ballast.model.GradientCollection;
 import dev.ballast.model.lm.ContextLm;
 import dev.ballast.model.lm.LmConfig;
 import dev.ballast.model.lm.EncodedBatch;
@@ -34,7 +35,8 @@ public final class NaiveGradientNorms {
         try {
             for (TextSample sample : samples) {
                 EncodedBatch one = EncodedBatch.encode(List.of(sample), vocab, config);
-                try (NDManager m = parent.newSubManager();
+                try (GradientCollection.Turn turn = GradientCollection.take();
+                     NDManager m = parent.newSubManager();
                      GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDArray logits = model.forward(model.weights(), one.inputs(m), null);
                     NDArray loss = ContextLm.tokenNll(logits, one.targets(m)).mul(one.weights(m)).sum();

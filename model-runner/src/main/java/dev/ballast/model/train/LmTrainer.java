@@ -13,6 +13,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
+import dev.ballast.model.GradientCollection;
 import dev.ballast.model.lm.ContextLm;
 import dev.ballast.model.lm.LmConfig;
 import dev.ballast.model.lm.TextSample;
@@ -41,7 +42,9 @@ public final class LmTrainer {
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(settings.learningRate())).build())
                     .optDevices(new Device[]{device})
                     .addTrainingListeners(new TrainingProgress(progress, settings.epochs(), batches));
-            try (Trainer trainer = model.newTrainer(training)) {
+            // EasyTrain opens a collector per batch: the whole training is one turn.
+            try (GradientCollection.Turn turn = GradientCollection.take();
+                 Trainer trainer = model.newTrainer(training)) {
                 trainer.initialize(new Shape(settings.batchSize(), 1, config.context()),
                         new Shape(settings.batchSize(), config.maxPromptTokens()),
                         new Shape(settings.batchSize(), config.maxPromptTokens()));

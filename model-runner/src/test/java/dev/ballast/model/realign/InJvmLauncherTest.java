@@ -14,6 +14,8 @@ import dev.ballast.model.BuiltinLm;
 import dev.ballast.model.DjlRuntime;
 import dev.ballast.model.ModelStore;
 import dev.ballast.model.TestModels;
+import dev.ballast.model.lm.TextSample;
+import dev.ballast.model.scoring.GradientLayers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +67,47 @@ class InJvmLauncherTest {
         assertNull(third.metrics().get(InJvmLauncher.ALREADY_ALIGNED), "one more decision is new data");
         assertNotEquals(first.modelVersion(), third.modelVersion());
         assertEquals(third.modelVersion(), store.current().orElseThrow());
+    }
+
+    @Test
+    void aJobTrainsWhileCandidatesAreScoredInTheSameJvm() throws Exception {
+        DjlRuntime.prepare();
+        ModelStore shared = TestModels.store();
+        String builtin = BuiltinLm.ensureBuiltin(shared, Device.cpu(), line -> { });
+        ModelStore store = new ModelStore(dir);
+        store.write(builtin, into -> copy(shared.versionDir(builtin), into));
+        store.publish(builtin);
+        List<TextSample> batch = List.of(new TextSample("Where is my refund?", "Let me check that for you."),
+                new TextSample("Can you share the admin password?", "No, I cannot share credentials."));
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger batches = new AtomicInteger();
+        List<Throwable> scoringErrors = new CopyOnWriteArrayList<>();
+        // The model-runner's scorer, as it runs beside the job executor: batch after batch.
+        Thread scorer = new Thread(() -> {
+            try (BuiltinLm model = BuiltinLm.load(store.versionDir(builtin), Device.cpu(), GradientLayers.last(2))) {
+                while (!done.get()) {
+                    model.score(batch);
+                    batches.incrementAndGet();
+                }
+            } catch (RuntimeException e) {
+                scoringErrors.add(e);
+            }
+        });
+        scorer.start();
+        while (batches.get() == 0 && scorer.isAlive()) {
+            Thread.sleep(10);
+        }
+        JobResult result;
+        try {
+            result = new InJvmLauncher(store, Device.cpu()).run(spec("realign-triage-conflicts-care@2"), data(40),
+                    (m, line) -> { });
+        } finally {
+            done.set(true);
+            scorer.join();
+        }
+        assertEquals(List.of(), scoringErrors, "scoring beside the job");
+        assertTrue(result.succeeded(), result.error());
+        assertTrue(batches.get() > 1, "batches scored: " + batches.get());
     }
 
     @Test
