@@ -40,12 +40,8 @@ class InJvmLauncherTest {
 
     @Test
     void aJobOnExactlyTheDataTheModelInForceLearntDoesNotTrainItAgain() throws IOException {
-        DjlRuntime.prepare();
-        ModelStore shared = TestModels.store();
-        String builtin = BuiltinLm.ensureBuiltin(shared, Device.cpu(), line -> { });
-        ModelStore store = new ModelStore(dir);
-        store.write(builtin, into -> copy(shared.versionDir(builtin), into));
-        store.publish(builtin);
+        ModelStore store = storeWithBuiltin();
+        String builtin = store.current().orElseThrow();
         InJvmLauncher launcher = new InJvmLauncher(store, Device.cpu());
 
         JobResult first = launcher.run(spec("realign-triage-conflicts-care@2"), data(40), (m, line) -> { });
@@ -71,12 +67,8 @@ class InJvmLauncherTest {
 
     @Test
     void aJobTrainsWhileCandidatesAreScoredInTheSameJvm() throws Exception {
-        DjlRuntime.prepare();
-        ModelStore shared = TestModels.store();
-        String builtin = BuiltinLm.ensureBuiltin(shared, Device.cpu(), line -> { });
-        ModelStore store = new ModelStore(dir);
-        store.write(builtin, into -> copy(shared.versionDir(builtin), into));
-        store.publish(builtin);
+        ModelStore store = storeWithBuiltin();
+        String builtin = store.current().orElseThrow();
         List<TextSample> batch = List.of(new TextSample("Where is my refund?", "Let me check that for you."),
                 new TextSample("Can you share the admin password?", "No, I cannot share credentials."));
         AtomicBoolean done = new AtomicBoolean();
@@ -122,6 +114,17 @@ class InJvmLauncherTest {
         assertTrue(result.error().startsWith("version mine-1 in " + dir + " is not the built-in model")
                 && result.error().endsWith("realign.launcher=command"), result.error());
         assertEquals("mine-1", store.current().orElseThrow(), "the version in force stays");
+    }
+
+    /** A store of this test's own with the built-in model (trained once per machine) in force. */
+    private ModelStore storeWithBuiltin() throws IOException {
+        DjlRuntime.prepare();
+        ModelStore shared = TestModels.store();
+        String builtin = BuiltinLm.ensureBuiltin(shared, Device.cpu(), line -> { });
+        ModelStore store = new ModelStore(dir);
+        store.write(builtin, into -> copy(shared.versionDir(builtin), into));
+        store.publish(builtin);
+        return store;
     }
 
     private static JobSpec spec(String jobId) {

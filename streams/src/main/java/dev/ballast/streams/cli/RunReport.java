@@ -286,19 +286,31 @@ final class RunReport {
         return "";
     }
 
+    /** The gate's first line: its decisions, or that a candidates file held none to decide. */
+    static String gateLine(Long accepted, Long quarantined, String model) {
+        long a = accepted == null ? 0 : accepted;
+        long q = quarantined == null ? 0 : quarantined;
+        if (a + q == 0) {
+            return "  gate            no candidate to decide (none readable in candidates.jsonl); model " + model
+                    + " was ready";
+        }
+        return String.format(Locale.ROOT, "  gate            %,d accepted, %,d quarantined (model %s)", a, q, model);
+    }
+
     private static void printGate(ReplayRunner.Result result, GateScore gate, PrintStream o) {
         ReplaySummary s = result.summary();
         if (s.modelVersion() == null) {
             return;
         }
         o.println();
-        o.printf(Locale.ROOT, "  gate            %,d accepted, %,d quarantined (model %s)%n",
-                s.gateDecisions().get("ACCEPT"), s.gateDecisions().get("QUARANTINE"), s.modelVersion());
+        o.println(gateLine(s.gateDecisions().get("ACCEPT"), s.gateDecisions().get("QUARANTINE"), s.modelVersion()));
         Map<String, Long> reasons = new java.util.TreeMap<>();
         result.gateDecisions().forEach(d -> d.reasons().forEach(r -> reasons.merge(r, 1L, Long::sum)));
-        StringBuilder line = new StringBuilder();
-        reasons.forEach((r, n) -> line.append(r).append(' ').append(n).append("  "));
-        o.printf(Locale.ROOT, "  quarantine      %s%n", line.toString().trim());
+        if (!reasons.isEmpty()) {
+            StringBuilder line = new StringBuilder();
+            reasons.forEach((r, n) -> line.append(r).append(' ').append(n).append("  "));
+            o.printf(Locale.ROOT, "  quarantine      %s%n", line.toString().trim());
+        }
         if (gate == null) {
             return;
         }

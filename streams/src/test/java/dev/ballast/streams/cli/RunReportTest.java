@@ -48,6 +48,14 @@ class RunReportTest {
     }
 
     @Test
+    void aCandidatesFileWithNothingToDecideIsSaidSo() {
+        assertEquals("  gate            1,386 accepted, 614 quarantined (model m-1)", RunReport.gateLine(1386L, 614L, "m-1"));
+        assertEquals("  gate            no candidate to decide (none readable in candidates.jsonl); model m-1 was ready",
+                RunReport.gateLine(0L, 0L, "m-1"));
+        assertEquals(RunReport.gateLine(0L, 0L, "m-1"), RunReport.gateLine(null, null, "m-1"));
+    }
+
+    @Test
     void aJobThatFailedInAReplayWithoutPairsSaysWhy() {
         JobStatus failed = new JobStatus("job", JobStatus.State.FAILED, "cpu()", Map.of(), null,
                 "no triage decisions for policy version p@2 on triage.decisions", Instant.parse("2026-12-04T00:00:00Z"));
