@@ -22,7 +22,8 @@ public final class ClusterOutage {
     private final String servers;
     private final long graceMillis;
     private final long reminderMillis;
-    private boolean reachable = true;
+    /** Written by the probing thread, read by the metrics scrape. */
+    private volatile boolean reachable = true;
     private long downSince;
     private long lastSaidAt;
     private boolean said;

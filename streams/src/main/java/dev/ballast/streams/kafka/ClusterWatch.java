@@ -65,8 +65,8 @@ public final class ClusterWatch implements AutoCloseable {
      * As {@link #start(BallastConfig, String, MeterRegistry)}, probing every {@code interval} and
      * saying an outage after {@code grace}: for tests, which cannot wait out the defaults.
      */
-    public static ClusterWatch start(BallastConfig config, String service, MeterRegistry registry, Duration interval,
-                              Duration grace) {
+    public static ClusterWatch start(BallastConfig config, String service, MeterRegistry registry,
+                                     Duration interval, Duration grace) {
         Properties props = MonitorService.adminProps(config);
         int ms = (int) interval.toMillis();
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
