@@ -71,6 +71,11 @@ public final class MonitorService implements AutoCloseable {
         designs.setDaemon(true);
         designs.start();
         streams.setUncaughtExceptionHandler(e -> {
+            if (StreamThreadFailures.clusterTimedOut(e)) {
+                LOG.warn("a stream thread stopped because the cluster did not answer in time ({}); a new one "
+                        + "takes its tasks and goes on from their last commit", ClusterCheck.rootMessage(e));
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             // Bad input never gets here (it is dead-lettered); what does is a bug or a broken
             // cluster, where stopping loudly beats a thread crash-looping on the same record.
             failure = e;
