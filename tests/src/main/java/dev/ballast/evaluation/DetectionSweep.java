@@ -265,20 +265,20 @@ public final class DetectionSweep {
     }
 
     private static int integer(Properties p, String name, int fallback) {
-        String text = p.getProperty(name);
-        try {
-            return text == null ? fallback : Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " takes a whole number, not '" + text + "'");
-        }
+        return number(p, name, fallback, Integer::parseInt, "a whole number");
     }
 
     private static double decimal(Properties p, String name, double fallback) {
+        return number(p, name, fallback, Double::parseDouble, "a number");
+    }
+
+    private static <T> T number(Properties p, String name, T fallback, java.util.function.Function<String, T> parse,
+                                String kind) {
         String text = p.getProperty(name);
         try {
-            return text == null ? fallback : Double.parseDouble(text.trim());
+            return text == null ? fallback : parse.apply(text.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " takes a number, not '" + text + "'");
+            throw new IllegalArgumentException(name + " takes " + kind + ", not '" + text + "'");
         }
     }
 

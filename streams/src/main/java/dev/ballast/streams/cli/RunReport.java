@@ -287,14 +287,13 @@ final class RunReport {
     }
 
     /** The gate's first line: its decisions, or that a candidates file held none to decide. */
-    static String gateLine(Long accepted, Long quarantined, String model) {
-        long a = accepted == null ? 0 : accepted;
-        long q = quarantined == null ? 0 : quarantined;
-        if (a + q == 0) {
+    static String gateLine(long accepted, long quarantined, String model) {
+        if (accepted + quarantined == 0) {
             return "  gate            no candidate to decide (none readable in candidates.jsonl); model " + model
                     + " was ready";
         }
-        return String.format(Locale.ROOT, "  gate            %,d accepted, %,d quarantined (model %s)", a, q, model);
+        return String.format(Locale.ROOT, "  gate            %,d accepted, %,d quarantined (model %s)", accepted,
+                quarantined, model);
     }
 
     private static void printGate(ReplayRunner.Result result, GateScore gate, PrintStream o) {

@@ -31,10 +31,8 @@ public final class ClusterCheck {
      */
     public static void require(BallastConfig config) {
         String servers = config.bootstrapServers();
-        Properties props = MonitorService.adminProps(config);
         int ms = (int) TIMEOUT.toMillis();
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        Properties props = adminProps(config, TIMEOUT);
         Admin admin;
         try {
             admin = Admin.create(props);
@@ -54,6 +52,15 @@ public final class ClusterCheck {
             Thread.currentThread().interrupt();
             throw new ClusterException("interrupted while contacting Kafka at " + servers, e);
         }
+    }
+
+    /** The cluster's admin settings (security included), every request bounded by {@code timeout}. */
+    static Properties adminProps(BallastConfig config, Duration timeout) {
+        Properties props = MonitorService.adminProps(config);
+        int ms = (int) timeout.toMillis();
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        return props;
     }
 
     private static ClusterException failure(String servers, Throwable cause) {

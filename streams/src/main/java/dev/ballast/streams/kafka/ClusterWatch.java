@@ -4,14 +4,12 @@ import dev.ballast.streams.config.BallastConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,11 +65,7 @@ public final class ClusterWatch implements AutoCloseable {
      */
     public static ClusterWatch start(BallastConfig config, String service, MeterRegistry registry,
                                      Duration interval, Duration grace) {
-        Properties props = MonitorService.adminProps(config);
-        int ms = (int) interval.toMillis();
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
-        return new ClusterWatch(Admin.create(props), interval,
+        return new ClusterWatch(Admin.create(ClusterCheck.adminProps(config, interval)), interval,
                 new ClusterOutage(service, config.bootstrapServers(), grace, REMINDER), registry);
     }
 

@@ -136,17 +136,8 @@ class GroupMonitorTest {
         // round-100 violation 40 s after it, less than one of their own events, yet at their very
         // next decision. Requiring a whole event between the turn and the sighting lost such
         // edges, and with them patient zero, whenever deviance spread within a round or two.
-        List<String> group = agents(12);
         offsets.put("a1", 20);
-        turns.put("a1", 100);
-        turns.put("a2", 102);
-        turns.put("a3", 102);
-        for (int r = 0; r < 140; r++) {
-            Map<String, List<String>> seen = new HashMap<>();
-            seen.put("a2", List.of(r == 101 ? "a1" : "a11"));
-            seen.put("a3", List.of(r == 101 ? "a1" : "a12"));
-            round(r, group, seen);
-        }
+        a1CopiedByA2AndA3SeeingItAt(101);
         assertEquals(1, alerts.size(), alerts.toString());
         assertEquals("a1", alerts.get(0).evidence().get("patientZero"));
         @SuppressWarnings("unchecked")
@@ -160,16 +151,21 @@ class GroupMonitorTest {
         // change-point estimate may lead the real turn, so so close a sighting is no evidence.
         offsets.put("a2", 1);
         offsets.put("a3", 1);
+        a1CopiedByA2AndA3SeeingItAt(100);
+        assertEquals(List.of(), alerts);
+    }
+
+    /** a1 turns at round 100; a2 and a3 see it at {@code seen} and turn at 102, in a group of 12. */
+    private void a1CopiedByA2AndA3SeeingItAt(int seen) {
         turns.put("a1", 100);
         turns.put("a2", 102);
         turns.put("a3", 102);
         for (int r = 0; r < 140; r++) {
-            Map<String, List<String>> seen = new HashMap<>();
-            seen.put("a2", List.of(r == 100 ? "a1" : "a11"));
-            seen.put("a3", List.of(r == 100 ? "a1" : "a12"));
-            round(r, agents(12), seen);
+            Map<String, List<String>> observed = new HashMap<>();
+            observed.put("a2", List.of(r == seen ? "a1" : "a11"));
+            observed.put("a3", List.of(r == seen ? "a1" : "a12"));
+            round(r, agents(12), observed);
         }
-        assertEquals(List.of(), alerts);
     }
 
     /**
