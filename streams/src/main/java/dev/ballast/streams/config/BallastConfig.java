@@ -85,6 +85,7 @@ public record BallastConfig(
         int maxRecordBytes,
         long eventMaxAheadMs,
         AgentStore agentStore,
+        int agentCacheAgents,
         Map<String, String> streamsOverrides,
         Map<String, String> settings,
         Map<String, String> sources) {
@@ -130,6 +131,7 @@ public record BallastConfig(
         k.put("max.record.bytes", new String[]{"1048576", "Largest input record accepted; larger ones are dead-lettered (their first 64 KiB kept) with the reason"});
         k.put("event.max.ahead.ms", new String[]{"86400000", "How far an interaction's timestamp may lie after its Kafka record's time (when it was sent); one stamped later is dead-lettered, since a far-future stamp would carry the group monitor's event time with it; 0 = no limit"});
         k.put("monitor.agent.store", new String[]{"rocksdb", "Where the monitor keeps each agent's detector state: rocksdb (on disk, cached; any number of agents) or in-memory (on the heap, about 700 bytes per agent; twice the interactions/s when many agents' events interleave; the whole changelog is read back at every start)"});
+        k.put("monitor.agent.cache.agents", new String[]{"4096", "Agents whose detector state each monitor task keeps decoded on the heap (about 700 bytes each), the least recently judged dropped first; an agent found here is judged without reading the agent store. 0 = none"});
         k.put("topic.partitions", new String[]{"4", "Partitions for topics Ballast creates when missing"});
         k.put("topic.gate.partitions", new String[]{"0", "Partitions for the gate's topics (candidates, scored, accepted, quarantined) Ballast creates; 0 = topic.partitions. A live gate decides in event-time order only within gate.order.grace.ms, so one partition keeps its order closest to the candidates' when they lag further (replay and demo decide in event-time order at any count)"});
         k.put("topic.replication.factor", new String[]{"-1", "Replication for topics Ballast creates; -1 = broker default"});
@@ -324,6 +326,7 @@ public record BallastConfig(
                 (long) reader.decimal("event.max.ahead.ms", 0, 1e13),
                 reader.oneOf("monitor.agent.store", "rocksdb", "in-memory").equals("in-memory")
                         ? AgentStore.IN_MEMORY : AgentStore.ROCKSDB,
+                reader.integer("monitor.agent.cache.agents", 0, 10_000_000),
                 Map.copyOf(streams),
                 Map.copyOf(values),
                 Map.copyOf(sources));

@@ -43,6 +43,8 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
     /** {@code event.max.ahead.ms}: how far after its record's time an interaction may be stamped. */
     private final long maxAheadMs;
     private final InputEnd inputEnd;
+    private final int cachedAgents;
+    private AgentStateCache cache;
     private WatermarkSchedule watermarkSchedule;
     private ProcessorContext<String, MonitorOutput> context;
     private KeyValueStore<String, byte[]> agents;
@@ -53,8 +55,9 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
     private final LateVersions lateVersions = new LateVersions("monitor");
 
     MonitorProcessor(AgentMonitor agentMonitor, PolicyCompiler compiler, ReorderSettings reorder, long maxAheadMs,
-                     InputEnd inputEnd, BallastMetrics metrics, Clock clock) {
+                     int cachedAgents, InputEnd inputEnd, BallastMetrics metrics, Clock clock) {
         this.agentMonitor = agentMonitor;
+        this.cachedAgents = cachedAgents;
         this.maxAheadMs = maxAheadMs;
         this.reorder = reorder;
         this.inputEnd = inputEnd;
@@ -68,6 +71,8 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
         this.context = context;
         this.agents = context.getStateStore(MonitorTopology.AGENT_STORE);
         this.policies = context.getStateStore(MonitorTopology.POLICY_STORE);
+        // Anew at every initialisation: a task revived after a failure has had its store restored.
+        this.cache = new AgentStateCache(cachedAgents);
         PolicyEngine engine = new PolicyEngine();
         try (KeyValueIterator<String, Policy> all = policies.all()) {
             all.forEachRemaining(kv -> compile(kv.value, engine));
@@ -122,8 +127,7 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
             String agentId = in.interaction().agentId();
             watermarkSchedule.onInteraction(in.interaction().timestamp().toEpochMilli(), context.currentSystemTimeMs())
                     .ifPresent(mark -> toGroups(mark, record.timestamp()));
-            byte[] stored = agents.get(agentId);
-            AgentState state = stored == null ? new AgentState() : AgentStateCodec.decode(stored);
+            AgentState state = state(agentId);
             Optional<String> repeated = InteractionMonitor.repeated(in.interaction(), state);
             if (repeated.isPresent()) {
                 deadLetter(record, in, repeated.get());
@@ -137,6 +141,7 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
                 metrics.agentsInEpisode(state.inEpisode() ? 1 : -1);
             }
             agents.put(agentId, AgentStateCodec.encode(state));
+            cache.put(agentId, state);
             metrics.interaction(outcome.verdict().violation());
             if (state.rewardLeftOut()) {
                 metrics.rewardLeftOut();
@@ -148,6 +153,16 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
             outcome.groupSignal().ifPresent(signal -> context.forward(
                     new Record<>(signal.groupId(), new MonitorOutput.ToGroups(signal), record.timestamp())));
         }
+    }
+
+    /** The agent's state as stored: from the cache if held there, else read and decoded (then held). */
+    private AgentState state(String agentId) {
+        AgentState state = cache.get(agentId);
+        if (state == null) {
+            byte[] stored = agents.get(agentId);
+            state = stored == null ? new AgentState() : AgentStateCodec.decode(stored);
+        }
+        return state;
     }
 
     private void deadLetter(Record<String, MonitorInput> record, MonitorInput.OfInteraction in, String reason) {

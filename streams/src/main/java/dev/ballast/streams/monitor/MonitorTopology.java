@@ -106,7 +106,7 @@ public final class MonitorTopology {
                         .<MonitorInput>mapValues(MonitorInput.OfInteraction::new, Named.as("interaction-input"))
                         .merge(policies, Named.as("monitor-input"))
                         .process(() -> new MonitorProcessor(agentMonitor, compiler, config.reorder(),
-                                config.eventMaxAheadMs(), inputEnd, metrics, clock), Named.as("monitor"), AGENT_STORE,
+                                config.eventMaxAheadMs(), config.agentCacheAgents(), inputEnd, metrics, clock), Named.as("monitor"), AGENT_STORE,
                                 POLICY_STORE), topics.dlq(), "rejected-interaction")
                 .split(Named.as("monitor-"))
                 .branch((k, v) -> v instanceof MonitorOutput.OfAlert, Branched.as("alert"))

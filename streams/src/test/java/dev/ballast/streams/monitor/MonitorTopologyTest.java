@@ -118,6 +118,32 @@ class MonitorTopologyTest {
     }
 
     /**
+     * The decoded states each task holds are the store's: with none held, with one (the two
+     * interleaved agents drop each other's at every event) and with the default, the same alerts
+     * and the same bytes in the agent store.
+     */
+    @Test
+    void agentStatesHeldDecodedAlertAndStoreAsTheStoreAlone() {
+        List<List<Object>> byDefault = driftAndTipping();
+        List<byte[]> storedByDefault = storedStates("d1", "t1");
+        assertEquals(2, byDefault.size(), "one alert per agent: " + byDefault);
+        for (String held : List.of("0", "1")) {
+            driver.close();
+            open(config.with("monitor.agent.cache.agents", held));
+            assertEquals(byDefault, driftAndTipping(), held + " held");
+            List<byte[]> stored = storedStates("d1", "t1");
+            for (int i = 0; i < stored.size(); i++) {
+                assertTrue(java.util.Arrays.equals(storedByDefault.get(i), stored.get(i)), held + " held, agent " + i);
+            }
+        }
+    }
+
+    private List<byte[]> storedStates(String... agentIds) {
+        var store = driver.<String, byte[]>getKeyValueStore(MonitorTopology.AGENT_STORE);
+        return java.util.Arrays.stream(agentIds).map(store::get).toList();
+    }
+
+    /**
      * One agent drifting unpaid, one whose violations pay from the start, interleaved; their alerts
      * but for when they were made (wall-clock time).
      */
