@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.kafka.MonitorService;
-import dev.ballast.streams.monitor.MonitorTopology;
+import dev.ballast.streams.kafka.HashKeyValueStore;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -20,13 +20,16 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The least an exactly-once Kafka Streams application does per record, in two strengths.
- * {@link Work#PARSE_AND_COUNT}: parse the JSON value and count it in a cached RocksDB store keyed
- * by the record key (one state write per record, which the cache turns into one changelog write
- * per key and commit, as the monitor's agent store does; or, as the monitor's in-memory agent
- * store, in an uncached heap map). {@link Work#NONE}: read each record and
+ * {@link Work#PARSE_AND_COUNT}: parse the JSON value and count it in a RocksDB store keyed by the
+ * record key, cached by Kafka Streams' record cache (one state write per record, which the cache
+ * turns into one changelog write per key and commit), as any Kafka Streams application would keep
+ * it; or, when the monitor's agent store is in memory, in an uncached heap map. The monitor's own
+ * agent store is written behind instead ({@code WriteBehindStore}), which this baseline does not
+ * share: it stands for what Kafka Streams' standard stores cost. {@link Work#NONE}: read each record and
  * do nothing with it, no state, no output, so its rate is the ceiling of any exactly-once Kafka
  * Streams application on the machine, whatever it computes. Kafka Streams' defaults otherwise, but
  * for the monitor's producer batch size and stream threads. Run on the same topic as the monitor, the two separate
@@ -73,7 +76,10 @@ final class ExactlyOnceFloor {
             builder.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).process(Ignore::new);
             return builder.build();
         }
-        builder.addStateStore(MonitorTopology.agentStore(store, STORE, Serdes.Long()));
+        builder.addStateStore(store == BallastConfig.AgentStore.IN_MEMORY
+                ? Stores.keyValueStoreBuilder(HashKeyValueStore.supplier(STORE), Serdes.String(), Serdes.Long())
+                : Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.Long())
+                        .withCachingEnabled());
         builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray())).process(Counter::new, STORE);
         return builder.build();
     }

@@ -160,7 +160,8 @@ public final class HashKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     /** The input offset this write came from, as Kafka's own stores track it for IQv2 bounds. */
     private void advancePosition() {
         if (context != null) {
-            context.recordMetadata().ifPresent(meta ->
+            // A punctuation's or a commit's writes have metadata without a topic, and no position.
+            context.recordMetadata().filter(meta -> meta.topic() != null).ifPresent(meta ->
                     position.withComponent(meta.topic(), meta.partition(), meta.offset()));
         }
     }

@@ -12,13 +12,13 @@ import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.topology.GroupProcessor;
 import dev.ballast.streams.kafka.HashKeyValueStore;
 import dev.ballast.streams.kafka.TopicAdmin;
+import dev.ballast.streams.kafka.WriteBehindStore;
 import dev.ballast.streams.policy.PolicyCompiler;
 import dev.ballast.streams.topology.GateTopology;
 import dev.ballast.streams.topology.TriageTopology;
 import dev.ballast.streams.topology.TriggerTopology;
 import java.time.Clock;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -28,6 +28,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -98,7 +99,7 @@ public final class MonitorTopology {
                 EventJson::readInteraction, Interaction::agentId, Interaction.class, REKEYED_INTERACTIONS, partitions,
                 config, metrics);
 
-        builder.addStateStore(agentStore(config.agentStore(), AGENT_STORE, Serdes.ByteArray()));
+        builder.addStateStore(agentStore(config.agentStore(), AGENT_STORE, config.agentCacheAgents()));
         builder.addStateStore(policyStore());
         AgentMonitor agentMonitor = new AgentMonitor(config.monitorSettings());
         Produced<String, Alert> toAlerts = Produced.with(Serdes.String(), JsonSerde.of(Alert.class));
@@ -141,23 +142,19 @@ public final class MonitorTopology {
     }
 
     /**
-     * The agent store {@code name} of the kind {@code kind}, values in {@code values}; public so that
-     * a benchmark's baseline keeps its state exactly as the monitor does. RocksDB, cached: an agent
-     * written several times between two commits (any catch-up) reaches RocksDB and the changelog
-     * once per commit, not once per interaction (about 1.2x the interactions/s). In memory (opt-in,
-     * {@code monitor.agent.store}): about twice the interactions/s when many agents' events
-     * interleave, for heap per agent and a restore of the whole changelog at every start.
+     * The agent store {@code name} of the kind {@code kind}, written behind ({@link WriteBehindStore}):
+     * an agent judged several times between two commits (any catch-up) reaches the store and the
+     * changelog once per commit, not once per interaction, and no put walks Kafka's sorted record
+     * cache. At most {@code held} agents wait for the commit (0: each is written at once).
+     * RocksDB: any number of agents. In memory (opt-in, {@code monitor.agent.store}): no RocksDB
+     * work per commit, for heap per agent and a restore of the whole changelog at every start.
      */
-    public static <V> StoreBuilder<KeyValueStore<String, V>> agentStore(BallastConfig.AgentStore kind, String name,
-                                                                       Serde<V> values) {
-        if (kind == BallastConfig.AgentStore.IN_MEMORY) {
-            // Not cached: a put into a heap map costs what a cache put does, and a full cache flushes
-            // every dirty entry it holds whenever it evicts one, which interleaved agents make constant.
-            // A hash map, not Kafka's sorted one: agents are looked up by id, and walked in no order.
-            return Stores.keyValueStoreBuilder(HashKeyValueStore.supplier(name), Serdes.String(), values);
-        }
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
-                .withCachingEnabled();
+    public static StoreBuilder<KeyValueStore<String, byte[]>> agentStore(BallastConfig.AgentStore kind, String name,
+                                                                        int held) {
+        // A hash map, not Kafka's sorted one: agents are looked up by id, and walked in no order.
+        KeyValueBytesStoreSupplier supplier = kind == BallastConfig.AgentStore.IN_MEMORY
+                ? HashKeyValueStore.supplier(name) : Stores.persistentKeyValueStore(name);
+        return WriteBehindStore.builder(Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray()), held);
     }
 
     private static StoreBuilder<KeyValueStore<String, Policy>> policyStore() {

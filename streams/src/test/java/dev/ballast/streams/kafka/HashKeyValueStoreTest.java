@@ -33,6 +33,7 @@ class HashKeyValueStoreTest {
     private final List<StateRestoreCallback> registered = new ArrayList<>();
     private final HashKeyValueStore store = new HashKeyValueStore("agents");
     private long offset;
+    private String topic = "agent.interactions";
 
     @BeforeEach
     void init() {
@@ -133,11 +134,23 @@ class HashKeyValueStoreTest {
         assertSame(org.apache.kafka.streams.query.FailureReason.UNKNOWN_QUERY_TYPE, result.getFailureReason());
     }
 
+    /**
+     * A write outside any input record (a punctuation, or a commit writing held values behind)
+     * has record metadata without a topic: it moves no position, as in Kafka's own stores.
+     */
+    @Test
+    void aWriteOutsideAnyInputRecordMovesNoPosition() {
+        topic = null;
+        store.put(key("a"), value("1"));
+        assertArrayEquals(value("1"), store.get(key("a")));
+        assertTrue(store.getPosition().isEmpty());
+    }
+
     /** The two calls a store makes on its context; anything else would be a surprise, and fails. */
     private StateStoreContext context() {
         RecordMetadata metadata = (RecordMetadata) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {RecordMetadata.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "topic" -> "agent.interactions";
+                    case "topic" -> topic;
                     case "partition" -> 3;
                     case "offset" -> offset;
                     default -> throw new UnsupportedOperationException(method.getName());

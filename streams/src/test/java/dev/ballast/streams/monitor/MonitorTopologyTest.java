@@ -19,6 +19,7 @@ import dev.ballast.events.RuleCondition;
 import dev.ballast.events.Severity;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.kafka.TopicAdmin;
+import dev.ballast.streams.kafka.WriteBehindStore;
 import dev.ballast.streams.metrics.BallastMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -92,16 +93,16 @@ class MonitorTopologyTest {
     }
 
     @Test
-    void theAgentAndGroupStoresAreCachedAndTheEventOrderStoreIsNot() {
-        // Caching is what turns an agent's several writes between two commits into one changelog record.
-        assertEquals(true, cached(driver.getKeyValueStore(MonitorTopology.AGENT_STORE)));
+    void theAgentStoreIsWrittenBehindTheGroupStoreCachedAndTheEventOrderStoreNeither() {
+        // Either turns an agent's or a group's several writes between two commits into one changelog record.
+        assertTrue((StateStore) driver.getKeyValueStore(MonitorTopology.AGENT_STORE) instanceof WriteBehindStore<?>);
         assertEquals(true, cached(driver.getKeyValueStore(MonitorTopology.GROUP_STORE)));
         assertEquals(false, cached(driver.getKeyValueStore(MonitorTopology.GROUP_ORDER_STORE)));
     }
 
     /**
      * The same agents through the RocksDB agent store (the default) and the in-memory one give the
-     * same alerts, field for field, and the in-memory store is neither on disk nor cached.
+     * same alerts, field for field, and the in-memory store is not on disk, and written behind too.
      */
     @Test
     void anInMemoryAgentStoreAlertsAsTheRocksDbOneDoes() {
@@ -112,7 +113,7 @@ class MonitorTopologyTest {
         List<List<Object>> inMemory = driftAndTipping();
         StateStore store = driver.getKeyValueStore(MonitorTopology.AGENT_STORE);
         assertFalse(store.persistent());
-        assertFalse(cached(store));
+        assertTrue(store instanceof WriteBehindStore<?>);
         assertEquals(2, onDisk.size(), "one alert per agent: " + onDisk);
         assertEquals(onDisk, inMemory);
     }
@@ -127,6 +128,13 @@ class MonitorTopologyTest {
         List<List<Object>> byDefault = driftAndTipping();
         List<byte[]> storedByDefault = storedStates("d1", "t1");
         assertEquals(2, byDefault.size(), "one alert per agent: " + byDefault);
+        // Each commit carried every agent's latest state to the changelog.
+        Map<String, byte[]> logged = new java.util.HashMap<>();
+        driver.createOutputTopic("monitor-topology-test-" + MonitorTopology.AGENT_STORE + "-changelog",
+                Serdes.String().deserializer(), Serdes.ByteArray().deserializer())
+                .readRecordsToList().forEach(r -> logged.put(r.key(), r.value()));
+        assertTrue(java.util.Arrays.equals(storedByDefault.get(0), logged.get("d1")));
+        assertTrue(java.util.Arrays.equals(storedByDefault.get(1), logged.get("t1")));
         for (String held : List.of("0", "1")) {
             driver.close();
             open(config.with("monitor.agent.cache.agents", held));

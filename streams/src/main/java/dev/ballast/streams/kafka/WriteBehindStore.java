@@ -1,0 +1,270 @@
+package dev.ballast.streams.kafka;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
+
+/**
+ * A key-value store that holds the values written since the last commit in a hash map and writes
+ * them to the store beneath (metered, changelogged) when Kafka Streams flushes its caches before
+ * each commit, or when more than {@code maxHeld} of them wait. Kafka Streams' own record cache does
+ * the same through a sorted map shared by every store of the thread: each put compares the key with
+ * about log2(n) others and may evict, and that was 15% of the monitor's stream thread (JFR, with
+ * its reads already served from decoded states) for keys only ever read and written one by one.
+ *
+ * <p>Exactly-once as Kafka's cache is: the held values reach the changelog inside the transaction
+ * the commit ends, before its input offsets. A value is read from the held ones first. Scans and
+ * queries write every held value first, so they see them all; they are rare here (the monitor walks
+ * its agents once per task start). A closed store drops what it holds: Kafka Streams commits a task
+ * before closing it cleanly, and a task closed dirty has its state restored from the changelog.
+ * Forwarding on flush (a KTable's cache) is not offered. This is the one class of Ballast built on
+ * Kafka Streams' internal {@link CachedStateStore}, the only hook called at every commit; a Kafka
+ * upgrade must keep {@code WriteBehindStoreTest} green.
+ *
+ * @param <K> key type
+ */
+public final class WriteBehindStore<K> implements KeyValueStore<K, byte[]>, CachedStateStore<K, byte[]> {
+    private final KeyValueStore<K, byte[]> inner;
+    private final int maxHeld;
+    private final Map<K, byte[]> held = new HashMap<>();
+
+    WriteBehindStore(KeyValueStore<K, byte[]> inner, int maxHeld) {
+        if (maxHeld < 0) {
+            throw new IllegalArgumentException("maxHeld must be at least 0, was " + maxHeld);
+        }
+        this.inner = inner;
+        this.maxHeld = maxHeld;
+    }
+
+    /**
+     * {@code inner} (a store builder with caching off) behind a write-behind layer holding at most
+     * {@code maxHeld} values; 0 writes every value through at once.
+     */
+    public static <K> StoreBuilder<KeyValueStore<K, byte[]>> builder(StoreBuilder<KeyValueStore<K, byte[]>> inner,
+                                                                     int maxHeld) {
+        return new Builder<>(inner, maxHeld);
+    }
+
+    @Override
+    public void put(K key, byte[] value) {
+        if (value == null) {
+            delete(key);
+            return;
+        }
+        held.put(key, value);
+        if (held.size() > maxHeld) {
+            flushCache();
+        }
+    }
+
+    @Override
+    public byte[] get(K key) {
+        byte[] value = held.get(key);
+        return value != null ? value : inner.get(key);
+    }
+
+    @Override
+    public byte[] putIfAbsent(K key, byte[] value) {
+        byte[] previous = get(key);
+        if (previous == null) {
+            put(key, value);
+        }
+        return previous;
+    }
+
+    @Override
+    public void putAll(List<KeyValue<K, byte[]>> entries) {
+        for (KeyValue<K, byte[]> entry : entries) {
+            put(entry.key, entry.value);
+        }
+    }
+
+    @Override
+    public byte[] delete(K key) {
+        byte[] heldValue = held.remove(key);
+        byte[] stored = inner.delete(key);
+        return heldValue != null ? heldValue : stored;
+    }
+
+    /** Writes every held value to the store beneath: called by Kafka Streams before each commit. */
+    @Override
+    public void flushCache() {
+        if (held.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<K, byte[]> entry : held.entrySet()) {
+            inner.put(entry.getKey(), entry.getValue());
+        }
+        held.clear();
+    }
+
+    @Override
+    public void clearCache() {
+        held.clear();
+    }
+
+    @Override
+    public boolean setFlushListener(CacheFlushListener<K, byte[]> listener, boolean sendOldValues) {
+        return false;
+    }
+
+    @Override
+    public void flush() {
+        flushCache();
+        inner.flush();
+    }
+
+    @Override
+    public void commit(Map<TopicPartition, Long> changelogOffsets) {
+        flushCache();
+        inner.commit(changelogOffsets);
+    }
+
+    @Override
+    public KeyValueIterator<K, byte[]> range(K from, K to) {
+        flushCache();
+        return inner.range(from, to);
+    }
+
+    @Override
+    public KeyValueIterator<K, byte[]> reverseRange(K from, K to) {
+        flushCache();
+        return inner.reverseRange(from, to);
+    }
+
+    @Override
+    public KeyValueIterator<K, byte[]> all() {
+        flushCache();
+        return inner.all();
+    }
+
+    @Override
+    public KeyValueIterator<K, byte[]> reverseAll() {
+        flushCache();
+        return inner.reverseAll();
+    }
+
+    @Override
+    public <PS extends Serializer<P>, P> KeyValueIterator<K, byte[]> prefixScan(P prefix, PS prefixKeySerializer) {
+        flushCache();
+        return inner.prefixScan(prefix, prefixKeySerializer);
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        flushCache();
+        return inner.approximateNumEntries();
+    }
+
+    @Override
+    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+        flushCache();
+        return inner.query(query, positionBound, config);
+    }
+
+    @Override
+    public Position getPosition() {
+        return inner.getPosition();
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        inner.init(context, root);
+    }
+
+    @Override
+    public void close() {
+        held.clear();
+        inner.close();
+    }
+
+    @Override
+    public boolean persistent() {
+        return inner.persistent();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return inner.isOpen();
+    }
+
+    @Override
+    public boolean managesOffsets() {
+        return inner.managesOffsets();
+    }
+
+    @Override
+    public Long committedOffset(TopicPartition partition) {
+        return inner.committedOffset(partition);
+    }
+
+    /** Builds the store beneath with its own builder (logging, metrics, serdes), then this layer around it. */
+    private record Builder<K>(StoreBuilder<KeyValueStore<K, byte[]>> inner, int maxHeld)
+            implements StoreBuilder<KeyValueStore<K, byte[]>> {
+        Builder {
+            inner.withCachingDisabled();
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<K, byte[]>> withCachingEnabled() {
+            throw new UnsupportedOperationException("a write-behind store is its own cache");
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<K, byte[]>> withCachingDisabled() {
+            return this;
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<K, byte[]>> withLoggingEnabled(Map<String, String> config) {
+            inner.withLoggingEnabled(config);
+            return this;
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<K, byte[]>> withLoggingDisabled() {
+            inner.withLoggingDisabled();
+            return this;
+        }
+
+        @Override
+        public KeyValueStore<K, byte[]> build() {
+            return new WriteBehindStore<>(inner.build(), maxHeld);
+        }
+
+        @Override
+        public Map<String, String> logConfig() {
+            return inner.logConfig();
+        }
+
+        @Override
+        public boolean loggingEnabled() {
+            return inner.loggingEnabled();
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+    }
+}
