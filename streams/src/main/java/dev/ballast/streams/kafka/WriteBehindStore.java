@@ -28,13 +28,18 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * its reads already served from decoded states) for keys only ever read and written one by one.
  *
  * <p>Exactly-once as Kafka's cache is: the held values reach the changelog inside the transaction
- * the commit ends, before its input offsets. A value is read from the held ones first. Scans and
- * queries write every held value first, so they see them all; they are rare here (the monitor walks
- * its agents once per task start). A closed store drops what it holds: Kafka Streams commits a task
- * before closing it cleanly, and a task closed dirty has its state restored from the changelog.
- * Forwarding on flush (a KTable's cache) is not offered. This is the one class of Ballast built on
- * Kafka Streams' internal {@link CachedStateStore}, the only hook called at every commit; a Kafka
- * upgrade must keep {@code WriteBehindStoreTest} green.
+ * the commit ends, before its input offsets. A value is read from the held ones first. Scans write
+ * every held value first, so they see them all; they are rare here (the monitor walks its agents
+ * once per task start). Like the processor that owns it, the store belongs to one stream thread:
+ * its map is not for other threads, and an interactive query (which Ballast does not offer on this
+ * store) is answered by the store beneath, as of the last commit. A closed store drops what it
+ * holds: Kafka Streams commits a task before closing it cleanly, and a task closed dirty has its
+ * state restored from the changelog. Forwarding on flush (a KTable's cache) is not offered.
+ *
+ * <p>The one class of Ballast built on a Kafka Streams internal, {@link CachedStateStore}: its
+ * {@code flushCache} is the only hook called before every commit. A Kafka upgrade must keep
+ * {@code MonitorTopologyTest} (each commit carries every agent's latest state to the changelog)
+ * and {@code SigkillRestartTest} green.
  *
  * @param <K> key type
  */
@@ -171,9 +176,9 @@ public final class WriteBehindStore<K> implements KeyValueStore<K, byte[]>, Cach
         return inner.approximateNumEntries();
     }
 
+    /** Answered by the store beneath: the state as of the last commit (queries come from other threads). */
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        flushCache();
         return inner.query(query, positionBound, config);
     }
 
