@@ -130,7 +130,7 @@ public record BallastConfig(
         k.put("topic.dlq", new String[]{Topics.DLQ, "Dead letters out"});
         k.put("max.record.bytes", new String[]{"1048576", "Largest input record accepted; larger ones are dead-lettered (their first 64 KiB kept) with the reason"});
         k.put("event.max.ahead.ms", new String[]{"86400000", "How far an interaction's timestamp may lie after its Kafka record's time (when it was sent); one stamped later is dead-lettered, since a far-future stamp would carry the group monitor's event time with it; 0 = no limit"});
-        k.put("monitor.agent.store", new String[]{"rocksdb", "Where the monitor keeps each agent's detector state: rocksdb (on disk, cached; any number of agents) or in-memory (on the heap, about 700 bytes per agent; twice the interactions/s when many agents' events interleave; the whole changelog is read back at every start)"});
+        k.put("monitor.agent.store", new String[]{"rocksdb", "Where the monitor keeps each agent's detector state: rocksdb (on disk, written behind; any number of agents) or in-memory (on the heap, about 700 bytes per agent; 1.5 to 2.5 times the interactions/s when many agents' events interleave; the whole changelog is read back at every start)"});
         k.put("monitor.agent.cache.agents", new String[]{"4096", "Agents each monitor task holds on the heap: their detector state decoded (about 700 bytes each; the least recently judged dropped first), so an agent found there is judged without reading the agent store; and the states written since the last commit (about 400 bytes each), which reach the store and its changelog at the commit, or all at once when more wait. 0 = none: every state is read from and written to the store at once"});
         k.put("topic.partitions", new String[]{"4", "Partitions for topics Ballast creates when missing"});
         k.put("topic.gate.partitions", new String[]{"0", "Partitions for the gate's topics (candidates, scored, accepted, quarantined) Ballast creates; 0 = topic.partitions. A live gate decides in event-time order only within gate.order.grace.ms, so one partition keeps its order closest to the candidates' when they lag further (replay and demo decide in event-time order at any count)"});
@@ -367,7 +367,7 @@ public record BallastConfig(
 
     /** Which Kafka Streams store keeps the monitor's per-agent detector state (both changelogged). */
     public enum AgentStore {
-        /** RocksDB on disk behind a record cache: state need not fit the heap. */
+        /** RocksDB on disk, written behind: state need not fit the heap. */
         ROCKSDB,
         /** A map on the heap: no RocksDB work per interaction; restored from its changelog at start. */
         IN_MEMORY

@@ -6,10 +6,10 @@ import java.util.Map;
 
 /**
  * The decoded states of one monitor task's most recently judged agents, as they stand in its
- * agent store. An agent's events tend to come close together, and reading its state back from a
- * Kafka Streams store, through the record cache's sorted map, then decoding it, took about a sixth
- * of the stream thread; a hash lookup here skips both. Holds at most {@code capacity} agents, the
- * least recently judged one dropped first (about 700 bytes of heap each).
+ * agent store. An agent's events tend to come close together, and reading its state back from the
+ * store (then through Kafka Streams' record cache, a sorted map), then decoding it, took about a
+ * sixth of the stream thread; a hash lookup here skips both. Holds at most {@code capacity}
+ * agents, the least recently judged one dropped first (about 700 bytes of heap each).
  *
  * <p>It mirrors the store only while its task's processor is the store's one writer, puts every
  * state it changes into the store too, and is made anew whenever the processor is initialised
