@@ -155,7 +155,7 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
         }
     }
 
-    /** The agent's state as stored: from the cache if held there, else read and decoded (then held). */
+    /** The agent's state as stored: held decoded in the cache, or else read from the store and decoded. */
     private AgentState state(String agentId) {
         AgentState state = cache.get(agentId);
         if (state == null) {

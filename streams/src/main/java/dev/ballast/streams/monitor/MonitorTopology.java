@@ -107,8 +107,8 @@ public final class MonitorTopology {
                         .<MonitorInput>mapValues(MonitorInput.OfInteraction::new, Named.as("interaction-input"))
                         .merge(policies, Named.as("monitor-input"))
                         .process(() -> new MonitorProcessor(agentMonitor, compiler, config.reorder(),
-                                config.eventMaxAheadMs(), config.agentCacheAgents(), inputEnd, metrics, clock), Named.as("monitor"), AGENT_STORE,
-                                POLICY_STORE), topics.dlq(), "rejected-interaction")
+                                        config.eventMaxAheadMs(), config.agentCacheAgents(), inputEnd, metrics, clock),
+                                Named.as("monitor"), AGENT_STORE, POLICY_STORE), topics.dlq(), "rejected-interaction")
                 .split(Named.as("monitor-"))
                 .branch((k, v) -> v instanceof MonitorOutput.OfAlert, Branched.as("alert"))
                 .defaultBranch(Branched.as("signal"));
@@ -149,8 +149,8 @@ public final class MonitorTopology {
      * RocksDB: any number of agents. In memory (opt-in, {@code monitor.agent.store}): no RocksDB
      * work per commit, for heap per agent and a restore of the whole changelog at every start.
      */
-    public static StoreBuilder<KeyValueStore<String, byte[]>> agentStore(BallastConfig.AgentStore kind, String name,
-                                                                        int held) {
+    private static StoreBuilder<KeyValueStore<String, byte[]>> agentStore(BallastConfig.AgentStore kind, String name,
+                                                                         int held) {
         // A hash map, not Kafka's sorted one: agents are looked up by id, and walked in no order.
         KeyValueBytesStoreSupplier supplier = kind == BallastConfig.AgentStore.IN_MEMORY
                 ? HashKeyValueStore.supplier(name) : Stores.persistentKeyValueStore(name);
