@@ -36,19 +36,24 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * holds: Kafka Streams commits a task before closing it cleanly, and a task closed dirty has its
  * state restored from the changelog. Forwarding on flush (a KTable's cache) is not offered.
  *
+ * <p>Values are held as they were put, the same objects: a value object the caller changes and puts
+ * again is serialised (by the store beneath's serde) once per commit, not once per put; the caller
+ * must not change a value it put without putting it again.
+ *
  * <p>The one class of Ballast built on a Kafka Streams internal, {@link CachedStateStore}: its
  * {@code flushCache} is the only hook called before every commit. A Kafka upgrade must keep
  * {@code MonitorTopologyTest} (each commit carries every agent's latest state to the changelog)
  * and {@code SigkillRestartTest} green.
  *
  * @param <K> key type
+ * @param <V> value type
  */
-public final class WriteBehindStore<K> implements KeyValueStore<K, byte[]>, CachedStateStore<K, byte[]> {
-    private final KeyValueStore<K, byte[]> inner;
+public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
+    private final KeyValueStore<K, V> inner;
     private final int maxHeld;
-    private final Map<K, byte[]> held = new HashMap<>();
+    private final Map<K, V> held = new HashMap<>();
 
-    WriteBehindStore(KeyValueStore<K, byte[]> inner, int maxHeld) {
+    WriteBehindStore(KeyValueStore<K, V> inner, int maxHeld) {
         if (maxHeld < 0) {
             throw new IllegalArgumentException("maxHeld must be at least 0, was " + maxHeld);
         }
@@ -60,13 +65,13 @@ public final class WriteBehindStore<K> implements KeyValueStore<K, byte[]>, Cach
      * {@code inner} (a store builder with caching off) behind a write-behind layer holding at most
      * {@code maxHeld} values; 0 writes every value through at once.
      */
-    public static <K> StoreBuilder<KeyValueStore<K, byte[]>> builder(StoreBuilder<KeyValueStore<K, byte[]>> inner,
-                                                                     int maxHeld) {
+    public static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(StoreBuilder<KeyValueStore<K, V>> inner,
+                                                                        int maxHeld) {
         return new Builder<>(inner, maxHeld);
     }
 
     @Override
-    public void put(K key, byte[] value) {
+    public void put(K key, V value) {
         if (value == null) {
             delete(key);
             return;
@@ -78,14 +83,14 @@ public final class WriteBehindStore<K> implements KeyValueStore<K, byte[]>, Cach
     }
 
     @Override
-    public byte[] get(K key) {
-        byte[] value = held.get(key);
+    public V get(K key) {
+        V value = held.get(key);
         return value != null ? value : inner.get(key);
     }
 
     @Override
-    public byte[] putIfAbsent(K key, byte[] value) {
-        byte[] previous = get(key);
+    public V putIfAbsent(K key, V value) {
+        V previous = get(key);
         if (previous == null) {
             put(key, value);
         }
@@ -93,16 +98,16 @@ public final class WriteBehindStore<K> implements KeyValueStore<K, byte[]>, Cach
     }
 
     @Override
-    public void putAll(List<KeyValue<K, byte[]>> entries) {
-        for (KeyValue<K, byte[]> entry : entries) {
+    public void putAll(List<KeyValue<K, V>> entries) {
+        for (KeyValue<K, V> entry : entries) {
             put(entry.key, entry.value);
         }
     }
 
     @Override
-    public byte[] delete(K key) {
-        byte[] heldValue = held.remove(key);
-        byte[] stored = inner.delete(key);
+    public V delete(K key) {
+        V heldValue = held.remove(key);
+        V stored = inner.delete(key);
         return heldValue != null ? heldValue : stored;
     }
 
@@ -112,7 +117,7 @@ public final class WriteBehindStore<K> implements KeyValueStore<K, byte[]>, Cach
         if (held.isEmpty()) {
             return;
         }
-        for (Map.Entry<K, byte[]> entry : held.entrySet()) {
+        for (Map.Entry<K, V> entry : held.entrySet()) {
             inner.put(entry.getKey(), entry.getValue());
         }
         held.clear();
@@ -124,7 +129,7 @@ public final class WriteBehindStore<K> implements KeyValueStore<K, byte[]>, Cach
     }
 
     @Override
-    public boolean setFlushListener(CacheFlushListener<K, byte[]> listener, boolean sendOldValues) {
+    public boolean setFlushListener(CacheFlushListener<K, V> listener, boolean sendOldValues) {
         return false;
     }
 
@@ -141,31 +146,31 @@ public final class WriteBehindStore<K> implements KeyValueStore<K, byte[]>, Cach
     }
 
     @Override
-    public KeyValueIterator<K, byte[]> range(K from, K to) {
+    public KeyValueIterator<K, V> range(K from, K to) {
         flushCache();
         return inner.range(from, to);
     }
 
     @Override
-    public KeyValueIterator<K, byte[]> reverseRange(K from, K to) {
+    public KeyValueIterator<K, V> reverseRange(K from, K to) {
         flushCache();
         return inner.reverseRange(from, to);
     }
 
     @Override
-    public KeyValueIterator<K, byte[]> all() {
+    public KeyValueIterator<K, V> all() {
         flushCache();
         return inner.all();
     }
 
     @Override
-    public KeyValueIterator<K, byte[]> reverseAll() {
+    public KeyValueIterator<K, V> reverseAll() {
         flushCache();
         return inner.reverseAll();
     }
 
     @Override
-    public <PS extends Serializer<P>, P> KeyValueIterator<K, byte[]> prefixScan(P prefix, PS prefixKeySerializer) {
+    public <PS extends Serializer<P>, P> KeyValueIterator<K, V> prefixScan(P prefix, PS prefixKeySerializer) {
         flushCache();
         return inner.prefixScan(prefix, prefixKeySerializer);
     }
@@ -224,36 +229,36 @@ public final class WriteBehindStore<K> implements KeyValueStore<K, byte[]>, Cach
     }
 
     /** Builds the store beneath with its own builder (logging, metrics, serdes), then this layer around it. */
-    private record Builder<K>(StoreBuilder<KeyValueStore<K, byte[]>> inner, int maxHeld)
-            implements StoreBuilder<KeyValueStore<K, byte[]>> {
+    private record Builder<K, V>(StoreBuilder<KeyValueStore<K, V>> inner, int maxHeld)
+            implements StoreBuilder<KeyValueStore<K, V>> {
         Builder {
             inner.withCachingDisabled();
         }
 
         @Override
-        public StoreBuilder<KeyValueStore<K, byte[]>> withCachingEnabled() {
+        public StoreBuilder<KeyValueStore<K, V>> withCachingEnabled() {
             throw new UnsupportedOperationException("a write-behind store is its own cache");
         }
 
         @Override
-        public StoreBuilder<KeyValueStore<K, byte[]>> withCachingDisabled() {
+        public StoreBuilder<KeyValueStore<K, V>> withCachingDisabled() {
             return this;
         }
 
         @Override
-        public StoreBuilder<KeyValueStore<K, byte[]>> withLoggingEnabled(Map<String, String> config) {
+        public StoreBuilder<KeyValueStore<K, V>> withLoggingEnabled(Map<String, String> config) {
             inner.withLoggingEnabled(config);
             return this;
         }
 
         @Override
-        public StoreBuilder<KeyValueStore<K, byte[]>> withLoggingDisabled() {
+        public StoreBuilder<KeyValueStore<K, V>> withLoggingDisabled() {
             inner.withLoggingDisabled();
             return this;
         }
 
         @Override
-        public KeyValueStore<K, byte[]> build() {
+        public KeyValueStore<K, V> build() {
             return new WriteBehindStore<>(inner.build(), maxHeld);
         }
 

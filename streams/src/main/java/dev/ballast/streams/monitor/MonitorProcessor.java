@@ -5,7 +5,6 @@ import dev.ballast.events.Interaction;
 import dev.ballast.events.Policy;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.drift.AgentState;
-import dev.ballast.streams.drift.AgentStateCodec;
 import dev.ballast.streams.diffusion.ReorderSettings;
 import dev.ballast.streams.diffusion.Watermark;
 import dev.ballast.streams.diffusion.WatermarkSchedule;
@@ -47,7 +46,7 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
     private AgentStateCache cache;
     private WatermarkSchedule watermarkSchedule;
     private ProcessorContext<String, MonitorOutput> context;
-    private KeyValueStore<String, byte[]> agents;
+    private KeyValueStore<String, AgentState> agents;
     private KeyValueStore<String, Policy> policies;
     private InteractionMonitor monitor;
     /** This task's agents in an episode, as reported to the gauge. */
@@ -79,8 +78,8 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
         }
         this.monitor = new InteractionMonitor(engine, agentMonitor, clock);
         // The gauge counts this task's agents from their restored state, once, then by transitions.
-        try (KeyValueIterator<String, byte[]> all = agents.all()) {
-            all.forEachRemaining(kv -> inEpisode += AgentStateCodec.decode(kv.value).inEpisode() ? 1 : 0);
+        try (KeyValueIterator<String, AgentState> all = agents.all()) {
+            all.forEachRemaining(kv -> inEpisode += kv.value.inEpisode() ? 1 : 0);
         }
         metrics.agentsInEpisode(inEpisode);
         watermarkSchedule = new WatermarkSchedule(context.taskId().partition(), reorder.watermarkIntervalMs(), reorder.idleMs(),
@@ -140,7 +139,7 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
                 inEpisode += state.inEpisode() ? 1 : -1;
                 metrics.agentsInEpisode(state.inEpisode() ? 1 : -1);
             }
-            agents.put(agentId, AgentStateCodec.encode(state));
+            agents.put(agentId, state);
             cache.put(agentId, state);
             metrics.interaction(outcome.verdict().violation());
             if (state.rewardLeftOut()) {
@@ -159,10 +158,9 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
     private AgentState state(String agentId) {
         AgentState state = cache.get(agentId);
         if (state == null) {
-            byte[] stored = agents.get(agentId);
-            state = stored == null ? new AgentState() : AgentStateCodec.decode(stored);
+            state = agents.get(agentId);
         }
-        return state;
+        return state == null ? new AgentState() : state;
     }
 
     private void deadLetter(Record<String, MonitorInput> record, MonitorInput.OfInteraction in, String reason) {

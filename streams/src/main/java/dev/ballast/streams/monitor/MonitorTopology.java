@@ -8,6 +8,8 @@ import dev.ballast.events.Alert;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.diffusion.GroupFeed;
 import dev.ballast.streams.drift.AgentMonitor;
+import dev.ballast.streams.drift.AgentState;
+import dev.ballast.streams.drift.AgentStateCodec;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.topology.GroupProcessor;
 import dev.ballast.streams.kafka.HashKeyValueStore;
@@ -19,6 +21,7 @@ import dev.ballast.streams.topology.TriageTopology;
 import dev.ballast.streams.topology.TriggerTopology;
 import java.time.Clock;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -149,12 +152,16 @@ public final class MonitorTopology {
      * RocksDB: any number of agents. In memory (opt-in, {@code monitor.agent.store}): no RocksDB
      * work per commit, for heap per agent and a restore of the whole changelog at every start.
      */
-    private static StoreBuilder<KeyValueStore<String, byte[]>> agentStore(BallastConfig.AgentStore kind, String name,
-                                                                         int held) {
+    private static StoreBuilder<KeyValueStore<String, AgentState>> agentStore(BallastConfig.AgentStore kind,
+                                                                             String name, int held) {
         // A hash map, not Kafka's sorted one: agents are looked up by id, and walked in no order.
         KeyValueBytesStoreSupplier supplier = kind == BallastConfig.AgentStore.IN_MEMORY
                 ? HashKeyValueStore.supplier(name) : Stores.persistentKeyValueStore(name);
-        return WriteBehindStore.builder(Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray()), held);
+        // Held as objects and encoded at the commit: once per agent and commit, not per interaction.
+        Serde<AgentState> states = Serdes.serdeFrom(
+                (topic, state) -> state == null ? null : AgentStateCodec.encode(state),
+                (topic, bytes) -> bytes == null ? null : AgentStateCodec.decode(bytes));
+        return WriteBehindStore.builder(Stores.keyValueStoreBuilder(supplier, Serdes.String(), states), held);
     }
 
     private static StoreBuilder<KeyValueStore<String, Policy>> policyStore() {

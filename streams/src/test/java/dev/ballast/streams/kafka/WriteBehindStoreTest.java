@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class WriteBehindStoreTest {
     private final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
     private KeyValueStore<String, byte[]> beneath;
-    private WriteBehindStore<String> store;
+    private WriteBehindStore<String, byte[]> store;
 
     private void open(int maxHeld) {
         beneath = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("agents"), Serdes.String(),

@@ -1,5 +1,6 @@
 package dev.ballast.streams.monitor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,6 +19,8 @@ import dev.ballast.events.Rule;
 import dev.ballast.events.RuleCondition;
 import dev.ballast.events.Severity;
 import dev.ballast.streams.config.BallastConfig;
+import dev.ballast.streams.drift.AgentState;
+import dev.ballast.streams.drift.AgentStateCodec;
 import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.kafka.WriteBehindStore;
 import dev.ballast.streams.metrics.BallastMetrics;
@@ -25,6 +28,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -95,7 +99,7 @@ class MonitorTopologyTest {
     @Test
     void theAgentStoreIsWrittenBehindTheGroupStoreCachedAndTheEventOrderStoreNeither() {
         // Either turns an agent's or a group's several writes between two commits into one changelog record.
-        assertTrue((StateStore) driver.getKeyValueStore(MonitorTopology.AGENT_STORE) instanceof WriteBehindStore<?>);
+        assertTrue((StateStore) driver.getKeyValueStore(MonitorTopology.AGENT_STORE) instanceof WriteBehindStore<?, ?>);
         assertEquals(true, cached(driver.getKeyValueStore(MonitorTopology.GROUP_STORE)));
         assertEquals(false, cached(driver.getKeyValueStore(MonitorTopology.GROUP_ORDER_STORE)));
     }
@@ -113,7 +117,7 @@ class MonitorTopologyTest {
         List<List<Object>> inMemory = driftAndTipping();
         StateStore store = driver.getKeyValueStore(MonitorTopology.AGENT_STORE);
         assertFalse(store.persistent());
-        assertTrue(store instanceof WriteBehindStore<?>);
+        assertTrue(store instanceof WriteBehindStore<?, ?>);
         assertEquals(2, onDisk.size(), "one alert per agent: " + onDisk);
         assertEquals(onDisk, inMemory);
     }
@@ -133,22 +137,23 @@ class MonitorTopologyTest {
         driver.createOutputTopic("monitor-topology-test-" + MonitorTopology.AGENT_STORE + "-changelog",
                 Serdes.String().deserializer(), Serdes.ByteArray().deserializer())
                 .readRecordsToList().forEach(r -> logged.put(r.key(), r.value()));
-        assertTrue(java.util.Arrays.equals(storedByDefault.get(0), logged.get("d1")));
-        assertTrue(java.util.Arrays.equals(storedByDefault.get(1), logged.get("t1")));
+        assertArrayEquals(storedByDefault.get(0), logged.get("d1"));
+        assertArrayEquals(storedByDefault.get(1), logged.get("t1"));
         for (String held : List.of("0", "1")) {
             driver.close();
             open(config.with("monitor.agent.cache.agents", held));
             assertEquals(byDefault, driftAndTipping(), held + " held");
             List<byte[]> stored = storedStates("d1", "t1");
             for (int i = 0; i < stored.size(); i++) {
-                assertTrue(java.util.Arrays.equals(storedByDefault.get(i), stored.get(i)), held + " held, agent " + i);
+                assertArrayEquals(storedByDefault.get(i), stored.get(i), held + " held, agent " + i);
             }
         }
     }
 
+    /** The agents' states in the agent store, encoded as the changelog holds them. */
     private List<byte[]> storedStates(String... agentIds) {
-        var store = driver.<String, byte[]>getKeyValueStore(MonitorTopology.AGENT_STORE);
-        return java.util.Arrays.stream(agentIds).map(store::get).toList();
+        var store = driver.<String, AgentState>getKeyValueStore(MonitorTopology.AGENT_STORE);
+        return Arrays.stream(agentIds).map(id -> AgentStateCodec.encode(store.get(id))).toList();
     }
 
     /**
