@@ -178,6 +178,8 @@ public final class MonitorThroughputBenchmark {
                 figures.put("monitorToRawSteadyRatio", ratio(steady, raw));
                 figures.put("monitorStreamThreadCpuShare", round(steady.streamThreadCpuShare()));
                 figures.put("monitorStreamThreadTimeShares", steady.threadTimeShares());
+                figures.put("monitorJitCompilerCores", round(steady.jitCompilerCores()));
+                figures.put("rawConsumerJitCompilerCores", round(raw.jitCompilerCores()));
                 figures.put("monitorRecordsPerSecondIncludingStartup", Math.round((warmupRecords + records) / total));
 
                 Map<String, Object> latency = latency(kafka.bootstrapServers(), config, drifting, paceRate, watcher, sources);
@@ -216,6 +218,7 @@ public final class MonitorThroughputBenchmark {
             // only before the monitor cannot show whether the machine got slower or faster meanwhile.
             Rate rawAfter = rawConsume(kafka.bootstrapServers(), config.topics().interactions(), warmupRecords, records);
             figures.put("rawConsumerRecordsPerSecondAfterFloor", perSecond(rawAfter));
+            figures.put("rawConsumerAfterFloorJitCompilerCores", round(rawAfter.jitCompilerCores()));
             figures.put("monitorToRawAfterFloorRatio", ratio(steady, rawAfter));
             Files.createDirectories(out);
             Path file = out.resolve("monitor-throughput.json");
@@ -296,11 +299,14 @@ public final class MonitorThroughputBenchmark {
 
     /**
      * Records per second between two shares of a run, when the first commit came, how busy the
-     * stream threads were meanwhile (NaN for the raw consumer, which has none), and how Kafka Streams
-     * says its threads' time was split at the end (empty for the raw consumer).
+     * stream threads were meanwhile (NaN for the raw consumer, which has none), how Kafka Streams
+     * says its threads' time was split at the end (empty for the raw consumer), and the JIT
+     * compilers' time over the same window, in cores: the JVM compiles the broker's, the clients'
+     * and the monitor's code on the same two cores for tens of seconds into a run, so a window
+     * where they still work is not the rate of a monitor that has run for an hour.
      */
     private record Rate(double perSecond, double firstCommitSeconds, double streamThreadCpuShare,
-                        Map<String, Double> threadTimeShares) {
+                        Map<String, Double> threadTimeShares, double jitCompilerCores) {
     }
 
     /**
@@ -314,6 +320,7 @@ public final class MonitorThroughputBenchmark {
         figures.put("monitorTo" + name + "SteadyRatio", ratio(monitor, rate));
         figures.put(lower + "StreamThreadCpuShare", round(rate.streamThreadCpuShare()));
         figures.put(lower + "StreamThreadTimeShares", rate.threadTimeShares());
+        figures.put(lower + "JitCompilerCores", round(rate.jitCompilerCores()));
     }
 
     private static Rate better(Rate a, Rate b) {
@@ -335,7 +342,8 @@ public final class MonitorThroughputBenchmark {
             ProcessingWatcher.Progress p = watcher.progress(List.of(topic));
             // CPU time only once processing is under way: no window starts before it, and walking
             // every thread at each 20 ms start-up poll would weigh on the start-up being timed.
-            Sample now = new Sample(System.nanoTime(), p.processed(), p.processed() > 0 ? streamThreadCpuNanos() : 0);
+            Sample now = new Sample(System.nanoTime(), p.processed(), p.processed() > 0 ? streamThreadCpuNanos() : 0,
+                    compilationMillis());
             if (first < 0 && now.processed() > 0) {
                 first = (now.nanos() - t0) / 1e9;
             }
@@ -349,11 +357,12 @@ public final class MonitorThroughputBenchmark {
                 if (low == now) {
                     System.err.printf("%s committed 10%%-90%% of the measured records before its first commit"
                             + " was seen: too quick to time; more agents (-Dbench.agents) give it a rate%n", applicationId);
-                    return new Rate(Double.NaN, first, Double.NaN, threadTimeShares(applicationId));
+                    return new Rate(Double.NaN, first, Double.NaN, threadTimeShares(applicationId), Double.NaN);
                 }
                 long nanos = now.nanos() - low.nanos();
                 return new Rate((now.processed() - low.processed()) / (nanos / 1e9), first,
-                        (double) (now.cpuNanos() - low.cpuNanos()) / nanos, threadTimeShares(applicationId));
+                        (double) (now.cpuNanos() - low.cpuNanos()) / nanos, threadTimeShares(applicationId),
+                        (now.compilationMillis() - low.compilationMillis()) * 1e6 / nanos);
             }
             previous = now;
             // Each poll is three admin requests to the broker that shares the monitor's cores:
@@ -363,8 +372,16 @@ public final class MonitorThroughputBenchmark {
         }
     }
 
-    /** One poll of an application's progress: when, records committed, its stream threads' CPU time. */
-    private record Sample(long nanos, long processed, long cpuNanos) {
+    /**
+     * One poll of an application's progress: when, records committed, its stream threads' CPU time,
+     * the JIT compilers' time so far.
+     */
+    private record Sample(long nanos, long processed, long cpuNanos, long compilationMillis) {
+    }
+
+    /** Milliseconds the JVM's JIT compilers have spent so far (all compiler threads together). */
+    private static long compilationMillis() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     /** {@link ExactlyOnceFloor}'s steady rate on the same records, measured as the monitor's is. */
@@ -439,6 +456,8 @@ public final class MonitorThroughputBenchmark {
             long bytes = 0;
             long atLow = 0;
             long atHigh = 0;
+            long compiledAtLow = 0;
+            long compiledAtHigh = 0;
             double first = -1;
             long low = warmup + measured / 10;
             long high = warmup + measured * 9 / 10;
@@ -450,15 +469,18 @@ public final class MonitorThroughputBenchmark {
                         first = (System.nanoTime() - t0) / 1e9;
                     } else if (seen == low) {
                         atLow = System.nanoTime();
+                        compiledAtLow = compilationMillis();
                     } else if (seen == high) {
                         atHigh = System.nanoTime();
+                        compiledAtHigh = compilationMillis();
                     }
                 }
             }
             if (bytes == 0) {
                 throw new IllegalStateException("raw consumer read no bytes");
             }
-            return new Rate((high - low) / ((atHigh - atLow) / 1e9), first, Double.NaN, Map.of());
+            return new Rate((high - low) / ((atHigh - atLow) / 1e9), first, Double.NaN, Map.of(),
+                    (compiledAtHigh - compiledAtLow) * 1e6 / (atHigh - atLow));
         }
     }
 
