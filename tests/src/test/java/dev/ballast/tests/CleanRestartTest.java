@@ -11,10 +11,6 @@ import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.metrics.BallastMetrics;
 import dev.ballast.streams.topology.GateTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -45,9 +41,10 @@ class CleanRestartTest {
             TopicAdmin.ensure(config);
             String decided = config.applicationId() + "-" + GateTopology.DECIDED_STORE + "-changelog";
             runUntilEveryGateTaskMarked(config, decided);
-            String restartLog = capturingStandardError(() -> {
+            String restartLog = StandardError.capturing(() -> {
                 LOG.warn("restarting the monitor");
                 runUntilEveryGateTaskMarked(config, decided);
+                return null;
             });
             // Kafka Streams logs through the same logger as this test: its warnings would be here.
             assertTrue(restartLog.contains("restarting the monitor"), "the log was not captured");
@@ -92,30 +89,5 @@ class CleanRestartTest {
 
     private static boolean grewEverywhere(Map<TopicPartition, Long> before, Map<TopicPartition, Long> now) {
         return !now.isEmpty() && now.entrySet().stream().allMatch(e -> e.getValue() > before.getOrDefault(e.getKey(), 0L));
-    }
-
-    /** What {@code run} and every thread it starts write to standard error, still shown as usual. */
-    private static String capturingStandardError(Runnable run) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                original.write(b);
-                captured.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                original.write(b, off, len);
-                captured.write(b, off, len);
-            }
-        }, true, StandardCharsets.UTF_8));
-        try {
-            run.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
     }
 }

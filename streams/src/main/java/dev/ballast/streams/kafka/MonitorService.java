@@ -12,7 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -59,11 +61,20 @@ public final class MonitorService implements AutoCloseable {
     public MonitorService(BallastConfig config, BallastMetrics metrics, Clock clock, InputEnd inputEnd) {
         this.inputEnd = inputEnd;
         TopicAdmin.Layout layout;
+        String clusterId;
         try (Admin admin = Admin.create(adminProps(config))) {
             layout = TopicAdmin.ensureTopics(admin, config);
+            clusterId = clusterId(admin, config);
         }
         streams = new KafkaStreams(MonitorTopology.build(config, layout, metrics, clock, inputEnd),
                 streamsProps(config, layout.interactions(), Runtime.getRuntime().availableProcessors()));
+        try {
+            // After the constructor, which locks the directory against a second instance; before start.
+            StateDirectoryCluster.claim(config.stateDir().resolve(config.applicationId()), clusterId, streams::cleanUp);
+        } catch (RuntimeException e) {
+            streams.close();
+            throw e;
+        }
         // Detector designs are solved once per process; solving them now, beside the stream
         // threads, spares the first agents at each baseline a wait of up to 20 ms on theirs.
         Thread designs = new Thread(new AgentMonitor(config.monitorSettings())::prepareDesigns,
@@ -90,6 +101,20 @@ public final class MonitorService implements AutoCloseable {
         lagGauge = Gauge.builder(LAG_GAUGE, () -> MonitorLag.maxRecordsLag(monitored.metrics()))
                 .description("Records the monitor's stream threads are behind on their worst input partition")
                 .register(registry);
+    }
+
+    /** The id of the cluster {@code admin} talks to. */
+    private static String clusterId(Admin admin, BallastConfig config) {
+        try {
+            return admin.describeCluster().clusterId().get(ClusterCheck.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking Kafka at " + config.bootstrapServers()
+                    + " for its cluster id", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not give its cluster id ("
+                    + ClusterCheck.rootMessage(e) + ")", e);
+        }
     }
 
     /** An admin client's settings: the cluster and its security settings. */
