@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * <p>Kafka Streams trusts a state directory's checkpointed changelog offsets. Against another
  * cluster (a demo's state, a rebuilt or migrated cluster, staging after production) they mean
  * nothing: where that cluster's changelog is shorter, every task is taken for corrupted, wiped and
- * logged with an error and stack traces; where it is longer, the restore starts at the old offset
- * and the other cluster's agents' states stay under this one's, silently. A directory without the
+ * logged with an error and stack traces (measured: {@code OtherClusterStateTest} without this
+ * class); where it is longer, the restore would start at the old offset, on top of the other
+ * cluster's agents' states, with no error at all. A directory without the
  * file (new, or written before Ballast kept it) is kept and claimed for the cluster at hand.
  */
 public final class StateDirectoryCluster {
