@@ -63,15 +63,16 @@ import org.apache.kafka.streams.KafkaStreams;
  * reader pays); the monitor decodes, judges against the policy, updates RocksDB-backed detector
  * state and commits exactly-once.
  *
- * <p>Two phases. Throughput: a warm-up of {@code bench.warmup.agents} agents (default as many as
- * measured), then {@code bench.agents} agents (default 100,000), each with {@code bench.rounds}
+ * <p>Two phases. Throughput: a warm-up of {@code bench.warmup.agents} agents (default five times as
+ * many as measured), then {@code bench.agents} agents (default 100,000), each with {@code bench.rounds}
  * events (default 10), are produced first; the monitor then starts, and its start-up (to RUNNING
  * and its first commit) is reported apart from its steady state, the rate between 10% and 90% of
  * the measured records committed, compared with the raw consumer's rate over the same share (read
  * twice before the monitor, the better kept, and once more after the exactly-once floor). The
- * warm-up is there because the JIT compilers, not the monitor, otherwise hold half a core during
- * the first million records (the broker's code compiles in this JVM too); a long-running monitor
- * pays that once. Latency: a drifting population (300 agents, 300 rounds) is then produced at a fixed
+ * warm-up is there because the JIT compilers, not the monitor, otherwise hold half a core or more
+ * for the monitor's first half minute (the broker's code compiles in this JVM too; after a warm-up
+ * of as many agents as measured they still held 0.5-0.8 cores through the measured window, after
+ * five times as many 0.3); a long-running monitor pays that once. Latency: a drifting population (300 agents, 300 rounds) is then produced at a fixed
  * rate below capacity, and each alert's latency is the time from its trigger event's send to the
  * alert being readable (read_committed). Heap and state-store bytes per agent, and the time a
  * restart on the same state directory takes to run again, close the figures.
@@ -90,7 +91,7 @@ public final class MonitorThroughputBenchmark {
     public static void main(String[] args) throws Exception {
         int agents = Integer.parseInt(System.getProperty("bench.agents", "100000"));
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "10"));
-        int warmupAgents = Integer.parseInt(System.getProperty("bench.warmup.agents", Integer.toString(agents)));
+        int warmupAgents = Integer.parseInt(System.getProperty("bench.warmup.agents", Integer.toString(5 * agents)));
         int paceRate = Integer.parseInt(System.getProperty("bench.latency.rate", "5000"));
         Path out = Path.of(System.getProperty("bench.out", "target/bench"));
         String order = System.getProperty("bench.order", "rounds");
@@ -98,7 +99,6 @@ public final class MonitorThroughputBenchmark {
             throw new IllegalArgumentException("bench.order must be rounds or interleaved (got '" + order + "')");
         }
         boolean interleaved = order.equals("interleaved");
-        List<Event> warmup = order(manyAgents(warmupAgents, rounds, "warmup-"), interleaved);
         List<Event> interactions = order(manyAgents(agents, rounds, ""), interleaved);
         Scenario drifting = new Simulator(new ScenarioSpec(300, 300, 2, 0.3, 0.3, 0, 0,
                 ScenarioSpec.DEFAULT_START.plus(Duration.ofDays(30)), ScenarioSpec.GroupSpec.NONE, CandidateSpec.NONE,
@@ -127,7 +127,7 @@ public final class MonitorThroughputBenchmark {
             figures.put("streamsOverrides", config.streamsOverrides());
             figures.put("agentStore", config.agentStore().toString());
             figures.put("order", order);
-            long warmupRecords = warmup.size();
+            long warmupRecords = 0;
             long records;
             Rate raw;
             Rate steady;
@@ -141,18 +141,21 @@ public final class MonitorThroughputBenchmark {
                     for (String line : drifting.policyLines()) {
                         producer.send(new ProducerRecord<>(config.topics().policies(), ReplayRunner.policyKey(bytes(line), 0), bytes(line)));
                     }
-                    for (List<Event> events : List.of(warmup, interactions)) {
-                        for (Event e : events) {
-                            producer.send(new ProducerRecord<>(config.topics().interactions(), e.agentId(), e.value()));
-                        }
+                    // Made and sent a part at a time: five times the measured agents would not fit
+                    // in the heap at once, besides the broker's.
+                    for (int from = 0, part = 0; from < warmupAgents; from += agents, part++) {
+                        List<Event> warmup = order(manyAgents(Math.min(agents, warmupAgents - from), rounds,
+                                "warmup" + part + "-"), interleaved);
+                        send(producer, config.topics().interactions(), warmup);
+                        warmupRecords += warmup.size();
                     }
+                    send(producer, config.topics().interactions(), interactions);
                 }
                 records = interactions.size();
                 figures.put("warmupRecords", warmupRecords);
                 figures.put("records", records);
                 figures.put("agents", interactions.stream().map(Event::agentId).distinct().count());
                 // The inputs are on the broker now; keep them out of the heap figure.
-                warmup.clear();
                 interactions.clear();
                 System.gc();
                 long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
@@ -280,6 +283,12 @@ public final class MonitorThroughputBenchmark {
             out.add(byAgent.get(agent).poll());
         }
         return out;
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, String topic, List<Event> events) {
+        for (Event e : events) {
+            producer.send(new ProducerRecord<>(topic, e.agentId(), e.value()));
+        }
     }
 
     /** An interaction ready to produce: its key, its id (to time its alert) and its bytes. */
