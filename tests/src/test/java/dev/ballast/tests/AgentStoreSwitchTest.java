@@ -40,7 +40,7 @@ class AgentStoreSwitchTest {
                     }
                     scenario.produceInteractions(n * part / stores.size(), n * (part + 1) / stores.size());
                     if (part == stores.size() - 1) {
-                        scenario.produceCandidatesAndScores();
+                        scenario.produceTrainingData();
                     }
                     scenario.awaitCaughtUp(Duration.ofMinutes(2));
                 }

@@ -10,13 +10,17 @@ import dev.ballast.events.Decoded;
 import dev.ballast.events.EventJson;
 import dev.ballast.events.GateDecision;
 import dev.ballast.events.Interaction;
+import dev.ballast.events.PreferencePair;
 import dev.ballast.events.ScoredCandidate;
 import dev.ballast.events.TopicDrain;
+import dev.ballast.events.TriageDecision;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.drift.AgentMonitor;
 import dev.ballast.streams.eval.OfflineRun;
 import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.ProcessingWatcher;
+import dev.ballast.streams.policy.CompiledPolicy;
+import dev.ballast.streams.policy.PolicyEngine;
 import dev.ballast.streams.replay.ReplayRunner;
 import dev.ballast.streams.sim.CandidateSpec;
 import dev.ballast.streams.sim.GroundTruth;
@@ -24,8 +28,10 @@ import dev.ballast.streams.sim.PreferenceSpec;
 import dev.ballast.streams.sim.Scenario;
 import dev.ballast.streams.sim.ScenarioSpec;
 import dev.ballast.streams.sim.Simulator;
+import dev.ballast.streams.triage.PreferenceTriage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,25 +45,26 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * A scenario produced to a cluster as agents and the model-runner would (keyed by agent and
- * sample id, a score for every valid candidate), and what a run over it must have committed,
- * each record once: the per-agent alerts of an uninterrupted offline run (drift and tipping
- * depend only on each agent's own ordered events, so any partitioning and any number of
- * instances must give exactly these), a dead letter for every bad line, a gate decision for every
- * valid candidate. Group alerts are left out: which turn a group task sees first across
- * partitions depends on timing.
+ * A scenario produced to a cluster as agents, the model-runner and a preference data pipeline
+ * would (keyed by agent, sample id and pair id, a score for every valid candidate), and what a run
+ * over it must have committed, each record once: the per-agent alerts of an uninterrupted offline
+ * run (drift and tipping depend only on each agent's own ordered events, so any partitioning and
+ * any number of instances must give exactly these), a dead letter for every bad line, a gate
+ * decision for every valid candidate, and a triage decision for every valid pair against each
+ * policy's newest valid version (every version is in force when the pairs arrive). Group alerts
+ * are left out: which turn a group task sees first across partitions depends on timing.
  */
 final class ExactlyOnceScenario {
     private final Scenario scenario;
     private final BallastConfig config;
     private final String servers;
-    private boolean candidatesProduced;
+    private boolean trainingDataProduced;
 
     ExactlyOnceScenario(long seed, BallastConfig config, String servers) {
         this.scenario = new Simulator(ScenarioSpec.defaults(60, 300, seed)
                 .withGroups(ScenarioSpec.GroupSpec.NONE.withCounts(2, 1))
                 .withCandidates(new CandidateSpec(300, 0.1, 0.1, 0, 2))
-                .withPreferences(PreferenceSpec.NONE)).generate();
+                .withPreferences(new PreferenceSpec(200, 0.5, 2))).generate();
         this.config = config;
         this.servers = servers;
     }
@@ -93,10 +100,13 @@ final class ExactlyOnceScenario {
         }
     }
 
-    /** Every candidate, and the model-runner's score for each valid one. */
-    void produceCandidatesAndScores() {
-        candidatesProduced = true;
+    /** Every candidate, the model-runner's score for each valid one, and every preference pair. */
+    void produceTrainingData() {
+        trainingDataProduced = true;
         try (KafkaProducer<String, byte[]> producer = producer()) {
+            for (String line : scenario.preferenceLines()) {
+                producer.send(new ProducerRecord<>(config.topics().preferences(), keyOf(line, "pairId"), bytes(line)));
+            }
             for (String line : scenario.candidateLines()) {
                 producer.send(new ProducerRecord<>(config.topics().candidates(), keyOf(line, "sampleId"), bytes(line)));
                 if (EventJson.readCandidate(bytes(line)) instanceof Decoded.Ok<Candidate> ok) {
@@ -110,13 +120,13 @@ final class ExactlyOnceScenario {
     }
 
     /**
-     * Waits until the application has committed every input record and, once candidates were
-     * produced, a decision for each: a live gate holds scored candidates for its order grace after
-     * their inputs are committed.
+     * Waits until the application has committed every input record and, once the training data was
+     * produced, a decision for each candidate and pair: a live gate holds scored candidates for its
+     * order grace after their inputs are committed.
      */
     void awaitCaughtUp(Duration timeout) throws Exception {
         List<String> inputs = List.of(config.topics().policies(), config.topics().interactions(),
-                config.topics().candidates(), config.topics().scored());
+                config.topics().candidates(), config.topics().scored(), config.topics().preferences());
         long deadline = System.nanoTime() + timeout.toNanos();
         watching(watcher -> {
             while (!watcher.caughtUp(inputs)) {
@@ -125,9 +135,14 @@ final class ExactlyOnceScenario {
             }
             return null;
         });
-        int expected = candidatesProduced ? expectedSamples().size() : 0;
+        int expected = trainingDataProduced ? expectedSamples().size() : 0;
         while (decided().size() < expected) {
             assertTrue(System.nanoTime() < deadline, "the gate did not decide every candidate within " + timeout);
+            Thread.sleep(200);
+        }
+        int expectedTriage = trainingDataProduced ? expectedTriage().size() : 0;
+        while (triaged().size() < expectedTriage) {
+            assertTrue(System.nanoTime() < deadline, "triage did not decide every pair within " + timeout);
             Thread.sleep(200);
         }
     }
@@ -175,6 +190,40 @@ final class ExactlyOnceScenario {
         assertEquals(sorted(expectedLetters), sorted(letters), "each bad line dead-lettered once");
 
         assertEquals(sorted(expectedSamples()), sorted(decided()), "one gate decision per candidate");
+
+        List<String> expectedTriage = expectedTriage();
+        assertTrue(expectedTriage.size() >= 2 * 150, "pairs triaged against two policies: " + expectedTriage.size());
+        assertTrue(expectedTriage.stream().anyMatch(d -> d.endsWith("|" + TriageDecision.Action.INVERT)),
+                "the scenario has pairs to invert");
+        assertEquals(sorted(expectedTriage), sorted(triaged()), "one triage decision per pair and policy version");
+    }
+
+    /**
+     * Each valid pair's decision against every policy's newest valid version, the versions a pair
+     * falls under once all are in force (the simulator's take effect in the past).
+     */
+    private List<String> expectedTriage() {
+        PolicyEngine policies = OfflineRun.policies(scenario.policyLines());
+        PreferenceTriage triage = new PreferenceTriage();
+        List<String> decisions = new ArrayList<>();
+        for (String line : scenario.preferenceLines()) {
+            if (EventJson.readPreferencePair(bytes(line)) instanceof Decoded.Ok<PreferencePair> ok) {
+                for (CompiledPolicy policy : policies.inForceOrLater(Instant.now())) {
+                    decisions.add(identity(triage.triage(ok.value(), policy)));
+                }
+            }
+        }
+        return decisions;
+    }
+
+    /** Every committed triage decision, by pair, version and action. */
+    private List<String> triaged() {
+        return read(config.topics().triage(), b -> EventJson.readTriageDecision(b) instanceof Decoded.Ok<TriageDecision> ok
+                ? identity(ok.value()) : "unreadable decision");
+    }
+
+    private static String identity(TriageDecision d) {
+        return d.pairId() + "|" + d.policyVersion() + "|" + d.action();
     }
 
     private List<String> expectedSamples() {

@@ -49,7 +49,7 @@ class OtherClusterStateTest {
                     monitor.start(Duration.ofSeconds(90));
                     scenario.producePolicies();
                     scenario.produceInteractions(0, scenario.interactions());
-                    scenario.produceCandidatesAndScores();
+                    scenario.produceTrainingData();
                     scenario.awaitCaughtUp(Duration.ofMinutes(2));
                 }
                 return null;

@@ -53,7 +53,7 @@ class ScaleOutTest {
 
                 CompletableFuture<Void> rest = CompletableFuture.runAsync(() -> {
                     scenario.produceInteractions(half, scenario.interactions());
-                    scenario.produceCandidatesAndScores();
+                    scenario.produceTrainingData();
                 });
                 second.close();
                 rest.get();

@@ -51,7 +51,7 @@ class SigkillRestartTest {
             scenario.produceInteractions(0, half);
             scenario.awaitCaughtUp(Duration.ofMinutes(2));
             scenario.produceInteractions(half, scenario.interactions());
-            scenario.produceCandidatesAndScores();
+            scenario.produceTrainingData();
             first.destroyForcibly();
             assertTrue(first.waitFor(30, TimeUnit.SECONDS), "the monitor died");
             double share = scenario.committedShare();
