@@ -11,6 +11,7 @@ import dev.ballast.events.EventJson;
 import dev.ballast.events.GateDecision;
 import dev.ballast.events.Interaction;
 import dev.ballast.events.PreferencePair;
+import dev.ballast.events.RealignJob;
 import dev.ballast.events.ScoredCandidate;
 import dev.ballast.events.TopicDrain;
 import dev.ballast.events.TriageDecision;
@@ -196,6 +197,11 @@ final class ExactlyOnceScenario {
         assertTrue(expectedTriage.stream().anyMatch(d -> d.endsWith("|" + TriageDecision.Action.INVERT)),
                 "the scenario has pairs to invert");
         assertEquals(sorted(expectedTriage), sorted(triaged()), "one triage decision per pair and policy version");
+
+        // Which jobs the trigger creates depends on when its inputs meet; that none is created twice does not.
+        List<String> jobs = read(config.topics().jobs(), b -> EventJson.readRealignJob(b) instanceof Decoded.Ok<RealignJob> ok
+                ? ok.value().jobId() : "unreadable job");
+        assertEquals(sorted(jobs.stream().distinct().toList()), sorted(jobs), "each re-alignment job once");
     }
 
     /**
