@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The monitor as a running Kafka Streams client: topics ensured, topology built for the actual
- * partition count, Kafka Streams meters bound to the registry, clean shutdown on close.
+ * partition count, its state directory claimed for the cluster ({@link StateDirectoryCluster}),
+ * Kafka Streams meters bound to the registry, clean shutdown on close.
  */
 public final class MonitorService implements AutoCloseable {
     /** Producer batch size the monitor runs with unless {@code streams.producer.batch.size} says otherwise. */
