@@ -1,7 +1,6 @@
 package dev.ballast.model;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -20,6 +19,9 @@ import java.util.UUID;
  */
 public final class ModelStore {
     private static final String CURRENT = "CURRENT";
+    /** What to check when the store cannot be read or written: the directory, its rights, its disk. */
+    static final String CHECK_DIR = "check model.dir (BALLAST_MODEL_DIR): a directory this user can write, on a disk "
+            + "with room";
     private final Path dir;
 
     public ModelStore(Path dir) {
@@ -53,7 +55,7 @@ public final class ModelStore {
             String version = Files.readString(file, StandardCharsets.UTF_8).trim();
             return version.isEmpty() ? Optional.empty() : Optional.of(version);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new ModelSetupException("cannot read " + file + ": " + e.getMessage() + "; " + CHECK_DIR, e);
         }
     }
 
@@ -67,7 +69,8 @@ public final class ModelStore {
             Files.writeString(tmp, version + "\n", StandardCharsets.UTF_8);
             move(tmp, dir.resolve(CURRENT), true);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot publish model version " + version + ": " + e.getMessage(), e);
+            throw new ModelSetupException("cannot publish model version " + version + " in " + dir + ": "
+                    + e.getMessage() + "; " + CHECK_DIR, e);
         }
     }
 
@@ -96,8 +99,8 @@ public final class ModelStore {
             }
         } catch (IOException e) {
             delete(tmp);
-            throw new UncheckedIOException("cannot write model version " + version + " to " + dir + ": "
-                    + e.getMessage(), e);
+            throw new ModelSetupException("cannot write model version " + version + " to " + dir + ": "
+                    + e.getMessage() + "; " + CHECK_DIR, e);
         }
     }
 

@@ -27,6 +27,7 @@ import dev.ballast.streams.trigger.TriggerSettings;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -263,7 +264,7 @@ public record BallastConfig(
         BallastConfig config = new BallastConfig(
                 values.get("bootstrap.servers"),
                 reader.nonBlank("application.id"),
-                Path.of(reader.nonBlank("state.dir")),
+                reader.directory("state.dir"),
                 new TopicNames(reader.nonBlank("topic.interactions"), reader.nonBlank("topic.policies"),
                         reader.nonBlank("topic.candidates"), reader.nonBlank("topic.preferences"),
                         reader.nonBlank("topic.scored"), reader.nonBlank("topic.accepted"),
@@ -305,7 +306,7 @@ public record BallastConfig(
                 gateSettings(reader),
                 (long) reader.decimal("gate.score.timeout.ms", 1_000, 7 * 24 * 3_600_000.0),
                 (long) reader.decimal("gate.repeat.window.ms", 0, 30 * 24 * 3_600_000.0),
-                new ModelRunnerSettings(Path.of(reader.nonBlank("model.dir")),
+                new ModelRunnerSettings(reader.directory("model.dir"),
                         reader.oneOf("model.device", "auto", "cpu", "gpu"),
                         reader.integer("model.batch.size", 1, 4_096),
                         reader.integer("model.grad.layers", 0, 1_000),
@@ -362,7 +363,7 @@ public record BallastConfig(
         if (launcher.equals("command") && command.isEmpty()) {
             reader.problems().add(reader.name("realign.command") + ": must name a command when realign.launcher=command");
         }
-        return new RealignConfig(training, launcher, command, Path.of(reader.nonBlank("realign.work.dir")));
+        return new RealignConfig(training, launcher, command, reader.directory("realign.work.dir"));
     }
 
     /** Which Kafka Streams store keeps the monitor's per-agent detector state (both changelogged). */
@@ -481,6 +482,37 @@ public record BallastConfig(
                 return "unset";
             }
             return v;
+        }
+
+        /**
+         * A directory Ballast writes into, made if missing: a file there, or a place this user
+         * cannot write, is refused now rather than found by the first write, mid-run.
+         */
+        Path directory(String key) {
+            String v = nonBlank(key);
+            Path dir;
+            try {
+                dir = Path.of(v);
+            } catch (InvalidPathException e) {
+                problems.add(name(key) + ": not a path (" + e.getMessage() + ")");
+                return Path.of("unset");
+            }
+            Path absolute = dir.toAbsolutePath().normalize();
+            Path existing = absolute;
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing == null) {
+                return dir;
+            }
+            if (!Files.isDirectory(existing)) {
+                problems.add(name(key) + ": " + existing + " is a file, not a directory; give a directory (made if "
+                        + "missing)");
+            } else if (!Files.isWritable(existing)) {
+                problems.add(name(key) + ": " + (existing.equals(absolute) ? existing + " is not writable"
+                        : "cannot be made: " + existing + " is not writable") + " by this user; give a directory it can write");
+            }
+            return dir;
         }
 
         String oneOf(String key, String... allowed) {

@@ -62,6 +62,27 @@ class BallastConfigTest {
     }
 
     @Test
+    void directoriesThatCannotBeWrittenAreRefusedAtStartAndMissingOnesAccepted(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "not a directory");
+        Properties p = new Properties();
+        p.setProperty("state.dir", file.toString());
+        p.setProperty("realign.work.dir", file.resolve("jobs").toString());
+        p.setProperty("model.dir", dir.resolve("models/not/yet/made").toString());
+        String m = assertThrows(ConfigException.class,
+                () -> BallastConfig.parse(p, Map.of("BALLAST_MODEL_DIR", "models\u0000x"))).getMessage();
+        assertTrue(m.contains("state.dir (file): " + file + " is a file, not a directory"), m);
+        assertTrue(m.contains("realign.work.dir (file): " + file + " is a file, not a directory"), m);
+        assertTrue(m.contains("model.dir (environment BALLAST_MODEL_DIR): not a path"), m);
+
+        Properties fine = new Properties();
+        fine.setProperty("model.dir", dir.resolve("models/not/yet/made").toString());
+        fine.setProperty("state.dir", "relative-state");
+        BallastConfig config = BallastConfig.parse(fine, Map.of());
+        assertEquals(Path.of("relative-state"), config.stateDir(), "a relative path is kept as given");
+        assertFalse(Files.exists(dir.resolve("models")), "checking makes no directory");
+    }
+
+    @Test
     void anUnknownKeyNamesTheKeyItLikelyMeantOrListsThemAll() {
         assertEquals("gate.order.grace.ms", BallastConfig.nearestKey("gate.order.grace"));
         assertEquals("diffusion.max.agents", BallastConfig.nearestKey("difusion.max.agent"));
