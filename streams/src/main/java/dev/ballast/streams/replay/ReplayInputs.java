@@ -93,6 +93,13 @@ public record ReplayInputs(Map<String, InputFile> files, List<String> ignored) {
         for (String name : ORDER) {
             Path plain = dir.resolve(name);
             Path gzipped = dir.resolve(name + GZIP);
+            for (Path input : List.of(plain, gzipped)) {
+                // Else skipped as absent: a replay of the other files would run without it.
+                if (Files.isDirectory(input)) {
+                    throw new IllegalArgumentException(input + " is a directory; " + name + " must be a file of JSON "
+                            + "lines, plain or " + GZIP);
+                }
+            }
             if (Files.isRegularFile(plain) && Files.isRegularFile(gzipped)) {
                 throw new IllegalArgumentException("both " + plain + " and " + gzipped
                         + " exist; keep one, so that no record is replayed twice or left out");

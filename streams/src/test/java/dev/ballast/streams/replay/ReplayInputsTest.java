@@ -42,6 +42,15 @@ class ReplayInputsTest {
     }
 
     @Test
+    void anInputNameHeldByADirectoryIsRefusedNotSkipped() throws IOException {
+        Files.writeString(dir.resolve(ReplayInputs.POLICIES), LINES);
+        Files.createDirectory(dir.resolve(ReplayInputs.INTERACTIONS + ".gz"));
+        String m = assertThrows(IllegalArgumentException.class, () -> ReplayInputs.read(dir)).getMessage();
+        assertEquals(dir.resolve(ReplayInputs.INTERACTIONS + ".gz") + " is a directory; " + ReplayInputs.INTERACTIONS
+                + " must be a file of JSON lines, plain or .gz", m);
+    }
+
+    @Test
     void linesAreSplitByteForByteWhereverTheReadBufferEnds() throws IOException {
         String longLine = "{\"x\":\"" + "y".repeat(200_000) + "\"}";
         byte[] invalidUtf8 = {'{', (byte) 0xC3, (byte) 0x28, '}'};
