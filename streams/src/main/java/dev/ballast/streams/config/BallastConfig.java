@@ -509,8 +509,9 @@ public record BallastConfig(
                 problems.add(name(key) + ": " + existing + " is a file, not a directory; give a directory (made if "
                         + "missing)");
             } else if (!Files.isWritable(existing)) {
-                problems.add(name(key) + ": " + (existing.equals(absolute) ? existing + " is not writable"
-                        : "cannot be made: " + existing + " is not writable") + " by this user; give a directory it can write");
+                String where = existing.equals(absolute) ? existing + " is not writable"
+                        : "cannot be made: " + existing + " is not writable";
+                problems.add(name(key) + ": " + where + " by this user; give a directory it can write");
             }
             return dir;
         }

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * nothing: where that cluster's changelog is shorter, every task is taken for corrupted, wiped and
  * logged with an error and stack traces (measured: {@code OtherClusterStateTest} without this
  * class); where it is longer, the restore would start at the old offset, on top of the other
- * cluster's agents' states, with no error at all. A directory without the
- * file (new, or written before Ballast kept it) is kept and claimed for the cluster at hand.
+ * cluster's agents' states, with no error at all. A directory without the file (new, or written
+ * before Ballast kept it) is kept and claimed for the cluster at hand.
  */
 public final class StateDirectoryCluster {
     /** The file, in {@code <state.dir>/<application.id>}, that holds the cluster id. */
