@@ -182,7 +182,9 @@ public final class MonitorThroughputBenchmark {
                 figures.put("monitorStreamThreadCpuShare", round(steady.streamThreadCpuShare()));
                 figures.put("monitorStreamThreadTimeShares", steady.threadTimeShares());
                 figures.put("monitorJitCompilerCores", round(steady.jitCompilerCores()));
+                figures.put("monitorProcessCores", round(steady.processCores()));
                 figures.put("rawConsumerJitCompilerCores", round(raw.jitCompilerCores()));
+                figures.put("rawConsumerProcessCores", round(raw.processCores()));
                 figures.put("monitorRecordsPerSecondIncludingStartup", Math.round((warmupRecords + records) / total));
 
                 Map<String, Object> latency = latency(kafka.bootstrapServers(), config, drifting, paceRate, watcher, sources);
@@ -222,6 +224,7 @@ public final class MonitorThroughputBenchmark {
             Rate rawAfter = rawConsume(kafka.bootstrapServers(), config.topics().interactions(), warmupRecords, records);
             figures.put("rawConsumerRecordsPerSecondAfterFloor", perSecond(rawAfter));
             figures.put("rawConsumerAfterFloorJitCompilerCores", round(rawAfter.jitCompilerCores()));
+            figures.put("rawConsumerAfterFloorProcessCores", round(rawAfter.processCores()));
             figures.put("monitorToRawAfterFloorRatio", ratio(steady, rawAfter));
             Files.createDirectories(out);
             Path file = out.resolve("monitor-throughput.json");
@@ -309,13 +312,30 @@ public final class MonitorThroughputBenchmark {
     /**
      * Records per second between two shares of a run, when the first commit came, how busy the
      * stream threads were meanwhile (NaN for the raw consumer, which has none), how Kafka Streams
-     * says its threads' time was split at the end (empty for the raw consumer), and the JIT
-     * compilers' time over the same window, in cores: the JVM compiles the broker's, the clients'
-     * and the monitor's code on the same two cores for tens of seconds into a run, so a window
-     * where they still work is not the rate of a monitor that has run for an hour.
+     * says its threads' time was split at the end (empty for the raw consumer), and, over the same
+     * window, the JIT compilers' time and the whole process's CPU time, in cores: the JVM compiles
+     * the broker's, the clients' and the monitor's code on the same two cores for tens of seconds
+     * into a run, so a window where they still work is not the rate of a monitor that has run for
+     * an hour; and what the process used beyond the timed threads went to the broker, garbage
+     * collection and the compilers.
      */
     private record Rate(double perSecond, double firstCommitSeconds, double streamThreadCpuShare,
-                        Map<String, Double> threadTimeShares, double jitCompilerCores) {
+                        Map<String, Double> threadTimeShares, double jitCompilerCores, double processCores) {
+        static Rate between(double perSecond, double firstCommitSeconds, double streamThreadCpuShare,
+                            Map<String, Double> threadTimeShares, JvmTime from, JvmTime to, long nanos) {
+            return new Rate(perSecond, firstCommitSeconds, streamThreadCpuShare, threadTimeShares,
+                    (to.compilationMillis() - from.compilationMillis()) * 1e6 / nanos,
+                    (double) (to.processCpuNanos() - from.processCpuNanos()) / nanos);
+        }
+    }
+
+    /** The JIT compilers' time so far (all compiler threads together) and the process's CPU time. */
+    private record JvmTime(long compilationMillis, long processCpuNanos) {
+        static JvmTime now() {
+            return new JvmTime(ManagementFactory.getCompilationMXBean().getTotalCompilationTime(),
+                    ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                            .getProcessCpuTime());
+        }
     }
 
     /**
@@ -330,6 +350,7 @@ public final class MonitorThroughputBenchmark {
         figures.put(lower + "StreamThreadCpuShare", round(rate.streamThreadCpuShare()));
         figures.put(lower + "StreamThreadTimeShares", rate.threadTimeShares());
         figures.put(lower + "JitCompilerCores", round(rate.jitCompilerCores()));
+        figures.put(lower + "ProcessCores", round(rate.processCores()));
     }
 
     private static Rate better(Rate a, Rate b) {
@@ -352,7 +373,7 @@ public final class MonitorThroughputBenchmark {
             // CPU time only once processing is under way: no window starts before it, and walking
             // every thread at each 20 ms start-up poll would weigh on the start-up being timed.
             Sample now = new Sample(System.nanoTime(), p.processed(), p.processed() > 0 ? streamThreadCpuNanos() : 0,
-                    compilationMillis());
+                    JvmTime.now());
             if (first < 0 && now.processed() > 0) {
                 first = (now.nanos() - t0) / 1e9;
             }
@@ -366,12 +387,13 @@ public final class MonitorThroughputBenchmark {
                 if (low == now) {
                     System.err.printf("%s committed 10%%-90%% of the measured records before its first commit"
                             + " was seen: too quick to time; more agents (-Dbench.agents) give it a rate%n", applicationId);
-                    return new Rate(Double.NaN, first, Double.NaN, threadTimeShares(applicationId), Double.NaN);
+                    return new Rate(Double.NaN, first, Double.NaN, threadTimeShares(applicationId), Double.NaN,
+                            Double.NaN);
                 }
                 long nanos = now.nanos() - low.nanos();
-                return new Rate((now.processed() - low.processed()) / (nanos / 1e9), first,
+                return Rate.between((now.processed() - low.processed()) / (nanos / 1e9), first,
                         (double) (now.cpuNanos() - low.cpuNanos()) / nanos, threadTimeShares(applicationId),
-                        (now.compilationMillis() - low.compilationMillis()) * 1e6 / nanos);
+                        low.jvm(), now.jvm(), nanos);
             }
             previous = now;
             // Each poll is three admin requests to the broker that shares the monitor's cores:
@@ -383,14 +405,9 @@ public final class MonitorThroughputBenchmark {
 
     /**
      * One poll of an application's progress: when, records committed, its stream threads' CPU time,
-     * the JIT compilers' time so far.
+     * the JVM's compilers' and process's times so far.
      */
-    private record Sample(long nanos, long processed, long cpuNanos, long compilationMillis) {
-    }
-
-    /** Milliseconds the JVM's JIT compilers have spent so far (all compiler threads together). */
-    private static long compilationMillis() {
-        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    private record Sample(long nanos, long processed, long cpuNanos, JvmTime jvm) {
     }
 
     /** {@link ExactlyOnceFloor}'s steady rate on the same records, measured as the monitor's is. */
@@ -465,8 +482,8 @@ public final class MonitorThroughputBenchmark {
             long bytes = 0;
             long atLow = 0;
             long atHigh = 0;
-            long compiledAtLow = 0;
-            long compiledAtHigh = 0;
+            JvmTime jvmAtLow = null;
+            JvmTime jvmAtHigh = null;
             double first = -1;
             long low = warmup + measured / 10;
             long high = warmup + measured * 9 / 10;
@@ -476,20 +493,22 @@ public final class MonitorThroughputBenchmark {
                     bytes += r.value().length;
                     if (seen == 1) {
                         first = (System.nanoTime() - t0) / 1e9;
-                    } else if (seen == low) {
+                    }
+                    // Not else-if: with few records the first one is also where the window opens.
+                    if (seen == low) {
                         atLow = System.nanoTime();
-                        compiledAtLow = compilationMillis();
+                        jvmAtLow = JvmTime.now();
                     } else if (seen == high) {
                         atHigh = System.nanoTime();
-                        compiledAtHigh = compilationMillis();
+                        jvmAtHigh = JvmTime.now();
                     }
                 }
             }
             if (bytes == 0) {
                 throw new IllegalStateException("raw consumer read no bytes");
             }
-            return new Rate((high - low) / ((atHigh - atLow) / 1e9), first, Double.NaN, Map.of(),
-                    (compiledAtHigh - compiledAtLow) * 1e6 / (atHigh - atLow));
+            return Rate.between((high - low) / ((atHigh - atLow) / 1e9), first, Double.NaN, Map.of(), jvmAtLow,
+                    jvmAtHigh, atHigh - atLow);
         }
     }
 
