@@ -37,7 +37,7 @@ final class AgentStateCache {
         return states.get(agentId);
     }
 
-    /** Holds {@code state} as the agent's, the same object the store's bytes were encoded from. */
+    /** Holds {@code state} as the agent's: the object the processor changes and puts into the store. */
     void put(String agentId, AgentState state) {
         states.put(agentId, state);
     }

@@ -140,7 +140,6 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
                 metrics.agentsInEpisode(state.inEpisode() ? 1 : -1);
             }
             agents.put(agentId, state);
-            cache.put(agentId, state);
             metrics.interaction(outcome.verdict().violation());
             if (state.rewardLeftOut()) {
                 metrics.rewardLeftOut();
@@ -154,13 +153,18 @@ final class MonitorProcessor implements Processor<String, MonitorInput, String, 
         }
     }
 
-    /** The agent's state as stored: held decoded in the cache, or else read from the store and decoded. */
+    /**
+     * The agent's state as stored: held decoded in the cache, or else read from the store and held
+     * from then on (the same object the caller changes and puts back, so the cache stays the store's).
+     */
     private AgentState state(String agentId) {
         AgentState state = cache.get(agentId);
         if (state == null) {
-            state = agents.get(agentId);
+            AgentState stored = agents.get(agentId);
+            state = stored == null ? new AgentState() : stored;
+            cache.put(agentId, state);
         }
-        return state == null ? new AgentState() : state;
+        return state;
     }
 
     private void deadLetter(Record<String, MonitorInput> record, MonitorInput.OfInteraction in, String reason) {
