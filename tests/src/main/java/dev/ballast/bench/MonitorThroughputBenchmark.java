@@ -72,8 +72,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * warm-up is there because the JIT compilers, not the monitor, otherwise hold half a core or more
  * for the monitor's first half minute (the broker's code compiles in this JVM too; after a warm-up
  * of as many agents as measured they still held 0.5-0.8 cores through the measured window, after
- * five times as many 0.3); a long-running monitor pays that once. Latency: a drifting population (300 agents, 300 rounds) is then produced at a fixed
- * rate below capacity, and each alert's latency is the time from its trigger event's send to the
+ * five times as many 0.3); a long-running monitor pays that once. Latency: a drifting population
+ * (300 agents, 300 rounds) is then produced at a fixed rate below capacity, and each alert's latency is the time from its trigger event's send to the
  * alert being readable (read_committed). Heap and state-store bytes per agent, and the time a
  * restart on the same state directory takes to run again, close the figures.
  * Writes {@code monitor-throughput.json}; it never fails on a timing.
@@ -181,10 +181,8 @@ public final class MonitorThroughputBenchmark {
                 figures.put("monitorToRawSteadyRatio", ratio(steady, raw));
                 figures.put("monitorStreamThreadCpuShare", round(steady.streamThreadCpuShare()));
                 figures.put("monitorStreamThreadTimeShares", steady.threadTimeShares());
-                figures.put("monitorJitCompilerCores", round(steady.jitCompilerCores()));
-                figures.put("monitorProcessCores", round(steady.processCores()));
-                figures.put("rawConsumerJitCompilerCores", round(raw.jitCompilerCores()));
-                figures.put("rawConsumerProcessCores", round(raw.processCores()));
+                putCores(figures, "monitor", steady);
+                putCores(figures, "rawConsumer", raw);
                 figures.put("monitorRecordsPerSecondIncludingStartup", Math.round((warmupRecords + records) / total));
 
                 Map<String, Object> latency = latency(kafka.bootstrapServers(), config, drifting, paceRate, watcher, sources);
@@ -223,8 +221,7 @@ public final class MonitorThroughputBenchmark {
             // only before the monitor cannot show whether the machine got slower or faster meanwhile.
             Rate rawAfter = rawConsume(kafka.bootstrapServers(), config.topics().interactions(), warmupRecords, records);
             figures.put("rawConsumerRecordsPerSecondAfterFloor", perSecond(rawAfter));
-            figures.put("rawConsumerAfterFloorJitCompilerCores", round(rawAfter.jitCompilerCores()));
-            figures.put("rawConsumerAfterFloorProcessCores", round(rawAfter.processCores()));
+            putCores(figures, "rawConsumerAfterFloor", rawAfter);
             figures.put("monitorToRawAfterFloorRatio", ratio(steady, rawAfter));
             Files.createDirectories(out);
             Path file = out.resolve("monitor-throughput.json");
@@ -349,8 +346,13 @@ public final class MonitorThroughputBenchmark {
         figures.put("monitorTo" + name + "SteadyRatio", ratio(monitor, rate));
         figures.put(lower + "StreamThreadCpuShare", round(rate.streamThreadCpuShare()));
         figures.put(lower + "StreamThreadTimeShares", rate.threadTimeShares());
-        figures.put(lower + "JitCompilerCores", round(rate.jitCompilerCores()));
-        figures.put(lower + "ProcessCores", round(rate.processCores()));
+        putCores(figures, lower, rate);
+    }
+
+    /** {@code <prefix>JitCompilerCores} and {@code <prefix>ProcessCores} of {@code rate}'s window. */
+    private static void putCores(Map<String, Object> figures, String prefix, Rate rate) {
+        figures.put(prefix + "JitCompilerCores", round(rate.jitCompilerCores()));
+        figures.put(prefix + "ProcessCores", round(rate.processCores()));
     }
 
     private static Rate better(Rate a, Rate b) {
