@@ -73,8 +73,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * for the monitor's first half minute (the broker's code compiles in this JVM too; after a warm-up
  * of as many agents as measured they still held 0.5-0.8 cores through the measured window, after
  * five times as many 0.3); a long-running monitor pays that once. Latency: a drifting population
- * (300 agents, 300 rounds) is then produced at a fixed rate below capacity, and each alert's latency is the time from its trigger event's send to the
- * alert being readable (read_committed). Heap and state-store bytes per agent, and the time a
+ * (300 agents, 300 rounds) is then produced at a fixed rate below capacity, and each alert's
+ * latency is the time from its trigger event's send to the alert being readable (read_committed). Heap and state-store bytes per agent, and the time a
  * restart on the same state directory takes to run again, close the figures.
  * Writes {@code monitor-throughput.json}; it never fails on a timing.
  *

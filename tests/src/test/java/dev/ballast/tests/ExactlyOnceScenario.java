@@ -21,7 +21,6 @@ import dev.ballast.streams.eval.OfflineRun;
 import dev.ballast.streams.kafka.MonitorService;
 import dev.ballast.streams.kafka.ProcessingWatcher;
 import dev.ballast.streams.policy.CompiledPolicy;
-import dev.ballast.streams.policy.PolicyEngine;
 import dev.ballast.streams.replay.ReplayRunner;
 import dev.ballast.streams.sim.CandidateSpec;
 import dev.ballast.streams.sim.GroundTruth;
@@ -209,12 +208,12 @@ final class ExactlyOnceScenario {
      * falls under once all are in force (the simulator's take effect in the past).
      */
     private List<String> expectedTriage() {
-        PolicyEngine policies = OfflineRun.policies(scenario.policyLines());
+        List<CompiledPolicy> versions = OfflineRun.policies(scenario.policyLines()).inForceOrLater(Instant.now());
         PreferenceTriage triage = new PreferenceTriage();
         List<String> decisions = new ArrayList<>();
         for (String line : scenario.preferenceLines()) {
             if (EventJson.readPreferencePair(bytes(line)) instanceof Decoded.Ok<PreferencePair> ok) {
-                for (CompiledPolicy policy : policies.inForceOrLater(Instant.now())) {
+                for (CompiledPolicy policy : versions) {
                     decisions.add(identity(triage.triage(ok.value(), policy)));
                 }
             }
