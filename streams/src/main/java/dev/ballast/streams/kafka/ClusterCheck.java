@@ -31,7 +31,6 @@ public final class ClusterCheck {
      */
     public static void require(BallastConfig config) {
         String servers = config.bootstrapServers();
-        int ms = (int) TIMEOUT.toMillis();
         Properties props = adminProps(config, TIMEOUT);
         Admin admin;
         try {
@@ -42,7 +41,18 @@ public final class ClusterCheck {
                     + "; check bootstrap.servers (host:port, comma-separated)", e);
         }
         try (admin) {
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).clusterId()
+            clusterId(admin, servers);
+        }
+    }
+
+    /**
+     * The id of the cluster {@code admin} talks to, asked within {@link #TIMEOUT}; otherwise
+     * throws {@link ClusterException} saying what was tried and what to check.
+     */
+    public static String clusterId(Admin admin, String servers) {
+        int ms = (int) TIMEOUT.toMillis();
+        try {
+            return admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).clusterId()
                     .get(ms + 2_000L, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw failure(servers, e.getCause());

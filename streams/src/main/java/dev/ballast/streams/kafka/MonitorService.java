@@ -12,9 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -65,7 +63,7 @@ public final class MonitorService implements AutoCloseable {
         String clusterId;
         try (Admin admin = Admin.create(adminProps(config))) {
             layout = TopicAdmin.ensureTopics(admin, config);
-            clusterId = clusterId(admin, config);
+            clusterId = ClusterCheck.clusterId(admin, config.bootstrapServers());
         }
         streams = new KafkaStreams(MonitorTopology.build(config, layout, metrics, clock, inputEnd),
                 streamsProps(config, layout.interactions(), Runtime.getRuntime().availableProcessors()));
@@ -102,20 +100,6 @@ public final class MonitorService implements AutoCloseable {
         lagGauge = Gauge.builder(LAG_GAUGE, () -> MonitorLag.maxRecordsLag(monitored.metrics()))
                 .description("Records the monitor's stream threads are behind on their worst input partition")
                 .register(registry);
-    }
-
-    /** The id of the cluster {@code admin} talks to. */
-    private static String clusterId(Admin admin, BallastConfig config) {
-        try {
-            return admin.describeCluster().clusterId().get(ClusterCheck.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking Kafka at " + config.bootstrapServers()
-                    + " for its cluster id", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not give its cluster id ("
-                    + ClusterCheck.rootMessage(e) + ")", e);
-        }
     }
 
     /** An admin client's settings: the cluster and its security settings. */
