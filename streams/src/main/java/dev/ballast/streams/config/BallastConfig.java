@@ -160,6 +160,7 @@ public record BallastConfig(
         k.put("diffusion.max.hold.ms", new String[]{"30000", "Wall-clock time the group monitor holds signals without progress before it stops waiting for idle monitor tasks; 0 = wait for every task (replay always does)"});
         k.put("diffusion.max.held.signals", new String[]{"1000000", "Most group signals held for event-time order per task; beyond it the oldest is judged early (counted)"});
         k.put("gate.keep.ratio", new String[]{"0.9", "Share of a dataset's candidates the gradient test keeps: accepted at or below this quantile of its gradNorm"});
+        k.put("gate.max.median.ratio", new String[]{"3", "Most times its dataset's median gradNorm a candidate may score and still pass the gradient test, whatever the keep quantile says (it rises into the high-gradient samples once they are more than 1 - gate.keep.ratio of a dataset); 0 = off"});
         k.put("gate.warmup.samples", new String[]{"100", "Scores a dataset needs (per model version) before the gradient test runs; until then candidates are quarantined (WARMUP)"});
         k.put("gate.sketch.k", new String[]{"200", "Compression of the t-digest of gradNorm per dataset and model version: about k centroids (10 to 32767)"});
         k.put("gate.score.timeout.ms", new String[]{"600000", "Stream time a candidate waits for its score before it is quarantined (NO_SCORE)"});
@@ -340,6 +341,13 @@ public record BallastConfig(
 
     private static GateSettings gateSettings(Fields reader) {
         double keep = reader.decimal("gate.keep.ratio", 0.01, 1);
+        double medianRatio = reader.decimal("gate.max.median.ratio", 0, 1e6);
+        if (medianRatio > 0 && medianRatio < 1) {
+            // Under 1 it would quarantine most of every dataset, a typo for a keep ratio.
+            reader.problems().add(reader.name("gate.max.median.ratio") + ": must be 0 (off) or at least 1 (got "
+                    + medianRatio + ")");
+            medianRatio = 0;
+        }
         int warmup = reader.integer("gate.warmup.samples", 1, 10_000_000);
         int k = reader.integer("gate.sketch.k", ScoreSketch.MIN_K, ScoreSketch.MAX_K);
         double budget = reader.decimal("gate.surge.budget.decisions", 100, 1e12);
@@ -347,7 +355,7 @@ public record BallastConfig(
         int surgeWarmup = reader.integer("gate.surge.warmup.decisions", 10, 10_000_000);
         BernoulliCusum surge = new BernoulliCusum(shift, budget);
         // Decisions carry no reward, so the tipping test never applies to surges.
-        return new GateSettings(keep, warmup, k, MonitorSettings.of(surge, surgeWarmup, new TippingRule(3.0, 3)),
+        return new GateSettings(keep, medianRatio, warmup, k, MonitorSettings.of(surge, surgeWarmup, new TippingRule(3.0, 3)),
                 (long) reader.decimal("gate.order.grace.ms", 0, 86_400_000));
     }
 

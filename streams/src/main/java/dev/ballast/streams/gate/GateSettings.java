@@ -8,6 +8,11 @@ import dev.ballast.streams.drift.MonitorSettings;
  * @param keepRatio       share of a dataset's candidates the gradient test lets through: a
  *                        candidate passes when its gradNorm is at or below the dataset's running
  *                        {@code keepRatio} quantile (so about {@code 1 - keepRatio} are held back)
+ * @param maxMedianRatio  a candidate also passes the gradient test only at or below this many times
+ *                        its dataset's running median gradNorm (0 = no such bound): the keep
+ *                        quantile alone rises into the high-gradient samples as soon as they are
+ *                        more than {@code 1 - keepRatio} of a dataset, and the median does not
+ *                        move far until they are half of it
  * @param warmupSamples   scores a dataset's sketch (per model version) must hold before the
  *                        gradient test is trusted; before that every candidate is quarantined
  *                        ({@code WARMUP}), failing closed
@@ -19,11 +24,14 @@ import dev.ballast.streams.drift.MonitorSettings;
  *                        other partitions (or scored in a later batch) are still decided in
  *                        event-time order; 0 decides each on arrival
  */
-public record GateSettings(double keepRatio, int warmupSamples, int sketchK, MonitorSettings surge,
+public record GateSettings(double keepRatio, double maxMedianRatio, int warmupSamples, int sketchK, MonitorSettings surge,
                            long orderGraceMs) {
     public GateSettings {
         if (!(keepRatio > 0 && keepRatio <= 1)) {
             throw new IllegalArgumentException("gate keep ratio must be in (0, 1]");
+        }
+        if (maxMedianRatio != 0 && !(maxMedianRatio >= 1)) {
+            throw new IllegalArgumentException("gate max median ratio must be 0 (off) or at least 1");
         }
         if (warmupSamples < 1) {
             throw new IllegalArgumentException("gate warm-up needs at least 1 sample");

@@ -51,6 +51,7 @@ class BallastConfigTest {
         p.setProperty("drift.warmup", "50");
         p.setProperty("monitor.agent.store", "heap");
         p.setProperty("trigger.alerts.min", "100000");
+        p.setProperty("gate.max.median.ratio", "0.9");
         ConfigException e = assertThrows(ConfigException.class, () -> BallastConfig.parse(p, Map.of()));
         String m = e.getMessage();
         assertTrue(m.contains("drift.warmup.events (file): must be an integer (got 'many')"), m);
@@ -59,6 +60,7 @@ class BallastConfigTest {
         assertTrue(m.contains("drift.warmup (file): unknown key; did you mean drift.warmup.events?"), m);
         assertTrue(m.contains("monitor.agent.store (file): must be one of rocksdb, in-memory (got 'heap')"), m);
         assertTrue(m.contains("trigger.alerts.min (file): must be between 1 and 5000 (got 100000)"), m);
+        assertTrue(m.contains("gate.max.median.ratio (file): must be 0 (off) or at least 1 (got 0.9)"), m);
     }
 
     @Test

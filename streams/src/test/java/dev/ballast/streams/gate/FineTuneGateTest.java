@@ -102,6 +102,36 @@ class FineTuneGateTest {
     }
 
     @Test
+    void highGradientSamplesBeyondOneMinusTheKeepRatioAreStillQuarantined() {
+        // 30% of the dataset scores ten times the rest: the 0.9 quantile lies among them.
+        GateSettings s = config.gate();
+        int[] bounded = acceptedOrdinaryAndHigh(gate);
+        int[] quantileOnly = acceptedOrdinaryAndHigh(new FineTuneGate(
+                new GateSettings(s.keepRatio(), 0, s.warmupSamples(), s.sketchK(), s.surge(), s.orderGraceMs())));
+        assertEquals(0, bounded[1], "high-gradient samples accepted with the median bound");
+        assertTrue(bounded[0] > 0.97 * 0.7 * 4_900, "ordinary samples accepted: " + bounded[0]);
+        assertTrue(quantileOnly[1] > 500, "without the bound the keep quantile lets the excess in: " + quantileOnly[1]);
+    }
+
+    /** Accepted {ordinary, high-gradient} samples of 5,000, a third of the first 100 from warm-up. */
+    private static int[] acceptedOrdinaryAndHigh(FineTuneGate gate) {
+        PolicyEngine engine = policies(T0);
+        ScoreSketch sketch = ScoreSketch.empty(200);
+        SplittableRandom rng = new SplittableRandom(13);
+        int[] accepted = new int[2];
+        for (int i = 0; i < 5_000; i++) {
+            boolean high = rng.nextDouble() < 0.3;
+            double gradNorm = high ? 2.0 + 2.0 * rng.nextDouble() : 0.3 * Math.exp(0.25 * rng.nextGaussian());
+            Candidate c = candidate(i, "an answer");
+            GateDecision d = gate.decide(c, score(c, gradNorm), sketch, engine, T0.plusSeconds(i), T0.plusSeconds(i));
+            if (d.decision() == GateDecision.Decision.ACCEPT) {
+                accepted[high ? 1 : 0]++;
+            }
+        }
+        return accepted;
+    }
+
+    @Test
     void aRuleMatchQuarantinesWhateverTheGradient() {
         PolicyEngine engine = policies(T0);
         ScoreSketch sketch = ScoreSketch.empty(200);
