@@ -15,8 +15,8 @@ import java.util.Set;
  * The gate's decision for one candidate, free of Kafka. Fails closed: a candidate is accepted only
  * when it has a usable score, its dataset's sketch (for the scoring model version) is warm, its
  * gradNorm is at or below the sketch's {@code keepRatio} quantile and {@code maxMedianRatio} times
- * its median (to {@link #AT_THRESHOLD}), and no rule of the policies in force matches its prompt or response. Otherwise it is quarantined
- * with every reason that holds.
+ * its median (to {@link #AT_THRESHOLD}), and no rule of the policies in force matches its prompt or
+ * response. Otherwise it is quarantined with every reason that holds.
  *
  * <p>The score is judged against the scores seen <em>before</em> it, then added to the sketch, so
  * a burst of high-gradient samples raises the threshold only for later ones. Candidates that
