@@ -63,6 +63,7 @@ class MonitorTopologyTest {
     private void open(BallastConfig config) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "monitor-topology-test");
+        props.put("processing.exception.handler.global.enabled", true);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         driver = new TopologyTestDriver(MonitorTopology.build(config, new TopicAdmin.Layout(1, 1, 1), metrics, Clock.systemUTC(), InputEnd.live()), props);
         interactions = driver.createInputTopic(config.topics().interactions(), Serdes.ByteArray().serializer(),

@@ -32,6 +32,8 @@ final class ApplicationDriver {
     static TopologyTestDriver start(BallastConfig config, String name, BallastMetrics metrics, InputEnd inputEnd) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, name);
+        // As MonitorService sets it: without it Kafka 4.3 warns at every driver's start.
+        props.put("processing.exception.handler.global.enabled", true);
         // The driver commits, and so fsyncs a store checkpoint, after every record: on tmpfs that
         // costs nothing, on a disk it makes a test class ten times slower.
         if (Files.isDirectory(SHM)) {

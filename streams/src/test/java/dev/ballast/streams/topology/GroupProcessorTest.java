@@ -127,6 +127,7 @@ class GroupProcessorTest {
                 .to("alerts", Produced.with(Serdes.String(), JsonSerde.of(Alert.class)));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "group-processor-test");
+        props.put("processing.exception.handler.global.enabled", true);
         return new TopologyTestDriver(builder.build(), props);
     }
 
