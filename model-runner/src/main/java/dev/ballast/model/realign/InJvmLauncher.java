@@ -1,6 +1,7 @@
 package dev.ballast.model.realign;
 
 import ai.djl.Device;
+import dev.ballast.events.TriageDecision;
 import dev.ballast.model.BuiltinLm;
 import dev.ballast.model.ModelStore;
 import dev.ballast.model.lm.ContextLm;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
 
 /**
  * Runs a job in this JVM with DJL, on the GPU when DJL finds one (see {@code DeviceChoice}):
@@ -83,6 +85,11 @@ public final class InJvmLauncher implements JobLauncher {
             RealignDataBuilder.Built built = RealignDataBuilder.build(data.decisions(), data.pairs(), reference, settings);
             if (built.data().preferences().isEmpty() && built.data().unlearn().isEmpty()) {
                 return JobResult.failed("none of the " + data.decisions().size() + " decisions has its preference pair");
+            }
+            Optional<String> unjudgeable = ModelAcceptance.unjudgeable(built.data(), data.decisions().stream()
+                    .map(TriageDecision::policyVersion).distinct().sorted().collect(Collectors.joining(",")));
+            if (unjudgeable.isPresent()) {
+                return JobResult.failed("nothing trained: " + unjudgeable.get() + "; " + base + " stays in force");
             }
             PreferenceFigures before = PreferenceFigures.measure(reference, built.data());
             progress.accept(Map.of(), String.format(Locale.ROOT, "%s: %s; held-out before: preference accuracy %.3f, "

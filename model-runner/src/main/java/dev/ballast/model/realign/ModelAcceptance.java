@@ -4,13 +4,41 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Whether a re-aligned model may be published: its held-out figures are numbers, its new-policy
- * preference accuracy did not fall, and its perplexity on held-out neutral text rose by no more
- * than {@code maxPerplexityIncrease}. A job whose model fails is FAILED with the reason, and the
+ * Whether a re-alignment job's data can judge the model it trains, and whether that model may be
+ * published: its held-out figures are numbers, its new-policy preference accuracy did not fall,
+ * and its perplexity on held-out neutral text rose by no more than {@code maxPerplexityIncrease}. A job whose model fails is FAILED with the reason, and the
  * model in force stays in force: the gate never scores with a model worse than the one before.
  */
 public final class ModelAcceptance {
     private ModelAcceptance() {
+    }
+
+    /**
+     * Why a model trained on {@code data} could not be judged, or empty when it could: without a
+     * held-out pair that carries a preference there is no preference accuracy, and without held-out
+     * neutral text no perplexity, so {@link #rejection} would see figures that are not numbers and
+     * call it divergence. Checked before training, so such a job costs nothing and says what its
+     * data lacks: a policy change that every pair conflicts with leaves no neutral text.
+     *
+     * @param policyVersions the versions the data was triaged against, for the message
+     */
+    public static Optional<String> unjudgeable(RealignData data, String policyVersions) {
+        if (data.heldOutPreferences().isEmpty()) {
+            return Optional.of("no held-out pair carries a preference under " + policyVersions + " (every held-out "
+                    + "pair is DISCARD: both responses break a rule), so the trained model's preference accuracy, "
+                    + "checked before it is published, could not be measured; send pairs with a response the "
+                    + "policy allows");
+        }
+        if (data.heldOutNeutral().isEmpty()) {
+            int neutral = data.neutral().size();
+            return Optional.of("no held-out neutral text under " + policyVersions + " (" + (neutral == 0
+                    ? "no pair is PRESERVE with no rule broken on either side"
+                    : "the " + neutral + " neutral pairs, PRESERVE with no rule broken on either side, all fell "
+                    + "outside the held-out share") + "), so the trained model's perplexity, checked before it is "
+                    + "published, could not be measured; send pairs that no rule of the new version touches "
+                    + "beside the conflicting ones");
+        }
+        return Optional.empty();
     }
 
     /** Why {@code after} must not replace {@code before}, or empty when it may. */

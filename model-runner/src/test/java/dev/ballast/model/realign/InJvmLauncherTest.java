@@ -116,6 +116,18 @@ class InJvmLauncherTest {
         assertEquals("mine-1", store.current().orElseThrow(), "the version in force stays");
     }
 
+    @Test
+    void aJobWhosePairsAllConflictTrainsNothingAndSaysWhy() throws IOException {
+        ModelStore store = storeWithBuiltin();
+        String builtin = store.current().orElseThrow();
+        JobResult result = new InJvmLauncher(store, Device.cpu()).run(spec("realign-triage-conflicts-care@2"),
+                data(40, 1), (m, line) -> { });
+        assertFalse(result.succeeded());
+        assertTrue(result.error().startsWith("nothing trained: no held-out neutral text under care@2")
+                && result.error().endsWith(builtin + " stays in force"), result.error());
+        assertEquals(builtin, store.current().orElseThrow());
+    }
+
     /** A store of this test's own with the built-in model (trained once per machine) in force. */
     private ModelStore storeWithBuiltin() throws IOException {
         DjlRuntime.prepare();
@@ -136,11 +148,16 @@ class InJvmLauncherTest {
 
     /** {@code n} pairs; every other one's chosen response breaks the new policy (INVERT). */
     private static JobData data(int n) {
+        return data(n, 2);
+    }
+
+    /** {@code n} pairs; every {@code conflictEvery}-th one's chosen response breaks the new policy (INVERT). */
+    private static JobData data(int n, int conflictEvery) {
         List<TriageDecision> decisions = new ArrayList<>();
         Map<String, PreferencePair> pairs = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             String id = "pair-" + i;
-            boolean conflict = i % 2 == 0;
+            boolean conflict = i % conflictEvery == 0;
             pairs.put(id, new PreferencePair(id, "prefs", "Where is my refund for order " + i + "?",
                     conflict ? "It arrives tomorrow, promised." : "Let me check order " + i + " for you.",
                     conflict ? "Let me check the status for you." : "No idea, ask someone else."));
