@@ -6,8 +6,9 @@ import java.util.Optional;
 /**
  * Whether a re-alignment job's data can judge the model it trains, and whether that model may be
  * published: its held-out figures are numbers, its new-policy preference accuracy did not fall,
- * and its perplexity on held-out neutral text rose by no more than {@code maxPerplexityIncrease}. A job whose model fails is FAILED with the reason, and the
- * model in force stays in force: the gate never scores with a model worse than the one before.
+ * and its perplexity on held-out neutral text rose by no more than {@code maxPerplexityIncrease}.
+ * A job whose model fails is FAILED with the reason, and the model in force stays in force: the
+ * gate never scores with a model worse than the one before.
  */
 public final class ModelAcceptance {
     private ModelAcceptance() {
@@ -24,10 +25,10 @@ public final class ModelAcceptance {
      */
     public static Optional<String> unjudgeable(RealignData data, String policyVersions) {
         if (data.heldOutPreferences().isEmpty()) {
-            return Optional.of("no held-out pair carries a preference under " + policyVersions + " (every held-out "
-                    + "pair is DISCARD: both responses break a rule), so the trained model's preference accuracy, "
-                    + "checked before it is published, could not be measured; send pairs with a response the "
-                    + "policy allows");
+            return Optional.of("no held-out pair carries a preference under " + policyVersions + " (none of the "
+                    + "pairs held out by pairId is INVERT or PRESERVE: too few pairs, or each a DISCARD, both "
+                    + "responses breaking a rule), so the trained model's preference accuracy, checked before it is "
+                    + "published, could not be measured; send more pairs, with responses the policy allows");
         }
         if (data.heldOutNeutral().isEmpty()) {
             int neutral = data.neutral().size();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.streams.TestStreamsProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class WriteBehindStoreTest {
-    private final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+    private final MockProcessorContext<Object, Object> context = new MockProcessorContext<>(TestStreamsProperties.of("write-behind-store-test"));
     private KeyValueStore<String, byte[]> beneath;
     private WriteBehindStore<String, byte[]> store;
 

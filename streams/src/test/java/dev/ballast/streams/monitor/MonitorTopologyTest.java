@@ -18,6 +18,7 @@ import dev.ballast.events.Policy;
 import dev.ballast.events.Rule;
 import dev.ballast.events.RuleCondition;
 import dev.ballast.events.Severity;
+import dev.ballast.streams.TestStreamsProperties;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.drift.AgentState;
 import dev.ballast.streams.drift.AgentStateCodec;
@@ -61,9 +62,7 @@ class MonitorTopologyTest {
     }
 
     private void open(BallastConfig config) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "monitor-topology-test");
-        props.put("processing.exception.handler.global.enabled", true);
+        Properties props = TestStreamsProperties.of("monitor-topology-test");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         driver = new TopologyTestDriver(MonitorTopology.build(config, new TopicAdmin.Layout(1, 1, 1), metrics, Clock.systemUTC(), InputEnd.live()), props);
         interactions = driver.createInputTopic(config.topics().interactions(), Serdes.ByteArray().serializer(),

@@ -1,6 +1,7 @@
 package dev.ballast.streams.topology;
 
 import dev.ballast.events.JsonSerde;
+import dev.ballast.streams.TestStreamsProperties;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.kafka.TopicAdmin;
 import dev.ballast.streams.metrics.BallastMetrics;
@@ -30,10 +31,7 @@ final class ApplicationDriver {
 
     /** The same for a run that ends as {@code inputEnd} says (a bounded one, like a replay). */
     static TopologyTestDriver start(BallastConfig config, String name, BallastMetrics metrics, InputEnd inputEnd) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, name);
-        // As MonitorService sets it: without it Kafka 4.3 warns at every driver's start.
-        props.put("processing.exception.handler.global.enabled", true);
+        Properties props = TestStreamsProperties.of(name);
         // The driver commits, and so fsyncs a store checkpoint, after every record: on tmpfs that
         // costs nothing, on a disk it makes a test class ten times slower.
         if (Files.isDirectory(SHM)) {

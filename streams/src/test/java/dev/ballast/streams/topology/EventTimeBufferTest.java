@@ -2,6 +2,7 @@ package dev.ballast.streams.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ballast.streams.TestStreamsProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ class EventTimeBufferTest {
     private static KeyValueStore<Bytes, byte[]> store() {
         KeyValueStore<Bytes, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("order"),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
-        MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>(TestStreamsProperties.of("event-time-buffer-test"));
         store.init(context.getStateStoreContext(), store);
         return store;
     }

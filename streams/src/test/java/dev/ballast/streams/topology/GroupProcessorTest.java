@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ballast.events.Alert;
 import dev.ballast.events.EventJson;
 import dev.ballast.events.JsonSerde;
+import dev.ballast.streams.TestStreamsProperties;
 import dev.ballast.streams.config.BallastConfig;
 import dev.ballast.streams.diffusion.GroupFeed;
 import dev.ballast.streams.diffusion.GroupMember;
@@ -23,10 +24,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -125,10 +124,7 @@ class GroupProcessorTest {
                 .process(() -> new GroupProcessor("groups", "order", CONFIG.diffusion(), CONFIG.reorder(),
                         upstreamPartitions, metrics, CLOCK), "groups", "order")
                 .to("alerts", Produced.with(Serdes.String(), JsonSerde.of(Alert.class)));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "group-processor-test");
-        props.put("processing.exception.handler.global.enabled", true);
-        return new TopologyTestDriver(builder.build(), props);
+        return new TopologyTestDriver(builder.build(), TestStreamsProperties.of("group-processor-test"));
     }
 
     /** A member stored as JSON by a version before the binary layout carries on, and is stored binary from then on. */
