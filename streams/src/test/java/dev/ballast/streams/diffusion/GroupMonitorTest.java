@@ -228,6 +228,29 @@ class GroupMonitorTest {
     }
 
     @Test
+    void aSlowChainIsDiffusionOnceItHasTwiceTheTransmissionsAskedFor() {
+        // After 600 quiet rounds each member copies the one before it forty rounds later: never
+        // more turns in the last window than deviants before it, so the reproduction estimate
+        // stays at or under 1, while the turns soon stand out from the group's quiet hazard.
+        List<String> group = agents(12);
+        for (int i = 1; i <= 8; i++) {
+            turns.put("a" + i, 560 + 40 * i);
+        }
+        for (int r = 0; r < 1_000; r++) {
+            Map<String, List<String>> seen = new HashMap<>();
+            for (int i = 2; i <= 8; i++) {
+                seen.put("a" + i, List.of(r == 559 + 40 * i ? "a" + (i - 1) : "a12"));
+            }
+            round(r, group, seen);
+        }
+        assertEquals(1, alerts.size(), alerts.toString());
+        Alert alert = alerts.get(0);
+        assertTrue(alert.triggerEventId().startsWith("a5-"), "at the fourth transmission: " + alert.triggerEventId());
+        assertTrue((double) alert.evidence().get("reproduction") <= settings.minReproduction(), alert.evidence().toString());
+        assertEquals("a1", alert.evidence().get("patientZero"));
+    }
+
+    @Test
     void theSameChainIsCoincidenceWhereMembersOftenTurnOnTheirOwn() {
         assertTrue(chainAfterSoloTurns(6).isEmpty(), "six solo turns before: two more while deviants were present "
                 + "are what the group's own hazard predicts");
