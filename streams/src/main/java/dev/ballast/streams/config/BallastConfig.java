@@ -150,8 +150,8 @@ public record BallastConfig(
         k.put("diffusion.confirm.events", new String[]{"1", "Consecutive suspected events before an agent counts as deviant for its group"});
         k.put("diffusion.window.events", new String[]{"3", "Exposure window: a peer seen breaking a rule at most this many of the target's events before its first violation of the turn can be the source"});
         k.put("diffusion.reproduction.window.events", new String[]{"30", "Window of the reproduction estimate (new attributed deviants per deviant present before it)"});
-        k.put("diffusion.min.transmissions", new String[]{"2", "Attributed agent-to-agent transmissions needed for a DIFFUSION alert"});
-        k.put("diffusion.min.reproduction", new String[]{"1.0", "Reproduction estimate the group must exceed for a DIFFUSION alert"});
+        k.put("diffusion.min.transmissions", new String[]{"2", "Attributed agent-to-agent transmissions needed for a DIFFUSION alert; with twice as many the reproduction estimate is not required"});
+        k.put("diffusion.min.reproduction", new String[]{"1.0", "Reproduction estimate the group must exceed for a DIFFUSION alert, until twice diffusion.min.transmissions are attributed"});
         k.put("diffusion.max.spontaneous.p", new String[]{"0.05", "How unlikely the turns while deviants were present must be if the group's members turned on their own (binomial tail against the group's spontaneous turning hazard); 1 = off"});
         k.put("diffusion.observation.memory", new String[]{"64", "Most recent peer observations remembered per agent"});
         k.put("diffusion.max.agents", new String[]{"1000", "Most agents tracked per group; later agents are counted but not tracked"});
