@@ -223,7 +223,12 @@ public final class GroupMonitor {
     }
 
     private Optional<Alert> evaluate(GroupHeader header, GroupSignal signal, long window) {
-        if (header.alerted || header.transmissions() < settings.minTransmissions()) {
+        if (header.alerted) {
+            return Optional.empty();
+        }
+        // Counted once: each count looks up every transmission's source among the deviants.
+        long transmissions = header.transmissions();
+        if (transmissions < settings.minTransmissions()) {
             return Optional.empty();
         }
         double r = reproduction(header, signal.timestamp().toEpochMilli(), window);
@@ -233,7 +238,7 @@ public final class GroupMonitor {
         // last window than deviants were there before it: 3 of 20 such groups went unalerted with
         // 8 to 11 transmissions each (README, Limitations).
         boolean spreading = r > settings.minReproduction()
-                || header.transmissions() >= 2L * settings.minTransmissions();
+                || transmissions >= 2L * settings.minTransmissions();
         if (!spreading) {
             return Optional.empty();
         }
