@@ -68,7 +68,9 @@ public final class AgentMonitor {
             recordReward(state, violation, reward);
             return Optional.empty();
         }
-        DetectorDesign design = rateDetector(state).design(state.baselineRate(), state.baselineError());
+        double baseline = state.baselineRate();
+        DetectorDesign design = rateDetector(state).design(baseline, state.baselineError(),
+                ChangeDetector.estimateGuard(baseline));
         if (state.inEpisode) {
             recordReward(state, violation, reward);
             // A violation paid an order of magnitude off the agent's usual pay is as likely a logging
@@ -235,7 +237,7 @@ public final class AgentMonitor {
      */
     private DetectorDesign observeModerate(AgentState state, boolean violation, long eventTimeMillis) {
         double error = state.baselineError();
-        DetectorDesign design = settings.moderate().design(state.baselineRate() + error, error);
+        DetectorDesign design = settings.moderate().design(state.baselineRate() + error, error, 0);
         if (state.moderateStatistic == 0) {
             state.moderateStart = state.events;
             state.moderateStartMillis = eventTimeMillis;

@@ -79,19 +79,19 @@ class HighBaselineTest {
     }
 
     @Test
-    void aBaselineLeavingTheWholeRiseIsTestedAtItsEstimate() {
+    void aBaselineLeavingTheWholeRiseIsNotMovedForTheCap() {
         BernoulliCusum cusum = new BernoulliCusum(0.45, 1e6);
-        assertEquals(cusum.design(0.05), cusum.design(0.05, 0.03));
-        assertEquals(cusum.design(0.5), cusum.design(0.5, 0.069));
+        assertEquals(cusum.design(0.05), cusum.design(0.05, 0.03, 0));
+        assertEquals(cusum.design(0.5), cusum.design(0.5, 0.069, 0));
     }
 
     @Test
     void aRiseLeftWithinTheEstimatesErrorIsNotTested() {
         BernoulliCusum cusum = new BernoulliCusum(0.45, 1e6);
         // 0.95 + one error 0.01 leaves 0.03 below 0.99: under four errors.
-        assertSame(DetectorDesign.NEVER, cusum.design(0.95, 0.01));
+        assertSame(DetectorDesign.NEVER, cusum.design(0.95, 0.01, 0));
         // Known to 0.002, the same baseline is tested, against its upper bound 0.952.
-        assertEquals(cusum.design(0.952), cusum.design(0.95, 0.002));
+        assertEquals(cusum.design(0.952), cusum.design(0.95, 0.002, 0));
     }
 
     @Test
