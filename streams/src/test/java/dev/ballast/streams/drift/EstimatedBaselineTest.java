@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.streams.config.BallastConfig;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,25 +17,11 @@ class EstimatedBaselineTest {
     private static final int EVENTS = 500;
     private static final int WARMUP = 50;
 
-    /** Alarms over {@link #AGENTS} agents, each living {@link #EVENTS} events at a steady {@code rate}. */
-    private static int alarms(double rate, long seed) {
-        AgentMonitor monitor = new AgentMonitor(BallastConfig.defaults().monitorSettings());
-        SplittableRandom rng = new SplittableRandom(seed);
-        int alarms = 0;
-        for (int a = 0; a < AGENTS; a++) {
-            AgentState state = new AgentState();
-            for (int i = 0; i < EVENTS; i++) {
-                alarms += monitor.observe(state, rng.nextDouble() < rate, null, i * 1_000L).isPresent() ? 1 : 0;
-            }
-        }
-        return alarms;
-    }
-
     @Test
     void youngAgentsAtModeratelyHighBaselinesKeepTheBudget() {
         double allowed = (double) AGENTS * (EVENTS - WARMUP) / BUDGET;
         for (double rate : new double[]{0.3, 0.5}) {
-            int alarms = alarms(rate, 41);
+            int alarms = SteadyAgents.alarms(BallastConfig.defaults().monitorSettings(), rate, AGENTS, EVENTS, 41);
             // 26 and 7 of 18 allowed (the moderate-rise statistic's included); without the guard 97 at 0.3.
             assertTrue(alarms <= 1.5 * allowed, "steady " + rate + ": " + alarms + " alarms, " + allowed + " allowed");
         }

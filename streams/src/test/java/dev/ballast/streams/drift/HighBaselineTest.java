@@ -24,20 +24,6 @@ class HighBaselineTest {
         return BallastConfig.parse(p, Map.of()).monitorSettings();
     }
 
-    /** Alarms over {@link #AGENTS} agents of {@link #EVENTS} events at a steady {@code rate}. */
-    private static int alarms(MonitorSettings settings, double rate, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        AgentMonitor monitor = new AgentMonitor(settings);
-        int alarms = 0;
-        for (int a = 0; a < AGENTS; a++) {
-            AgentState state = new AgentState();
-            for (int i = 0; i < EVENTS; i++) {
-                alarms += monitor.observe(state, rng.nextDouble() < rate, null, i * 1_000L).isPresent() ? 1 : 0;
-            }
-        }
-        return alarms;
-    }
-
     /**
      * At the default budget of one false alarm per million events, 2 million events allow 2 (here
      * at most 4 per rate and detector). Before the estimate's error counted, the CUSUM raised 8
@@ -49,7 +35,7 @@ class HighBaselineTest {
         for (String detector : new String[]{"cusum", "page-hinkley"}) {
             MonitorSettings settings = defaults(detector);
             for (double rate : new double[]{0.9, 0.95, 0.97, 0.99, 1.0}) {
-                int alarms = alarms(settings, rate, 7);
+                int alarms = SteadyAgents.alarms(settings, rate, AGENTS, EVENTS, 7);
                 assertTrue(alarms <= 6, detector + " at a steady " + rate + ": " + alarms + " alarms");
             }
         }
