@@ -33,6 +33,8 @@ import java.util.Optional;
  * increments to add up is still seen, later. It too can open the episode, on its share of the budget.
  */
 public final class AgentMonitor {
+    /** Standard errors the paid-violation test's guard reaches ({@link #paidDesign}). */
+    private static final double PAID_GUARD_ERRORS = 2;
     private final MonitorSettings settings;
     private final RecoveryTest recovery;
 
@@ -181,9 +183,23 @@ public final class AgentMonitor {
         return r != null && state.paidBaselineEvents > 0 ? r.rateDetector() : settings.detector();
     }
 
+    /**
+     * The paid-violation test for the agent's paid baseline, designed above its estimate as the
+     * rate test is ({@link ChangeDetector#estimateGuard}), but by twice as many standard errors:
+     * tuned to a smaller rise, the same error in the baseline moves its in-control drift further.
+     * Measured on agents whose every violation pays, living 500 events at steady rates (90 million
+     * events each, 40 alarms its share of the budget allows): 1,036 alarms at 0.2 and 3,054 at 0.4
+     * without a guard, 453 and 227 with the rate test's, 320 and 5 with twice it.
+     */
+    private DetectorDesign paidDesign(AgentState state) {
+        double baseline = state.paidBaselineRate();
+        return settings.reward().paidDetector().design(baseline, state.paidBaselineError(),
+                PAID_GUARD_ERRORS * ChangeDetector.estimateGuard(baseline));
+    }
+
     /** One step of the paid-violation CUSUM, mirroring the rate statistic's baseline learning. */
     private DetectorDesign observePaid(AgentState state, boolean violation, boolean paid, long eventTimeMillis) {
-        DetectorDesign design = settings.reward().paidDetector().design(state.paidBaselineRate());
+        DetectorDesign design = paidDesign(state);
         if (state.paidStatistic == 0) {
             learnPaidBaseline(state, paid);
             state.paidStart = state.events;
@@ -213,7 +229,7 @@ public final class AgentMonitor {
      * policy-sensitive agents were escalated, no stable agent.
      */
     private Optional<Detection> escalate(AgentState state, boolean paid) {
-        DetectorDesign design = settings.reward().paidDetector().design(state.paidBaselineRate());
+        DetectorDesign design = paidDesign(state);
         state.paidStatistic = design.next(state.paidStatistic, paid);
         if (state.paidStatistic <= design.threshold()) {
             return Optional.empty();

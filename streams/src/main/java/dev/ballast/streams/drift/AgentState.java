@@ -91,6 +91,12 @@ public final class AgentState {
         return (paidBaselineViolations + 1.0) / (paidBaselineEvents + 2.0);
     }
 
+    /** Standard error of {@link #paidBaselineRate}, with the same prior. */
+    public double paidBaselineError() {
+        double q = paidBaselineRate();
+        return Math.sqrt(q * (1 - q) / (paidBaselineEvents + 2.0));
+    }
+
     /** Baseline violation rate with a Laplace prior, so a clean warm-up does not yield zero. */
     public double baselineRate() {
         return (baselineViolations + 1.0) / (baselineEvents + 2.0);

@@ -28,6 +28,14 @@ class EstimatedBaselineTest {
     }
 
     @Test
+    void youngAgentsWhoseEveryViolationPaysKeepTheBudget() {
+        double allowed = (double) AGENTS * (EVENTS - WARMUP) / BUDGET;
+        int alarms = SteadyAgents.alarms(BallastConfig.defaults().monitorSettings(), 0.4, AGENTS, EVENTS, 43, true);
+        // 5 of 18 allowed; 593 without the paid statistic's guard.
+        assertTrue(alarms <= 1.5 * allowed, "steady 0.4, every violation paid: " + alarms + " alarms, " + allowed + " allowed");
+    }
+
+    @Test
     void theGuardRisesFromNothingToOneStandardError() {
         assertEquals(0, ChangeDetector.estimateGuard(0.01));
         assertEquals(0, ChangeDetector.estimateGuard(0.08));
