@@ -16,23 +16,23 @@ class EstimatedBaselineTest {
     private static final int AGENTS = 40_000;
     private static final int EVENTS = 500;
     private static final int WARMUP = 50;
+    /** Alarms the budget allows over every agent's events after its warm-up. */
+    private static final double ALLOWED = (double) AGENTS * (EVENTS - WARMUP) / BUDGET;
 
     @Test
     void youngAgentsAtModeratelyHighBaselinesKeepTheBudget() {
-        double allowed = (double) AGENTS * (EVENTS - WARMUP) / BUDGET;
         for (double rate : new double[]{0.3, 0.5}) {
             int alarms = SteadyAgents.alarms(BallastConfig.defaults().monitorSettings(), rate, AGENTS, EVENTS, 41);
             // 26 and 7 of 18 allowed (the moderate-rise statistic's included); without the guard 97 at 0.3.
-            assertTrue(alarms <= 1.5 * allowed, "steady " + rate + ": " + alarms + " alarms, " + allowed + " allowed");
+            assertTrue(alarms <= 1.5 * ALLOWED, "steady " + rate + ": " + alarms + " alarms, " + ALLOWED + " allowed");
         }
     }
 
     @Test
     void youngAgentsWhoseEveryViolationPaysKeepTheBudget() {
-        double allowed = (double) AGENTS * (EVENTS - WARMUP) / BUDGET;
         int alarms = SteadyAgents.alarms(BallastConfig.defaults().monitorSettings(), 0.4, AGENTS, EVENTS, 43, true);
         // 5 of 18 allowed; 593 without the paid statistic's guard.
-        assertTrue(alarms <= 1.5 * allowed, "steady 0.4, every violation paid: " + alarms + " alarms, " + allowed + " allowed");
+        assertTrue(alarms <= 1.5 * ALLOWED, "steady 0.4, every violation paid: " + alarms + " alarms, " + ALLOWED + " allowed");
     }
 
     @Test
