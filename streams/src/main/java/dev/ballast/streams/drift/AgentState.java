@@ -88,23 +88,30 @@ public final class AgentState {
 
     /** Baseline rate of paid violations among rewarded events, with the same prior as {@link #baselineRate}. */
     public double paidBaselineRate() {
-        return (paidBaselineViolations + 1.0) / (paidBaselineEvents + 2.0);
+        return smoothedRate(paidBaselineViolations, paidBaselineEvents);
     }
 
     /** Standard error of {@link #paidBaselineRate}, with the same prior. */
     public double paidBaselineError() {
-        double q = paidBaselineRate();
-        return Math.sqrt(q * (1 - q) / (paidBaselineEvents + 2.0));
+        return smoothedError(paidBaselineViolations, paidBaselineEvents);
     }
 
     /** Baseline violation rate with a Laplace prior, so a clean warm-up does not yield zero. */
     public double baselineRate() {
-        return (baselineViolations + 1.0) / (baselineEvents + 2.0);
+        return smoothedRate(baselineViolations, baselineEvents);
     }
 
     /** Standard error of {@link #baselineRate}, with the same prior. */
     public double baselineError() {
-        double p = baselineRate();
-        return Math.sqrt(p * (1 - p) / (baselineEvents + 2.0));
+        return smoothedError(baselineViolations, baselineEvents);
+    }
+
+    private static double smoothedRate(long hits, long events) {
+        return (hits + 1.0) / (events + 2.0);
+    }
+
+    private static double smoothedError(long hits, long events) {
+        double p = smoothedRate(hits, events);
+        return Math.sqrt(p * (1 - p) / (events + 2.0));
     }
 }
